@@ -1,0 +1,61 @@
+// Package ethereum holds the go-ethereum side: HD address derivation now, chain reads later.
+package ethereum
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/btcsuite/btcd/btcutil/hdkeychain"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// AccountDepth is the depth of an account-level key, m/44'/60'/0'.
+const AccountDepth = 3
+
+// DemoXPub is the public account key (m/44'/60'/0') of the BIP-39 test mnemonic
+// "abandon ×11 about"; its first address is 0x9858EfFD232B4033E47d90003D41EC34EcaEda94.
+// Everyone knows its private key: it is for development only.
+const DemoXPub = "xpub6DCoCpSuQZB2jawqnGMEPS63ePKWkwWPH4TU45Q7LPXWuNd8TMtVxRrgjtEshuqpK3mdhaWHPFsBngh5GFZaM6si3yZdUsT8ddYM3PwnATt"
+
+// HD derives deposit addresses from merchants' account-level xpubs; it never sees a private key.
+type HD struct{}
+
+// ValidateXPub accepts only a public, account-level extended key.
+func (HD) ValidateXPub(xpub string) error {
+	k, err := hdkeychain.NewKeyFromString(xpub)
+	if err != nil {
+		return fmt.Errorf("not an extended public key (%v)", err)
+	}
+	if k.IsPrivate() {
+		return errors.New("that is a private key; give the account's xpub, never its xprv")
+	}
+	if k.Depth() != AccountDepth {
+		return fmt.Errorf("the key is at depth %d; export the account-level key (m/44'/60'/0', depth %d)", k.Depth(), AccountDepth)
+	}
+	return nil
+}
+
+// Address derives the receiving address at .../0/index (non-hardened).
+func (HD) Address(xpub string, index uint32) (common.Address, error) {
+	if index >= hdkeychain.HardenedKeyStart {
+		return common.Address{}, fmt.Errorf("index %d is in the hardened range", index)
+	}
+	k, err := hdkeychain.NewKeyFromString(xpub)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("parse xpub: %w", err)
+	}
+	external, err := k.Derive(0)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("derive 0: %w", err)
+	}
+	child, err := external.Derive(index)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("derive 0/%d: %w", index, err)
+	}
+	pub, err := child.ECPubKey()
+	if err != nil {
+		return common.Address{}, fmt.Errorf("public key of 0/%d: %w", index, err)
+	}
+	return crypto.PubkeyToAddress(*pub.ToECDSA()), nil
+}

@@ -1,0 +1,158 @@
+package http
+
+import (
+	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/paging"
+)
+
+// The JSON shapes below follow Stripe's objects field for field where Stripe has the field,
+// so the official clients decode them; crypto additions sit under "crypto".
+
+type listObject[T any] struct {
+	Object  string `json:"object"`
+	Data    []T    `json:"data"`
+	HasMore bool   `json:"has_more"`
+	URL     string `json:"url"`
+}
+
+func newList[S, T any](url string, p paging.Page[S], f func(S) T) listObject[T] {
+	out := listObject[T]{Object: "list", Data: make([]T, 0, len(p.Data)), HasMore: p.HasMore, URL: url}
+	for _, x := range p.Data {
+		out.Data = append(out.Data, f(x))
+	}
+	return out
+}
+
+type sessionObject struct {
+	ID                       string                    `json:"id"`
+	Object                   string                    `json:"object"`
+	AmountSubtotal           int64                     `json:"amount_subtotal"`
+	AmountTotal              int64                     `json:"amount_total"`
+	CancelURL                *string                   `json:"cancel_url"`
+	ClientReferenceID        *string                   `json:"client_reference_id"`
+	Created                  int64                     `json:"created"`
+	Currency                 string                    `json:"currency"`
+	Customer                 *string                   `json:"customer"`
+	CustomerEmail            *string                   `json:"customer_email"`
+	ExpiresAt                int64                     `json:"expires_at"`
+	LineItems                *listObject[lineItemJSON] `json:"line_items,omitempty"`
+	Livemode                 bool                      `json:"livemode"`
+	Metadata                 map[string]string         `json:"metadata"`
+	Mode                     string                    `json:"mode"`
+	PaymentIntent            *string                   `json:"payment_intent"`
+	PaymentLink              *string                   `json:"payment_link"`
+	PaymentMethodTypes       []string                  `json:"payment_method_types"`
+	PaymentStatus            string                    `json:"payment_status"`
+	Status                   string                    `json:"status"`
+	SuccessURL               *string                   `json:"success_url"`
+	TotalDetails             totalDetails              `json:"total_details"`
+	UIMode                   string                    `json:"ui_mode"`
+	URL                      *string                   `json:"url"`
+	Crypto                   cryptoJSON                `json:"crypto"`
+}
+
+type totalDetails struct {
+	AmountDiscount int64 `json:"amount_discount"`
+	AmountShipping int64 `json:"amount_shipping"`
+	AmountTax      int64 `json:"amount_tax"`
+}
+
+// cryptoJSON is our addition. Until the shopper picks an asset only the state is known.
+type cryptoJSON struct {
+	Asset                 *string  `json:"asset"`
+	ChainID               *int64   `json:"chain_id"`
+	DepositAddress        *string  `json:"deposit_address"`
+	Rate                  *string  `json:"rate"`
+	AmountDue             *string  `json:"amount_due"`
+	AmountDueDecimal      *string  `json:"amount_due_decimal"`
+	AmountReceived        string   `json:"amount_received"`
+	AmountReceivedDecimal *string  `json:"amount_received_decimal"`
+	State                 string   `json:"state"`
+	Payments              []string `json:"payments"`
+}
+
+type lineItemJSON struct {
+	ID             string    `json:"id"`
+	Object         string    `json:"object"`
+	AmountDiscount int64     `json:"amount_discount"`
+	AmountSubtotal int64     `json:"amount_subtotal"`
+	AmountTax      int64     `json:"amount_tax"`
+	AmountTotal    int64     `json:"amount_total"`
+	Currency       string    `json:"currency"`
+	Description    string    `json:"description"`
+	Price          priceJSON `json:"price"`
+	Quantity       int64     `json:"quantity"`
+}
+
+type priceJSON struct {
+	ID                string            `json:"id"`
+	Object            string            `json:"object"`
+	Active            bool              `json:"active"`
+	BillingScheme     string            `json:"billing_scheme"`
+	Created           int64             `json:"created"`
+	Currency          string            `json:"currency"`
+	Livemode          bool              `json:"livemode"`
+	LookupKey         *string           `json:"lookup_key"`
+	Metadata          map[string]string `json:"metadata"`
+	Nickname          *string           `json:"nickname"`
+	Product           string            `json:"product"`
+	Recurring         *struct{}         `json:"recurring"`
+	TaxBehavior       string            `json:"tax_behavior"`
+	Type              string            `json:"type"`
+	UnitAmount        *int64            `json:"unit_amount"`
+	UnitAmountDecimal string            `json:"unit_amount_decimal"`
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (s *Server) sessionURL(id string) string { return s.publicURL + "/c/" + id }
+
+func (s *Server) renderSession(sess *checkout.Session) sessionObject {
+	o := sessionObject{
+		ID: sess.ID, Object: "checkout.session",
+		AmountSubtotal: sess.AmountSubtotal, AmountTotal: sess.AmountTotal,
+		CancelURL: opt(sess.CancelURL), ClientReferenceID: opt(sess.ClientReferenceID),
+		Created: sess.CreatedAt.Unix(), Currency: sess.Currency, CustomerEmail: opt(sess.CustomerEmail),
+		ExpiresAt: sess.ExpiresAt.Unix(), Livemode: sess.Livemode, Metadata: sess.Metadata,
+		Mode: string(sess.Mode), PaymentLink: opt(sess.PaymentLink), PaymentMethodTypes: []string{"crypto"},
+		PaymentStatus: string(sess.PaymentStatus), Status: string(sess.Status), SuccessURL: opt(sess.SuccessURL),
+		UIMode: "hosted",
+		Crypto: cryptoJSON{AmountReceived: "0", State: "awaiting_asset", Payments: []string{}},
+	}
+	if o.Metadata == nil {
+		o.Metadata = map[string]string{}
+	}
+	if sess.Open() { // as in Stripe, the URL is given only while the session can be paid
+		o.URL = opt(s.sessionURL(sess.ID))
+	}
+	if sess.Status == checkout.StatusExpired {
+		o.Crypto.State = "expired"
+	}
+	if sess.LineItems != nil {
+		l := newList(s.lineItemsURL(sess.ID), paging.Page[checkout.LineItem]{Data: sess.LineItems},
+			func(li checkout.LineItem) lineItemJSON { return renderLineItem(li, sess) })
+		o.LineItems = &l
+	}
+	return o
+}
+
+func (s *Server) lineItemsURL(id string) string { return "/v1/checkout/sessions/" + id + "/line_items" }
+
+func renderLineItem(li checkout.LineItem, sess *checkout.Session) lineItemJSON {
+	return lineItemJSON{
+		ID: li.ID, Object: "item", AmountSubtotal: li.AmountSubtotal, AmountTotal: li.AmountTotal,
+		Currency: li.Currency, Description: li.Name, Quantity: li.Quantity,
+		Price: priceJSON{
+			ID: li.PriceID, Object: "price", Active: false, BillingScheme: "per_unit",
+			Created: sess.CreatedAt.Unix(), Currency: li.Currency, Livemode: sess.Livemode,
+			Metadata: map[string]string{}, Product: li.ProductID, TaxBehavior: "unspecified",
+			Type: "one_time", UnitAmount: li.UnitAmount, UnitAmountDecimal: li.UnitAmountDecimal.String(),
+		},
+	}
+}
+

@@ -1,0 +1,250 @@
+// Package http is the Gin adapter: the Stripe-compatible REST API and the hosted payment page.
+package http
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/core/idempotency"
+	"github.com/chaincheckout/checkout/core/merchant"
+)
+
+// Context keys set by the middleware.
+const (
+	ctxRequestID = "request_id"
+	ctxCaller    = "caller"
+	ctxParams    = "params"
+)
+
+// Deps are what the HTTP adapter needs.
+type Deps struct {
+	Sessions    *checkout.Service
+	Merchants   *merchant.Service
+	SessionRead checkout.Store    // the hosted page reads sessions by ID alone
+	MerchantDB  merchant.Store    // and the merchant's display name
+	Idempotency idempotency.Store //
+	PublicURL   string            // base of the hosted page URLs, e.g. http://127.0.0.1:4242
+	Logger      *slog.Logger
+	Now         func() time.Time
+}
+
+// Server holds the routes' dependencies.
+type Server struct {
+	sessions  *checkout.Service
+	merchants *merchant.Service
+	read      checkout.Store
+	mdb       merchant.Store
+	idem      idempotency.Store
+	publicURL string
+	log       *slog.Logger
+	now       func() time.Time
+	page      *pageRenderer
+}
+
+// NewHandler builds the Gin engine with every route.
+func NewHandler(d Deps) (http.Handler, error) {
+	if d.Sessions == nil || d.Merchants == nil || d.SessionRead == nil || d.MerchantDB == nil ||
+		d.Idempotency == nil || d.Logger == nil || d.Now == nil || d.PublicURL == "" {
+		return nil, fmt.Errorf("http.NewHandler: missing dependency")
+	}
+	page, err := newPageRenderer()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{sessions: d.Sessions, merchants: d.Merchants, read: d.SessionRead, mdb: d.MerchantDB,
+		idem: d.Idempotency, publicURL: strings.TrimRight(d.PublicURL, "/"), log: d.Logger, now: d.Now, page: page}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = false
+	r.Use(s.requestID, s.accessLog, s.recover)
+	r.NoRoute(func(c *gin.Context) {
+		s.writeError(c, &apperr.Error{Kind: apperr.KindNotFound,
+			Message: fmt.Sprintf("Unrecognized request URL (%s: %s).", c.Request.Method, c.Request.URL.Path)})
+	})
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+
+	v1 := r.Group("/v1", s.authenticate, s.parseParams, s.idempotent)
+	v1.POST("/checkout/sessions", s.createSession)
+	v1.GET("/checkout/sessions", s.listSessions)
+	v1.GET("/checkout/sessions/:id", s.getSession)
+	v1.POST("/checkout/sessions/:id/expire", s.expireSession)
+	v1.GET("/checkout/sessions/:id/line_items", s.listLineItems)
+
+	r.GET("/c/:id", s.hostedPage)
+	r.GET("/c/:id/status", s.hostedStatus)
+	r.GET("/static/*file", s.static)
+	return r, nil
+}
+
+func (s *Server) requestID(c *gin.Context) {
+	id := ident.New("req")
+	c.Set(ctxRequestID, id)
+	c.Header("Request-Id", id)
+	c.Next()
+}
+
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
+		"ms", time.Since(start).Milliseconds(), "request_id", c.GetString(ctxRequestID))
+}
+
+// recover turns a panic into Stripe's api_error; the stack goes to the log only.
+func (s *Server) recover(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.writeError(c, fmt.Errorf("panic: %v", v))
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) authenticate(c *gin.Context) {
+	secret := ""
+	auth := c.GetHeader("Authorization")
+	switch {
+	case strings.HasPrefix(auth, "Bearer "):
+		secret = strings.TrimSpace(strings.TrimPrefix(auth, "Bearer "))
+	case strings.HasPrefix(auth, "Basic "):
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(auth, "Basic "))
+		if err == nil {
+			secret, _, _ = strings.Cut(string(raw), ":")
+		}
+	}
+	if secret == "" {
+		s.writeError(c, &apperr.Error{Kind: apperr.KindUnauthorized, Message: "You did not provide an API key. " +
+			"Provide your secret key in the Authorization header as 'Authorization: Bearer sk_test_...'."})
+		return
+	}
+	caller, err := s.merchants.Authenticate(c.Request.Context(), secret)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Set(ctxCaller, caller)
+	c.Next()
+}
+
+func callerOf(c *gin.Context) merchant.Caller { return c.MustGet(ctxCaller).(merchant.Caller) }
+
+func (s *Server) parseParams(c *gin.Context) {
+	tree, err := readParams(c.Request)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Set(ctxParams, tree)
+	c.Next()
+}
+
+// params binds the request's parameters into dst and returns the expand paths.
+func params(c *gin.Context, dst any) ([]string, error) {
+	tree := c.MustGet(ctxParams).(map[string]any)
+	expand, err := takeExpand(tree)
+	if err != nil {
+		return nil, err
+	}
+	if dst != nil {
+		if err := bindParams(tree, dst); err != nil {
+			return nil, err
+		}
+	} else if len(tree) > 0 {
+		k := sortedKeys(tree)[0]
+		return nil, apperr.Invalid(k, "parameter_unknown", "Received unknown parameter: %s", k)
+	}
+	return expand, nil
+}
+
+// captureWriter keeps a copy of the response for the idempotency record.
+type captureWriter struct {
+	gin.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *captureWriter) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *captureWriter) WriteString(s string) (int, error) {
+	w.buf.WriteString(s)
+	return w.ResponseWriter.WriteString(s)
+}
+
+// idempotent applies Idempotency-Key to POSTs. Only successful responses are kept: every
+// failure of ours leaves nothing written, so the same key may safely execute again.
+func (s *Server) idempotent(c *gin.Context) {
+	key := c.GetHeader("Idempotency-Key")
+	if c.Request.Method != http.MethodPost || key == "" {
+		c.Next()
+		return
+	}
+	if len(key) > 255 {
+		s.writeError(c, apperr.Invalid("", "idempotency_key_too_long", "Idempotency-Key must be at most 255 characters."))
+		return
+	}
+	caller := callerOf(c)
+	scope := idempotency.Scope{MerchantID: caller.MerchantID, Livemode: caller.Livemode}
+	ctx := c.Request.Context()
+	outcome, stored, err := s.idem.Begin(ctx, scope, key, fingerprint(c), s.now())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.Header("Idempotency-Key", key)
+	switch outcome {
+	case idempotency.Replay:
+		c.Header("Idempotent-Replayed", "true")
+		c.Data(stored.StatusCode, "application/json", stored.Body)
+		c.Abort()
+		return
+	case idempotency.Mismatch:
+		s.writeError(c, &apperr.Error{Kind: apperr.KindIdempotency, Code: "idempotency_key_in_use",
+			Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. " +
+				"Try using a key other than '" + key + "' if you meant to execute a different request."})
+		return
+	case idempotency.InProgress:
+		s.writeError(c, &apperr.Error{Kind: apperr.KindInProgress, Code: "idempotency_key_in_use",
+			Message: "There is currently another in-progress request using this Idempotency-Key; retry later."})
+		return
+	}
+	w := &captureWriter{ResponseWriter: c.Writer}
+	c.Writer = w
+	c.Next()
+	// The request context may be gone (client hung up): finish the bookkeeping regardless.
+	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if st := w.Status(); st >= 200 && st < 300 {
+		err = s.idem.Complete(bctx, scope, key, idempotency.Response{StatusCode: st, Body: w.buf.Bytes()})
+	} else {
+		err = s.idem.Release(bctx, scope, key)
+	}
+	if err != nil {
+		s.log.Error("idempotency bookkeeping failed", "key", key, "err", err)
+	}
+}
+
+// fingerprint identifies a request by method, path and canonical parameters, so a form and
+// a JSON encoding of the same call match.
+func fingerprint(c *gin.Context) string {
+	canon, _ := json.Marshal(c.MustGet(ctxParams)) // map keys are sorted by encoding/json
+	h := sha256.New()
+	h.Write([]byte(c.Request.Method + " " + c.Request.URL.Path + "\n"))
+	h.Write(canon)
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,368 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/paging"
+)
+
+// sessionLockSQL takes a transaction-scoped lock named after the session; SessionRecorded
+// takes the same lock, so it waits for the creating transaction to end before looking.
+const sessionLockSQL = `pg_advisory_xact_lock(7101, hashtext($1))`
+
+const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_status, currency,
+	amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
+	payment_link, metadata, expires_at, created_at`
+
+type sessionRow struct {
+	Seq               int64          `db:"seq"`
+	ID                string         `db:"id"`
+	MerchantID        string         `db:"merchant_id"`
+	Livemode          bool           `db:"livemode"`
+	Mode              string         `db:"mode"`
+	Status            string         `db:"status"`
+	PaymentStatus     string         `db:"payment_status"`
+	Currency          string         `db:"currency"`
+	AmountSubtotal    int64          `db:"amount_subtotal"`
+	AmountTotal       int64          `db:"amount_total"`
+	ClientReferenceID sql.NullString `db:"client_reference_id"`
+	CustomerEmail     sql.NullString `db:"customer_email"`
+	SuccessURL        sql.NullString `db:"success_url"`
+	CancelURL         sql.NullString `db:"cancel_url"`
+	PaymentLink       sql.NullString `db:"payment_link"`
+	Metadata          []byte         `db:"metadata"`
+	ExpiresAt         time.Time      `db:"expires_at"`
+	CreatedAt         time.Time      `db:"created_at"`
+}
+
+func (r sessionRow) session() (*checkout.Session, error) {
+	s := &checkout.Session{
+		ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Mode: checkout.Mode(r.Mode),
+		Status: checkout.Status(r.Status), PaymentStatus: checkout.PaymentStatus(r.PaymentStatus),
+		Currency: r.Currency, AmountSubtotal: r.AmountSubtotal, AmountTotal: r.AmountTotal,
+		ClientReferenceID: r.ClientReferenceID.String, CustomerEmail: r.CustomerEmail.String,
+		SuccessURL: r.SuccessURL.String, CancelURL: r.CancelURL.String, PaymentLink: r.PaymentLink.String,
+		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(),
+	}
+	if err := json.Unmarshal(r.Metadata, &s.Metadata); err != nil {
+		return nil, fmt.Errorf("decode metadata of %s: %w", r.ID, err)
+	}
+	return s, nil
+}
+
+func nullable(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// CreateSession writes the session and its items in one statement, then runs start before
+// committing. The advisory lock is held until commit, for SessionRecorded.
+func (s *Store) CreateSession(ctx context.Context, sess *checkout.Session, start func(context.Context) error) error {
+	md, err := json.Marshal(sess.Metadata)
+	if err != nil {
+		return fmt.Errorf("encode metadata: %w", err)
+	}
+	n := len(sess.LineItems)
+	var (
+		ids, prices, products, names, descs, images, currencies = make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		positions                     = make([]int64, n)
+		unitAmounts                   = make([]sql.NullInt64, n)
+		unitDecimals                  = make([]string, n)
+		quantities, subtotals, totals = make([]int64, n), make([]int64, n), make([]int64, n)
+	)
+	for i, li := range sess.LineItems {
+		img, err := json.Marshal(append([]string{}, li.Images...))
+		if err != nil {
+			return fmt.Errorf("encode images: %w", err)
+		}
+		ids[i], prices[i], products[i], names[i], descs[i], images[i], currencies[i] =
+			li.ID, li.PriceID, li.ProductID, li.Name, li.ProductDescription, string(img), li.Currency
+		positions[i] = int64(li.Position)
+		if li.UnitAmount != nil {
+			unitAmounts[i] = sql.NullInt64{Int64: *li.UnitAmount, Valid: true}
+		}
+		unitDecimals[i] = li.UnitAmountDecimal.String()
+		quantities[i], subtotals[i], totals[i] = li.Quantity, li.AmountSubtotal, li.AmountTotal
+	}
+	nullInts := make([]any, n)
+	for i, v := range unitAmounts {
+		if v.Valid {
+			nullInts[i] = v.Int64
+		}
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `
+			WITH lock AS (SELECT `+sessionLockSQL+`),
+			sess AS (
+				INSERT INTO checkout_sessions (id, merchant_id, livemode, mode, status, payment_status, currency,
+					amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
+					payment_link, metadata, expires_at, created_at)
+				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM lock
+				RETURNING id)
+			INSERT INTO checkout_line_items (session_id, id, position, price_id, product_id, name,
+				product_description, images, currency, unit_amount, unit_amount_decimal, quantity,
+				amount_subtotal, amount_total)
+			SELECT sess.id, li.* FROM sess, unnest($18::text[], $19::int[], $20::text[], $21::text[], $22::text[],
+				$23::text[], $24::jsonb[], $25::text[], $26::bigint[], $27::numeric[], $28::bigint[], $29::bigint[],
+				$30::bigint[]) AS li`,
+			sess.ID, sess.MerchantID, sess.Livemode, sess.Mode, sess.Status, sess.PaymentStatus, sess.Currency,
+			sess.AmountSubtotal, sess.AmountTotal, nullable(sess.ClientReferenceID), nullable(sess.CustomerEmail),
+			nullable(sess.SuccessURL), nullable(sess.CancelURL), nullable(sess.PaymentLink), md,
+			sess.ExpiresAt, sess.CreatedAt,
+			pq.Array(ids), pq.Array(positions), pq.Array(prices), pq.Array(products), pq.Array(names),
+			pq.Array(descs), pq.Array(images), pq.Array(currencies), pq.GenericArray{A: nullInts},
+			pq.Array(unitDecimals), pq.Array(quantities), pq.Array(subtotals), pq.Array(totals))
+		if err != nil {
+			return unavailable("insert session "+sess.ID, err)
+		}
+		return start(ctx)
+	})
+}
+
+// SessionRecorded waits out the creating transaction, then looks for the row.
+func (s *Store) SessionRecorded(ctx context.Context, id string) (bool, error) {
+	var found bool
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT `+sessionLockSQL, id); err != nil {
+			return unavailable("wait for session lock", err)
+		}
+		// A new statement takes a new snapshot under READ COMMITTED, so it sees the commit we waited for.
+		return tx.QueryRowxContext(ctx, `SELECT EXISTS (SELECT 1 FROM checkout_sessions WHERE id = $1)`, id).Scan(&found)
+	})
+	return found, err
+}
+
+// GetSession returns the caller's session.
+func (s *Store) GetSession(ctx context.Context, merchantID string, livemode bool, id string) (*checkout.Session, error) {
+	var r sessionRow
+	err := s.db.QueryRowxContext(ctx, `SELECT `+sessionColumns+` FROM checkout_sessions
+		WHERE id = $1 AND merchant_id = $2 AND livemode = $3`, id, merchantID, livemode).StructScan(&r)
+	if isNoRows(err) {
+		return nil, apperr.NotFound("checkout.session", id)
+	}
+	if err != nil {
+		return nil, unavailable("load session "+id, err)
+	}
+	return r.session()
+}
+
+// LoadSession returns a session by ID alone.
+func (s *Store) LoadSession(ctx context.Context, id string) (*checkout.Session, error) {
+	var r sessionRow
+	err := s.db.QueryRowxContext(ctx, `SELECT `+sessionColumns+` FROM checkout_sessions WHERE id = $1`, id).StructScan(&r)
+	if isNoRows(err) {
+		return nil, apperr.NotFound("checkout.session", id)
+	}
+	if err != nil {
+		return nil, unavailable("load session "+id, err)
+	}
+	return r.session()
+}
+
+// ExpireSession moves an open session to expired; any other state is returned unchanged.
+func (s *Store) ExpireSession(ctx context.Context, id string, at time.Time) (*checkout.Session, error) {
+	var r sessionRow
+	err := s.db.QueryRowxContext(ctx, `
+		WITH upd AS (
+			UPDATE checkout_sessions SET status = 'expired', expired_at = $2
+			WHERE id = $1 AND status = 'open' RETURNING `+sessionColumns+`)
+		SELECT * FROM upd
+		UNION ALL
+		SELECT `+sessionColumns+` FROM checkout_sessions WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM upd)`,
+		id, at).StructScan(&r)
+	if isNoRows(err) {
+		return nil, apperr.NotFound("checkout.session", id)
+	}
+	if err != nil {
+		return nil, unavailable("expire session "+id, err)
+	}
+	return r.session()
+}
+
+// ListSessions pages through the caller's sessions, newest first.
+func (s *Store) ListSessions(ctx context.Context, q checkout.ListQuery) (paging.Page[*checkout.Session], error) {
+	where := []string{"merchant_id = $1", "livemode = $2"}
+	args := []any{q.MerchantID, q.Livemode}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if q.Status != "" {
+		add("status = ?", string(q.Status))
+	}
+	if q.ClientReferenceID != "" {
+		add("client_reference_id = ?", q.ClientReferenceID)
+	}
+	if q.PaymentLink != "" {
+		add("payment_link = ?", q.PaymentLink)
+	}
+	for _, b := range []struct {
+		op string
+		t  *time.Time
+	}{{">", q.Created.GT}, {">=", q.Created.GTE}, {"<", q.Created.LT}, {"<=", q.Created.LTE}} {
+		if b.t != nil {
+			add("created_at "+b.op+" ?", *b.t)
+		}
+	}
+	cursor, err := s.cursor(ctx, "checkout_sessions", "checkout.session", q.MerchantID, q.Livemode, q.Page)
+	if err != nil {
+		return paging.Page[*checkout.Session]{}, err
+	}
+	order := "seq DESC"
+	if cursor.after {
+		add("seq < ?", cursor.seq)
+	} else if cursor.before {
+		add("seq > ?", cursor.seq)
+		order = "seq ASC" // the page nearest the cursor, reversed below
+	}
+	var rows []sessionRow
+	err = s.db.SelectContext(ctx, &rows, `SELECT `+sessionColumns+` FROM checkout_sessions WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY `+order+fmt.Sprintf(" LIMIT %d", q.Page.Limit+1), args...)
+	if err != nil {
+		return paging.Page[*checkout.Session]{}, unavailable("list sessions", err)
+	}
+	page := paging.Page[*checkout.Session]{HasMore: len(rows) > q.Page.Limit}
+	if page.HasMore {
+		rows = rows[:q.Page.Limit]
+	}
+	if cursor.before {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+	}
+	for _, r := range rows {
+		sess, err := r.session()
+		if err != nil {
+			return page, err
+		}
+		page.Data = append(page.Data, sess)
+	}
+	return page, nil
+}
+
+type cursorPos struct {
+	after, before bool
+	seq           int64
+}
+
+// cursor resolves starting_after/ending_before to a position; an unknown ID is a 400 as in Stripe.
+func (s *Store) cursor(ctx context.Context, table, object, merchantID string, livemode bool, p paging.Params) (cursorPos, error) {
+	id, param := p.StartingAfter, "starting_after"
+	c := cursorPos{after: id != ""}
+	if p.EndingBefore != "" {
+		id, param, c = p.EndingBefore, "ending_before", cursorPos{before: true}
+	}
+	if id == "" {
+		return c, nil
+	}
+	err := s.db.QueryRowxContext(ctx, `SELECT seq FROM `+table+` WHERE id = $1 AND merchant_id = $2 AND livemode = $3`,
+		id, merchantID, livemode).Scan(&c.seq)
+	if isNoRows(err) {
+		return c, apperr.Invalid(param, "resource_missing", "No such %s: '%s'", object, id)
+	}
+	if err != nil {
+		return c, unavailable("resolve list cursor", err)
+	}
+	return c, nil
+}
+
+type lineItemRow struct {
+	ID                 string          `db:"id"`
+	Position           int             `db:"position"`
+	PriceID            string          `db:"price_id"`
+	ProductID          string          `db:"product_id"`
+	Name               string          `db:"name"`
+	ProductDescription string          `db:"product_description"`
+	Images             []byte          `db:"images"`
+	Currency           string          `db:"currency"`
+	UnitAmount         sql.NullInt64   `db:"unit_amount"`
+	UnitAmountDecimal  decimal.Decimal `db:"unit_amount_decimal"`
+	Quantity           int64           `db:"quantity"`
+	AmountSubtotal     int64           `db:"amount_subtotal"`
+	AmountTotal        int64           `db:"amount_total"`
+}
+
+const lineItemColumns = `id, position, price_id, product_id, name, product_description, images, currency,
+	unit_amount, unit_amount_decimal, quantity, amount_subtotal, amount_total`
+
+func (r lineItemRow) item() (checkout.LineItem, error) {
+	li := checkout.LineItem{ID: r.ID, Position: r.Position, PriceID: r.PriceID, ProductID: r.ProductID,
+		Name: r.Name, ProductDescription: r.ProductDescription, Currency: r.Currency,
+		UnitAmountDecimal: r.UnitAmountDecimal, Quantity: r.Quantity,
+		AmountSubtotal: r.AmountSubtotal, AmountTotal: r.AmountTotal}
+	if r.UnitAmount.Valid {
+		v := r.UnitAmount.Int64
+		li.UnitAmount = &v
+	}
+	if err := json.Unmarshal(r.Images, &li.Images); err != nil {
+		return li, fmt.Errorf("decode images of %s: %w", r.ID, err)
+	}
+	return li, nil
+}
+
+// LoadLineItems returns all of a session's items in order.
+func (s *Store) LoadLineItems(ctx context.Context, sessionID string) ([]checkout.LineItem, error) {
+	var rows []lineItemRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+lineItemColumns+` FROM checkout_line_items
+		WHERE session_id = $1 ORDER BY position`, sessionID); err != nil {
+		return nil, unavailable("load line items of "+sessionID, err)
+	}
+	items := make([]checkout.LineItem, 0, len(rows))
+	for _, r := range rows {
+		li, err := r.item()
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, li)
+	}
+	return items, nil
+}
+
+// ListLineItems pages through a session's items in their given order.
+func (s *Store) ListLineItems(ctx context.Context, merchantID string, livemode bool, sessionID string, p paging.Params) (paging.Page[checkout.LineItem], error) {
+	var page paging.Page[checkout.LineItem]
+	if _, err := s.GetSession(ctx, merchantID, livemode, sessionID); err != nil {
+		return page, err
+	}
+	items, err := s.LoadLineItems(ctx, sessionID)
+	if err != nil {
+		return page, err
+	}
+	// At most 100 items per session: paging in memory is simpler and as fast as in SQL.
+	start, end := 0, len(items)
+	find := func(id, param string) (int, error) {
+		for i, li := range items {
+			if li.ID == id {
+				return i, nil
+			}
+		}
+		return 0, apperr.Invalid(param, "resource_missing", "No such line item: '%s'", id)
+	}
+	switch {
+	case p.StartingAfter != "":
+		i, err := find(p.StartingAfter, "starting_after")
+		if err != nil {
+			return page, err
+		}
+		start = i + 1
+	case p.EndingBefore != "":
+		i, err := find(p.EndingBefore, "ending_before")
+		if err != nil {
+			return page, err
+		}
+		end = i
+		start = max(0, end-p.Limit)
+	}
+	page.Data = items[start:min(end, start+p.Limit)]
+	page.HasMore = start+p.Limit < end || (p.EndingBefore != "" && start > 0)
+	return page, nil
+}

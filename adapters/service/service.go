@@ -1,0 +1,200 @@
+// Package service wires the adapters to the core once, for the binary and the integration
+// tests alike: Postgres, the Temporal client and worker, and the HTTP server.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	httpapi "github.com/chaincheckout/checkout/adapters/http"
+	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/adapters/postgres"
+	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
+	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/workflows"
+)
+
+// Roles a process can take.
+const (
+	RoleAll    = "all"
+	RoleAPI    = "api"
+	RoleWorker = "worker"
+)
+
+// Config is the service's configuration; FromEnv fills it.
+type Config struct {
+	DatabaseURL       string
+	TemporalAddress   string
+	TemporalNamespace string
+	Listen            string
+	PublicURL         string
+	Role              string
+	AutoMigrate       bool
+}
+
+// FromEnv reads the configuration, with defaults that match `make dev`.
+func FromEnv() Config {
+	c := Config{
+		DatabaseURL:       env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/checkout?sslmode=disable"),
+		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
+		Listen:            env("CHECKOUT_LISTEN", "127.0.0.1:4242"),
+		Role:              env("CHECKOUT_ROLE", RoleAll),
+		AutoMigrate:       env("CHECKOUT_AUTO_MIGRATE", "true") == "true",
+	}
+	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
+	return c
+}
+
+func env(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+// App is a wired service.
+type App struct {
+	cfg       Config
+	log       *slog.Logger
+	Store     *postgres.Store
+	Temporal  client.Client
+	Sessions  *checkout.Service
+	Merchants *merchant.Service
+	Orch      *temporaladapter.Orchestrator
+	Handler   http.Handler
+	worker    worker.Worker
+}
+
+// New connects to Postgres and Temporal and builds the handler and worker the role needs.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	switch cfg.Role {
+	case RoleAll, RoleAPI, RoleWorker:
+	default:
+		return nil, fmt.Errorf("unknown role %q: use all, api or worker", cfg.Role)
+	}
+	now := func() time.Time { return time.Now().UTC() }
+	store, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{cfg: cfg, log: log, Store: store}
+	if cfg.AutoMigrate {
+		if _, err := store.Migrate(ctx); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	if a.Temporal, err = temporaladapter.Dial(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := temporaladapter.EnsureSearchAttributes(ctx, a.Temporal, cfg.TemporalNamespace); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if a.Orch, err = temporaladapter.NewOrchestrator(a.Temporal); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if a.Sessions, err = checkout.NewService(store, a.Orch, now); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if a.Merchants, err = merchant.NewService(store, ethereum.HD{}, now); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if cfg.Role != RoleWorker {
+		a.Handler, err = httpapi.NewHandler(httpapi.Deps{
+			Sessions: a.Sessions, Merchants: a.Merchants, SessionRead: store, MerchantDB: store,
+			Idempotency: store, PublicURL: cfg.PublicURL, Logger: log, Now: now,
+		})
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	if cfg.Role != RoleAPI {
+		acts, err := workflows.NewActivities(store, now)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.worker = temporaladapter.NewWorker(a.Temporal, acts)
+	}
+	return a, nil
+}
+
+// Run serves HTTP on ln (when the role has an API) and runs the worker until ctx ends.
+func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	if a.worker != nil {
+		if err := a.worker.Start(); err != nil {
+			return fmt.Errorf("start worker: %w", err)
+		}
+		defer a.worker.Stop()
+	}
+	if a.Handler == nil {
+		<-ctx.Done()
+		return nil
+	}
+	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}
+
+// Listen opens the configured address.
+func (a *App) Listen() (net.Listener, error) {
+	if a.Handler == nil {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", a.cfg.Listen, err)
+	}
+	return ln, nil
+}
+
+// Close releases connections.
+func (a *App) Close() {
+	if a.Temporal != nil {
+		a.Temporal.Close()
+	}
+	if a.Store != nil {
+		_ = a.Store.Close()
+	}
+}
+
+// NewLogger makes the process logger from LOG_LEVEL and LOG_FORMAT.
+func NewLogger() *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(env("LOG_LEVEL", "info")))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if strings.EqualFold(env("LOG_FORMAT", "text"), "json") {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts))
+}

@@ -1,0 +1,141 @@
+// Package temporal implements the orchestrator port on a Temporal cluster and runs the worker.
+package temporal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/workflows"
+)
+
+// Dial connects to the cluster.
+func Dial(ctx context.Context, hostPort, namespace string, logger *slog.Logger) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{
+		HostPort:  hostPort,
+		Namespace: namespace,
+		Logger:    sdklog.NewStructuredLogger(logger),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("connect to temporal at %s: %w", hostPort, err)
+	}
+	return c, nil
+}
+
+// EnsureSearchAttributes registers the project's custom search attributes when missing.
+// Upserting an unregistered attribute fails workflow tasks forever, so this runs before workers.
+func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace string) error {
+	ops := c.OperatorService()
+	have, err := ops.ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return fmt.Errorf("list search attributes: %w", err)
+	}
+	missing := map[string]enumspb.IndexedValueType{}
+	for _, k := range workflows.SearchAttributes() {
+		if _, ok := have.GetCustomAttributes()[k.GetName()]; !ok {
+			missing[k.GetName()] = enumspb.IndexedValueType(k.GetValueType())
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	_, err = ops.AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace: namespace, SearchAttributes: missing,
+	})
+	var exists *serviceerror.AlreadyExists
+	if err != nil && !errors.As(err, &exists) { // another worker registered them first
+		return fmt.Errorf("add search attributes: %w", err)
+	}
+	return nil
+}
+
+// Orchestrator implements checkout.Orchestrator with workflows.
+type Orchestrator struct {
+	c client.Client
+}
+
+// NewOrchestrator wraps a connected client.
+func NewOrchestrator(c client.Client) (*Orchestrator, error) {
+	if c == nil {
+		return nil, fmt.Errorf("temporal.NewOrchestrator: nil client")
+	}
+	return &Orchestrator{c: c}, nil
+}
+
+// StartSession starts checkout/<id>; an existing workflow with that ID is an error.
+func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) error {
+	_, err := o.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.SessionWorkflowID(s.ID),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.AttrCheckoutStatus.ValueSet(string(s.Status)),
+			workflows.AttrMerchantID.ValueSet(s.MerchantID),
+			workflows.AttrClientReferenceID.ValueSet(s.ClientReferenceID),
+		),
+	}, workflows.CheckoutSessionWorkflow, workflows.SessionInput{
+		SessionID: s.ID, MerchantID: s.MerchantID, Livemode: s.Livemode,
+		ClientReferenceID: s.ClientReferenceID, ExpiresAt: s.ExpiresAt,
+	})
+	if err != nil {
+		return apperr.Unavailable("Could not start the session's workflow; retry the request.",
+			fmt.Errorf("start workflow for %s: %w", s.ID, err))
+	}
+	return nil
+}
+
+// ExpireSession sends the expire update and waits for its result.
+func (o *Orchestrator) ExpireSession(ctx context.Context, id string) error {
+	h, err := o.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID:   workflows.SessionWorkflowID(id),
+		UpdateName:   workflows.UpdateExpire,
+		Args:         []any{workflows.ExpireRequest{}},
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		var st workflows.SessionState
+		err = h.Get(ctx, &st)
+	}
+	var notFound *serviceerror.NotFound
+	var appErr *temporal.ApplicationError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &notFound): // the workflow already closed: the session is no longer open
+		return apperr.Conflict("", "session %s is no longer open", id)
+	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrNotOpen:
+		return apperr.Conflict("", "session %s is no longer open", id)
+	default:
+		return apperr.Unavailable("Could not reach the session's workflow; retry the request.",
+			fmt.Errorf("expire update for %s: %w", id, err))
+	}
+}
+
+// QueryState returns a session workflow's live state.
+func (o *Orchestrator) QueryState(ctx context.Context, id string) (workflows.SessionState, error) {
+	var st workflows.SessionState
+	v, err := o.c.QueryWorkflow(ctx, workflows.SessionWorkflowID(id), "", workflows.QueryState)
+	if err != nil {
+		return st, fmt.Errorf("query state of %s: %w", id, err)
+	}
+	return st, v.Get(&st)
+}
+
+// NewWorker registers the workflows and activities on the task queue.
+func NewWorker(c client.Client, acts *workflows.Activities) worker.Worker {
+	w := worker.New(c, workflows.TaskQueue, worker.Options{})
+	workflows.Register(w, acts)
+	return w
+}

@@ -1,0 +1,295 @@
+package checkout
+
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/money"
+)
+
+// Build validates p and returns the session it describes, not yet stored.
+// Every rule lives here so that form and JSON requests are judged alike.
+func Build(p CreateParams, caller merchant.Caller, now time.Time) (*Session, error) {
+	now = now.UTC().Truncate(time.Second)
+	if p.Mode == nil {
+		return nil, apperr.Missing("mode")
+	}
+	switch Mode(*p.Mode) {
+	case ModePayment:
+	case ModeSubscription:
+		return nil, apperr.Invalid("mode", "parameter_invalid",
+			"mode=subscription is not available on this server yet; use mode=payment.")
+	default:
+		return nil, apperr.Invalid("mode", "parameter_invalid",
+			"Invalid mode: must be one of payment or subscription.")
+	}
+	s := &Session{
+		ID:            ident.NewModed("cs", caller.Livemode),
+		MerchantID:    caller.MerchantID,
+		Livemode:      caller.Livemode,
+		Mode:          ModePayment,
+		Status:        StatusOpen,
+		PaymentStatus: PaymentUnpaid,
+		CreatedAt:     now,
+		ExpiresAt:     now.Add(DefaultExpiry),
+		Metadata:      map[string]string{},
+	}
+	if err := buildLineItems(s, p.LineItems); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.SuccessURL, err = optionalURL("success_url", p.SuccessURL); err != nil {
+		return nil, err
+	}
+	if s.CancelURL, err = optionalURL("cancel_url", p.CancelURL); err != nil {
+		return nil, err
+	}
+	if p.ClientReferenceID != nil {
+		ref := *p.ClientReferenceID
+		if utf8.RuneCountInString(ref) > MaxClientRefLen {
+			return nil, apperr.Invalid("client_reference_id", "parameter_invalid_string",
+				"client_reference_id must be at most %d characters.", MaxClientRefLen)
+		}
+		s.ClientReferenceID = ref
+	}
+	if p.CustomerEmail != nil && *p.CustomerEmail != "" {
+		addr, err := mail.ParseAddress(*p.CustomerEmail)
+		if err != nil || addr.Address != *p.CustomerEmail || len(addr.Address) > 512 {
+			return nil, apperr.Invalid("customer_email", "email_invalid",
+				"Invalid email address: %s", *p.CustomerEmail)
+		}
+		s.CustomerEmail = addr.Address
+	}
+	if s.Metadata, err = ValidateMetadata("metadata", p.Metadata); err != nil {
+		return nil, err
+	}
+	if p.ExpiresAt != nil {
+		at := time.Unix(*p.ExpiresAt, 0).UTC()
+		if at.Before(now.Add(MinExpiry-ExpirySkew)) || at.After(now.Add(MaxExpiry+ExpirySkew)) {
+			return nil, apperr.Invalid("expires_at", "parameter_invalid_integer",
+				"The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.")
+		}
+		s.ExpiresAt = at
+	}
+	return s, nil
+}
+
+func buildLineItems(s *Session, items []LineItemParams) error {
+	if len(items) == 0 {
+		return apperr.Missing("line_items")
+	}
+	if len(items) > MaxLineItems {
+		return apperr.Invalid("line_items", "parameter_invalid",
+			"A Checkout Session can have at most %d line items; you passed %d.", MaxLineItems, len(items))
+	}
+	var subtotal int64
+	for i, it := range items {
+		param := fmt.Sprintf("line_items[%d]", i)
+		li, err := buildLineItem(param, it)
+		if err != nil {
+			return err
+		}
+		li.Position = i
+		if s.Currency == "" {
+			s.Currency = li.Currency
+		} else if li.Currency != s.Currency {
+			return apperr.Invalid(param+"[price_data][currency]", "parameter_invalid",
+				"All line items must use the same currency: %s was given after %s.", li.Currency, s.Currency)
+		}
+		subtotal += li.AmountTotal // each line is at most MaxAmount and there are at most 100: no overflow
+		if subtotal > money.MaxAmount {
+			return apperr.Invalid("line_items", "amount_too_large",
+				"The total amount must be at most %s %s.", money.Format(money.MaxAmount, exp(s.Currency)), strings.ToUpper(s.Currency))
+		}
+		s.LineItems = append(s.LineItems, li)
+	}
+	s.AmountSubtotal, s.AmountTotal = subtotal, subtotal
+	if subtotal < 1 {
+		return apperr.Invalid("line_items", "amount_too_small", "The total amount must be greater than zero.")
+	}
+	return nil
+}
+
+func exp(cur string) int32 { e, _ := money.Exponent(cur); return e }
+
+func buildLineItem(param string, it LineItemParams) (LineItem, error) {
+	set := 0
+	for _, present := range []bool{it.Price != nil, it.Product != nil, it.PriceData != nil} {
+		if present {
+			set++
+		}
+	}
+	switch {
+	case set == 0:
+		return LineItem{}, apperr.Invalid(param, "parameter_missing",
+			"Each line item needs one of price, price_data or product.")
+	case set > 1:
+		return LineItem{}, apperr.Invalid(param, "parameters_exclusive",
+			"You may only specify one of these parameters: price, price_data, product.")
+	case it.Price != nil:
+		// The product library is not part of this server yet, so no price ID can exist.
+		return LineItem{}, apperr.Invalid(param+"[price]", "resource_missing", "No such price: '%s'", *it.Price)
+	case it.Product != nil:
+		return LineItem{}, apperr.Invalid(param+"[product]", "resource_missing", "No such product: '%s'", *it.Product)
+	}
+	if it.Quantity == nil {
+		return LineItem{}, apperr.Missing(param + "[quantity]")
+	}
+	qty := *it.Quantity
+	if qty < 1 || qty > MaxQuantity {
+		return LineItem{}, apperr.Invalid(param+"[quantity]", "parameter_invalid_integer",
+			"Quantity must be between 1 and %d.", MaxQuantity)
+	}
+	pd := it.PriceData
+	pp := param + "[price_data]"
+	if pd.Currency == nil {
+		return LineItem{}, apperr.Missing(pp + "[currency]")
+	}
+	cur := strings.ToLower(*pd.Currency)
+	if !money.Supported(cur) {
+		return LineItem{}, apperr.Invalid(pp+"[currency]", "parameter_invalid",
+			"Invalid currency: %s. Use a three-letter ISO code such as usd or eur.", *pd.Currency)
+	}
+	li := LineItem{ID: ident.New("li"), PriceID: ident.New("price"), Currency: cur, Quantity: qty}
+	switch {
+	case pd.UnitAmount != nil && pd.UnitAmountDecimal != nil:
+		return LineItem{}, apperr.Invalid(pp+"[unit_amount]", "parameters_exclusive",
+			"You may only specify one of these parameters: unit_amount, unit_amount_decimal.")
+	case pd.UnitAmount != nil:
+		ua := *pd.UnitAmount
+		if ua < 1 {
+			return LineItem{}, apperr.Invalid(pp+"[unit_amount]", "amount_too_small",
+				"unit_amount must be a positive integer in the currency's smallest unit.")
+		}
+		if ua > money.MaxAmount {
+			return LineItem{}, apperr.Invalid(pp+"[unit_amount]", "amount_too_large",
+				"unit_amount must be at most %d.", money.MaxAmount)
+		}
+		li.UnitAmount = &ua
+		li.UnitAmountDecimal = decimal.NewFromInt(ua)
+	case pd.UnitAmountDecimal != nil:
+		d, err := decimal.NewFromString(*pd.UnitAmountDecimal)
+		if err != nil || d.Exponent() < -12 {
+			return LineItem{}, apperr.Invalid(pp+"[unit_amount_decimal]", "parameter_invalid",
+				"unit_amount_decimal must be a decimal string with at most 12 decimal places.")
+		}
+		if d.Sign() <= 0 {
+			return LineItem{}, apperr.Invalid(pp+"[unit_amount_decimal]", "amount_too_small",
+				"unit_amount_decimal must be greater than zero.")
+		}
+		if d.GreaterThan(decimal.NewFromInt(money.MaxAmount)) {
+			return LineItem{}, apperr.Invalid(pp+"[unit_amount_decimal]", "amount_too_large",
+				"unit_amount_decimal must be at most %d.", money.MaxAmount)
+		}
+		li.UnitAmountDecimal = d
+		if d.IsInteger() {
+			ua := d.IntPart()
+			li.UnitAmount = &ua
+		}
+	default:
+		return LineItem{}, apperr.Missing(pp + "[unit_amount]")
+	}
+	total, ok := money.LineTotal(li.UnitAmountDecimal, qty)
+	if !ok || total > money.MaxAmount {
+		return LineItem{}, apperr.Invalid(param, "amount_too_large",
+			"The line item's amount (unit price × quantity) must be at most %d.", money.MaxAmount)
+	}
+	if total < 1 {
+		return LineItem{}, apperr.Invalid(param, "amount_too_small", "The line item's amount rounds to zero.")
+	}
+	li.AmountSubtotal, li.AmountTotal = total, total
+	switch {
+	case pd.Product != nil && pd.ProductData != nil:
+		return LineItem{}, apperr.Invalid(pp+"[product]", "parameters_exclusive",
+			"You may only specify one of these parameters: product, product_data.")
+	case pd.Product != nil:
+		return LineItem{}, apperr.Invalid(pp+"[product]", "resource_missing", "No such product: '%s'", *pd.Product)
+	case pd.ProductData == nil:
+		return LineItem{}, apperr.Missing(pp + "[product_data]")
+	}
+	return li, fillProduct(&li, pp+"[product_data]", pd.ProductData)
+}
+
+func fillProduct(li *LineItem, param string, pd *ProductDataParams) error {
+	if pd.Name == nil || strings.TrimSpace(*pd.Name) == "" {
+		return apperr.Missing(param + "[name]")
+	}
+	if utf8.RuneCountInString(*pd.Name) > MaxNameLength {
+		return apperr.Invalid(param+"[name]", "parameter_invalid_string", "name must be at most %d characters.", MaxNameLength)
+	}
+	li.Name = *pd.Name
+	li.ProductID = ident.New("prod")
+	if pd.Description != nil {
+		if utf8.RuneCountInString(*pd.Description) > MaxDescLength {
+			return apperr.Invalid(param+"[description]", "parameter_invalid_string",
+				"description must be at most %d characters.", MaxDescLength)
+		}
+		li.ProductDescription = *pd.Description
+	}
+	if len(pd.Images) > MaxImages {
+		return apperr.Invalid(param+"[images]", "parameter_invalid", "At most %d images are allowed.", MaxImages)
+	}
+	for i, img := range pd.Images {
+		p := fmt.Sprintf("%s[images][%d]", param, i)
+		u, err := optionalURL(p, &img)
+		if err != nil {
+			return err
+		}
+		li.Images = append(li.Images, u)
+	}
+	if _, err := ValidateMetadata(param+"[metadata]", pd.Metadata); err != nil {
+		return err
+	}
+	return nil
+}
+
+// optionalURL accepts an absolute http(s) URL; {CHECKOUT_SESSION_ID} is kept verbatim for later substitution.
+func optionalURL(param string, raw *string) (string, error) {
+	if raw == nil || *raw == "" {
+		return "", nil
+	}
+	if len(*raw) > MaxURLLength {
+		return "", apperr.Invalid(param, "url_invalid", "%s must be at most %d characters.", param, MaxURLLength)
+	}
+	probe := strings.ReplaceAll(*raw, "{CHECKOUT_SESSION_ID}", "cs_x")
+	u, err := url.Parse(probe)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", apperr.Invalid(param, "url_invalid", "Not a valid URL: %s must be an absolute http or https URL.", param)
+	}
+	return *raw, nil
+}
+
+// ValidateMetadata applies Stripe's metadata limits. Empty values are dropped (they delete on update).
+func ValidateMetadata(param string, md map[string]string) (map[string]string, error) {
+	out := make(map[string]string, len(md))
+	if len(md) > MaxMetadataKeys {
+		return nil, apperr.Invalid(param, "parameter_invalid",
+			"Metadata can have at most %d keys; you passed %d.", MaxMetadataKeys, len(md))
+	}
+	for k, v := range md {
+		switch {
+		case k == "":
+			return nil, apperr.Invalid(param, "parameter_invalid_empty", "Metadata keys must not be empty.")
+		case utf8.RuneCountInString(k) > MaxMetadataKeyLen:
+			return nil, apperr.Invalid(param+"["+k+"]", "parameter_invalid",
+				"Metadata keys can be at most %d characters long.", MaxMetadataKeyLen)
+		case strings.ContainsAny(k, "[]"):
+			return nil, apperr.Invalid(param, "parameter_invalid", "Metadata keys must not contain square brackets.")
+		case utf8.RuneCountInString(v) > MaxMetadataValLen:
+			return nil, apperr.Invalid(param+"["+k+"]", "parameter_invalid",
+				"Metadata values can be at most %d characters long.", MaxMetadataValLen)
+		case v != "":
+			out[k] = v
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,54 @@
+package checkout
+
+// The parameter structs mirror Stripe's request parameters. Both the form and the JSON
+// decoders of the HTTP adapter fill them, so one set of rules validates both encodings.
+// Pointers distinguish "absent" from a zero value.
+
+// CreateParams is POST /v1/checkout/sessions.
+type CreateParams struct {
+	Mode                 *string            `json:"mode"`
+	LineItems            []LineItemParams   `json:"line_items"`
+	SuccessURL           *string            `json:"success_url"`
+	CancelURL            *string            `json:"cancel_url"`
+	ClientReferenceID    *string            `json:"client_reference_id"`
+	CustomerEmail        *string            `json:"customer_email"`
+	Metadata             map[string]string  `json:"metadata"`
+	ExpiresAt            *int64             `json:"expires_at"`
+	PaymentMethodTypes   []string           `json:"payment_method_types"`   // accepted and ignored: crypto is the method
+	PaymentMethodOptions map[string]Ignored `json:"payment_method_options"` // accepted and ignored (SPEC)
+}
+
+// LineItemParams is one entry of line_items.
+type LineItemParams struct {
+	Price     *string          `json:"price"`
+	Product   *string          `json:"product"`
+	PriceData *PriceDataParams `json:"price_data"`
+	Quantity  *int64           `json:"quantity"`
+}
+
+// PriceDataParams is an ad-hoc price.
+type PriceDataParams struct {
+	Currency          *string            `json:"currency"`
+	UnitAmount        *int64             `json:"unit_amount"`
+	UnitAmountDecimal *string            `json:"unit_amount_decimal"`
+	Product           *string            `json:"product"`
+	ProductData       *ProductDataParams `json:"product_data"`
+}
+
+// ProductDataParams is an ad-hoc product, never saved to the library.
+type ProductDataParams struct {
+	Name        *string           `json:"name"`
+	Description *string           `json:"description"`
+	Images      []string          `json:"images"`
+	Metadata    map[string]string `json:"metadata"`
+}
+
+// Ignored accepts any value; the decoder skips what it holds.
+type Ignored struct{}
+
+// ListParams are the filters of GET /v1/checkout/sessions besides paging.
+type ListParams struct {
+	Status            *string `json:"status"`
+	ClientReferenceID *string `json:"client_reference_id"`
+	PaymentLink       *string `json:"payment_link"`
+}

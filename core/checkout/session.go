@@ -1,0 +1,95 @@
+// Package checkout holds checkout sessions: their states, the rules for creating and
+// expiring them, and the ports the use cases need.
+package checkout
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Status is Stripe's checkout session status.
+type Status string
+
+const (
+	StatusOpen     Status = "open"
+	StatusComplete Status = "complete"
+	StatusExpired  Status = "expired"
+)
+
+// PaymentStatus is Stripe's payment_status.
+type PaymentStatus string
+
+const (
+	PaymentUnpaid PaymentStatus = "unpaid"
+	PaymentPaid   PaymentStatus = "paid"
+)
+
+// Mode is Stripe's checkout mode.
+type Mode string
+
+const (
+	ModePayment      Mode = "payment"
+	ModeSubscription Mode = "subscription"
+)
+
+// Limits the SPEC sets on a session.
+const (
+	MaxLineItems      = 100
+	MaxQuantity       = 999_999
+	MinExpiry         = 30 * time.Minute
+	MaxExpiry         = 24 * time.Hour
+	DefaultExpiry     = 60 * time.Minute
+	ExpirySkew        = time.Minute // tolerated clock skew between merchant and us on expires_at
+	MaxURLLength      = 5000
+	MaxClientRefLen   = 200
+	MaxNameLength     = 250
+	MaxDescLength     = 500
+	MaxImages         = 8
+	MaxMetadataKeys   = 50
+	MaxMetadataKeyLen = 40
+	MaxMetadataValLen = 500
+)
+
+// Session is a checkout session as stored.
+type Session struct {
+	ID                string
+	MerchantID        string
+	Livemode          bool
+	Mode              Mode
+	Status            Status
+	PaymentStatus     PaymentStatus
+	Currency          string
+	AmountSubtotal    int64
+	AmountTotal       int64
+	ClientReferenceID string
+	CustomerEmail     string
+	SuccessURL        string
+	CancelURL         string
+	PaymentLink       string
+	Metadata          map[string]string
+	ExpiresAt         time.Time
+	CreatedAt         time.Time
+	LineItems         []LineItem // loaded only where asked for
+}
+
+// LineItem is one priced item of a session. Ad-hoc items carry their own price and product IDs
+// so the object looks like Stripe's, but they are never saved to the product library.
+type LineItem struct {
+	ID                 string
+	Position           int
+	PriceID            string
+	ProductID          string
+	Name               string
+	ProductDescription string
+	Images             []string
+	Currency           string
+	UnitAmount         *int64          // set when priced in whole minor units
+	UnitAmountDecimal  decimal.Decimal // always set; exact unit price in minor units
+	Quantity           int64
+	AmountSubtotal     int64
+	AmountTotal        int64
+}
+
+// Open reports whether the session can still be paid or expired.
+func (s *Session) Open() bool { return s.Status == StatusOpen }

@@ -1,0 +1,50 @@
+// Package workflows holds the Temporal workflows and the activities that call the ports.
+package workflows
+
+import (
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+)
+
+// TaskQueue is the queue every checkout worker polls.
+const TaskQueue = "checkout"
+
+// Workflow types.
+const (
+	CheckoutSessionWorkflow = "CheckoutSession"
+)
+
+// Updates and queries on a session workflow.
+const (
+	UpdateExpire = "expire" // merchant's POST /v1/checkout/sessions/:id/expire
+	QueryState   = "state"  // the session's live state
+)
+
+// Application error types that activities and handlers return.
+const (
+	ErrSessionMissing = "SessionMissing" // the row is gone: the workflow ends itself
+	ErrNotOpen        = "SessionNotOpen" // an update that needs an open session
+)
+
+// Search attributes set on every session workflow so operators can filter in the Web UI.
+var (
+	AttrCheckoutStatus    = temporal.NewSearchAttributeKeyKeyword("CheckoutStatus")
+	AttrMerchantID        = temporal.NewSearchAttributeKeyKeyword("MerchantID")
+	AttrClientReferenceID = temporal.NewSearchAttributeKeyKeyword("ClientReferenceID")
+)
+
+// SearchAttributes lists every custom attribute the workflows use; all are registered at start-up.
+func SearchAttributes() []temporal.SearchAttributeKey {
+	return []temporal.SearchAttributeKey{AttrCheckoutStatus, AttrMerchantID, AttrClientReferenceID}
+}
+
+const sessionPrefix = "checkout/"
+
+// SessionWorkflowID is the workflow ID of a checkout session: its business ID.
+func SessionWorkflowID(sessionID string) string { return sessionPrefix + sessionID }
+
+// SessionIDFromWorkflowID inverts SessionWorkflowID.
+func SessionIDFromWorkflowID(workflowID string) (string, bool) {
+	return strings.CutPrefix(workflowID, sessionPrefix)
+}

@@ -1,0 +1,18 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Registry is what a worker (or the test environment) registers workflows and activities on.
+type Registry interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+	RegisterActivityWithOptions(a any, options activity.RegisterOptions)
+}
+
+// Register puts every workflow and the activities on r under their stable names.
+func Register(r Registry, acts *Activities) {
+	r.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
+	r.RegisterActivityWithOptions(acts, activity.RegisterOptions{})
+}
