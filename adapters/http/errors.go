@@ -61,4 +61,3 @@ func (s *Server) writeError(c *gin.Context, err error) {
 	}
 	c.AbortWithStatusJSON(status, errorBody{Error: errorObject{Type: typ, Code: e.Code, Param: e.Param, Message: e.Message}})
 }
-

@@ -24,31 +24,31 @@ func newList[S, T any](url string, p paging.Page[S], f func(S) T) listObject[T] 
 }
 
 type sessionObject struct {
-	ID                       string                    `json:"id"`
-	Object                   string                    `json:"object"`
-	AmountSubtotal           int64                     `json:"amount_subtotal"`
-	AmountTotal              int64                     `json:"amount_total"`
-	CancelURL                *string                   `json:"cancel_url"`
-	ClientReferenceID        *string                   `json:"client_reference_id"`
-	Created                  int64                     `json:"created"`
-	Currency                 string                    `json:"currency"`
-	Customer                 *string                   `json:"customer"`
-	CustomerEmail            *string                   `json:"customer_email"`
-	ExpiresAt                int64                     `json:"expires_at"`
-	LineItems                *listObject[lineItemJSON] `json:"line_items,omitempty"`
-	Livemode                 bool                      `json:"livemode"`
-	Metadata                 map[string]string         `json:"metadata"`
-	Mode                     string                    `json:"mode"`
-	PaymentIntent            *string                   `json:"payment_intent"`
-	PaymentLink              *string                   `json:"payment_link"`
-	PaymentMethodTypes       []string                  `json:"payment_method_types"`
-	PaymentStatus            string                    `json:"payment_status"`
-	Status                   string                    `json:"status"`
-	SuccessURL               *string                   `json:"success_url"`
-	TotalDetails             totalDetails              `json:"total_details"`
-	UIMode                   string                    `json:"ui_mode"`
-	URL                      *string                   `json:"url"`
-	Crypto                   cryptoJSON                `json:"crypto"`
+	ID                 string                    `json:"id"`
+	Object             string                    `json:"object"`
+	AmountSubtotal     int64                     `json:"amount_subtotal"`
+	AmountTotal        int64                     `json:"amount_total"`
+	CancelURL          *string                   `json:"cancel_url"`
+	ClientReferenceID  *string                   `json:"client_reference_id"`
+	Created            int64                     `json:"created"`
+	Currency           string                    `json:"currency"`
+	Customer           *string                   `json:"customer"`
+	CustomerEmail      *string                   `json:"customer_email"`
+	ExpiresAt          int64                     `json:"expires_at"`
+	LineItems          *listObject[lineItemJSON] `json:"line_items,omitempty"`
+	Livemode           bool                      `json:"livemode"`
+	Metadata           map[string]string         `json:"metadata"`
+	Mode               string                    `json:"mode"`
+	PaymentIntent      *string                   `json:"payment_intent"`
+	PaymentLink        *string                   `json:"payment_link"`
+	PaymentMethodTypes []string                  `json:"payment_method_types"`
+	PaymentStatus      string                    `json:"payment_status"`
+	Status             string                    `json:"status"`
+	SuccessURL         *string                   `json:"success_url"`
+	TotalDetails       totalDetails              `json:"total_details"`
+	UIMode             string                    `json:"ui_mode"`
+	URL                *string                   `json:"url"`
+	Crypto             cryptoJSON                `json:"crypto"`
 }
 
 type totalDetails struct {
@@ -155,4 +155,3 @@ func renderLineItem(li checkout.LineItem, sess *checkout.Session) lineItemJSON {
 		},
 	}
 }
-

@@ -16,8 +16,8 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
-	httpapi "github.com/chaincheckout/checkout/adapters/http"
 	"github.com/chaincheckout/checkout/adapters/ethereum"
+	httpapi "github.com/chaincheckout/checkout/adapters/http"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
 	"github.com/chaincheckout/checkout/core/checkout"
