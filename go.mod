@@ -10,6 +10,7 @@ require (
 	github.com/lib/pq v1.12.3
 	github.com/pressly/goose/v3 v3.29.0
 	github.com/shopspring/decimal v1.6.0
+	github.com/stripe/stripe-go/v84 v84.4.1
 	go.temporal.io/api v1.63.5
 	go.temporal.io/sdk v1.50.0
 )
