@@ -1,0 +1,97 @@
+package checkout
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/merchant"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func item(cur string, unit, qty int64) LineItemParams {
+	return LineItemParams{Quantity: ptr(qty), PriceData: &PriceDataParams{
+		Currency: ptr(cur), UnitAmount: ptr(unit), ProductData: &ProductDataParams{Name: ptr("Thing")}}}
+}
+
+var (
+	caller = merchant.Caller{MerchantID: "acct_1"}
+	now    = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+)
+
+func TestBuildComputesTheSession(t *testing.T) {
+	s, err := Build(CreateParams{
+		Mode: ptr("payment"), LineItems: []LineItemParams{item("USD", 1999, 2), item("usd", 1, 1)},
+		SuccessURL: ptr("https://shop.example/ok?id={CHECKOUT_SESSION_ID}"), Metadata: map[string]string{"a": "1", "gone": ""},
+	}, caller, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.AmountTotal != 3999 || s.Currency != "usd" || s.Status != StatusOpen || s.PaymentStatus != PaymentUnpaid {
+		t.Fatalf("session = %+v", s)
+	}
+	if !strings.HasPrefix(s.ID, "cs_test_") || !s.ExpiresAt.Equal(now.Add(DefaultExpiry)) {
+		t.Fatalf("id %s expires %s", s.ID, s.ExpiresAt)
+	}
+	if len(s.Metadata) != 1 || s.Metadata["a"] != "1" {
+		t.Fatalf("metadata = %v (empty values are dropped)", s.Metadata)
+	}
+	if s.LineItems[1].Position != 1 || s.LineItems[0].PriceID == s.LineItems[1].PriceID {
+		t.Fatalf("items = %+v", s.LineItems)
+	}
+}
+
+func TestBuildRefuses(t *testing.T) {
+	valid := func() CreateParams { return CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}} }
+	cases := []struct {
+		name  string
+		edit  func(*CreateParams)
+		param string
+	}{
+		{"no mode", func(p *CreateParams) { p.Mode = nil }, "mode"},
+		{"bad mode", func(p *CreateParams) { p.Mode = ptr("setup") }, "mode"},
+		{"subscription not yet", func(p *CreateParams) { p.Mode = ptr("subscription") }, "mode"},
+		{"expires 29 min", func(p *CreateParams) { p.ExpiresAt = ptr(now.Add(28 * time.Minute).Unix()) }, "expires_at"},
+		{"expires 25 h", func(p *CreateParams) { p.ExpiresAt = ptr(now.Add(25 * time.Hour).Unix()) }, "expires_at"},
+		{"both amounts", func(p *CreateParams) { p.LineItems[0].PriceData.UnitAmountDecimal = ptr("1.5") }, "line_items[0][price_data][unit_amount]"},
+		{"decimal too precise", func(p *CreateParams) {
+			p.LineItems[0].PriceData.UnitAmount = nil
+			p.LineItems[0].PriceData.UnitAmountDecimal = ptr("1.0000000000001")
+		}, "line_items[0][price_data][unit_amount_decimal]"},
+		{"total over max", func(p *CreateParams) {
+			p.LineItems = []LineItemParams{item("usd", 60_000_000, 1), item("usd", 60_000_000, 1)}
+		}, "line_items"},
+		{"line over max", func(p *CreateParams) { p.LineItems[0].Quantity = ptr(int64(2)); *p.LineItems[0].PriceData.UnitAmount = 99_999_999 }, "line_items[0]"},
+		{"client ref too long", func(p *CreateParams) { p.ClientReferenceID = ptr(strings.Repeat("r", 201)) }, "client_reference_id"},
+		{"metadata bracket key", func(p *CreateParams) { p.Metadata = map[string]string{"a[b]": "x"} }, "metadata"},
+		{"image not a url", func(p *CreateParams) { p.LineItems[0].PriceData.ProductData.Images = []string{"x"} }, "line_items[0][price_data][product_data][images][0]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := valid()
+			tc.edit(&p)
+			_, err := Build(p, caller, now)
+			e, ok := apperr.As(err)
+			if !ok || e.Kind != apperr.KindInvalid || e.Param != tc.param || e.Message == "" {
+				t.Fatalf("err = %#v, want invalid %s", err, tc.param)
+			}
+		})
+	}
+}
+
+func TestExpiresAtBoundsAreInclusive(t *testing.T) {
+	for _, d := range []time.Duration{MinExpiry, MaxExpiry} {
+		p := CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}, ExpiresAt: ptr(now.Add(d).Unix())}
+		if _, err := Build(p, caller, now); err != nil {
+			t.Errorf("expires in %s refused: %v", d, err)
+		}
+	}
+}
+
+func TestMetadataCountsCharactersNotBytes(t *testing.T) {
+	if _, err := ValidateMetadata("metadata", map[string]string{strings.Repeat("é", 40): strings.Repeat("ü", 500)}); err != nil {
+		t.Fatalf("40-character key / 500-character value refused: %v", err)
+	}
+}

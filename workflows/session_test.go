@@ -1,0 +1,187 @@
+package workflows
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/suite"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/chaincheckout/checkout/core/checkout"
+)
+
+// These tests use the SDK's test environment: time is skipped, so an hour-long expiry
+// timer runs instantly and the assertions are on workflow time, not on the wall clock.
+type sessionSuite struct {
+	suite.Suite
+	testsuite.WorkflowTestSuite
+	env   *testsuite.TestWorkflowEnvironment
+	start time.Time
+	in    SessionInput
+}
+
+func TestSessionWorkflow(t *testing.T) { suite.Run(t, new(sessionSuite)) }
+
+func (s *sessionSuite) SetupTest() {
+	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	s.env = s.NewTestWorkflowEnvironment()
+	s.start = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	s.env.SetStartTime(s.start)
+	s.env.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
+	var a *Activities
+	s.env.RegisterActivity(a)
+	s.in = SessionInput{SessionID: "cs_test_1", MerchantID: "acct_1", ExpiresAt: s.start.Add(time.Hour)}
+}
+
+func (s *sessionSuite) AfterTest(string, string) { s.env.AssertExpectations(s.T()) }
+
+func (s *sessionSuite) expireReturns(status checkout.Status, calledAt *time.Time) {
+	var a *Activities
+	s.env.OnActivity(a.ExpireSession, mock.Anything, s.in.SessionID).Return(
+		func(_ context.Context, id string) (SessionState, error) {
+			if calledAt != nil {
+				*calledAt = s.env.Now().UTC()
+			}
+			return SessionState{SessionID: id, Status: status, PaymentStatus: checkout.PaymentUnpaid, ExpiresAt: s.in.ExpiresAt}, nil
+		}).Once()
+}
+
+func (s *sessionSuite) result() SessionState {
+	s.True(s.env.IsWorkflowCompleted())
+	s.NoError(s.env.GetWorkflowError())
+	var st SessionState
+	s.NoError(s.env.GetWorkflowResult(&st))
+	return st
+}
+
+func (s *sessionSuite) TestTimerExpiresAtExpiresAt() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	var calledAt time.Time
+	s.expireReturns(checkout.StatusExpired, &calledAt)
+	s.env.RegisterDelayedCallback(func() {
+		v, err := s.env.QueryWorkflow(QueryState)
+		s.NoError(err)
+		var st SessionState
+		s.NoError(v.Get(&st))
+		s.Equal(checkout.StatusOpen, st.Status, "still open one minute before expiry")
+	}, 59*time.Minute)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	st := s.result()
+	s.Equal(checkout.StatusExpired, st.Status)
+	s.Equal("timer", st.ExpiredBy)
+	s.False(calledAt.Before(s.in.ExpiresAt), "expired at %s, before expires_at %s", calledAt, s.in.ExpiresAt)
+	s.Less(calledAt.Sub(s.in.ExpiresAt), time.Second)
+}
+
+func (s *sessionSuite) TestExpireUpdateEndsSessionEarly() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	var calledAt time.Time
+	s.expireReturns(checkout.StatusExpired, &calledAt)
+	var replied SessionState
+	s.env.RegisterDelayedCallback(func() {
+		s.env.UpdateWorkflow(UpdateExpire, "u1", &testsuite.TestUpdateCallback{
+			OnReject:   func(err error) { s.Fail("update rejected", err) },
+			OnAccept:   func() {},
+			OnComplete: func(v any, err error) { s.NoError(err); replied = v.(SessionState) },
+		}, ExpireRequest{})
+	}, 10*time.Minute)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	st := s.result()
+	s.Equal("request", st.ExpiredBy)
+	s.Equal(checkout.StatusExpired, replied.Status)
+	s.Equal(s.start.Add(10*time.Minute), calledAt, "expired when asked, not at the timer")
+}
+
+func (s *sessionSuite) TestConcurrentExpireRequestsExpireOnce() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.expireReturns(checkout.StatusExpired, nil) // .Once(): a second run would fail the test
+	replies := map[string]SessionState{}
+	s.env.RegisterDelayedCallback(func() {
+		for _, id := range []string{"u1", "u2"} {
+			s.env.UpdateWorkflow(UpdateExpire, id, &testsuite.TestUpdateCallback{
+				OnReject: func(err error) { s.Fail("rejected", err) }, OnAccept: func() {},
+				OnComplete: func(v any, err error) { s.NoError(err); replies[id] = v.(SessionState) },
+			}, ExpireRequest{})
+		}
+	}, time.Minute)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal("request", s.result().ExpiredBy)
+	s.Len(replies, 2)
+	for id, st := range replies {
+		s.Equal(checkout.StatusExpired, st.Status, id)
+	}
+}
+
+func (s *sessionSuite) TestRowNeverCommittedEndsWorkflow() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(false, nil).Once()
+	// ExpireSession is not mocked: calling it would fail the test.
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	st := s.result()
+	s.True(st.Orphaned)
+	s.Equal(checkout.StatusOpen, st.Status, "nothing was expired")
+}
+
+func (s *sessionSuite) TestRowDeletedBeforeExpiryEndsWorkflow() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.env.OnActivity(a.ExpireSession, mock.Anything, s.in.SessionID).Return(SessionState{},
+		temporal.NewNonRetryableApplicationError("gone", ErrSessionMissing, nil)).Once()
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.True(s.result().Orphaned)
+}
+
+func (s *sessionSuite) TestDatabaseOutageIsRetriedNotFatal() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.env.OnActivity(a.ExpireSession, mock.Anything, s.in.SessionID).Return(SessionState{}, errDBDown).Times(3)
+	s.expireReturns(checkout.StatusExpired, nil)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal(checkout.StatusExpired, s.result().Status)
+}
+
+func (s *sessionSuite) TestAlreadyPastExpiryExpiresImmediately() {
+	s.in.ExpiresAt = s.start.Add(-time.Minute) // e.g. the worker was down past the deadline
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	var calledAt time.Time
+	s.expireReturns(checkout.StatusExpired, &calledAt)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal("timer", s.result().ExpiredBy)
+	s.Equal(s.start, calledAt)
+}
+
+var errDBDown = temporal.NewApplicationError("database unavailable", "Unavailable")
+
+func TestWorkflowIDRoundTrip(t *testing.T) {
+	id, ok := SessionIDFromWorkflowID(SessionWorkflowID("cs_test_abc"))
+	if !ok || id != "cs_test_abc" {
+		t.Fatalf("round trip = %q, %v", id, ok)
+	}
+	if _, ok := SessionIDFromWorkflowID("chain-scanner/1337"); ok {
+		t.Fatal("a scanner ID parsed as a session")
+	}
+}
