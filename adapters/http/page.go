@@ -51,7 +51,7 @@ type pageData struct {
 	Livemode                               bool
 	Items                                  []pageItem
 	ExpiresAtUnix                          int64
-	ExpiresAtText, TimeLeft                string
+	ExpiresAtText, ExpiredAtText, TimeLeft string
 	SuccessURL, CancelURL                  string
 	AutoRefresh                            int
 }
@@ -91,10 +91,14 @@ func (s *Server) hostedPage(c *gin.Context) {
 	d := pageData{
 		Title: "Pay " + m.Name, MerchantName: m.Name, ID: sess.ID, Status: string(sess.Status),
 		Livemode: sess.Livemode, Total: formatMoney(sess.AmountTotal, sess.Currency),
-		ExpiresAtUnix: sess.ExpiresAt.Unix(), ExpiresAtText: sess.ExpiresAt.UTC().Format("15:04 MST, 2 Jan 2006"),
-		TimeLeft:   timeLeft(sess.ExpiresAt.Sub(now)),
-		SuccessURL: strings.ReplaceAll(sess.SuccessURL, "{CHECKOUT_SESSION_ID}", sess.ID),
-		CancelURL:  sess.CancelURL,
+		ExpiresAtUnix: sess.ExpiresAt.Unix(), ExpiresAtText: sess.ExpiresAt.UTC().Format(clockFormat),
+		TimeLeft:      timeLeft(sess.ExpiresAt.Sub(now)),
+		ExpiredAtText: sess.ExpiresAt.UTC().Format(clockFormat),
+		SuccessURL:    strings.ReplaceAll(sess.SuccessURL, "{CHECKOUT_SESSION_ID}", sess.ID),
+		CancelURL:     sess.CancelURL,
+	}
+	if sess.ExpiredAt != nil {
+		d.ExpiredAtText = sess.ExpiredAt.Format(clockFormat)
 	}
 	if sess.Open() {
 		d.AutoRefresh = 15
@@ -143,6 +147,8 @@ func (s *Server) pageError(c *gin.Context, err error) {
 	c.Header("Content-Type", "text/plain; charset=utf-8")
 	_, _ = c.Writer.WriteString("The checkout is temporarily unavailable. Please retry in a few seconds.\n")
 }
+
+const clockFormat = "15:04 MST, 2 Jan 2006"
 
 var symbols = map[string]string{"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "inr": "₹", "krw": "₩"}
 

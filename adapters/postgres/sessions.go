@@ -23,7 +23,7 @@ const sessionLockSQL = `pg_advisory_xact_lock(7101, hashtext($1))`
 
 const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_status, currency,
 	amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
-	payment_link, metadata, expires_at, created_at`
+	payment_link, metadata, expires_at, created_at, expired_at`
 
 type sessionRow struct {
 	Seq               int64          `db:"seq"`
@@ -44,6 +44,7 @@ type sessionRow struct {
 	Metadata          []byte         `db:"metadata"`
 	ExpiresAt         time.Time      `db:"expires_at"`
 	CreatedAt         time.Time      `db:"created_at"`
+	ExpiredAt         sql.NullTime   `db:"expired_at"`
 }
 
 func (r sessionRow) session() (*checkout.Session, error) {
@@ -54,6 +55,10 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		ClientReferenceID: r.ClientReferenceID.String, CustomerEmail: r.CustomerEmail.String,
 		SuccessURL: r.SuccessURL.String, CancelURL: r.CancelURL.String, PaymentLink: r.PaymentLink.String,
 		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(),
+	}
+	if r.ExpiredAt.Valid {
+		at := r.ExpiredAt.Time.UTC()
+		s.ExpiredAt = &at
 	}
 	if err := json.Unmarshal(r.Metadata, &s.Metadata); err != nil {
 		return nil, fmt.Errorf("decode metadata of %s: %w", r.ID, err)

@@ -301,6 +301,13 @@ func TestHostedPage(t *testing.T) {
 	if !strings.Contains(after, "Expired") || strings.Contains(after, "Awaiting payment") {
 		t.Fatalf("expired page:\n%s", after)
 	}
+	row, err := it.app.Store.LoadSession(context.Background(), id)
+	if err != nil || row.ExpiredAt == nil || time.Since(*row.ExpiredAt) > time.Minute {
+		t.Fatalf("expired_at = %v (%v), want just now", row.ExpiredAt, err)
+	}
+	if want := "expired at " + row.ExpiredAt.Format("15:04 MST, 2 Jan 2006"); !strings.Contains(after, want) {
+		t.Fatalf("expired page lacks %q (when it expired, not when it was due to)", want)
+	}
 	status := call(t, http.MethodGet, "/c/"+id+"/status", "", nil, "", nil)
 	if status.body["status"] != "expired" {
 		t.Fatalf("status endpoint: %s", status.raw)

@@ -44,7 +44,9 @@ func TestBuildComputesTheSession(t *testing.T) {
 }
 
 func TestBuildRefuses(t *testing.T) {
-	valid := func() CreateParams { return CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}} }
+	valid := func() CreateParams {
+		return CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}}
+	}
 	cases := []struct {
 		name  string
 		edit  func(*CreateParams)
@@ -63,7 +65,10 @@ func TestBuildRefuses(t *testing.T) {
 		{"total over max", func(p *CreateParams) {
 			p.LineItems = []LineItemParams{item("usd", 60_000_000, 1), item("usd", 60_000_000, 1)}
 		}, "line_items"},
-		{"line over max", func(p *CreateParams) { p.LineItems[0].Quantity = ptr(int64(2)); *p.LineItems[0].PriceData.UnitAmount = 99_999_999 }, "line_items[0]"},
+		{"line over max", func(p *CreateParams) {
+			p.LineItems[0].Quantity = ptr(int64(2))
+			*p.LineItems[0].PriceData.UnitAmount = 99_999_999
+		}, "line_items[0]"},
 		{"client ref too long", func(p *CreateParams) { p.ClientReferenceID = ptr(strings.Repeat("r", 201)) }, "client_reference_id"},
 		{"metadata bracket key", func(p *CreateParams) { p.Metadata = map[string]string{"a[b]": "x"} }, "metadata"},
 		{"image not a url", func(p *CreateParams) { p.LineItems[0].PriceData.ProductData.Images = []string{"x"} }, "line_items[0][price_data][product_data][images][0]"},

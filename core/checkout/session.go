@@ -69,6 +69,7 @@ type Session struct {
 	PaymentLink       string
 	Metadata          map[string]string
 	ExpiresAt         time.Time
+	ExpiredAt         *time.Time // when it actually expired: at ExpiresAt, or earlier by request
 	CreatedAt         time.Time
 	LineItems         []LineItem // loaded only where asked for
 }

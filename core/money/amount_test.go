@@ -14,9 +14,9 @@ func TestLineTotal(t *testing.T) {
 		ok   bool
 	}{
 		{"1999", 2, 3998, true},
-		{"1999.5", 3, 5999, true},   // 5998.5 rounds half up once per line
-		{"0.333", 3, 1, true},       // 0.999 → 1, not 3 × round(0.333)=0
-		{"0.001", 1, 0, true},       // rounds to zero; the caller refuses it
+		{"1999.5", 3, 5999, true}, // 5998.5 rounds half up once per line
+		{"0.333", 3, 1, true},     // 0.999 → 1, not 3 × round(0.333)=0
+		{"0.001", 1, 0, true},     // rounds to zero; the caller refuses it
 		{"99999999", 999999, 99999999 * 999999, true},
 		{"-1", 1, 0, false},
 	}

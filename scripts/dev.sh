@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `make dev`: runs the whole product locally in the foreground; Ctrl-C stops everything it started.
+# State lives in .dev/ (Temporal's SQLite file, the dev chain, the demo key), so a second run is quick.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .dev
+
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/checkout?sslmode=disable}"
+export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
+export CHECKOUT_LISTEN="${CHECKOUT_LISTEN:-127.0.0.1:4242}"
+export CHECKOUT_PUBLIC_URL="${CHECKOUT_PUBLIC_URL:-http://$CHECKOUT_LISTEN}"
+UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+ETH_PORT="${ETH_RPC_PORT:-8545}"
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  echo; echo "stopping…"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
+wait_port() {
+  for _ in $(seq 1 150); do port_open "$1" && return 0; sleep 0.2; done
+  echo "$2 did not start; see $3" >&2; exit 1
+}
+for addr in "$TEMPORAL_ADDRESS" "127.0.0.1:$ETH_PORT" "$CHECKOUT_LISTEN"; do
+  if port_open "$addr"; then echo "$addr is already in use: is another 'make dev' running?" >&2; exit 1; fi
+done
+
+# The database named in DATABASE_URL, created once.
+db=$(sed -E 's#^.*/([^/?]+)(\?.*)?$#\1#' <<<"$DATABASE_URL")
+admin=$(sed -E "s#/$db(\\?|$)#/postgres\\1#" <<<"$DATABASE_URL")
+if ! psql "$admin" -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+  psql "$admin" -qc "CREATE DATABASE \"$db\"" && echo "created database $db"
+fi
+
+bin/temporal server start-dev --ip 127.0.0.1 --port "${TEMPORAL_ADDRESS##*:}" --ui-port "$UI_PORT" \
+  --db-filename .dev/temporal.db --log-level warn > .dev/temporal.log 2>&1 &
+pids+=($!)
+bin/geth --dev --dev.period 1 --datadir .dev/geth --http --http.addr 127.0.0.1 --http.port "$ETH_PORT" \
+  --http.api eth,net,web3,debug --nodiscover --maxpeers 0 --ipcdisable > .dev/geth.log 2>&1 &
+pids+=($!)
+wait_port "$TEMPORAL_ADDRESS" "Temporal" .dev/temporal.log
+wait_port "127.0.0.1:$ETH_PORT" "geth" .dev/geth.log
+
+bin/checkout migrate
+bin/checkout dev seed --env-file .dev/env
+# shellcheck disable=SC1091
+. .dev/env
+
+bin/checkout serve > >(tee .dev/checkout.log) 2>&1 &
+pids+=($!)
+wait_port "$CHECKOUT_LISTEN" "the checkout service" .dev/checkout.log
+
+cat <<BANNER
+
+  Crypto checkout is running (Ctrl-C stops everything).
+
+  API              $CHECKOUT_API_URL
+  Temporal Web UI  http://127.0.0.1:$UI_PORT
+  Dev chain RPC    http://127.0.0.1:$ETH_PORT (chain id 1337)
+  Test key         $CHECKOUT_API_KEY   (also in .dev/env)
+
+  Create a checkout session:
+
+    curl $CHECKOUT_API_URL/v1/checkout/sessions -u $CHECKOUT_API_KEY: \\
+      -d mode=payment \\
+      -d "line_items[0][price_data][currency]=usd" \\
+      -d "line_items[0][price_data][unit_amount]=1999" \\
+      -d "line_items[0][price_data][product_data][name]=T-shirt" \\
+      -d "line_items[0][quantity]=2"
+
+BANNER
+wait "${pids[2]}"
