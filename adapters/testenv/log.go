@@ -1,9 +1,9 @@
 package testenv
 
-// quietLogger keeps the SDK's per-poll chatter out of test output.
-type quietLogger struct{}
+// QuietLogger keeps the SDK's per-poll chatter out of test output.
+type QuietLogger struct{}
 
-func (quietLogger) Debug(string, ...any) {}
-func (quietLogger) Info(string, ...any)  {}
-func (quietLogger) Warn(string, ...any)  {}
-func (quietLogger) Error(string, ...any) {}
+func (QuietLogger) Debug(string, ...any) {}
+func (QuietLogger) Info(string, ...any)  {}
+func (QuietLogger) Warn(string, ...any)  {}
+func (QuietLogger) Error(string, ...any) {}

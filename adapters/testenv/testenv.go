@@ -89,7 +89,7 @@ func Temporal(ctx context.Context, logs io.Writer) (*testsuite.DevServer, error)
 	return testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  bin,
 		LogLevel:      "error",
-		ClientOptions: &client.Options{Namespace: "default", Logger: quietLogger{}},
+		ClientOptions: &client.Options{Namespace: "default", Logger: QuietLogger{}},
 		Stdout:        logs,
 		Stderr:        logs,
 	})

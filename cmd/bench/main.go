@@ -86,7 +86,7 @@ func run(n1, n32 int) error {
 	// A SQLite file, as `make dev` runs Temporal: the same server serves both measurements.
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath: bin, DBFilename: filepath.Join(dir, "temporal.db"), LogLevel: "error",
-		ClientOptions: &client.Options{Logger: nilLogger{}}, Stdout: io.Discard, Stderr: io.Discard,
+		ClientOptions: &client.Options{Logger: testenv.QuietLogger{}}, Stdout: io.Discard, Stderr: io.Discard,
 	})
 	if err != nil {
 		return err
@@ -236,12 +236,5 @@ func serverVersion(ctx context.Context, app *service.App) string {
 	_ = app.Store.DB().GetContext(ctx, &v, `SHOW server_version`)
 	return v
 }
-
-type nilLogger struct{}
-
-func (nilLogger) Debug(string, ...any) {}
-func (nilLogger) Info(string, ...any)  {}
-func (nilLogger) Warn(string, ...any)  {}
-func (nilLogger) Error(string, ...any) {}
 
 func numCPU() int { return runtime.NumCPU() }
