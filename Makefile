@@ -3,6 +3,7 @@
 
 TEMPORAL_CLI_VERSION := v1.5.1
 GETH_VERSION         := v1.17.8
+WORKFLOWCHECK_VERSION := v0.6.0
 BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
@@ -21,8 +22,10 @@ test: tools postgres lint
 bench: tools postgres
 	$(GO) run ./cmd/bench
 
-lint:
+## lint: go vet, gofmt, and Temporal's workflowcheck (no time.Now, goroutines, map ranges… in workflows)
+lint: $(BIN)/.workflowcheck-$(WORKFLOWCHECK_VERSION)
 	$(GO) vet ./...
+	$(BIN)/workflowcheck ./...
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 
 build:
@@ -44,6 +47,11 @@ $(BIN)/.geth-$(GETH_VERSION):
 	@mkdir -p $(BIN)
 	@echo "building geth $(GETH_VERSION) into bin/ (first time only: a minute or two)"
 	GOBIN=$(BIN) $(GO) install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
+	@touch $@
+
+$(BIN)/.workflowcheck-$(WORKFLOWCHECK_VERSION):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
 	@touch $@
 
 ## clean-dev: forget local dev state (Temporal history, chain, demo key)
