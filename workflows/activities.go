@@ -2,12 +2,15 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/big"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 )
 
@@ -15,15 +18,16 @@ import (
 // because Temporal may run it more than once.
 type Activities struct {
 	sessions checkout.Store
+	checkout *checkout.Service
 	now      func() time.Time
 }
 
-// NewActivities wires the activities to their ports.
-func NewActivities(sessions checkout.Store, now func() time.Time) (*Activities, error) {
-	if sessions == nil || now == nil {
+// NewActivities wires the activities to their ports and use cases.
+func NewActivities(sessions checkout.Store, svc *checkout.Service, now func() time.Time) (*Activities, error) {
+	if sessions == nil || svc == nil || now == nil {
 		return nil, fmt.Errorf("workflows.NewActivities: nil dependency")
 	}
-	return &Activities{sessions: sessions, now: now}, nil
+	return &Activities{sessions: sessions, checkout: svc, now: now}, nil
 }
 
 // SessionRecorded reports whether the session's row was committed (waiting for its creator).
@@ -38,16 +42,85 @@ func (a *Activities) SessionRecorded(ctx context.Context, sessionID string) (boo
 // ExpireSession moves the row to expired if it is still open and returns the state it holds.
 func (a *Activities) ExpireSession(ctx context.Context, sessionID string) (SessionState, error) {
 	s, err := a.sessions.ExpireSession(ctx, sessionID, a.now())
-	if apperr.IsKind(err, apperr.KindNotFound) {
-		return SessionState{}, temporal.NewNonRetryableApplicationError(
-			"session row missing", ErrSessionMissing, err)
-	}
 	if err != nil {
-		return SessionState{}, fmt.Errorf("expire session %s: %w", sessionID, err)
+		return SessionState{}, activityError("expire session "+sessionID, err)
 	}
 	return stateOf(s), nil
 }
 
+// AssignAsset quotes the asset and assigns the deposit address.
+func (a *Activities) AssignAsset(ctx context.Context, sessionID, assetID string) (SessionState, error) {
+	s, err := a.checkout.AssignAsset(ctx, sessionID, assetID)
+	if err != nil {
+		return SessionState{}, activityError("assign "+assetID+" to "+sessionID, err)
+	}
+	return stateOf(s), nil
+}
+
+// Reconcile sums the session's payments and stores the outcome.
+func (a *Activities) Reconcile(ctx context.Context, sessionID string) (SessionState, error) {
+	s, _, err := a.checkout.Reconcile(ctx, sessionID)
+	if err != nil {
+		return SessionState{}, activityError("reconcile "+sessionID, err)
+	}
+	return stateOf(s), nil
+}
+
+// refusal carries a use case's refusal through Temporal so the API can answer it as such.
+type refusal struct {
+	Kind    apperr.Kind
+	Code    string
+	Param   string
+	Message string
+}
+
+// activityError makes refusals and a missing row non-retryable; anything else is retried.
+func activityError(what string, err error) error {
+	e, ok := apperr.As(err)
+	switch {
+	case ok && e.Kind == apperr.KindNotFound:
+		return temporal.NewNonRetryableApplicationError("session row missing", ErrSessionMissing, err)
+	case ok && (e.Kind == apperr.KindInvalid || e.Kind == apperr.KindConflict):
+		return temporal.NewNonRetryableApplicationError(e.Message, ErrRefused, nil,
+			refusal{Kind: e.Kind, Code: e.Code, Param: e.Param, Message: e.Message})
+	case errors.Is(err, chain.ErrNoRate):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrRefused, nil,
+			refusal{Kind: apperr.KindInvalid, Code: "parameter_invalid", Param: "asset",
+				Message: "This asset cannot be priced in the session's currency; choose another asset."})
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// RefusalOf recovers a use case's refusal from an activity or update error.
+func RefusalOf(err error) (*apperr.Error, bool) {
+	var appErr *temporal.ApplicationError
+	if !errors.As(err, &appErr) || appErr.Type() != ErrRefused || !appErr.HasDetails() {
+		return nil, false
+	}
+	var r refusal
+	if appErr.Details(&r) != nil {
+		return nil, false
+	}
+	return &apperr.Error{Kind: r.Kind, Code: r.Code, Param: r.Param, Message: r.Message}, true
+}
+
 func stateOf(s *checkout.Session) SessionState {
-	return SessionState{SessionID: s.ID, Status: s.Status, PaymentStatus: s.PaymentStatus, ExpiresAt: s.ExpiresAt}
+	st := SessionState{SessionID: s.ID, Status: s.Status, PaymentStatus: s.PaymentStatus, ExpiresAt: s.ExpiresAt,
+		Asset: s.Crypto.AssetID, DepositAddress: s.Crypto.DepositAddress, CryptoState: s.Crypto.State,
+		AmountReceived: amount(s.Crypto.AmountReceived)}
+	if s.Crypto.AmountDue != nil {
+		st.AmountDue = s.Crypto.AmountDue.String()
+	}
+	for _, p := range s.Crypto.Payments {
+		st.Payments = append(st.Payments, PaymentView{ID: p.ID, ChainID: p.ChainID, Asset: p.AssetID, TxHash: p.TxHash,
+			LogIndex: p.LogIndex, BlockNumber: p.BlockNumber, Amount: amount(p.Amount), Status: string(p.Status)})
+	}
+	return st
+}
+
+func amount(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	return v.String()
 }

@@ -15,16 +15,19 @@ const (
 	CheckoutSessionWorkflow = "CheckoutSession"
 )
 
-// Updates and queries on a session workflow.
+// Updates, signals and queries on a session workflow.
 const (
-	UpdateExpire = "expire" // merchant's POST /v1/checkout/sessions/:id/expire
-	QueryState   = "state"  // the session's live state
+	UpdateExpire      = "expire"       // merchant's POST /v1/checkout/sessions/:id/expire
+	UpdateSelectAsset = "select_asset" // shopper's (or merchant's) choice of asset
+	SignalPayments    = "payments"     // the scanner recorded, confirmed or reverted a payment
+	QueryState        = "state"        // the session's live state
 )
 
 // Application error types that activities and handlers return.
 const (
 	ErrSessionMissing = "SessionMissing" // the row is gone: the workflow ends itself
 	ErrNotOpen        = "SessionNotOpen" // an update that needs an open session
+	ErrRefused        = "Refused"        // a use case refused the request (details: apperr kind, code, param)
 )
 
 // Search attributes set on every session workflow so operators can filter in the Web UI.
@@ -32,11 +35,12 @@ var (
 	AttrCheckoutStatus    = temporal.NewSearchAttributeKeyKeyword("CheckoutStatus")
 	AttrMerchantID        = temporal.NewSearchAttributeKeyKeyword("MerchantID")
 	AttrClientReferenceID = temporal.NewSearchAttributeKeyKeyword("ClientReferenceID")
+	AttrPaymentAsset      = temporal.NewSearchAttributeKeyKeyword("PaymentAsset")
 )
 
 // SearchAttributes lists every custom attribute the workflows use; all are registered at start-up.
 func SearchAttributes() []temporal.SearchAttributeKey {
-	return []temporal.SearchAttributeKey{AttrCheckoutStatus, AttrMerchantID, AttrClientReferenceID}
+	return []temporal.SearchAttributeKey{AttrCheckoutStatus, AttrMerchantID, AttrClientReferenceID, AttrPaymentAsset}
 }
 
 const sessionPrefix = "checkout/"
@@ -48,3 +52,8 @@ func SessionWorkflowID(sessionID string) string { return sessionPrefix + session
 func SessionIDFromWorkflowID(workflowID string) (string, bool) {
 	return strings.CutPrefix(workflowID, sessionPrefix)
 }
+
+// Change IDs for workflow.GetVersion: a running session replays the branch it started on.
+const (
+	changeMonitoringWindow = "monitoring-window"
+)

@@ -4,6 +4,7 @@ package ethereum
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/btcsuite/btcd/btcutil/hdkeychain"
 	"github.com/ethereum/go-ethereum/common"
@@ -58,4 +59,13 @@ func (HD) Address(xpub string, index uint32) (common.Address, error) {
 		return common.Address{}, fmt.Errorf("public key of 0/%d: %w", index, err)
 	}
 	return crypto.PubkeyToAddress(*pub.ToECDSA()), nil
+}
+
+// DeriveAddress implements checkout.AddressDeriver (lower-case hex, as addresses are stored).
+func (h HD) DeriveAddress(xpub string, index uint32) (string, error) {
+	a, err := h.Address(xpub, index)
+	if err != nil {
+		return "", err
+	}
+	return strings.ToLower(a.Hex()), nil
 }

@@ -1,17 +1,24 @@
 package http
 
 import (
+	"context"
+	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math/big"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/shopspring/decimal"
+	"rsc.io/qr"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/money"
 	"github.com/chaincheckout/checkout/templates"
 )
@@ -54,6 +61,31 @@ type pageData struct {
 	ExpiresAtText, ExpiredAtText, TimeLeft string
 	SuccessURL, CancelURL                  string
 	AutoRefresh                            int
+	Version                                string // changes whenever what the page shows changes
+	Error                                  string
+	Pay                                    *payView
+	Choices                                []assetChoice
+	CanChange                              bool
+}
+
+type assetChoice struct {
+	ID, Label string
+	Selected  bool
+}
+
+// payView is what the shopper needs to pay: the exact amount, where, and how far it got.
+type payView struct {
+	Symbol, ChainName, Address, Amount, Remaining, Received string
+	State                                                   string
+	URI                                                     string
+	QR                                                      template.URL // a data: URI, allowed by img-src
+	ChainIDHex, TxTo, TxValueHex, TxData                    string       // for the wallet button
+	Payments                                                []pagePayment
+}
+
+type pagePayment struct {
+	Amount, TxHash, Status string
+	Confirmations, Needed  int64
 }
 
 func securePage(c *gin.Context) {
@@ -107,7 +139,108 @@ func (s *Server) hostedPage(c *gin.Context) {
 		d.Items = append(d.Items, pageItem{Name: li.Name, Description: li.ProductDescription, Quantity: li.Quantity,
 			Unit: formatUnit(li.UnitAmountDecimal, li.Currency), Total: formatMoney(li.AmountTotal, li.Currency)})
 	}
+	if sess.Crypto.Payments, err = s.read.ListPayments(ctx, sess.ID); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d.Error = c.Query("error")
+	if err := s.fillPay(ctx, &d, sess); err != nil {
+		s.pageError(c, err)
+		return
+	}
+	d.Version = pageVersion(sess, d.Pay)
 	s.renderPage(c, s.page.session, d)
+}
+
+// fillPay adds the asset choice or, once chosen, the payment instructions and progress.
+func (s *Server) fillPay(ctx context.Context, d *pageData, sess *checkout.Session) error {
+	cr := sess.Crypto
+	d.CanChange = sess.Open()
+	for _, p := range cr.Payments {
+		if p.Status != chain.PaymentReverted {
+			d.CanChange = false
+		}
+	}
+	for _, a := range s.acceptedAssets(sess) {
+		name := a.ChainKey
+		if ch, ok := s.chains.Chain(a.ChainID); ok {
+			name = ch.Name
+		}
+		d.Choices = append(d.Choices, assetChoice{ID: a.ID, Label: a.Symbol + " on " + name, Selected: a.ID == cr.AssetID})
+	}
+	if cr.AssetID == "" {
+		return nil
+	}
+	asset, ok := s.chains.Asset(cr.AssetID)
+	if !ok {
+		return fmt.Errorf("session %s uses unconfigured asset %s", sess.ID, cr.AssetID)
+	}
+	ch, _ := s.chains.Chain(asset.ChainID)
+	received := new(big.Int)
+	if cr.AmountReceived != nil {
+		received = cr.AmountReceived
+	}
+	ledger := chain.Account(sess.Terms(), cr.Payments)
+	pv := &payView{Symbol: asset.Symbol, ChainName: ch.Name, Address: cr.DepositAddress, State: string(cr.State),
+		Amount: chain.FormatUnits(cr.AmountDue, asset.Decimals), Received: chain.FormatUnits(received, asset.Decimals),
+		Remaining: chain.FormatUnits(ledger.Remaining, asset.Decimals), URI: eip681(asset, cr.DepositAddress, ledger.Remaining),
+		ChainIDHex: fmt.Sprintf("0x%x", asset.ChainID)}
+	if ledger.Remaining.Sign() == 0 {
+		pv.URI = eip681(asset, cr.DepositAddress, cr.AmountDue)
+	}
+	if code, err := qr.Encode(pv.URI, qr.M); err == nil {
+		pv.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG()))
+	}
+	pay := ledger.Remaining
+	if pay.Sign() == 0 {
+		pay = cr.AmountDue
+	}
+	if asset.Native() {
+		pv.TxTo, pv.TxValueHex = cr.DepositAddress, fmt.Sprintf("0x%x", pay)
+	} else { // ERC-20 transfer(address,uint256)
+		pv.TxTo, pv.TxValueHex = asset.Contract, "0x0"
+		pv.TxData = fmt.Sprintf("0xa9059cbb%064s%064x", strings.TrimPrefix(cr.DepositAddress, "0x"), pay)
+	}
+	var heights map[int64]uint64
+	if len(cr.Payments) > 0 {
+		heights = s.heights(ctx)
+	}
+	for _, p := range cr.Payments {
+		if p.AssetID != cr.AssetID {
+			continue
+		}
+		pv.Payments = append(pv.Payments, pagePayment{Amount: chain.FormatUnits(p.Amount, asset.Decimals), TxHash: p.TxHash,
+			Status: string(p.Status), Confirmations: min(confirmations(p, heights[p.ChainID]), ch.Confirmations), Needed: ch.Confirmations})
+	}
+	d.Pay = pv
+	return nil
+}
+
+// pageVersion changes whenever the page would show something new; the script reloads then.
+func pageVersion(sess *checkout.Session, pv *payView) string {
+	v := string(sess.Status) + "|" + string(sess.Crypto.State) + "|" + sess.Crypto.AssetID
+	if pv != nil {
+		for _, p := range pv.Payments {
+			v += fmt.Sprintf("|%s:%s:%d", p.TxHash, p.Status, p.Confirmations)
+		}
+	}
+	return v
+}
+
+// hostedSelect is the page's asset form (POST, then redirect back: works without JavaScript).
+func (s *Server) hostedSelect(c *gin.Context) {
+	securePage(c)
+	id := c.Param("id")
+	target := "/c/" + url.PathEscape(id)
+	if _, err := s.sessions.SelectAssetForShopper(c.Request.Context(), id, c.PostForm("asset")); err != nil {
+		e, ok := apperr.As(err)
+		if !ok || e.Kind == apperr.KindUnavailable || e.Kind == apperr.KindInternal {
+			s.pageError(c, err)
+			return
+		}
+		target += "?error=" + url.QueryEscape(e.Message)
+	}
+	c.Redirect(http.StatusSeeOther, target)
 }
 
 // hostedStatus is what the page's script polls.
@@ -118,9 +251,19 @@ func (s *Server) hostedStatus(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
+	if sess.Crypto.Payments, err = s.read.ListPayments(c.Request.Context(), sess.ID); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	var d pageData
+	if err := s.fillPay(c.Request.Context(), &d, sess); err != nil {
+		s.writeError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{
 		"status": sess.Status, "payment_status": sess.PaymentStatus, "expires_at": sess.ExpiresAt.Unix(),
 		"seconds_left": max(0, int64(sess.ExpiresAt.Sub(s.now()).Seconds())),
+		"crypto_state": sess.Crypto.State, "version": pageVersion(sess, d.Pay),
 	})
 }
 

@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/paging"
 )
@@ -59,16 +61,18 @@ type totalDetails struct {
 
 // cryptoJSON is our addition. Until the shopper picks an asset only the state is known.
 type cryptoJSON struct {
-	Asset                 *string  `json:"asset"`
-	ChainID               *int64   `json:"chain_id"`
-	DepositAddress        *string  `json:"deposit_address"`
-	Rate                  *string  `json:"rate"`
-	AmountDue             *string  `json:"amount_due"`
-	AmountDueDecimal      *string  `json:"amount_due_decimal"`
-	AmountReceived        string   `json:"amount_received"`
-	AmountReceivedDecimal *string  `json:"amount_received_decimal"`
-	State                 string   `json:"state"`
-	Payments              []string `json:"payments"`
+	Asset                   *string       `json:"asset"`
+	ChainID                 *int64        `json:"chain_id"`
+	DepositAddress          *string       `json:"deposit_address"`
+	Rate                    *string       `json:"rate"`
+	AmountDue               *string       `json:"amount_due"`
+	AmountDueDecimal        *string       `json:"amount_due_decimal"`
+	AmountReceived          string        `json:"amount_received"`
+	AmountReceivedDecimal   *string       `json:"amount_received_decimal"`
+	State                   string        `json:"state"`
+	AcceptedAssets          []string      `json:"accepted_assets"`
+	PaymentTolerancePercent string        `json:"payment_tolerance_percent"`
+	Payments                []paymentJSON `json:"payments"`
 }
 
 type lineItemJSON struct {
@@ -112,7 +116,16 @@ func opt(s string) *string {
 
 func (s *Server) sessionURL(id string) string { return s.publicURL + "/c/" + id }
 
-func (s *Server) renderSession(sess *checkout.Session) sessionObject {
+// renderSession renders with confirmations counted from the scanners' heights.
+func (s *Server) renderSession(ctx context.Context, sess *checkout.Session) sessionObject {
+	var heights map[int64]uint64
+	if len(sess.Crypto.Payments) > 0 {
+		heights = s.heights(ctx)
+	}
+	return s.renderSessionAt(sess, heights)
+}
+
+func (s *Server) renderSessionAt(sess *checkout.Session, heights map[int64]uint64) sessionObject {
 	o := sessionObject{
 		ID: sess.ID, Object: "checkout.session",
 		AmountSubtotal: sess.AmountSubtotal, AmountTotal: sess.AmountTotal,
@@ -122,16 +135,13 @@ func (s *Server) renderSession(sess *checkout.Session) sessionObject {
 		Mode: string(sess.Mode), PaymentLink: opt(sess.PaymentLink), PaymentMethodTypes: []string{"crypto"},
 		PaymentStatus: string(sess.PaymentStatus), Status: string(sess.Status), SuccessURL: opt(sess.SuccessURL),
 		UIMode: "hosted",
-		Crypto: cryptoJSON{AmountReceived: "0", State: "awaiting_asset", Payments: []string{}},
 	}
+	s.fillCrypto(&o.Crypto, sess, heights)
 	if o.Metadata == nil {
 		o.Metadata = map[string]string{}
 	}
 	if sess.Open() { // as in Stripe, the URL is given only while the session can be paid
 		o.URL = opt(s.sessionURL(sess.ID))
-	}
-	if sess.Status == checkout.StatusExpired {
-		o.Crypto.State = "expired"
 	}
 	if sess.LineItems != nil {
 		l := newList(s.lineItemsURL(sess.ID), paging.Page[checkout.LineItem]{Data: sess.LineItems},

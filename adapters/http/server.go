@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/ident"
@@ -37,6 +38,8 @@ type Deps struct {
 	SessionRead checkout.Store    // the hosted page reads sessions by ID alone
 	MerchantDB  merchant.Store    // and the merchant's display name
 	Idempotency idempotency.Store //
+	Heights     HeightReader      // scanners' positions, for confirmation counts
+	Chains      chain.Config      //
 	PublicURL   string            // base of the hosted page URLs, e.g. http://127.0.0.1:4242
 	Logger      *slog.Logger
 	Now         func() time.Time
@@ -53,12 +56,14 @@ type Server struct {
 	log       *slog.Logger
 	now       func() time.Time
 	page      *pageRenderer
+	chains    chain.Config
+	heightsDB HeightReader
 }
 
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
 	if d.Sessions == nil || d.Merchants == nil || d.SessionRead == nil || d.MerchantDB == nil ||
-		d.Idempotency == nil || d.Logger == nil || d.Now == nil || d.PublicURL == "" {
+		d.Idempotency == nil || d.Heights == nil || d.Logger == nil || d.Now == nil || d.PublicURL == "" {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
 	page, err := newPageRenderer()
@@ -66,7 +71,8 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{sessions: d.Sessions, merchants: d.Merchants, read: d.SessionRead, mdb: d.MerchantDB,
-		idem: d.Idempotency, publicURL: strings.TrimRight(d.PublicURL, "/"), log: d.Logger, now: d.Now, page: page}
+		idem: d.Idempotency, publicURL: strings.TrimRight(d.PublicURL, "/"), log: d.Logger, now: d.Now, page: page,
+		chains: d.Chains, heightsDB: d.Heights}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = false
@@ -83,9 +89,12 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/checkout/sessions/:id", s.getSession)
 	v1.POST("/checkout/sessions/:id/expire", s.expireSession)
 	v1.GET("/checkout/sessions/:id/line_items", s.listLineItems)
+	v1.POST("/checkout/sessions/:id/select_asset", s.selectAsset)
+	v1.GET("/crypto/assets", s.listAssets)
 
 	r.GET("/c/:id", s.hostedPage)
 	r.GET("/c/:id/status", s.hostedStatus)
+	r.POST("/c/:id/select", s.hostedSelect)
 	r.GET("/static/*file", s.static)
 	return r, nil
 }

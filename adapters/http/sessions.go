@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/paging"
 )
@@ -99,7 +100,8 @@ func (s *Server) createSession(c *gin.Context) {
 	} else {
 		sess.LineItems = nil
 	}
-	c.JSON(http.StatusOK, s.renderSession(sess))
+	sess.Crypto.Payments = []chain.Payment{}
+	c.JSON(http.StatusOK, s.renderSession(c.Request.Context(), sess))
 }
 
 func (s *Server) getSession(c *gin.Context) {
@@ -113,7 +115,7 @@ func (s *Server) getSession(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.renderSession(sess))
+	c.JSON(http.StatusOK, s.renderSession(c.Request.Context(), sess))
 }
 
 func (s *Server) listSessions(c *gin.Context) {
@@ -140,7 +142,10 @@ func (s *Server) listSessions(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newList("/v1/checkout/sessions", page, s.renderSession))
+	// Lists show each session's state without its payments (retrieve one to see them).
+	c.JSON(http.StatusOK, newList("/v1/checkout/sessions", page, func(sess *checkout.Session) sessionObject {
+		return s.renderSessionAt(sess, nil)
+	}))
 }
 
 func (s *Server) expireSession(c *gin.Context) {
@@ -153,7 +158,7 @@ func (s *Server) expireSession(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, s.renderSession(sess))
+	c.JSON(http.StatusOK, s.renderSession(c.Request.Context(), sess))
 }
 
 func (s *Server) listLineItems(c *gin.Context) {

@@ -13,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/paging"
 )
@@ -23,28 +24,42 @@ const sessionLockSQL = `pg_advisory_xact_lock(7101, hashtext($1))`
 
 const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_status, currency,
 	amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
-	payment_link, metadata, expires_at, created_at, expired_at`
+	payment_link, metadata, expires_at, created_at, expired_at, accepted_assets, preselect_asset,
+	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
+	crypto_state, amount_received::text, completed_at`
 
 type sessionRow struct {
-	Seq               int64          `db:"seq"`
-	ID                string         `db:"id"`
-	MerchantID        string         `db:"merchant_id"`
-	Livemode          bool           `db:"livemode"`
-	Mode              string         `db:"mode"`
-	Status            string         `db:"status"`
-	PaymentStatus     string         `db:"payment_status"`
-	Currency          string         `db:"currency"`
-	AmountSubtotal    int64          `db:"amount_subtotal"`
-	AmountTotal       int64          `db:"amount_total"`
-	ClientReferenceID sql.NullString `db:"client_reference_id"`
-	CustomerEmail     sql.NullString `db:"customer_email"`
-	SuccessURL        sql.NullString `db:"success_url"`
-	CancelURL         sql.NullString `db:"cancel_url"`
-	PaymentLink       sql.NullString `db:"payment_link"`
-	Metadata          []byte         `db:"metadata"`
-	ExpiresAt         time.Time      `db:"expires_at"`
-	CreatedAt         time.Time      `db:"created_at"`
-	ExpiredAt         sql.NullTime   `db:"expired_at"`
+	Seq               int64               `db:"seq"`
+	ID                string              `db:"id"`
+	MerchantID        string              `db:"merchant_id"`
+	Livemode          bool                `db:"livemode"`
+	Mode              string              `db:"mode"`
+	Status            string              `db:"status"`
+	PaymentStatus     string              `db:"payment_status"`
+	Currency          string              `db:"currency"`
+	AmountSubtotal    int64               `db:"amount_subtotal"`
+	AmountTotal       int64               `db:"amount_total"`
+	ClientReferenceID sql.NullString      `db:"client_reference_id"`
+	CustomerEmail     sql.NullString      `db:"customer_email"`
+	SuccessURL        sql.NullString      `db:"success_url"`
+	CancelURL         sql.NullString      `db:"cancel_url"`
+	PaymentLink       sql.NullString      `db:"payment_link"`
+	Metadata          []byte              `db:"metadata"`
+	ExpiresAt         time.Time           `db:"expires_at"`
+	CreatedAt         time.Time           `db:"created_at"`
+	ExpiredAt         sql.NullTime        `db:"expired_at"`
+	AcceptedAssets    pq.StringArray      `db:"accepted_assets"`
+	PreselectAsset    sql.NullString      `db:"preselect_asset"`
+	Tolerance         decimal.Decimal     `db:"payment_tolerance_percent"`
+	AssetID           sql.NullString      `db:"asset_id"`
+	ChainID           sql.NullInt64       `db:"chain_id"`
+	AssetDecimals     sql.NullInt32       `db:"asset_decimals"`
+	DepositAddress    sql.NullString      `db:"deposit_address"`
+	Rate              decimal.NullDecimal `db:"rate"`
+	AmountDue         sql.NullString      `db:"amount_due"`
+	CryptoState       string              `db:"crypto_state"`
+	AmountReceived    string              `db:"amount_received"`
+	CompletedAt       sql.NullTime        `db:"completed_at"`
 }
 
 func (r sessionRow) session() (*checkout.Session, error) {
@@ -59,6 +74,15 @@ func (r sessionRow) session() (*checkout.Session, error) {
 	if r.ExpiredAt.Valid {
 		at := r.ExpiredAt.Time.UTC()
 		s.ExpiredAt = &at
+	}
+	s.Crypto = checkout.Crypto{
+		AcceptedAssets: []string(r.AcceptedAssets), PreselectAsset: r.PreselectAsset.String,
+		TolerancePercent: r.Tolerance, AssetID: r.AssetID.String, ChainID: r.ChainID.Int64,
+		Decimals: r.AssetDecimals.Int32, DepositAddress: r.DepositAddress.String, Rate: r.Rate.Decimal,
+		State: chain.CryptoState(r.CryptoState), AmountReceived: bigOf(r.AmountReceived),
+	}
+	if r.AmountDue.Valid {
+		s.Crypto.AmountDue = bigOf(r.AmountDue.String)
 	}
 	if err := json.Unmarshal(r.Metadata, &s.Metadata); err != nil {
 		return nil, fmt.Errorf("decode metadata of %s: %w", r.ID, err)
@@ -110,8 +134,9 @@ func (s *Store) CreateSession(ctx context.Context, sess *checkout.Session, start
 			sess AS (
 				INSERT INTO checkout_sessions (id, merchant_id, livemode, mode, status, payment_status, currency,
 					amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
-					payment_link, metadata, expires_at, created_at)
-				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 FROM lock
+					payment_link, metadata, expires_at, created_at, accepted_assets, preselect_asset,
+					payment_tolerance_percent, crypto_state)
+				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $31, $32, $33, $34 FROM lock
 				RETURNING id)
 			INSERT INTO checkout_line_items (session_id, id, position, price_id, product_id, name,
 				product_description, images, currency, unit_amount, unit_amount_decimal, quantity,
@@ -125,7 +150,9 @@ func (s *Store) CreateSession(ctx context.Context, sess *checkout.Session, start
 			sess.ExpiresAt, sess.CreatedAt,
 			pq.Array(ids), pq.Array(positions), pq.Array(prices), pq.Array(products), pq.Array(names),
 			pq.Array(descs), pq.Array(images), pq.Array(currencies), pq.GenericArray{A: nullInts},
-			pq.Array(unitDecimals), pq.Array(quantities), pq.Array(subtotals), pq.Array(totals))
+			pq.Array(unitDecimals), pq.Array(quantities), pq.Array(subtotals), pq.Array(totals),
+			pq.Array(sess.Crypto.AcceptedAssets), nullable(sess.Crypto.PreselectAsset),
+			sess.Crypto.TolerancePercent, string(sess.Crypto.State))
 		if err != nil {
 			return unavailable("insert session "+sess.ID, err)
 		}

@@ -287,7 +287,7 @@ func TestHostedPage(t *testing.T) {
 	id := r.str("id")
 	page := call(t, http.MethodGet, "/c/"+id, "", nil, "", nil)
 	html := string(page.raw)
-	for _, want := range []string{"Page &amp; Co", "T-shirt", "2 × $19.99", "$39.98", "Awaiting payment", "Time left", "https://shop.example/cart", "Test mode"} {
+	for _, want := range []string{"Page &amp; Co", "T-shirt", "2 × $19.99", "$39.98", "Choose how to pay", "Time left", "https://shop.example/cart", "Test mode"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -298,7 +298,7 @@ func TestHostedPage(t *testing.T) {
 	}
 	postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil)
 	after := string(call(t, http.MethodGet, "/c/"+id, "", nil, "", nil).raw)
-	if !strings.Contains(after, "Expired") || strings.Contains(after, "Awaiting payment") {
+	if !strings.Contains(after, "Expired") || strings.Contains(after, "Choose how to pay") {
 		t.Fatalf("expired page:\n%s", after)
 	}
 	row, err := it.app.Store.LoadSession(context.Background(), id)

@@ -17,8 +17,10 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/adapters/chains"
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
 	"github.com/chaincheckout/checkout/adapters/postgres"
+	ratesadapter "github.com/chaincheckout/checkout/adapters/rates"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/merchant"
@@ -41,6 +43,8 @@ type Config struct {
 	PublicURL         string
 	Role              string
 	AutoMigrate       bool
+	ChainsFile        string       // JSON chains and rates; empty for the dev default
+	Chains            *chains.File // set directly by tests; wins over ChainsFile
 }
 
 // FromEnv reads the configuration, with defaults that match `make dev`.
@@ -52,6 +56,7 @@ func FromEnv() Config {
 		Listen:            env("CHECKOUT_LISTEN", "127.0.0.1:4242"),
 		Role:              env("CHECKOUT_ROLE", RoleAll),
 		AutoMigrate:       env("CHECKOUT_AUTO_MIGRATE", "true") == "true",
+		ChainsFile:        os.Getenv("CHECKOUT_CHAINS_FILE"),
 	}
 	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
 	return c
@@ -72,6 +77,7 @@ type App struct {
 	Temporal  client.Client
 	Sessions  *checkout.Service
 	Merchants *merchant.Service
+	Chains    chains.File
 	Orch      *temporaladapter.Orchestrator
 	Handler   http.Handler
 	worker    worker.Worker
@@ -85,11 +91,19 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("unknown role %q: use all, api or worker", cfg.Role)
 	}
 	now := func() time.Time { return time.Now().UTC() }
+	chainsFile, err := loadChains(cfg)
+	if err != nil {
+		return nil, err
+	}
+	rates, err := ratesadapter.NewFixed(chainsFile.Rates)
+	if err != nil {
+		return nil, err
+	}
 	store, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, Store: store}
+	a := &App{cfg: cfg, log: log, Store: store, Chains: chainsFile}
 	if cfg.AutoMigrate {
 		if _, err := store.Migrate(ctx); err != nil {
 			a.Close()
@@ -108,7 +122,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
-	if a.Sessions, err = checkout.NewService(store, a.Orch, now); err != nil {
+	if a.Sessions, err = checkout.NewService(checkout.Deps{Store: store, Orch: a.Orch, Now: now,
+		Chains: chainsFile.Config(), Rates: rates, Addresses: ethereum.HD{}}); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -119,7 +134,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.Role != RoleWorker {
 		a.Handler, err = httpapi.NewHandler(httpapi.Deps{
 			Sessions: a.Sessions, Merchants: a.Merchants, SessionRead: store, MerchantDB: store,
-			Idempotency: store, PublicURL: cfg.PublicURL, Logger: log, Now: now,
+			Idempotency: store, Heights: store, Chains: chainsFile.Config(), PublicURL: cfg.PublicURL, Logger: log, Now: now,
 		})
 		if err != nil {
 			a.Close()
@@ -127,7 +142,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		}
 	}
 	if cfg.Role != RoleAPI {
-		acts, err := workflows.NewActivities(store, now)
+		acts, err := workflows.NewActivities(store, a.Sessions, now)
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -135,6 +150,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.worker = temporaladapter.NewWorker(a.Temporal, acts)
 	}
 	return a, nil
+}
+
+func loadChains(cfg Config) (chains.File, error) {
+	if cfg.Chains != nil {
+		return *cfg.Chains, cfg.Chains.Config().Validate()
+	}
+	return chains.Load(cfg.ChainsFile, os.Environ())
 }
 
 // Run serves HTTP on ln (when the role has an API) and runs the worker until ctx ends.

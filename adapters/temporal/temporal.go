@@ -84,10 +84,11 @@ func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) er
 			workflows.AttrCheckoutStatus.ValueSet(string(s.Status)),
 			workflows.AttrMerchantID.ValueSet(s.MerchantID),
 			workflows.AttrClientReferenceID.ValueSet(s.ClientReferenceID),
+			workflows.AttrPaymentAsset.ValueSet(s.Crypto.PreselectAsset),
 		),
 	}, workflows.CheckoutSessionWorkflow, workflows.SessionInput{
 		SessionID: s.ID, MerchantID: s.MerchantID, Livemode: s.Livemode,
-		ClientReferenceID: s.ClientReferenceID, ExpiresAt: s.ExpiresAt,
+		ClientReferenceID: s.ClientReferenceID, ExpiresAt: s.ExpiresAt, PreselectAsset: s.Crypto.PreselectAsset,
 	})
 	if err != nil {
 		return apperr.Unavailable("Could not start the session's workflow; retry the request.",
@@ -98,10 +99,20 @@ func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) er
 
 // ExpireSession sends the expire update and waits for its result.
 func (o *Orchestrator) ExpireSession(ctx context.Context, id string) error {
+	return o.update(ctx, id, workflows.UpdateExpire, workflows.ExpireRequest{})
+}
+
+// SelectAsset sends the select_asset update and waits for the quote and address.
+func (o *Orchestrator) SelectAsset(ctx context.Context, id, assetID string) error {
+	return o.update(ctx, id, workflows.UpdateSelectAsset, workflows.SelectAssetRequest{Asset: assetID})
+}
+
+// update runs a session update to completion and maps its failures to the API's errors.
+func (o *Orchestrator) update(ctx context.Context, id, name string, arg any) error {
 	h, err := o.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
 		WorkflowID:   workflows.SessionWorkflowID(id),
-		UpdateName:   workflows.UpdateExpire,
-		Args:         []any{workflows.ExpireRequest{}},
+		UpdateName:   name,
+		Args:         []any{arg},
 		WaitForStage: client.WorkflowUpdateStageCompleted,
 	})
 	if err == nil {
@@ -110,16 +121,19 @@ func (o *Orchestrator) ExpireSession(ctx context.Context, id string) error {
 	}
 	var notFound *serviceerror.NotFound
 	var appErr *temporal.ApplicationError
+	if refused, ok := workflows.RefusalOf(err); ok {
+		return refused
+	}
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, &notFound): // the workflow already closed: the session is no longer open
-		return apperr.Conflict("", "session %s is no longer open", id)
+		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is no longer open.", id)
 	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrNotOpen:
-		return apperr.Conflict("", "session %s is no longer open", id)
+		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is no longer open.", id)
 	default:
 		return apperr.Unavailable("Could not reach the session's workflow; retry the request.",
-			fmt.Errorf("expire update for %s: %w", id, err))
+			fmt.Errorf("%s update for %s: %w", name, id, err))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/money"
@@ -18,7 +20,7 @@ import (
 
 // Build validates p and returns the session it describes, not yet stored.
 // Every rule lives here so that form and JSON requests are judged alike.
-func Build(p CreateParams, caller merchant.Caller, now time.Time) (*Session, error) {
+func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain.Asset) (*Session, error) {
 	now = now.UTC().Truncate(time.Second)
 	if p.Mode == nil {
 		return nil, apperr.Missing("mode")
@@ -42,6 +44,7 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time) (*Session, err
 		CreatedAt:     now,
 		ExpiresAt:     now.Add(DefaultExpiry),
 		Metadata:      map[string]string{},
+		Crypto:        Crypto{State: chain.StateAwaitingAsset},
 	}
 	if err := buildLineItems(s, p.LineItems); err != nil {
 		return nil, err
@@ -72,6 +75,9 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time) (*Session, err
 	if s.Metadata, err = ValidateMetadata("metadata", p.Metadata); err != nil {
 		return nil, err
 	}
+	if s.Crypto, err = buildCrypto(p.Crypto, caller.Livemode, assets); err != nil {
+		return nil, err
+	}
 	if p.ExpiresAt != nil {
 		at := time.Unix(*p.ExpiresAt, 0).UTC()
 		if at.Before(now.Add(MinExpiry-ExpirySkew)) || at.After(now.Add(MaxExpiry+ExpirySkew)) {
@@ -81,6 +87,57 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time) (*Session, err
 		s.ExpiresAt = at
 	}
 	return s, nil
+}
+
+// buildCrypto checks the crypto additions against the assets of the key's mode.
+func buildCrypto(p *CryptoParams, livemode bool, assets []chain.Asset) (Crypto, error) {
+	c := Crypto{State: chain.StateAwaitingAsset}
+	byID := map[string]bool{}
+	for _, a := range assets {
+		if a.Livemode == livemode {
+			byID[a.ID] = true
+			c.AcceptedAssets = append(c.AcceptedAssets, a.ID)
+		}
+	}
+	if p == nil {
+		return c, nil
+	}
+	if p.AcceptedAssets != nil {
+		c.AcceptedAssets = nil
+		seen := map[string]bool{}
+		for i, id := range p.AcceptedAssets {
+			id = strings.ToLower(id)
+			if !byID[id] {
+				return c, apperr.Invalid(fmt.Sprintf("crypto[accepted_assets][%d]", i), "parameter_invalid",
+					"Unknown asset %q: GET /v1/crypto/assets lists the assets you can accept.", id)
+			}
+			if !seen[id] {
+				seen[id] = true
+				c.AcceptedAssets = append(c.AcceptedAssets, id)
+			}
+		}
+	}
+	if len(c.AcceptedAssets) == 0 {
+		return c, apperr.Invalid("crypto[accepted_assets]", "parameter_invalid",
+			"No asset is configured for this mode, so nothing could be paid.")
+	}
+	if p.Asset != nil {
+		id := strings.ToLower(*p.Asset)
+		if !slices.Contains(c.AcceptedAssets, id) {
+			return c, apperr.Invalid("crypto[asset]", "parameter_invalid",
+				"crypto[asset] %q is not one of the session's accepted assets.", id)
+		}
+		c.PreselectAsset = id
+	}
+	if p.PaymentTolerancePercent != nil {
+		d, err := decimal.NewFromString(*p.PaymentTolerancePercent)
+		if err != nil || d.Sign() < 0 || d.GreaterThan(decimal.NewFromInt(10)) || d.Exponent() < -4 {
+			return c, apperr.Invalid("crypto[payment_tolerance_percent]", "parameter_invalid",
+				"crypto[payment_tolerance_percent] must be a decimal from 0 to 10 with at most 4 decimals.")
+		}
+		c.TolerancePercent = d
+	}
+	return c, nil
 }
 
 func buildLineItems(s *Session, items []LineItemParams) error {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
@@ -17,6 +18,8 @@ func item(cur string, unit, qty int64) LineItemParams {
 }
 
 var (
+	testAssets = []chain.Asset{{ID: "eth@dev", ChainID: 1337, Decimals: 18}, {ID: "tusd@dev", ChainID: 1337, Decimals: 6, Peg: "usd"},
+		{ID: "usdc@base", ChainID: 8453, Decimals: 6, Livemode: true}}
 	caller = merchant.Caller{MerchantID: "acct_1"}
 	now    = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 )
@@ -25,7 +28,7 @@ func TestBuildComputesTheSession(t *testing.T) {
 	s, err := Build(CreateParams{
 		Mode: ptr("payment"), LineItems: []LineItemParams{item("USD", 1999, 2), item("usd", 1, 1)},
 		SuccessURL: ptr("https://shop.example/ok?id={CHECKOUT_SESSION_ID}"), Metadata: map[string]string{"a": "1", "gone": ""},
-	}, caller, now)
+	}, caller, now, testAssets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,13 +74,19 @@ func TestBuildRefuses(t *testing.T) {
 		}, "line_items[0]"},
 		{"client ref too long", func(p *CreateParams) { p.ClientReferenceID = ptr(strings.Repeat("r", 201)) }, "client_reference_id"},
 		{"metadata bracket key", func(p *CreateParams) { p.Metadata = map[string]string{"a[b]": "x"} }, "metadata"},
+		{"unknown asset", func(p *CreateParams) { p.Crypto = &CryptoParams{AcceptedAssets: []string{"eth@dev", "doge@dev"}} }, "crypto[accepted_assets][1]"},
+		{"live asset with a test key", func(p *CreateParams) { p.Crypto = &CryptoParams{AcceptedAssets: []string{"usdc@base"}} }, "crypto[accepted_assets][0]"},
+		{"preselect not accepted", func(p *CreateParams) {
+			p.Crypto = &CryptoParams{AcceptedAssets: []string{"eth@dev"}, Asset: ptr("tusd@dev")}
+		}, "crypto[asset]"},
+		{"tolerance too high", func(p *CreateParams) { p.Crypto = &CryptoParams{PaymentTolerancePercent: ptr("11")} }, "crypto[payment_tolerance_percent]"},
 		{"image not a url", func(p *CreateParams) { p.LineItems[0].PriceData.ProductData.Images = []string{"x"} }, "line_items[0][price_data][product_data][images][0]"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := valid()
 			tc.edit(&p)
-			_, err := Build(p, caller, now)
+			_, err := Build(p, caller, now, testAssets)
 			e, ok := apperr.As(err)
 			if !ok || e.Kind != apperr.KindInvalid || e.Param != tc.param || e.Message == "" {
 				t.Fatalf("err = %#v, want invalid %s", err, tc.param)
@@ -89,7 +98,7 @@ func TestBuildRefuses(t *testing.T) {
 func TestExpiresAtBoundsAreInclusive(t *testing.T) {
 	for _, d := range []time.Duration{MinExpiry, MaxExpiry} {
 		p := CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}, ExpiresAt: ptr(now.Add(d).Unix())}
-		if _, err := Build(p, caller, now); err != nil {
+		if _, err := Build(p, caller, now, testAssets); err != nil {
 			t.Errorf("expires in %s refused: %v", d, err)
 		}
 	}
@@ -98,5 +107,20 @@ func TestExpiresAtBoundsAreInclusive(t *testing.T) {
 func TestMetadataCountsCharactersNotBytes(t *testing.T) {
 	if _, err := ValidateMetadata("metadata", map[string]string{strings.Repeat("é", 40): strings.Repeat("ü", 500)}); err != nil {
 		t.Fatalf("40-character key / 500-character value refused: %v", err)
+	}
+}
+
+func TestBuildCryptoDefaultsToEveryAssetOfTheMode(t *testing.T) {
+	s, err := Build(CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}}, caller, now, testAssets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(s.Crypto.AcceptedAssets, ",") != "eth@dev,tusd@dev" || s.Crypto.State != chain.StateAwaitingAsset {
+		t.Fatalf("crypto = %+v", s.Crypto)
+	}
+	s, err = Build(CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)},
+		Crypto: &CryptoParams{AcceptedAssets: []string{"TUSD@dev"}, Asset: ptr("tusd@dev"), PaymentTolerancePercent: ptr("0.5")}}, caller, now, testAssets)
+	if err != nil || s.Crypto.PreselectAsset != "tusd@dev" || s.Crypto.TolerancePercent.String() != "0.5" {
+		t.Fatalf("crypto = %+v, %v", s.Crypto, err)
 	}
 }

@@ -16,6 +16,19 @@ type CreateParams struct {
 	ExpiresAt            *int64             `json:"expires_at"`
 	PaymentMethodTypes   []string           `json:"payment_method_types"`   // accepted and ignored: crypto is the method
 	PaymentMethodOptions map[string]Ignored `json:"payment_method_options"` // accepted and ignored (SPEC)
+	Crypto               *CryptoParams      `json:"crypto"`                 // our addition
+}
+
+// CryptoParams are the crypto additions to session creation.
+type CryptoParams struct {
+	AcceptedAssets          []string `json:"accepted_assets"`
+	Asset                   *string  `json:"asset"`
+	PaymentTolerancePercent *string  `json:"payment_tolerance_percent"`
+}
+
+// SelectAssetParams is POST /v1/checkout/sessions/:id/select_asset.
+type SelectAssetParams struct {
+	Asset *string `json:"asset"`
 }
 
 // LineItemParams is one entry of line_items.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/paging"
 )
 
@@ -26,6 +27,20 @@ type Store interface {
 	// LoadSession returns a session by ID alone, for the hosted page and the workflows.
 	LoadSession(ctx context.Context, id string) (*Session, error)
 	LoadLineItems(ctx context.Context, sessionID string) ([]LineItem, error)
+	// AssignDeposit locks the quote on the session and, the first time, allocates the next
+	// unused index of the merchant's xpub, derives its address and watches it until watchUntil.
+	AssignDeposit(ctx context.Context, sessionID string, q chain.Quote, derive DeriveFunc, watchUntil time.Time) (*Session, error)
+	ListPayments(ctx context.Context, sessionID string) ([]chain.Payment, error)
+	// ApplyLedger stores the crypto state; a covered ledger completes an open session.
+	ApplyLedger(ctx context.Context, sessionID string, l chain.Ledger, at time.Time) (*Session, error)
+}
+
+// DeriveFunc derives the receiving address at index of an account xpub.
+type DeriveFunc func(xpub string, index uint32) (string, error)
+
+// AddressDeriver derives deposit addresses (BIP-32, non-hardened 0/i) without private keys.
+type AddressDeriver interface {
+	DeriveAddress(xpub string, index uint32) (string, error)
 }
 
 // ListQuery selects a merchant's sessions, newest first.
@@ -46,4 +61,6 @@ type Orchestrator interface {
 	// ExpireSession asks the running workflow to expire the session now and waits for it.
 	// It returns apperr Conflict when the session is no longer open.
 	ExpireSession(ctx context.Context, id string) error
+	// SelectAsset asks the workflow to quote the asset and assign the deposit address.
+	SelectAsset(ctx context.Context, id, assetID string) error
 }

@@ -3,31 +3,59 @@ package checkout
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paging"
 )
 
-// Service holds the checkout session use cases called by the HTTP adapter.
+// MonitoringWindow is how long after expiry a deposit address is still watched, so late
+// payments are recorded (paid_late) rather than lost.
+const MonitoringWindow = 24 * time.Hour
+
+// Deps are the ports the use cases need.
+type Deps struct {
+	Store     Store
+	Orch      Orchestrator
+	Now       func() time.Time
+	Chains    chain.Config
+	Rates     chain.RateSource
+	Addresses AddressDeriver
+}
+
+// Service holds the checkout session use cases, called by the HTTP adapter and the activities.
 type Service struct {
-	store Store
-	orch  Orchestrator
-	now   func() time.Time
+	store  Store
+	orch   Orchestrator
+	now    func() time.Time
+	chains chain.Config
+	rates  chain.RateSource
+	addrs  AddressDeriver
 }
 
 // NewService wires the use cases; every dependency is required.
-func NewService(store Store, orch Orchestrator, now func() time.Time) (*Service, error) {
-	if store == nil || orch == nil || now == nil {
+func NewService(d Deps) (*Service, error) {
+	if d.Store == nil || d.Orch == nil || d.Now == nil || d.Rates == nil || d.Addresses == nil {
 		return nil, fmt.Errorf("checkout.NewService: nil dependency")
 	}
-	return &Service{store: store, orch: orch, now: now}, nil
+	if err := d.Chains.Validate(); err != nil {
+		return nil, fmt.Errorf("checkout.NewService: chains: %w", err)
+	}
+	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses}, nil
+}
+
+// Assets lists what the caller's mode can accept.
+func (s *Service) Assets(caller merchant.Caller) []chain.Asset {
+	return s.chains.Assets(caller.Livemode)
 }
 
 // Create validates p, stores the session and starts its workflow as one step.
 func (s *Service) Create(ctx context.Context, caller merchant.Caller, p CreateParams) (*Session, error) {
-	sess, err := Build(p, caller, s.now())
+	sess, err := Build(p, caller, s.now(), s.chains.Assets(caller.Livemode))
 	if err != nil {
 		return nil, err
 	}
@@ -39,11 +67,14 @@ func (s *Service) Create(ctx context.Context, caller merchant.Caller, p CreatePa
 	return sess, nil
 }
 
-// Get returns one of the caller's sessions, with line items when expandLineItems.
+// Get returns one of the caller's sessions with its payments, and line items when expandLineItems.
 func (s *Service) Get(ctx context.Context, caller merchant.Caller, id string, expandLineItems bool) (*Session, error) {
 	sess, err := s.store.GetSession(ctx, caller.MerchantID, caller.Livemode, id)
 	if err != nil {
 		return nil, err
+	}
+	if sess.Crypto.Payments, err = s.store.ListPayments(ctx, sess.ID); err != nil {
+		return nil, fmt.Errorf("load payments of %s: %w", id, err)
 	}
 	if expandLineItems {
 		if sess.LineItems, err = s.store.LoadLineItems(ctx, sess.ID); err != nil {
@@ -105,4 +136,109 @@ func (s *Service) Expire(ctx context.Context, caller merchant.Caller, id string)
 func notOpen(sess *Session) error {
 	return &apperr.Error{Kind: apperr.KindInvalid,
 		Message: fmt.Sprintf("Only Checkout Sessions with a status in [\"open\"] can be expired; %s is %s.", sess.ID, sess.Status)}
+}
+
+// SelectAsset is the merchant's POST .../select_asset.
+func (s *Service) SelectAsset(ctx context.Context, caller merchant.Caller, id, assetID string) (*Session, error) {
+	sess, err := s.store.GetSession(ctx, caller.MerchantID, caller.Livemode, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.selectAsset(ctx, sess, assetID)
+}
+
+// SelectAssetForShopper is the hosted page's choice; the session ID is the shopper's credential.
+func (s *Service) SelectAssetForShopper(ctx context.Context, id, assetID string) (*Session, error) {
+	sess, err := s.store.LoadSession(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.selectAsset(ctx, sess, assetID)
+}
+
+func (s *Service) selectAsset(ctx context.Context, sess *Session, assetID string) (*Session, error) {
+	if err := s.checkSelectable(ctx, sess, assetID); err != nil {
+		return nil, err
+	}
+	if err := s.orch.SelectAsset(ctx, sess.ID, strings.ToLower(assetID)); err != nil {
+		return nil, err
+	}
+	return s.store.LoadSession(ctx, sess.ID)
+}
+
+// checkSelectable holds the rules for picking an asset; the workflow's activity applies them again.
+func (s *Service) checkSelectable(ctx context.Context, sess *Session, assetID string) error {
+	assetID = strings.ToLower(assetID)
+	if assetID == "" {
+		return apperr.Missing("asset")
+	}
+	if !slices.Contains(sess.Crypto.AcceptedAssets, assetID) {
+		return apperr.Invalid("asset", "parameter_invalid",
+			"%q is not an asset this session accepts (%s).", assetID, strings.Join(sess.Crypto.AcceptedAssets, ", "))
+	}
+	if !sess.Open() {
+		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is %s; an asset can only be selected while it is open.", sess.ID, sess.Status)
+	}
+	if sess.Crypto.AssetID == assetID {
+		return nil
+	}
+	payments, err := s.store.ListPayments(ctx, sess.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range payments {
+		if p.Status != chain.PaymentReverted {
+			return apperr.Conflict("payment_already_received",
+				"A payment was already received in %s; the asset can no longer change.", p.AssetID)
+		}
+	}
+	return nil
+}
+
+// AssignAsset quotes the asset and gives the session its deposit address (allocated once,
+// never reused). Idempotent: the workflow's activity calls it and Temporal may retry.
+func (s *Service) AssignAsset(ctx context.Context, sessionID, assetID string) (*Session, error) {
+	sess, err := s.store.LoadSession(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Crypto.AssetID == assetID && sess.Crypto.DepositAddress != "" {
+		return sess, nil // a retry of a selection that already happened
+	}
+	if err := s.checkSelectable(ctx, sess, assetID); err != nil {
+		return nil, err
+	}
+	asset, ok := s.chains.Asset(assetID)
+	if !ok {
+		return nil, apperr.Invalid("asset", "parameter_invalid", "Asset %q is no longer configured.", assetID)
+	}
+	rate, err := s.rates.Rate(ctx, asset, sess.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("rate of %s in %s: %w", assetID, sess.Currency, err)
+	}
+	q, err := chain.NewQuote(asset, sess.AmountTotal, sess.Currency, rate, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.store.AssignDeposit(ctx, sessionID, q, s.addrs.DeriveAddress, sess.ExpiresAt.Add(MonitoringWindow))
+}
+
+// Reconcile sums the session's payments, stores the resulting state (completing the
+// session when confirmed funds cover it) and returns the session as it now is.
+func (s *Service) Reconcile(ctx context.Context, sessionID string) (*Session, chain.Ledger, error) {
+	sess, err := s.store.LoadSession(ctx, sessionID)
+	if err != nil {
+		return nil, chain.Ledger{}, err
+	}
+	payments, err := s.store.ListPayments(ctx, sessionID)
+	if err != nil {
+		return nil, chain.Ledger{}, err
+	}
+	ledger := chain.Account(sess.Terms(), payments)
+	sess, err = s.store.ApplyLedger(ctx, sessionID, ledger, s.now())
+	if err != nil {
+		return nil, chain.Ledger{}, err
+	}
+	sess.Crypto.Payments = payments
+	return sess, ledger, nil
 }

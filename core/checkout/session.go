@@ -3,9 +3,12 @@
 package checkout
 
 import (
+	"math/big"
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/chaincheckout/checkout/core/chain"
 )
 
 // Status is Stripe's checkout session status.
@@ -72,6 +75,30 @@ type Session struct {
 	ExpiredAt         *time.Time // when it actually expired: at ExpiresAt, or earlier by request
 	CreatedAt         time.Time
 	LineItems         []LineItem // loaded only where asked for
+	Crypto            Crypto
+}
+
+// Crypto is the on-chain side of a session.
+type Crypto struct {
+	AcceptedAssets   []string        // asset IDs the shopper may pick from
+	PreselectAsset   string          // crypto[asset]: selected by the workflow right after creation
+	TolerancePercent decimal.Decimal // shortfall accepted, in percent
+	AssetID          string          // the selected asset; empty until the shopper picks
+	ChainID          int64
+	Decimals         int32
+	DepositAddress   string
+	Rate             decimal.Decimal // fiat per whole asset unit, locked until expiry
+	AmountDue        *big.Int        // base units
+	AmountReceived   *big.Int        // confirmed base units that count
+	State            chain.CryptoState
+	Payments         []chain.Payment // loaded where asked for
+}
+
+// Terms are what the session's payments are judged against.
+func (s *Session) Terms() chain.Terms {
+	return chain.Terms{AssetID: s.Crypto.AssetID, AmountDue: s.Crypto.AmountDue,
+		TolerancePercent: s.Crypto.TolerancePercent, ExpiresAt: s.ExpiresAt,
+		Completed: s.Status == StatusComplete, Expired: s.Status == StatusExpired}
 }
 
 // LineItem is one priced item of a session. Ad-hoc items carry their own price and product IDs

@@ -1,0 +1,105 @@
+// Package chains loads the chain and rate configuration: a JSON file plus environment overrides.
+package chains
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/chaincheckout/checkout/core/chain"
+)
+
+// File is the configuration file's shape.
+type File struct {
+	Chains []chain.Chain `json:"chains"`
+	// Rates are fixed fiat rates per asset ID or symbol; pegged stablecoins need none.
+	Rates map[string]map[string]string `json:"rates"`
+}
+
+// DevChain is the default: the `geth --dev` chain with ETH and the test stablecoin that
+// `checkout dev deploy` deploys (its address comes from the env or the dev file).
+func DevChain() chain.Chain {
+	return chain.Chain{Key: "dev", ID: 1337, Name: "Development chain (geth --dev)", RPCURL: "http://127.0.0.1:8545",
+		Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18}}
+}
+
+// Default is used when no file is given: the dev chain and an illustrative ETH rate.
+func Default() File {
+	return File{Chains: []chain.Chain{DevChain()}, Rates: map[string]map[string]string{"eth": {"usd": "3000", "eur": "2800"}}}
+}
+
+// Load reads path (or the default when empty), then applies environment overrides:
+//
+//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT
+//
+// The last adds the token when the file lacks it (6 decimals, pegged to USD: the dev stablecoin).
+func Load(path string, environ []string) (File, error) {
+	env := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok && v != "" {
+			env[k] = v
+		}
+	}
+	f := Default()
+	if path != "" {
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return File{}, fmt.Errorf("read chains file: %w", err)
+		}
+		f = File{}
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return File{}, fmt.Errorf("parse chains file %s: %w", path, err)
+		}
+	}
+	for i := range f.Chains {
+		c := &f.Chains[i]
+		prefix := "CHAIN_" + strings.ToUpper(c.Key) + "_"
+		if v := env[prefix+"RPC_URL"]; v != "" {
+			c.RPCURL = v
+		}
+		if v := env[prefix+"CONFIRMATIONS"]; v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return File{}, fmt.Errorf("%sCONFIRMATIONS: %w", prefix, err)
+			}
+			c.Confirmations = n
+		}
+		for _, k := range sortedKeys(env) {
+			v := env[k]
+			sym, ok := strings.CutPrefix(k, prefix+"TOKEN_")
+			if !ok || !strings.HasSuffix(sym, "_CONTRACT") {
+				continue
+			}
+			sym = strings.TrimSuffix(sym, "_CONTRACT")
+			found := false
+			for j := range c.Tokens {
+				if strings.EqualFold(c.Tokens[j].Symbol, sym) {
+					c.Tokens[j].Contract, found = v, true
+				}
+			}
+			if !found {
+				c.Tokens = append(c.Tokens, chain.Token{Symbol: sym, Contract: v, Decimals: 6, Peg: "usd"})
+			}
+		}
+	}
+	cfg := chain.Config{Chains: f.Chains}
+	if err := cfg.Validate(); err != nil {
+		return File{}, err
+	}
+	return f, nil
+}
+
+// Config is the chain part.
+func (f File) Config() chain.Config { return chain.Config{Chains: f.Chains} }
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

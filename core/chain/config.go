@@ -1,0 +1,158 @@
+// Package chain holds EVM chains and assets from configuration, payments seen on chain,
+// quotes, and the accounting rules that turn payments into a session's crypto state.
+package chain
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Config is every chain the service watches.
+type Config struct {
+	Chains []Chain `json:"chains"`
+}
+
+// Chain is one EVM network.
+type Chain struct {
+	Key           string  `json:"key"`  // short name used in asset IDs: "dev", "base"
+	ID            int64   `json:"id"`   // EIP-155 chain id
+	Name          string  `json:"name"` // for people
+	RPCURL        string  `json:"rpc_url"`
+	Livemode      bool    `json:"livemode"`
+	Confirmations int64   `json:"confirmations"` // blocks, including the payment's own
+	Native        Token   `json:"native"`        // the native coin; Contract stays empty
+	Tokens        []Token `json:"tokens"`
+	// ReorgWindow is how many recent block hashes the scanner keeps to find a fork point.
+	ReorgWindow int64 `json:"reorg_window"`
+	// BatchBlocks bounds one eth_getLogs range (hosted providers cap it).
+	BatchBlocks int64 `json:"batch_blocks"`
+}
+
+// Token is an asset on a chain.
+type Token struct {
+	Symbol   string `json:"symbol"`
+	Contract string `json:"contract,omitempty"` // ERC-20 address; empty for the native coin
+	Decimals int32  `json:"decimals"`
+	// Peg names the fiat currency a stablecoin tracks 1:1 ("usd"), if any.
+	Peg string `json:"peg,omitempty"`
+}
+
+// Asset is a payable (symbol, chain) pair, as the API shows it.
+type Asset struct {
+	ID       string // "<symbol>@<chain key>", lower case: "tusd@dev"
+	Symbol   string
+	ChainKey string
+	ChainID  int64
+	Decimals int32
+	Contract string // empty for the native coin
+	Peg      string
+	Livemode bool
+}
+
+// Native reports whether the asset is the chain's coin rather than a token.
+func (a Asset) Native() bool { return a.Contract == "" }
+
+// AssetID builds the public ID of a symbol on a chain.
+func AssetID(symbol, chainKey string) string {
+	return strings.ToLower(symbol) + "@" + strings.ToLower(chainKey)
+}
+
+// Validate checks a configuration once at start-up, so mistakes fail loudly.
+func (c Config) Validate() error {
+	keys, ids := map[string]bool{}, map[int64]bool{}
+	for i, ch := range c.Chains {
+		where := fmt.Sprintf("chains[%d] (%s)", i, ch.Key)
+		switch {
+		case ch.Key == "" || strings.ContainsAny(ch.Key, "@ "):
+			return fmt.Errorf("%s: key must be a short name without '@' or spaces", where)
+		case keys[strings.ToLower(ch.Key)]:
+			return fmt.Errorf("%s: duplicate key", where)
+		case ch.ID <= 0 || ids[ch.ID]:
+			return fmt.Errorf("%s: id must be a unique positive chain id", where)
+		case ch.RPCURL == "":
+			return fmt.Errorf("%s: rpc_url is required", where)
+		case ch.Confirmations < 1:
+			return fmt.Errorf("%s: confirmations must be at least 1", where)
+		case ch.Native.Symbol == "" || ch.Native.Decimals < 0 || ch.Native.Decimals > 36:
+			return fmt.Errorf("%s: native needs a symbol and decimals 0..36", where)
+		}
+		keys[strings.ToLower(ch.Key)], ids[ch.ID] = true, true
+		for j, t := range ch.Tokens {
+			if t.Symbol == "" || !isAddress(t.Contract) || t.Decimals < 0 || t.Decimals > 36 {
+				return fmt.Errorf("%s.tokens[%d] (%s): needs a symbol, a 0x contract address and decimals 0..36", where, j, t.Symbol)
+			}
+		}
+	}
+	return nil
+}
+
+func isAddress(s string) bool {
+	if len(s) != 42 || !strings.HasPrefix(s, "0x") {
+		return false
+	}
+	for _, r := range s[2:] {
+		if !strings.ContainsRune("0123456789abcdefABCDEF", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// WithDefaults fills the scanner's tuning values.
+func (c Chain) WithDefaults() Chain {
+	if c.ReorgWindow <= 0 {
+		c.ReorgWindow = 128
+	}
+	if c.ReorgWindow < c.Confirmations+1 {
+		c.ReorgWindow = c.Confirmations + 1
+	}
+	if c.BatchBlocks <= 0 {
+		c.BatchBlocks = 500
+	}
+	return c
+}
+
+// Assets lists every asset of the given mode, ordered by ID.
+func (c Config) Assets(livemode bool) []Asset {
+	var out []Asset
+	for _, ch := range c.Chains {
+		if ch.Livemode != livemode {
+			continue
+		}
+		out = append(out, asset(ch, ch.Native))
+		for _, t := range ch.Tokens {
+			out = append(out, asset(ch, t))
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Asset finds an asset by ID in either mode.
+func (c Config) Asset(id string) (Asset, bool) {
+	id = strings.ToLower(id)
+	for _, mode := range []bool{false, true} {
+		for _, a := range c.Assets(mode) {
+			if a.ID == id {
+				return a, true
+			}
+		}
+	}
+	return Asset{}, false
+}
+
+// Chain finds a chain by ID.
+func (c Config) Chain(id int64) (Chain, bool) {
+	for _, ch := range c.Chains {
+		if ch.ID == id {
+			return ch.WithDefaults(), true
+		}
+	}
+	return Chain{}, false
+}
+
+func asset(ch Chain, t Token) Asset {
+	return Asset{ID: AssetID(t.Symbol, ch.Key), Symbol: t.Symbol, ChainKey: strings.ToLower(ch.Key), ChainID: ch.ID,
+		Decimals: t.Decimals, Contract: strings.ToLower(t.Contract), Peg: strings.ToLower(t.Peg), Livemode: ch.Livemode}
+}
