@@ -2,6 +2,7 @@
 package workflows
 
 import (
+	"fmt"
 	"strings"
 
 	"go.temporal.io/sdk/temporal"
@@ -13,6 +14,7 @@ const TaskQueue = "checkout"
 // Workflow types.
 const (
 	CheckoutSessionWorkflow = "CheckoutSession"
+	ChainScannerWorkflow    = "ChainScanner"
 )
 
 // Updates, signals and queries on a session workflow.
@@ -57,3 +59,6 @@ func SessionIDFromWorkflowID(workflowID string) (string, bool) {
 const (
 	changeMonitoringWindow = "monitoring-window"
 )
+
+// ScannerWorkflowID is the single scanner of a chain.
+func ScannerWorkflowID(chainID int64) string { return fmt.Sprintf("chain-scanner/%d", chainID) }

@@ -14,5 +14,6 @@ type Registry interface {
 // Register puts every workflow and the activities on r under their stable names.
 func Register(r Registry, acts *Activities) {
 	r.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
+	r.RegisterWorkflowWithOptions(ChainScanner, workflow.RegisterOptions{Name: ChainScannerWorkflow})
 	r.RegisterActivityWithOptions(acts, activity.RegisterOptions{})
 }

@@ -97,7 +97,9 @@ func CheckoutSession(ctx workflow.Context, in SessionInput) (SessionState, error
 	return w.run(workflow.WithActivityOptions(ctx, activityOptions))
 }
 
-func (w *sessionWorkflow) open() bool { return w.state.Status == checkout.StatusOpen && !w.state.Orphaned }
+func (w *sessionWorkflow) open() bool {
+	return w.state.Status == checkout.StatusOpen && !w.state.Orphaned
+}
 
 func (w *sessionWorkflow) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (SessionState, error) {

@@ -77,7 +77,7 @@ type assetChoice struct {
 type payView struct {
 	Symbol, ChainName, Address, Amount, Remaining, Received string
 	State                                                   string
-	URI                                                     string
+	URI                                                     template.URL // ethereum: scheme, built by us from validated parts
 	QR                                                      template.URL // a data: URI, allowed by img-src
 	ChainIDHex, TxTo, TxValueHex, TxData                    string       // for the wallet button
 	Payments                                                []pagePayment
@@ -183,12 +183,12 @@ func (s *Server) fillPay(ctx context.Context, d *pageData, sess *checkout.Sessio
 	ledger := chain.Account(sess.Terms(), cr.Payments)
 	pv := &payView{Symbol: asset.Symbol, ChainName: ch.Name, Address: cr.DepositAddress, State: string(cr.State),
 		Amount: chain.FormatUnits(cr.AmountDue, asset.Decimals), Received: chain.FormatUnits(received, asset.Decimals),
-		Remaining: chain.FormatUnits(ledger.Remaining, asset.Decimals), URI: eip681(asset, cr.DepositAddress, ledger.Remaining),
+		Remaining: chain.FormatUnits(ledger.Remaining, asset.Decimals), URI: template.URL(eip681(asset, cr.DepositAddress, ledger.Remaining)),
 		ChainIDHex: fmt.Sprintf("0x%x", asset.ChainID)}
 	if ledger.Remaining.Sign() == 0 {
-		pv.URI = eip681(asset, cr.DepositAddress, cr.AmountDue)
+		pv.URI = template.URL(eip681(asset, cr.DepositAddress, cr.AmountDue))
 	}
-	if code, err := qr.Encode(pv.URI, qr.M); err == nil {
+	if code, err := qr.Encode(string(pv.URI), qr.M); err == nil {
 		pv.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG()))
 	}
 	pay := ledger.Remaining

@@ -29,6 +29,7 @@ var it struct {
 	app      *service.App
 	base     string
 	temporal client.Client
+	chain    *simChain
 }
 
 func TestMain(m *testing.M) {
@@ -58,17 +59,24 @@ func runTests(m *testing.M) (int, error) {
 		return 0, err
 	}
 	base := "http://" + ln.Addr().String()
+	sim, err := newSimChain()
+	if err != nil {
+		return 0, err
+	}
+	defer sim.backend.Close()
 	cfg := service.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(), TemporalNamespace: "default",
-		Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true}
+		Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true,
+		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	app, err := service.New(ctx, cfg, log)
 	if err != nil {
 		return 0, err
 	}
 	defer app.Close()
+	app.Activities.IdlePoll = 20 * time.Millisecond
 	done := make(chan error, 1)
 	go func() { done <- app.Run(ctx, ln) }()
-	it.app, it.base, it.temporal = app, base, srv.Client()
+	it.app, it.base, it.temporal, it.chain = app, base, srv.Client(), sim
 	code := m.Run()
 	cancel()
 	if err := <-done; err != nil {

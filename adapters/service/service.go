@@ -13,16 +13,19 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/ethclient"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
-	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/chains"
+	"github.com/chaincheckout/checkout/adapters/ethereum"
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	ratesadapter "github.com/chaincheckout/checkout/adapters/rates"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/workflows"
 )
@@ -45,6 +48,8 @@ type Config struct {
 	AutoMigrate       bool
 	ChainsFile        string       // JSON chains and rates; empty for the dev default
 	Chains            *chains.File // set directly by tests; wins over ChainsFile
+	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
+	ChainClients map[int64]ethereum.Client
 }
 
 // FromEnv reads the configuration, with defaults that match `make dev`.
@@ -71,16 +76,18 @@ func env(key, def string) string {
 
 // App is a wired service.
 type App struct {
-	cfg       Config
-	log       *slog.Logger
-	Store     *postgres.Store
-	Temporal  client.Client
-	Sessions  *checkout.Service
-	Merchants *merchant.Service
-	Chains    chains.File
-	Orch      *temporaladapter.Orchestrator
-	Handler   http.Handler
-	worker    worker.Worker
+	cfg        Config
+	log        *slog.Logger
+	Store      *postgres.Store
+	Temporal   client.Client
+	Sessions   *checkout.Service
+	Merchants  *merchant.Service
+	Chains     chains.File
+	Orch       *temporaladapter.Orchestrator
+	Handler    http.Handler
+	Activities *workflows.Activities // nil for the api role
+	worker     worker.Worker
+	closers    []func()
 }
 
 // New connects to Postgres and Temporal and builds the handler and worker the role needs.
@@ -142,14 +149,42 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		}
 	}
 	if cfg.Role != RoleAPI {
-		acts, err := workflows.NewActivities(store, a.Sessions, now)
+		scanners := map[int64]*chain.Scanner{}
+		for _, ch := range chainsFile.Chains {
+			c, err := a.chainClient(ctx, ch)
+			if err != nil {
+				a.Close()
+				return nil, err
+			}
+			sc, err := chain.NewScanner(ch, ethereum.NewReader(c, ch.ID), store, func() string { return ident.New("pay") })
+			if err != nil {
+				a.Close()
+				return nil, err
+			}
+			scanners[ch.ID] = sc
+		}
+		acts, err := workflows.NewActivities(store, a.Sessions, scanners, now)
 		if err != nil {
 			a.Close()
 			return nil, err
 		}
+		a.Activities = acts
 		a.worker = temporaladapter.NewWorker(a.Temporal, acts)
 	}
 	return a, nil
+}
+
+// chainClient connects to a chain's RPC endpoint (lazily: a node that is down is retried by the scanner).
+func (a *App) chainClient(ctx context.Context, ch chain.Chain) (ethereum.Client, error) {
+	if c, ok := a.cfg.ChainClients[ch.ID]; ok {
+		return c, nil
+	}
+	c, err := ethclient.DialContext(ctx, ch.RPCURL)
+	if err != nil {
+		return nil, fmt.Errorf("chain %s: connect to %s: %w", ch.Key, ch.RPCURL, err)
+	}
+	a.closers = append(a.closers, c.Close)
+	return c, nil
 }
 
 func loadChains(cfg Config) (chains.File, error) {
@@ -166,6 +201,11 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 			return fmt.Errorf("start worker: %w", err)
 		}
 		defer a.worker.Stop()
+		for _, ch := range a.Chains.Chains {
+			if err := temporaladapter.StartScanner(ctx, a.Temporal, ch.ID); err != nil {
+				return err
+			}
+		}
 	}
 	if a.Handler == nil {
 		<-ctx.Done()
@@ -202,6 +242,9 @@ func (a *App) Listen() (net.Listener, error) {
 
 // Close releases connections.
 func (a *App) Close() {
+	for _, c := range a.closers {
+		c()
+	}
 	if a.Temporal != nil {
 		a.Temporal.Close()
 	}

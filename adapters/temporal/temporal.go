@@ -147,6 +147,21 @@ func (o *Orchestrator) QueryState(ctx context.Context, id string) (workflows.Ses
 	return st, v.Get(&st)
 }
 
+// StartScanner starts chain-scanner/<id> unless it runs already: one scanner per chain
+// however many workers start it.
+func StartScanner(ctx context.Context, c client.Client, chainID int64) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.ScannerWorkflowID(chainID),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+	}, workflows.ChainScannerWorkflow, workflows.ScannerInput{ChainID: chainID})
+	if err != nil {
+		return fmt.Errorf("start scanner of chain %d: %w", chainID, err)
+	}
+	return nil
+}
+
 // NewWorker registers the workflows and activities on the task queue.
 func NewWorker(c client.Client, acts *workflows.Activities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})

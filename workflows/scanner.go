@@ -1,0 +1,107 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/chaincheckout/checkout/core/chain"
+)
+
+// ScannerInput starts (or continues) a chain's scanner.
+type ScannerInput struct {
+	ChainID int64
+}
+
+// ScanResult is one ScanChain activity's outcome, as the workflow history shows it.
+type ScanResult struct {
+	From, To uint64
+	Head     uint64
+	Reorg    bool
+	Changes  []chain.Change
+}
+
+// scannerIterations bounds one run's history; then the scanner continues as new.
+const scannerIterations = 500
+
+var scanOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 2 * time.Minute,
+	HeartbeatTimeout:    30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{ // an RPC node or database outage is waited out, never skipped
+		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second,
+	},
+}
+
+// ChainScanner is the single reader of one chain (workflow ID chain-scanner/<chain id>: the
+// ID's uniqueness keeps one across any number of workers). Each step reads new blocks once,
+// records matching transfers, and signals the sessions whose payments changed.
+func ChainScanner(ctx workflow.Context, in ScannerInput) error {
+	ctx = workflow.WithActivityOptions(ctx, scanOptions)
+	log := workflow.GetLogger(ctx)
+	for i := 0; i < scannerIterations && !workflow.GetInfo(ctx).GetContinueAsNewSuggested(); i++ {
+		var res ScanResult
+		if err := workflow.ExecuteActivity(ctx, (*Activities).ScanChain, in.ChainID).Get(ctx, &res); err != nil {
+			return err
+		}
+		if res.Reorg {
+			log.Warn("reorg undone", "chain", in.ChainID, "fork_at", res.To, "changes", len(res.Changes))
+		}
+		// One signal per session per step, in a stable order.
+		bySession := map[string]PaymentsChanged{}
+		for _, c := range res.Changes {
+			bySession[c.SessionID] = PaymentsChanged{ChainID: in.ChainID, TxHash: c.TxHash, Status: string(c.Status)}
+		}
+		ids := make([]string, 0, len(bySession))
+		for id := range bySession {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		futures := make([]workflow.Future, 0, len(ids))
+		for _, id := range ids {
+			futures = append(futures, workflow.SignalExternalWorkflow(ctx, SessionWorkflowID(id), "", SignalPayments, bySession[id]))
+		}
+		for i, f := range futures {
+			if err := f.Get(ctx, nil); err != nil {
+				// The session's workflow ended (past its monitoring window): the payment is on record
+				// in Postgres and its state is final, so there is no one left to tell.
+				log.Warn("could not signal session", "session", ids[i], "err", err)
+			}
+		}
+	}
+	return workflow.NewContinueAsNewError(ctx, ChainScanner, in)
+}
+
+// ScanChain scans the next blocks of a chain, waiting (with heartbeats) up to about 15 s for
+// a new block when the chain is quiet, so each workflow iteration is real progress.
+func (a *Activities) ScanChain(ctx context.Context, chainID int64) (ScanResult, error) {
+	sc, ok := a.scanners[chainID]
+	if !ok {
+		return ScanResult{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("chain %d is not configured on this worker", chainID), "ChainNotConfigured", nil)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		p, err := sc.Scan(ctx, a.now())
+		if errors.Is(err, chain.ErrCursorMoved) {
+			continue // another writer committed first (e.g. a previous attempt): read again
+		}
+		if err != nil {
+			return ScanResult{}, err
+		}
+		activity.RecordHeartbeat(ctx, p.To)
+		if p.To >= p.From || p.Reorg || len(p.Changes) > 0 || time.Now().After(deadline) {
+			return ScanResult{From: p.From, To: p.To, Head: p.Head, Reorg: p.Reorg, Changes: p.Changes}, nil
+		}
+		select {
+		case <-ctx.Done():
+			return ScanResult{}, ctx.Err()
+		case <-time.After(a.IdlePoll):
+		}
+	}
+}
