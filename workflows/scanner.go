@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -52,19 +53,18 @@ func ChainScanner(ctx workflow.Context, in ScannerInput) error {
 		if res.Reorg {
 			log.Warn("reorg undone", "chain", in.ChainID, "fork_at", res.To, "changes", len(res.Changes))
 		}
-		// One signal per session per step, in a stable order.
-		bySession := map[string]PaymentsChanged{}
-		for _, c := range res.Changes {
-			bySession[c.SessionID] = PaymentsChanged{ChainID: in.ChainID, TxHash: c.TxHash, Status: string(c.Status)}
-		}
-		ids := make([]string, 0, len(bySession))
-		for id := range bySession {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		futures := make([]workflow.Future, 0, len(ids))
-		for _, id := range ids {
-			futures = append(futures, workflow.SignalExternalWorkflow(ctx, SessionWorkflowID(id), "", SignalPayments, bySession[id]))
+		// One signal per session per step, in a stable order (no map iteration in a workflow).
+		changes := slices.Clone(res.Changes)
+		sort.SliceStable(changes, func(i, j int) bool { return changes[i].SessionID < changes[j].SessionID })
+		var ids []string
+		var futures []workflow.Future
+		for i, c := range changes {
+			if i+1 < len(changes) && changes[i+1].SessionID == c.SessionID {
+				continue // the session's last change of this step speaks for all
+			}
+			ids = append(ids, c.SessionID)
+			futures = append(futures, workflow.SignalExternalWorkflow(ctx, SessionWorkflowID(c.SessionID), "", SignalPayments,
+				PaymentsChanged{ChainID: in.ChainID, TxHash: c.TxHash, Status: string(c.Status)}))
 		}
 		for i, f := range futures {
 			if err := f.Get(ctx, nil); err != nil {

@@ -1,0 +1,198 @@
+package service_test
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
+)
+
+func TestETHAndTokenToTheSameAddress(t *testing.T) {
+	key, _ := newMerchant(t, "Mixed Store")
+	sel := openSession(t, key, "tusd@sim")
+	id, addr := sel.str("id"), addressOf(sel)
+	it.chain.payETH(t, addr, big.NewInt(1e15)) // recorded, but ETH was not quoted: it does not count
+	it.chain.payToken(t, addr, dueOf(t, sel))
+	it.chain.mine(3)
+	r := waitFor(t, key, id, "complete", func(r response) bool { return r.str("status") == "complete" })
+	assets := map[string]string{}
+	for _, p := range paymentsOf(r) {
+		assets[p["asset"].(string)] = p["amount"].(string)
+	}
+	if assets["eth@sim"] != "1000000000000000" || assets["tusd@sim"] != "39980000" || cryptoOf(r)["amount_received"] != "39980000" {
+		t.Fatalf("payments %v in %s", assets, r.raw)
+	}
+	// With nothing but ETH, a session priced in ETH completes on the native transfer.
+	eth := openSession(t, key, "eth@sim")
+	it.chain.payETH(t, addressOf(eth), dueOf(t, eth))
+	it.chain.mine(3)
+	r = waitFor(t, key, eth.str("id"), "ETH complete", func(r response) bool { return r.str("status") == "complete" })
+	if p := paymentsOf(r); len(p) != 1 || p[0]["log_index"] != float64(-1) {
+		t.Fatalf("native payment: %s", r.raw)
+	}
+}
+
+func TestTwoSessionsPaidInOneBlock(t *testing.T) {
+	key, _ := newMerchant(t, "Busy Store")
+	a, b := openSession(t, key, "tusd@sim"), openSession(t, key, "tusd@sim")
+	it.chain.payToken(t, addressOf(a), dueOf(t, a))
+	it.chain.payToken(t, addressOf(b), dueOf(t, b))
+	it.chain.mine(3)
+	for _, s := range []response{a, b} {
+		r := waitFor(t, key, s.str("id"), "complete", func(r response) bool { return r.str("status") == "complete" })
+		if p := paymentsOf(r); len(p) != 1 {
+			t.Fatalf("%s has %d payments", s.str("id"), len(p))
+		}
+	}
+}
+
+func TestZeroValueAndUnconfiguredTokensAreIgnored(t *testing.T) {
+	key, _ := newMerchant(t, "Ignoring Store")
+	sel := openSession(t, key, "tusd@sim")
+	id, addr := sel.str("id"), addressOf(sel)
+	// A token nobody configured, paid in full: not a payment.
+	auth, _ := it.chain.auth()
+	it.chain.mu.Lock()
+	_, _, other, err := contracts.DeployTestToken(auth, it.chain.client, "Other", "OTH", 6, big.NewInt(1e12))
+	it.chain.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.chain.mine(1)
+	auth, _ = it.chain.auth()
+	it.chain.mu.Lock()
+	_, err = other.Transfer(auth, common.HexToAddress(addr), dueOf(t, sel))
+	it.chain.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.chain.payToken(t, addr, big.NewInt(0)) // a zero-value transfer of the right token
+	it.chain.mine(4)
+	waitScanned(t)
+	r := get(t, "/v1/checkout/sessions/"+id, key)
+	if len(paymentsOf(r)) != 0 || cryptoState(r) != "awaiting_payment" {
+		t.Fatalf("ignored transfers were recorded: %s", r.raw)
+	}
+}
+
+// waitScanned waits until the scanner has read up to the chain's current head.
+func waitScanned(t *testing.T) {
+	t.Helper()
+	head, err := it.chain.client.BlockNumber(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "scanner at head", func() (bool, error) {
+		h, err := it.app.Store.ScannedHeights(context.Background())
+		return h[simChainID] >= head, err
+	})
+}
+
+func TestSameTransferSeenTwiceCountsOnce(t *testing.T) {
+	key, _ := newMerchant(t, "Rescan Store")
+	sel := openSession(t, key, "tusd@sim")
+	id := sel.str("id")
+	it.chain.payToken(t, addressOf(sel), big.NewInt(1_000_000))
+	it.chain.mine(3)
+	waitFor(t, key, id, "underpaid", func(r response) bool { return cryptoState(r) == "underpaid" })
+	// Rewind the scanner by 5 blocks: it reads the same transfer again.
+	if _, err := it.app.Store.DB().Exec(`UPDATE chain_cursors SET block_number = block_number - 5,
+		block_hash = (SELECT hash FROM chain_blocks b WHERE b.chain_id = chain_cursors.chain_id AND b.number = chain_cursors.block_number - 5)
+		WHERE chain_id = $1`, simChainID); err != nil {
+		t.Fatal(err)
+	}
+	it.chain.mine(1)
+	waitScanned(t)
+	r := get(t, "/v1/checkout/sessions/"+id, key)
+	if len(paymentsOf(r)) != 1 || cryptoOf(r)["amount_received"] != "1000000" {
+		t.Fatalf("after a rescan: %s", r.raw)
+	}
+}
+
+func TestReorgBelowConfirmationDepthDoesNotComplete(t *testing.T) {
+	key, _ := newMerchant(t, "Shallow Reorg Store")
+	sel := openSession(t, key, "tusd@sim")
+	id := sel.str("id")
+	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
+	it.chain.mine(1)
+	waitFor(t, key, id, "detected", func(r response) bool { return cryptoState(r) == "confirming" })
+	it.chain.reorg(t, 1, 3) // the payment's block is replaced by a longer branch without it
+	r := waitFor(t, key, id, "back to awaiting payment", func(r response) bool {
+		p := paymentsOf(r)
+		return len(p) == 1 && p[0]["status"] == "reverted" && cryptoState(r) == "awaiting_payment"
+	})
+	if r.str("status") != "open" || cryptoState(r) != "awaiting_payment" || cryptoOf(r)["amount_received"] != "0" {
+		t.Fatalf("after a shallow reorg: %s", r.raw)
+	}
+	it.chain.mine(3)
+	waitScanned(t)
+	if r := get(t, "/v1/checkout/sessions/"+id, key); r.str("status") != "open" {
+		t.Fatalf("completed on a dropped payment: %s", r.raw)
+	}
+}
+
+func TestReorgAfterCompletionRevertsThePayment(t *testing.T) {
+	key, _ := newMerchant(t, "Deep Reorg Store")
+	sel := openSession(t, key, "tusd@sim")
+	id := sel.str("id")
+	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
+	it.chain.mine(3)
+	waitFor(t, key, id, "complete", func(r response) bool { return r.str("status") == "complete" })
+	it.chain.reorg(t, 3, 5) // deeper than the confirmations: the counted payment is gone
+	r := waitFor(t, key, id, "reverted", func(r response) bool { return cryptoState(r) == "reverted" })
+	if p := paymentsOf(r); len(p) != 1 || p[0]["status"] != "reverted" || cryptoOf(r)["amount_received"] != "0" {
+		t.Fatalf("after a deep reorg: %s", r.raw)
+	}
+	if r.str("status") != "complete" {
+		t.Fatalf("a completed session cannot be un-completed; got %s", r.str("status"))
+	}
+}
+
+func TestPaymentAfterExpiryIsPaidLate(t *testing.T) {
+	key, _ := newMerchant(t, "Late Store")
+	sel := openSession(t, key, "tusd@sim")
+	id := sel.str("id")
+	if r := postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil); r.status != 200 {
+		t.Fatalf("expire: %s", r.raw)
+	}
+	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
+	it.chain.mine(3)
+	r := waitFor(t, key, id, "paid_late", func(r response) bool { return cryptoState(r) == "paid_late" })
+	if r.str("status") != "expired" || r.str("payment_status") != "unpaid" || len(paymentsOf(r)) != 1 {
+		t.Fatalf("late payment: %s", r.raw)
+	}
+}
+
+func TestRPCFailuresAreRetriedAndNeverPayments(t *testing.T) {
+	key, _ := newMerchant(t, "Flaky RPC Store")
+	sel := openSession(t, key, "tusd@sim")
+	id := sel.str("id")
+	it.chain.flaky.failing.Store(true)
+	before := it.chain.flaky.calls.Load()
+	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
+	it.chain.mine(3)
+	eventually(t, "the scanner to keep trying", func() (bool, error) { return it.chain.flaky.calls.Load() > before+2, nil })
+	if r := get(t, "/v1/checkout/sessions/"+id, key); len(paymentsOf(r)) != 0 || r.str("status") != "open" {
+		t.Fatalf("a payment appeared while the node failed: %s", r.raw)
+	}
+	it.chain.flaky.failing.Store(false)
+	// Retries back off up to 30 s; the payment is found once the node answers again.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		r := get(t, "/v1/checkout/sessions/"+id, key)
+		if r.str("status") == "complete" {
+			if len(paymentsOf(r)) != 1 {
+				t.Fatalf("after recovery: %s", r.raw)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not complete after the node recovered: %s", r.raw)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
