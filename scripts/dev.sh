@@ -46,6 +46,10 @@ pids+=($!)
 wait_port "$TEMPORAL_ADDRESS" "Temporal" .dev/temporal.log
 wait_port "127.0.0.1:$ETH_PORT" "geth" .dev/geth.log
 
+# The test stablecoin on the dev chain (deployed once; its address goes to the chains file).
+bin/checkout dev deploy --rpc "http://127.0.0.1:$ETH_PORT" --out .dev/chains.json
+export CHECKOUT_CHAINS_FILE="${CHECKOUT_CHAINS_FILE:-.dev/chains.json}"
+
 bin/checkout migrate
 bin/checkout dev seed --env-file .dev/env
 # shellcheck disable=SC1091
@@ -72,6 +76,10 @@ cat <<BANNER
       -d "line_items[0][price_data][unit_amount]=1999" \\
       -d "line_items[0][price_data][product_data][name]=T-shirt" \\
       -d "line_items[0][quantity]=2"
+
+  Then pay it from the dev account (tUSD is the test stablecoin; eth@dev works too):
+
+    . .dev/env && bin/checkout dev pay cs_test_… --asset tusd@dev
 
 BANNER
 wait "${pids[2]}"

@@ -33,7 +33,7 @@ const scannerIterations = 500
 
 var scanOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 2 * time.Minute,
-	HeartbeatTimeout:    30 * time.Second,
+	HeartbeatTimeout:    15 * time.Second, // a killed worker's scan is retried elsewhere this soon
 	RetryPolicy: &temporal.RetryPolicy{ // an RPC node or database outage is waited out, never skipped
 		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second,
 	},

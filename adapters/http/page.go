@@ -75,8 +75,10 @@ type assetChoice struct {
 
 // payView is what the shopper needs to pay: the exact amount, where, and how far it got.
 type payView struct {
-	Symbol, ChainName, Address, Amount, Remaining, Received string
-	State                                                   string
+	Symbol, ChainName, Address, Amount, Remaining, Seen string
+	State                                               string
+	Outstanding                                         bool // something is still to send
+	Partial                                             bool // some has arrived (confirmed or not), not all
 	URI                                                     template.URL // ethereum: scheme, built by us from validated parts
 	QR                                                      template.URL // a data: URI, allowed by img-src
 	ChainIDHex, TxTo, TxValueHex, TxData                    string       // for the wallet button
@@ -181,8 +183,10 @@ func (s *Server) fillPay(ctx context.Context, d *pageData, sess *checkout.Sessio
 		received = cr.AmountReceived
 	}
 	ledger := chain.Account(sess.Terms(), cr.Payments)
+	seen := new(big.Int).Add(received, ledger.Pending)
 	pv := &payView{Symbol: asset.Symbol, ChainName: ch.Name, Address: cr.DepositAddress, State: string(cr.State),
-		Amount: chain.FormatUnits(cr.AmountDue, asset.Decimals), Received: chain.FormatUnits(received, asset.Decimals),
+		Amount: chain.FormatUnits(cr.AmountDue, asset.Decimals), Seen: chain.FormatUnits(seen, asset.Decimals),
+		Outstanding: ledger.Remaining.Sign() > 0, Partial: ledger.Remaining.Sign() > 0 && seen.Sign() > 0,
 		Remaining: chain.FormatUnits(ledger.Remaining, asset.Decimals), URI: template.URL(eip681(asset, cr.DepositAddress, ledger.Remaining)),
 		ChainIDHex: fmt.Sprintf("0x%x", asset.ChainID)}
 	if ledger.Remaining.Sign() == 0 {

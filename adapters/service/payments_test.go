@@ -167,7 +167,7 @@ func TestPartialPaymentsUnderpaidThenCovered(t *testing.T) {
 		t.Fatalf("underpaid: %s", r.raw)
 	}
 	page := string(call(t, http.MethodGet, "/c/"+id, "", nil, "", nil).raw)
-	if !strings.Contains(page, "Send the remaining <strong>29.98 tUSD</strong>") {
+	if !strings.Contains(page, "Send the remaining <strong>29.98 tUSD</strong> to the same address") {
 		t.Fatalf("page does not ask for the remainder:\n%s", page)
 	}
 	it.chain.payToken(t, addr, new(big.Int).Sub(due, first))

@@ -7,9 +7,13 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	_ "github.com/lib/pq" // the driver
 	"go.temporal.io/sdk/client"
@@ -93,4 +97,61 @@ func Temporal(ctx context.Context, logs io.Writer) (*testsuite.DevServer, error)
 		Stdout:        logs,
 		Stderr:        logs,
 	})
+}
+
+// Geth starts bin/geth --dev (a block per second) on free loopback ports in dir and returns
+// its HTTP JSON-RPC URL and a stop function.
+func Geth(ctx context.Context, dir string, logs io.Writer) (string, func(), error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return "", nil, err
+	}
+	bin := filepath.Join(root, "bin", "geth")
+	if _, err := os.Stat(bin); err != nil {
+		return "", nil, fmt.Errorf("%s is missing: run `make tools`", bin)
+	}
+	ports, err := freePorts(2)
+	if err != nil {
+		return "", nil, err
+	}
+	if logs == nil {
+		logs = io.Discard
+	}
+	cmd := exec.CommandContext(ctx, bin, "--dev", "--dev.period", "1", "--datadir", dir,
+		"--http", "--http.addr", "127.0.0.1", "--http.port", strconv.Itoa(ports[0]), "--http.api", "eth,net,web3",
+		"--authrpc.port", strconv.Itoa(ports[1]), "--port", "0", "--nodiscover", "--maxpeers", "0", "--ipcdisable")
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("start geth: %w", err)
+	}
+	stop := func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	url := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
+	for i := 0; i < 150; i++ {
+		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", ports[0]), 100*time.Millisecond); err == nil {
+			c.Close()
+			return url, stop, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	stop()
+	return "", nil, fmt.Errorf("geth did not open %s", url)
+}
+
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var lns []net.Listener
+	defer func() {
+		for _, l := range lns {
+			l.Close()
+		}
+	}()
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		lns = append(lns, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
 }

@@ -4,6 +4,8 @@
 //	checkout migrate                         apply database migrations
 //	checkout merchant create --name N --xpub X
 //	checkout dev seed --env-file .dev/env    create (or reuse) the demo merchant and key
+//	checkout dev deploy                      deploy the test stablecoin on geth --dev
+//	checkout dev pay <session>               pay a session from the dev account
 package main
 
 import (
@@ -32,9 +34,12 @@ const usage = `usage:
   checkout migrate
   checkout merchant create --name NAME --xpub XPUB
   checkout dev seed [--env-file .dev/env]
+  checkout dev deploy [--rpc URL] [--out .dev/chains.json]
+  checkout dev pay <session id> [--asset A] [--amount X]
 
 Configuration comes from the environment (see README): DATABASE_URL, TEMPORAL_ADDRESS,
-TEMPORAL_NAMESPACE, CHECKOUT_LISTEN, CHECKOUT_PUBLIC_URL, CHECKOUT_ROLE, LOG_LEVEL, LOG_FORMAT.
+TEMPORAL_NAMESPACE, CHECKOUT_LISTEN, CHECKOUT_PUBLIC_URL, CHECKOUT_ROLE, CHECKOUT_CHAINS_FILE,
+LOG_LEVEL, LOG_FORMAT; dev pay also reads CHECKOUT_API_URL and CHECKOUT_API_KEY.
 `
 
 func main() {
@@ -66,6 +71,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return createMerchant(ctx, cfg, args[2:], out)
 	case cmd == "dev seed":
 		return devSeed(ctx, cfg, args[2:], out)
+	case cmd == "dev deploy":
+		return devDeploy(ctx, args[2:], out)
+	case cmd == "dev pay":
+		return devPay(ctx, args[2:], out)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", strings.Join(args, " "), usage)
 	}
@@ -190,5 +199,8 @@ func writeEnv(path, apiURL, key string) error {
 		return err
 	}
 	body := fmt.Sprintf("CHECKOUT_API_URL=%s\nCHECKOUT_API_KEY=%s\n", apiURL, key)
+	if f := os.Getenv("CHECKOUT_CHAINS_FILE"); f != "" {
+		body += "CHECKOUT_CHAINS_FILE=" + f + "\n"
+	}
 	return os.WriteFile(path, []byte(body), 0o600)
 }

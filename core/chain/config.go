@@ -108,7 +108,7 @@ func (c Chain) WithDefaults() Chain {
 		c.ReorgWindow = c.Confirmations + 1
 	}
 	if c.BatchBlocks <= 0 {
-		c.BatchBlocks = 500
+		c.BatchBlocks = 100 // one batch must finish well within the scan heartbeat timeout on a slow node
 	}
 	return c
 }

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/adapters/service"
+	"github.com/chaincheckout/checkout/adapters/testenv"
+)
+
+// The README's walkthrough against a real geth --dev node: deploy the test stablecoin,
+// create a session over HTTP, `dev pay` it, and watch it complete after 3 confirmations.
+func TestEndToEndOnGeth(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir := t.TempDir()
+	rpcURL, stopGeth, err := testenv.Geth(ctx, filepath.Join(dir, "geth"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stopGeth()
+	dbURL, drop, err := testenv.Database(ctx, "checkout_e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drop()
+	temporal, err := testenv.Temporal(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer temporal.Stop()
+
+	chainsFile := filepath.Join(dir, "chains.json")
+	var out bytes.Buffer
+	if err := devDeploy(ctx, []string{"--rpc", rpcURL, "--out", chainsFile}, &out); err != nil {
+		t.Fatalf("dev deploy: %v", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	app, err := service.New(ctx, service.Config{DatabaseURL: dbURL, TemporalAddress: temporal.FrontendHostPort(),
+		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll,
+		AutoMigrate: true, ChainsFile: chainsFile}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	go func() { _ = app.Run(ctx, ln) }()
+	_, key, err := app.Merchants.Create(ctx, "E2E Store", ethereum.DemoXPub)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	form := url.Values{"mode": {"payment"}, "line_items[0][price_data][currency]": {"usd"},
+		"line_items[0][price_data][unit_amount]": {"1999"}, "line_items[0][price_data][product_data][name]": {"T-shirt"},
+		"line_items[0][quantity]": {"2"}}
+	var sess struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Crypto struct {
+			State    string `json:"state"`
+			Payments []struct {
+				Status        string `json:"status"`
+				Confirmations int64  `json:"confirmations"`
+				Required      int64  `json:"confirmations_required"`
+			} `json:"payments"`
+		} `json:"crypto"`
+	}
+	api := apiClient{base: base, key: key}
+	if err := api.do(ctx, http.MethodPost, "/v1/checkout/sessions", form, &sess); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHECKOUT_API_URL", base)
+	t.Setenv("CHECKOUT_API_KEY", key)
+	out.Reset()
+	if err := devPay(ctx, []string{sess.ID, "--asset", "tusd@dev", "--rpc", rpcURL, "--chains", chainsFile}, &out); err != nil {
+		t.Fatalf("dev pay: %v", err)
+	}
+	if !strings.Contains(out.String(), "sent 39.98 tUSD") {
+		t.Fatalf("dev pay said %q", out.String())
+	}
+	seen := map[string]bool{}
+	for deadline := time.Now().Add(60 * time.Second); ; {
+		if err := api.do(ctx, http.MethodGet, "/v1/checkout/sessions/"+sess.ID, nil, &sess); err != nil {
+			t.Fatal(err)
+		}
+		seen[sess.Crypto.State] = true
+		if sess.Status == "complete" {
+			break
+		}
+		if time.Now().After(deadline) {
+			raw, _ := json.Marshal(sess)
+			t.Fatalf("not complete after 60 s: %s", raw)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	p := sess.Crypto.Payments
+	if sess.Crypto.State != "paid" || len(p) != 1 || p[0].Status != "confirmed" || p[0].Required != 3 || p[0].Confirmations < 3 {
+		t.Fatalf("completed session: %+v", sess)
+	}
+	if !seen["confirming"] {
+		t.Errorf("never saw the payment detected before confirmation: %v", seen)
+	}
+	// Nothing more is due: a second `dev pay` refuses rather than overpaying.
+	if err := devPay(ctx, []string{sess.ID, "--rpc", rpcURL, "--chains", chainsFile}, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "nothing is due") {
+		t.Fatalf("second dev pay: %v", err)
+	}
+}
