@@ -77,12 +77,12 @@ type assetChoice struct {
 type payView struct {
 	Symbol, ChainName, Address, Amount, Remaining, Seen string
 	State                                               string
-	Outstanding                                         bool // something is still to send
-	Partial                                             bool // some has arrived (confirmed or not), not all
-	URI                                                     template.URL // ethereum: scheme, built by us from validated parts
-	QR                                                      template.URL // a data: URI, allowed by img-src
-	ChainIDHex, TxTo, TxValueHex, TxData                    string       // for the wallet button
-	Payments                                                []pagePayment
+	Outstanding                                         bool         // something is still to send
+	Partial                                             bool         // some has arrived (confirmed or not), not all
+	URI                                                 template.URL // ethereum: scheme, built by us from validated parts
+	QR                                                  template.URL // a data: URI, allowed by img-src
+	ChainIDHex, TxTo, TxValueHex, TxData                string       // for the wallet button
+	Payments                                            []pagePayment
 }
 
 type pagePayment struct {
