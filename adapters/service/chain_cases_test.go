@@ -3,12 +3,14 @@ package service_test
 import (
 	"context"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
+	"github.com/chaincheckout/checkout/workflows"
 )
 
 func TestETHAndTokenToTheSameAddress(t *testing.T) {
@@ -194,5 +196,46 @@ func TestRPCFailuresAreRetriedAndNeverPayments(t *testing.T) {
 			t.Fatalf("not complete after the node recovered: %s", r.raw)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The worker dies while a payment waits for confirmations; another starts later. The session
+// completes, exactly once.
+func TestWorkerKilledWhileConfirmingCompletesOnce(t *testing.T) {
+	key, _ := newMerchant(t, "Crash Store")
+	sel := openSession(t, key, "tusd@sim")
+	id := sel.str("id")
+	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
+	it.chain.mine(1)
+	waitFor(t, key, id, "detected", func(r response) bool { return cryptoState(r) == "confirming" })
+
+	it.app.StopWorker()
+	it.chain.mine(3) // deep enough now, but no worker is there to see it
+	time.Sleep(500 * time.Millisecond)
+	if r := get(t, "/v1/checkout/sessions/"+id, key); r.str("status") != "open" {
+		t.Fatalf("completed with no worker running: %s", r.raw)
+	}
+	if err := it.app.RestartWorker(); err != nil {
+		t.Fatal(err)
+	}
+	r := waitFor(t, key, id, "complete after the restart", func(r response) bool { return r.str("status") == "complete" })
+	if cryptoState(r) != "paid" || len(paymentsOf(r)) != 1 || cryptoOf(r)["amount_received"] != "39980000" {
+		t.Fatalf("after the restart: %s", r.raw)
+	}
+	// Exactly once: one transition to complete in the workflow's history.
+	iter := it.temporal.GetWorkflowHistory(context.Background(), workflows.SessionWorkflowID(id), "", false, 0)
+	completions := 0
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := ev.GetUpsertWorkflowSearchAttributesEventAttributes(); a != nil &&
+			strings.Contains(a.GetSearchAttributes().String(), "complete") {
+			completions++
+		}
+	}
+	if completions != 1 {
+		t.Fatalf("%d completions in the history, want 1", completions)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
@@ -86,6 +87,7 @@ type App struct {
 	Orch       *temporaladapter.Orchestrator
 	Handler    http.Handler
 	Activities *workflows.Activities // nil for the api role
+	workerMu   sync.Mutex
 	worker     worker.Worker
 	closers    []func()
 }
@@ -200,7 +202,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		if err := a.worker.Start(); err != nil {
 			return fmt.Errorf("start worker: %w", err)
 		}
-		defer a.worker.Stop()
+		defer a.StopWorker()
 		for _, ch := range a.Chains.Chains {
 			if err := temporaladapter.StartScanner(ctx, a.Temporal, ch.ID); err != nil {
 				return err
@@ -225,6 +227,31 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
+	return nil
+}
+
+// StopWorker stops polling Temporal: running activities are cancelled, as in a crash.
+func (a *App) StopWorker() {
+	a.workerMu.Lock()
+	defer a.workerMu.Unlock()
+	if a.worker != nil {
+		a.worker.Stop()
+		a.worker = nil
+	}
+}
+
+// RestartWorker starts a fresh worker after StopWorker, as a redeployed process would.
+func (a *App) RestartWorker() error {
+	a.workerMu.Lock()
+	defer a.workerMu.Unlock()
+	if a.worker != nil || a.Activities == nil {
+		return fmt.Errorf("restart worker: a worker is running or this role has none")
+	}
+	w := temporaladapter.NewWorker(a.Temporal, a.Activities)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("restart worker: %w", err)
+	}
+	a.worker = w
 	return nil
 }
 
