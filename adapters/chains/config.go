@@ -17,6 +17,16 @@ type File struct {
 	Chains []chain.Chain `json:"chains"`
 	// Rates are fixed fiat rates per asset ID or symbol; pegged stablecoins need none.
 	Rates map[string]map[string]string `json:"rates"`
+	// PriceFeeds are Chainlink feeds, read on the asset's chain; they take precedence over Rates.
+	PriceFeeds []PriceFeed `json:"price_feeds,omitempty"`
+}
+
+// PriceFeed names a Chainlink AggregatorV3 feed.
+type PriceFeed struct {
+	Asset         string `json:"asset"`    // e.g. "eth@base"
+	Currency      string `json:"currency"` // e.g. "usd"
+	Address       string `json:"address"`
+	MaxAgeSeconds int64  `json:"max_age_seconds"` // older answers are refused as stale
 }
 
 // DevChain is the default: the `geth --dev` chain with ETH and the test stablecoin that

@@ -23,6 +23,8 @@ type Client interface {
 	FilterLogs(ctx context.Context, q goeth.FilterQuery) ([]types.Log, error)
 	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
 	BalanceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (*big.Int, error)
+	CallContract(ctx context.Context, call goeth.CallMsg, blockNumber *big.Int) ([]byte, error) // price feeds
+	CodeAt(ctx context.Context, account common.Address, blockNumber *big.Int) ([]byte, error)
 }
 
 // TransferTopic is keccak256("Transfer(address,address,uint256)").

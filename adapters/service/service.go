@@ -87,6 +87,7 @@ type App struct {
 	Orch       *temporaladapter.Orchestrator
 	Handler    http.Handler
 	Activities *workflows.Activities // nil for the api role
+	clients    map[int64]ethereum.Client
 	workerMu   sync.Mutex
 	worker     worker.Worker
 	closers    []func()
@@ -104,15 +105,22 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	rates, err := ratesadapter.NewFixed(chainsFile.Rates)
-	if err != nil {
-		return nil, err
-	}
 	store, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, Store: store, Chains: chainsFile}
+	a := &App{cfg: cfg, log: log, Store: store, Chains: chainsFile, clients: map[int64]ethereum.Client{}}
+	for _, ch := range chainsFile.Chains {
+		if a.clients[ch.ID], err = a.chainClient(ctx, ch); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
+	rates, err := a.rateSource(now)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	if cfg.AutoMigrate {
 		if _, err := store.Migrate(ctx); err != nil {
 			a.Close()
@@ -153,12 +161,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.Role != RoleAPI {
 		scanners := map[int64]*chain.Scanner{}
 		for _, ch := range chainsFile.Chains {
-			c, err := a.chainClient(ctx, ch)
-			if err != nil {
-				a.Close()
-				return nil, err
-			}
-			sc, err := chain.NewScanner(ch, ethereum.NewReader(c, ch.ID), store, func() string { return ident.New("pay") })
+			sc, err := chain.NewScanner(ch, ethereum.NewReader(a.clients[ch.ID], ch.ID), store, func() string { return ident.New("pay") })
 			if err != nil {
 				a.Close()
 				return nil, err
@@ -174,6 +177,35 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.worker = temporaladapter.NewWorker(a.Temporal, acts)
 	}
 	return a, nil
+}
+
+// rateSource puts Chainlink feeds (per chain) before the fixed rates.
+func (a *App) rateSource(now func() time.Time) (chain.RateSource, error) {
+	fixed, err := ratesadapter.NewFixed(a.Chains.Rates)
+	if err != nil {
+		return nil, err
+	}
+	cfg := a.Chains.Config()
+	byChain := map[int64][]ratesadapter.Feed{}
+	for _, f := range a.Chains.PriceFeeds {
+		asset, ok := cfg.Asset(f.Asset)
+		if !ok {
+			return nil, fmt.Errorf("price feed for unknown asset %q", f.Asset)
+		}
+		byChain[asset.ChainID] = append(byChain[asset.ChainID], ratesadapter.Feed{Asset: f.Asset, Currency: f.Currency,
+			Address: f.Address, MaxAge: time.Duration(f.MaxAgeSeconds) * time.Second})
+	}
+	var sources ratesadapter.First
+	for _, ch := range a.Chains.Chains {
+		if feeds := byChain[ch.ID]; len(feeds) > 0 {
+			cl, err := ratesadapter.NewChainlink(a.clients[ch.ID], feeds, now)
+			if err != nil {
+				return nil, err
+			}
+			sources = append(sources, cl)
+		}
+	}
+	return append(sources, fixed), nil
 }
 
 // chainClient connects to a chain's RPC endpoint (lazily: a node that is down is retried by the scanner).
