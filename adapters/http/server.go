@@ -179,24 +179,25 @@ func params(c *gin.Context, dst any) ([]string, error) {
 	return expand, nil
 }
 
-// captureWriter keeps a copy of the response for the idempotency record.
-type captureWriter struct {
+// bufferWriter holds a response back until the transaction it depends on has committed.
+type bufferWriter struct {
 	gin.ResponseWriter
-	buf bytes.Buffer
+	status int
+	buf    bytes.Buffer
 }
 
-func (w *captureWriter) Write(b []byte) (int, error) {
-	w.buf.Write(b)
-	return w.ResponseWriter.Write(b)
-}
+func (w *bufferWriter) WriteHeader(code int)              { w.status = code }
+func (w *bufferWriter) WriteHeaderNow()                   {}
+func (w *bufferWriter) Write(b []byte) (int, error)       { return w.buf.Write(b) }
+func (w *bufferWriter) WriteString(s string) (int, error) { return w.buf.WriteString(s) }
+func (w *bufferWriter) Status() int                       { return w.status }
+func (w *bufferWriter) Size() int                         { return w.buf.Len() }
+func (w *bufferWriter) Written() bool                     { return false }
 
-func (w *captureWriter) WriteString(s string) (int, error) {
-	w.buf.WriteString(s)
-	return w.ResponseWriter.WriteString(s)
-}
-
-// idempotent applies Idempotency-Key to POSTs. Only successful responses are kept: every
-// failure of ours leaves nothing written, so the same key may safely execute again.
+// idempotent applies Idempotency-Key to POSTs. The key's claim, the request's writes and its
+// response commit in one transaction; the client gets the response only once that is done.
+// Only successful responses are kept: a refused or failed request leaves nothing behind, so
+// the same key may execute again once corrected.
 func (s *Server) idempotent(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	if c.Request.Method != http.MethodPost || key == "" {
@@ -209,9 +210,19 @@ func (s *Server) idempotent(c *gin.Context) {
 	}
 	caller := callerOf(c)
 	scope := idempotency.Scope{MerchantID: caller.MerchantID, Livemode: caller.Livemode}
-	ctx := c.Request.Context()
-	outcome, stored, err := s.idem.Begin(ctx, scope, key, fingerprint(c), s.now())
+	orig, req := c.Writer, c.Request
+	outcome, res, err := s.idem.Run(req.Context(), scope, key, fingerprint(c), s.now(),
+		func(ctx context.Context) idempotency.Response {
+			w := &bufferWriter{ResponseWriter: orig, status: http.StatusOK}
+			c.Writer, c.Request = w, req.WithContext(ctx)
+			c.Next()
+			c.Writer, c.Request = orig, req
+			return idempotency.Response{StatusCode: w.status, Body: w.buf.Bytes()}
+		})
+	c.Writer, c.Request = orig, req
 	if err != nil {
+		// The request's writes were rolled back (or their commit failed): report that, not the buffer.
+		c.Header("Content-Type", "")
 		s.writeError(c, err)
 		return
 	}
@@ -219,9 +230,6 @@ func (s *Server) idempotent(c *gin.Context) {
 	switch outcome {
 	case idempotency.Replay:
 		c.Header("Idempotent-Replayed", "true")
-		c.Data(stored.StatusCode, "application/json", stored.Body)
-		c.Abort()
-		return
 	case idempotency.Mismatch:
 		s.writeError(c, &apperr.Error{Kind: apperr.KindIdempotency, Code: "idempotency_key_in_use",
 			Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. " +
@@ -232,20 +240,8 @@ func (s *Server) idempotent(c *gin.Context) {
 			Message: "There is currently another in-progress request using this Idempotency-Key; retry later."})
 		return
 	}
-	w := &captureWriter{ResponseWriter: c.Writer}
-	c.Writer = w
-	c.Next()
-	// The request context may be gone (client hung up): finish the bookkeeping regardless.
-	bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if st := w.Status(); st >= 200 && st < 300 {
-		err = s.idem.Complete(bctx, scope, key, idempotency.Response{StatusCode: st, Body: w.buf.Bytes()})
-	} else {
-		err = s.idem.Release(bctx, scope, key)
-	}
-	if err != nil {
-		s.log.Error("idempotency bookkeeping failed", "key", key, "err", err)
-	}
+	c.Data(res.StatusCode, "application/json", res.Body)
+	c.Abort()
 }
 
 // fingerprint identifies a request by method, path and canonical parameters, so a form and

@@ -68,8 +68,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
-// inTx runs fn in a transaction, committing only if fn succeeds.
+// inTx runs fn in a transaction, committing only if fn succeeds. Under a request's
+// transaction (an idempotent request) fn joins it, and the request commits everything once.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if tx, ok := requestTx(ctx); ok {
+		return fn(tx)
+	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return unavailable("begin transaction", err)

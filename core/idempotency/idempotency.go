@@ -1,6 +1,6 @@
-// Package idempotency holds the Idempotency-Key rules: the first response to a key is kept
-// for 24 hours and replayed; the same key with other parameters is refused; two requests
-// with one key never execute at once.
+// Package idempotency holds the Idempotency-Key rules: the first successful response to a
+// key is kept for 24 hours and replayed; the same key with other parameters is refused; two
+// requests with one key never execute at once.
 package idempotency
 
 import (
@@ -11,36 +11,35 @@ import (
 // TTL is how long a key's response is replayed.
 const TTL = 24 * time.Hour
 
-// StaleLock is how long an unfinished execution holds its key before a retry may take it
-// over (the process running it died; every write we make is transactional).
-const StaleLock = time.Minute
-
 // Scope is whose key space a key lives in.
 type Scope struct {
 	MerchantID string
 	Livemode   bool
 }
 
-// Outcome says what to do with a request.
+// Outcome says what happened to a request.
 type Outcome int
 
 const (
-	Proceed    Outcome = iota // execute, then Complete or Release
-	Replay                    // return the stored response
-	Mismatch                  // same key, other parameters
-	InProgress                // another request holds the key
+	Executed   Outcome = iota // fn ran; its response is what to send
+	Replay                    // the key's stored response is what to send
+	Mismatch                  // same key, other parameters: refuse
+	InProgress                // another request held the key too long: retry later
 )
 
-// Response is a stored first response.
+// Response is an HTTP response kept for replay.
 type Response struct {
 	StatusCode int
 	Body       []byte
 }
 
-// Store keeps keys; Begin is atomic per (scope, key).
+// Succeeded reports whether the response is kept (2xx); anything else leaves nothing behind.
+func (r Response) Succeeded() bool { return r.StatusCode >= 200 && r.StatusCode < 300 }
+
+// Store runs a request under its key. The claim, everything fn writes through the context
+// it is given, and the stored response commit together, or not at all: a request that
+// fails leaves no trace, and no write can outlive a lost idempotency record.
 type Store interface {
-	Begin(ctx context.Context, s Scope, key, fingerprint string, now time.Time) (Outcome, Response, error)
-	Complete(ctx context.Context, s Scope, key string, r Response) error
-	// Release forgets an unfinished key so the request may be retried with it.
-	Release(ctx context.Context, s Scope, key string) error
+	Run(ctx context.Context, s Scope, key, fingerprint string, now time.Time,
+		fn func(ctx context.Context) Response) (Outcome, Response, error)
 }
