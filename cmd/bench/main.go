@@ -233,8 +233,8 @@ func pool(rs []result) result {
 }
 
 type result struct {
-	lat     []time.Duration
-	elapsed time.Duration
+	lat      []time.Duration
+	elapsed  time.Duration
 	p50, p99 time.Duration
 	rps      float64
 	errors   int64
