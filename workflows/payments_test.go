@@ -1,0 +1,120 @@
+package workflows
+
+import (
+	"context"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/checkout"
+)
+
+// reconcileReturns makes each Reconcile answer the next state in turn, noting when it ran.
+func (s *sessionSuite) reconcileReturns(at *[]time.Time, states ...SessionState) {
+	var a *Activities
+	i := 0
+	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
+		func(_ context.Context, id string) (SessionState, error) {
+			*at = append(*at, s.env.Now().UTC())
+			st := states[min(i, len(states)-1)]
+			i++
+			st.SessionID = id
+			return st, nil
+		})
+}
+
+func (s *sessionSuite) signalAt(d time.Duration) {
+	s.env.RegisterDelayedCallback(func() {
+		s.env.SignalWorkflow(SignalPayments, PaymentsChanged{ChainID: 1337, Status: "detected"})
+	}, d)
+}
+
+// A payment mined before expiry but still confirming at the deadline is waited for.
+func (s *sessionSuite) TestExpiryWaitsForAPaymentStillConfirming() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	var ran []time.Time
+	s.reconcileReturns(&ran,
+		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming},
+		SessionState{Status: checkout.StatusComplete, PaymentStatus: checkout.PaymentPaid, CryptoState: chain.StatePaid})
+	s.signalAt(59 * time.Minute)         // detected a minute before expiry
+	s.signalAt(61 * time.Minute)         // confirmed a minute after
+	s.signalAt(checkout.MonitoringWindow) // nothing more happens: just a wake-up during the window
+	// ExpireSession is not mocked: expiring would fail the test.
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	st := s.result()
+	s.Equal(checkout.StatusComplete, st.Status)
+	s.Equal(chain.StatePaid, st.CryptoState)
+	s.Equal(s.start.Add(61*time.Minute), ran[1], "completed on the confirmation after the deadline")
+}
+
+func (s *sessionSuite) TestUnderpaidAtExpiryExpires() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	var ran []time.Time
+	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateUnderpaid, AmountReceived: "10"})
+	var expiredAt time.Time
+	s.expireReturns(checkout.StatusExpired, &expiredAt)
+	s.signalAt(10 * time.Minute)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal("timer", s.result().ExpiredBy)
+	s.Equal(s.in.ExpiresAt, expiredAt)
+}
+
+// After expiry the workflow keeps reconciling for the monitoring window, then ends.
+func (s *sessionSuite) TestLatePaymentDuringTheMonitoringWindow() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.expireReturns(checkout.StatusExpired, nil)
+	var ran []time.Time
+	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusExpired, CryptoState: chain.StatePaidLate})
+	s.signalAt(3 * time.Hour)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	st := s.result()
+	s.Equal(chain.StatePaidLate, st.CryptoState)
+	s.Equal(checkout.StatusExpired, st.Status)
+	s.Len(ran, 1)
+	s.Equal(s.start.Add(3*time.Hour), ran[0])
+	s.Equal(s.in.ExpiresAt.Add(checkout.MonitoringWindow), s.env.Now().UTC(), "ends when the window closes")
+}
+
+func (s *sessionSuite) TestSelectAssetIsRefusedOnceClosed() {
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.expireReturns(checkout.StatusExpired, nil)
+	var rejected error
+	s.env.RegisterDelayedCallback(func() {
+		s.env.UpdateWorkflow(UpdateSelectAsset, "late", &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { rejected = err }, OnAccept: func() { s.Fail("accepted on an expired session") },
+			OnComplete: func(any, error) {},
+		}, SelectAssetRequest{Asset: "tusd@dev"})
+	}, 2*time.Hour)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.result()
+	s.ErrorContains(rejected, "session is expired")
+}
+
+func (s *sessionSuite) TestPreselectedAssetIsAssignedAtStart() {
+	s.in.PreselectAsset = "tusd@dev"
+	var a *Activities
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.env.OnActivity(a.AssignAsset, mock.Anything, s.in.SessionID, "tusd@dev").Return(
+		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil).Once()
+	// Like the real activity, ExpireSession answers the whole row, asset included.
+	s.env.OnActivity(a.ExpireSession, mock.Anything, s.in.SessionID).Return(
+		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusExpired, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil).Once()
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal("tusd@dev", s.result().Asset)
+}
