@@ -39,8 +39,8 @@ func (s *sessionSuite) TestExpiryWaitsForAPaymentStillConfirming() {
 	s.reconcileReturns(&ran,
 		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming},
 		SessionState{Status: checkout.StatusComplete, PaymentStatus: checkout.PaymentPaid, CryptoState: chain.StatePaid})
-	s.signalAt(59 * time.Minute)         // detected a minute before expiry
-	s.signalAt(61 * time.Minute)         // confirmed a minute after
+	s.signalAt(59 * time.Minute)          // detected a minute before expiry
+	s.signalAt(61 * time.Minute)          // confirmed a minute after
 	s.signalAt(checkout.MonitoringWindow) // nothing more happens: just a wake-up during the window
 	// ExpireSession is not mocked: expiring would fail the test.
 
