@@ -8,7 +8,7 @@ ABIGEN="github.com/ethereum/go-ethereum/cmd/abigen@v1.17.8"
 
 npm ci --no-audit --no-fund
 rm -rf build && mkdir -p build
-for name in TestToken MockPriceFeed; do
+for name in TestToken MockPriceFeed Forwarder; do
   # The source must come before --include-path, which takes every argument after it.
   npx solcjs "$name.sol" --bin --abi --optimize --base-path . --include-path node_modules/ -o build
   cp "build/${name}_sol_${name}.abi" "$name.abi"

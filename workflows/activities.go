@@ -69,6 +69,15 @@ func (a *Activities) Reconcile(ctx context.Context, sessionID string) (SessionSt
 	return stateOf(s), nil
 }
 
+// CheckNativeBalance records native funds that reached the address without a visible transfer.
+func (a *Activities) CheckNativeBalance(ctx context.Context, sessionID string) (bool, error) {
+	found, err := a.checkout.CheckNativeBalance(ctx, sessionID)
+	if err != nil {
+		return false, activityError("check balance of "+sessionID, err)
+	}
+	return found, nil
+}
+
 // refusal carries a use case's refusal through Temporal so the API can answer it as such.
 type refusal struct {
 	Kind    apperr.Kind

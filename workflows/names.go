@@ -58,6 +58,7 @@ func SessionIDFromWorkflowID(workflowID string) (string, bool) {
 // Change IDs for workflow.GetVersion: a running session replays the branch it started on.
 const (
 	changeMonitoringWindow = "monitoring-window"
+	changeBalanceCheck     = "balance-check"
 )
 
 // ScannerWorkflowID is the single scanner of a chain.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
@@ -117,4 +118,28 @@ func (s *sessionSuite) TestPreselectedAssetIsAssignedAtStart() {
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
 
 	s.Equal("tusd@dev", s.result().Asset)
+}
+
+// Funds a contract sent internally show up only in the balance: the deadline's last look
+// records them, and the session waits for their confirmations instead of expiring.
+func (s *sessionSuite) TestLastLookAtTheBalanceFindsInternalTransfers() {
+	s.env = s.NewTestWorkflowEnvironment() // a fresh environment without the default "nothing found"
+	s.env.SetStartTime(s.start)
+	s.env.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
+	var a *Activities
+	s.env.RegisterActivity(a)
+	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	var checkedAt time.Time
+	s.env.OnActivity(a.CheckNativeBalance, mock.Anything, s.in.SessionID).Return(
+		func(context.Context, string) (bool, error) { checkedAt = s.env.Now().UTC(); return true, nil }).Once()
+	var ran []time.Time
+	s.reconcileReturns(&ran,
+		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming},
+		SessionState{Status: checkout.StatusComplete, PaymentStatus: checkout.PaymentPaid, CryptoState: chain.StatePaid})
+	s.signalAt(62 * time.Minute) // the scanner confirms it
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal(s.in.ExpiresAt, checkedAt)
+	s.Equal(checkout.StatusComplete, s.result().Status)
 }

@@ -70,6 +70,8 @@ type sessionWorkflow struct {
 	checked  bool // SessionRecorded answered
 	expiring bool
 	dirty    bool // a payments signal arrived since the last reconcile
+
+	balanceChecked bool // the last look at the deadline happened
 }
 
 var activityOptions = workflow.ActivityOptions{
@@ -170,6 +172,13 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 	for w.open() {
 		left := w.in.ExpiresAt.Sub(workflow.Now(ctx))
 		if left <= 0 && w.state.CryptoState != chain.StateConfirming {
+			found, err := w.lastLook(ctx)
+			if err != nil {
+				return w.state, err
+			}
+			if found {
+				continue // funds arrived unseen: wait for their confirmations like any payment
+			}
 			if err := w.expire(ctx, "timer"); err != nil {
 				return w.state, err
 			}
@@ -212,6 +221,40 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 		return w.state, err
 	}
 	return w.state, nil
+}
+
+// balanceOptions bound the last look: a node that is down must not hold the expiry hostage.
+var balanceOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumAttempts: 5,
+		NonRetryableErrorTypes: []string{ErrSessionMissing, ErrRefused}},
+}
+
+// lastLook checks, once at the deadline, the native balance of the deposit address for funds
+// that contracts sent internally (the block scan cannot see them).
+func (w *sessionWorkflow) lastLook(ctx workflow.Context) (bool, error) {
+	if w.balanceChecked {
+		return false, nil
+	}
+	w.balanceChecked = true
+	if workflow.GetVersion(ctx, changeBalanceCheck, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return false, nil // sessions started before the check existed expire as they did
+	}
+	bctx := workflow.WithActivityOptions(ctx, balanceOptions)
+	var found bool
+	if err := workflow.ExecuteActivity(bctx, (*Activities).CheckNativeBalance, w.in.SessionID).Get(bctx, &found); err != nil {
+		if isMissing(err) {
+			w.state.Orphaned = true
+			return false, nil
+		}
+		workflow.GetLogger(ctx).Warn("balance check failed; expiring on what the scanner saw", "err", err)
+		return false, nil
+	}
+	if !found {
+		return false, nil
+	}
+	w.dirty = true
+	return true, w.reconcileIfDirty(ctx)
 }
 
 func (w *sessionWorkflow) selectAsset(ctx workflow.Context, asset string) error {

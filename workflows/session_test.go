@@ -37,6 +37,8 @@ func (s *sessionSuite) SetupTest() {
 	var a *Activities
 	s.env.RegisterActivity(a)
 	s.in = SessionInput{SessionID: "cs_test_1", MerchantID: "acct_1", ExpiresAt: s.start.Add(time.Hour)}
+	// The last look at the deadline finds nothing unless a test says otherwise.
+	s.env.OnActivity(a.CheckNativeBalance, mock.Anything, mock.Anything).Return(false, nil).Maybe()
 }
 
 func (s *sessionSuite) AfterTest(string, string) { s.env.AssertExpectations(s.T()) }

@@ -141,3 +141,18 @@ func (s *Store) ScannedHeights(ctx context.Context) (map[int64]uint64, error) {
 	}
 	return out, nil
 }
+
+// RecordPayment stores a payment once; it reports whether this call stored it.
+func (s *Store) RecordPayment(ctx context.Context, p chain.Payment) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO payments (id, chain_id, tx_hash, log_index, session_id, asset_id,
+			from_address, to_address, amount, block_number, block_hash, block_time, status, detected_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10, $11, $12, $13, $14)
+		ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING`,
+		p.ID, p.ChainID, p.TxHash, p.LogIndex, p.SessionID, p.AssetID, p.From, p.To, p.Amount.String(),
+		int64(p.BlockNumber), p.BlockHash, p.BlockTime, string(p.Status), p.DetectedAt)
+	if err != nil {
+		return false, unavailable("record payment", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}

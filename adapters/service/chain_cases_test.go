@@ -239,3 +239,50 @@ func TestWorkerKilledWhileConfirmingCompletesOnce(t *testing.T) {
 		t.Fatalf("%d completions in the history, want 1", completions)
 	}
 }
+
+// ETH forwarded by a contract reaches the address without any transaction "to" it: the scan
+// cannot see it, the deadline's balance check does, once.
+func TestInternalTransferFoundByTheBalanceCheck(t *testing.T) {
+	ctx := context.Background()
+	key, _ := newMerchant(t, "Smart Wallet Store")
+	sel := openSession(t, key, "eth@sim")
+	id, addr, due := sel.str("id"), addressOf(sel), dueOf(t, sel)
+	auth, _ := it.chain.auth()
+	it.chain.mu.Lock()
+	_, _, fwd, err := contracts.DeployForwarder(auth, it.chain.client)
+	it.chain.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.chain.mine(1)
+	auth, _ = it.chain.auth()
+	auth.Value = due
+	it.chain.mu.Lock()
+	_, err = fwd.Forward(auth, common.HexToAddress(addr))
+	it.chain.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.chain.mine(1)
+	if bal, _ := it.chain.client.BalanceAt(ctx, common.HexToAddress(addr), nil); bal.Cmp(due) != 0 {
+		t.Fatalf("the forwarder did not pay: balance %s", bal)
+	}
+	waitScanned(t)
+	if r := get(t, "/v1/checkout/sessions/"+id, key); len(paymentsOf(r)) != 0 {
+		t.Fatalf("the scan saw an internal transfer?: %s", r.raw)
+	}
+	found, err := it.app.Activities.CheckNativeBalance(ctx, id) // what the workflow runs at the deadline
+	if err != nil || !found {
+		t.Fatalf("balance check: %v %v", found, err)
+	}
+	if again, err := it.app.Activities.CheckNativeBalance(ctx, id); err != nil || again {
+		t.Fatalf("a second check recorded the same funds again: %v %v", again, err)
+	}
+	it.chain.mine(3)
+	// The scanner confirms it like any payment and tells the session.
+	r := waitFor(t, key, id, "complete", func(r response) bool { return r.str("status") == "complete" })
+	p := paymentsOf(r)
+	if len(p) != 1 || p[0]["log_index"] != float64(-2) || p[0]["amount"] != due.String() {
+		t.Fatalf("balance payment: %s", r.raw)
+	}
+}

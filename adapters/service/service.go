@@ -140,7 +140,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	if a.Sessions, err = checkout.NewService(checkout.Deps{Store: store, Orch: a.Orch, Now: now,
-		Chains: chainsFile.Config(), Rates: rates, Addresses: ethereum.HD{}}); err != nil {
+		Chains: chainsFile.Config(), Rates: rates, Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients)}); err != nil {
 		a.Close()
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"context"
 	"math/big"
 	"time"
 
@@ -135,4 +136,13 @@ func Account(t Terms, payments []Payment) Ledger {
 		l.State = StateAwaitingPayment
 	}
 	return l
+}
+
+// BalanceLogIndex marks a payment found by a balance check rather than by a transfer: funds a
+// contract sent internally, which no transaction or log shows. Its tx hash names the block.
+const BalanceLogIndex = -2
+
+// BalanceReader reads an address's native-coin balance at a block.
+type BalanceReader interface {
+	NativeBalance(ctx context.Context, chainID int64, address string, block uint64) (*big.Int, time.Time, error)
 }

@@ -33,6 +33,10 @@ type Store interface {
 	ListPayments(ctx context.Context, sessionID string) ([]chain.Payment, error)
 	// ApplyLedger stores the crypto state; a covered ledger completes an open session.
 	ApplyLedger(ctx context.Context, sessionID string, l chain.Ledger, at time.Time) (*Session, error)
+	// RecordPayment stores a payment found outside the scanner (a balance check) once.
+	RecordPayment(ctx context.Context, p chain.Payment) (bool, error)
+	// Cursor is how far a chain's scanner has read.
+	Cursor(ctx context.Context, chainID int64) (chain.BlockRef, bool, error)
 }
 
 // DeriveFunc derives the receiving address at index of an account xpub.

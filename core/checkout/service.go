@@ -3,12 +3,14 @@ package checkout
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paging"
 )
@@ -25,6 +27,7 @@ type Deps struct {
 	Chains    chain.Config
 	Rates     chain.RateSource
 	Addresses AddressDeriver
+	Balances  chain.BalanceReader
 }
 
 // Service holds the checkout session use cases, called by the HTTP adapter and the activities.
@@ -35,17 +38,19 @@ type Service struct {
 	chains chain.Config
 	rates  chain.RateSource
 	addrs  AddressDeriver
+	bals   chain.BalanceReader
 }
 
 // NewService wires the use cases; every dependency is required.
 func NewService(d Deps) (*Service, error) {
-	if d.Store == nil || d.Orch == nil || d.Now == nil || d.Rates == nil || d.Addresses == nil {
+	if d.Store == nil || d.Orch == nil || d.Now == nil || d.Rates == nil || d.Addresses == nil || d.Balances == nil {
 		return nil, fmt.Errorf("checkout.NewService: nil dependency")
 	}
 	if err := d.Chains.Validate(); err != nil {
 		return nil, fmt.Errorf("checkout.NewService: chains: %w", err)
 	}
-	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses}, nil
+	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses,
+		bals: d.Balances}, nil
 }
 
 // Assets lists what the caller's mode can accept.
@@ -241,4 +246,45 @@ func (s *Service) Reconcile(ctx context.Context, sessionID string) (*Session, ch
 	}
 	sess.Crypto.Payments = payments
 	return sess, ledger, nil
+}
+
+// CheckNativeBalance compares the deposit address's balance with the native payments on
+// record, at the block the scanner has reached (so no transfer it will still find is counted
+// twice). A surplus is funds a contract sent internally: it is recorded as a payment, which
+// the scanner then confirms like any other. Reports whether it recorded one.
+func (s *Service) CheckNativeBalance(ctx context.Context, sessionID string) (bool, error) {
+	sess, err := s.store.LoadSession(ctx, sessionID)
+	if err != nil {
+		return false, err
+	}
+	asset, ok := s.chains.Asset(sess.Crypto.AssetID)
+	if !sess.Open() || !ok || !asset.Native() || sess.Crypto.DepositAddress == "" {
+		return false, nil
+	}
+	cur, ok, err := s.store.Cursor(ctx, asset.ChainID)
+	if err != nil || !ok {
+		return false, err
+	}
+	balance, blockTime, err := s.bals.NativeBalance(ctx, asset.ChainID, sess.Crypto.DepositAddress, cur.Number)
+	if err != nil {
+		return false, fmt.Errorf("balance of %s: %w", sess.Crypto.DepositAddress, err)
+	}
+	payments, err := s.store.ListPayments(ctx, sessionID)
+	if err != nil {
+		return false, err
+	}
+	recorded := new(big.Int)
+	for _, p := range payments {
+		if p.AssetID == asset.ID && p.Status != chain.PaymentReverted {
+			recorded.Add(recorded, p.Amount)
+		}
+	}
+	surplus := new(big.Int).Sub(balance, recorded)
+	if surplus.Sign() <= 0 {
+		return false, nil // nothing unseen (or the merchant already swept funds)
+	}
+	return s.store.RecordPayment(ctx, chain.Payment{ID: ident.New("pay"), SessionID: sessionID, ChainID: asset.ChainID,
+		AssetID: asset.ID, TxHash: "balance@" + cur.Hash, LogIndex: chain.BalanceLogIndex, BlockNumber: cur.Number,
+		BlockHash: cur.Hash, BlockTime: blockTime, To: sess.Crypto.DepositAddress, Amount: surplus,
+		Status: chain.PaymentDetected, DetectedAt: s.now()})
 }

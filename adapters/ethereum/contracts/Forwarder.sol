@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// Forwards the ETH it receives inside the call: the recipient is paid by an internal
+/// transfer that no transaction's "to" shows, as smart wallets and exchanges often pay.
+contract Forwarder {
+    function forward(address payable to) external payable {
+        (bool ok, ) = to.call{value: msg.value}("");
+        require(ok, "forward failed");
+    }
+}
