@@ -286,3 +286,27 @@ func TestInternalTransferFoundByTheBalanceCheck(t *testing.T) {
 		t.Fatalf("balance payment: %s", r.raw)
 	}
 }
+
+// A reorg onto a shorter branch leaves the node's head below the scanner's cursor (as does a
+// node that was rolled back or reset): the scanner finds the fork below the head and goes on.
+func TestReorgOntoAShorterBranch(t *testing.T) {
+	key, _ := newMerchant(t, "Short Branch Store")
+	sel := openSession(t, key, "tusd@sim")
+	id := sel.str("id")
+	it.chain.mine(8) // history enough to fork below, when this test runs alone
+	it.chain.payToken(t, addressOf(sel), big.NewInt(1_000_000))
+	it.chain.mine(4)
+	waitFor(t, key, id, "underpaid", func(r response) bool { return cryptoState(r) == "underpaid" })
+	it.chain.reorg(t, 6, 1) // six blocks replaced by one: the head is now five below the cursor
+	r := waitFor(t, key, id, "the payment reverted", func(r response) bool {
+		p := paymentsOf(r)
+		return len(p) == 1 && p[0]["status"] == "reverted" && cryptoState(r) == "reverted"
+	})
+	if cryptoOf(r)["amount_received"] != "0" {
+		t.Fatalf("after the shorter branch: %s", r.raw)
+	}
+	// The scanner goes on: a new payment on the new branch completes the session.
+	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
+	it.chain.mine(3)
+	waitFor(t, key, id, "complete", func(r response) bool { return r.str("status") == "complete" })
+}

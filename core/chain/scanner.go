@@ -132,7 +132,11 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time) (Progress, error) {
 	}
 	step.Prev = &cur
 	p := Progress{From: cur.Number + 1, To: cur.Number, Head: head}
-	if head <= cur.Number {
+	if head < cur.Number {
+		// The node is behind us: a reorg onto a shorter branch, or a node rolled back or reset.
+		return s.undo(ctx, step, p, head)
+	}
+	if head == cur.Number {
 		// Nothing new; but the tip itself may have been replaced (a reorg of equal length).
 		tip, err := s.reader.Block(ctx, cur.Number)
 		if err != nil {
@@ -141,7 +145,7 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time) (Progress, error) {
 		if tip.Hash == cur.Hash {
 			return p, nil
 		}
-		return s.undo(ctx, step, p)
+		return s.undo(ctx, step, p, head)
 	}
 	to := min(head, cur.Number+uint64(s.chain.BatchBlocks))
 	blocks := make([]Block, 0, to-cur.Number)
@@ -153,7 +157,7 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time) (Progress, error) {
 		}
 		if b.ParentHash != prev.Hash {
 			if n == cur.Number+1 {
-				return s.undo(ctx, step, p) // our tip was replaced
+				return s.undo(ctx, step, p, head) // our tip was replaced
 			}
 			break // the chain changed under us mid-range: keep what is consistent, resume next step
 		}
@@ -234,19 +238,21 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time) (Progress, error) {
 	return p, nil
 }
 
-// undo finds where our stored chain and the node's chain agree, and drops everything above it.
-func (s *Scanner) undo(ctx context.Context, step Step, p Progress) (Progress, error) {
-	cur := *step.Prev
+// undo finds where our stored chain and the node's chain agree (at or below the node's head),
+// and drops everything above it. With no agreement within the window, it falls back to the
+// oldest block it may trust and rescans from there.
+func (s *Scanner) undo(ctx context.Context, step Step, p Progress, head uint64) (Progress, error) {
+	top := min(step.Prev.Number, head)
 	lowest := uint64(0)
-	if cur.Number > uint64(s.chain.ReorgWindow) {
-		lowest = cur.Number - uint64(s.chain.ReorgWindow)
+	if top > uint64(s.chain.ReorgWindow) {
+		lowest = top - uint64(s.chain.ReorgWindow)
 	}
-	stored, err := s.store.BlockHashes(ctx, s.chain.ID, lowest, cur.Number)
+	stored, err := s.store.BlockHashes(ctx, s.chain.ID, lowest, top)
 	if err != nil {
 		return p, err
 	}
 	fork := lowest
-	for n := cur.Number; n > lowest; n-- {
+	for n := top; n > lowest; n-- {
 		h, ok := stored[n]
 		if !ok {
 			continue
