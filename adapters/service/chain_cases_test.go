@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/big"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -170,10 +171,19 @@ func TestPaymentAfterExpiryIsPaidLate(t *testing.T) {
 }
 
 func TestRPCFailuresAreRetriedAndNeverPayments(t *testing.T) {
+	for _, mode := range []struct {
+		name string
+		flag *atomic.Bool
+	}{{"errors", &it.chain.flaky.failing}, {"wrong blocks", &it.chain.flaky.lying}} {
+		t.Run(mode.name, func(t *testing.T) { rpcTrouble(t, mode.flag) })
+	}
+}
+
+func rpcTrouble(t *testing.T, trouble *atomic.Bool) {
 	key, _ := newMerchant(t, "Flaky RPC Store")
 	sel := openSession(t, key, "tusd@sim")
 	id := sel.str("id")
-	it.chain.flaky.failing.Store(true)
+	trouble.Store(true)
 	before := it.chain.flaky.calls.Load()
 	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
 	it.chain.mine(3)
@@ -181,7 +191,7 @@ func TestRPCFailuresAreRetriedAndNeverPayments(t *testing.T) {
 	if r := get(t, "/v1/checkout/sessions/"+id, key); len(paymentsOf(r)) != 0 || r.str("status") != "open" {
 		t.Fatalf("a payment appeared while the node failed: %s", r.raw)
 	}
-	it.chain.flaky.failing.Store(false)
+	trouble.Store(false)
 	// Retries back off up to 30 s; the payment is found once the node answers again.
 	deadline := time.Now().Add(60 * time.Second)
 	for {

@@ -152,6 +152,7 @@ func (c *simChain) reorg(t *testing.T, depth uint64, length int) {
 type flakyClient struct {
 	simulated.Client
 	failing atomic.Bool
+	lying   atomic.Bool // answers another block than the one asked for
 	calls   atomic.Int64
 }
 
@@ -175,6 +176,9 @@ func (f *flakyClient) BlockNumber(ctx context.Context) (uint64, error) {
 func (f *flakyClient) BlockByNumber(ctx context.Context, n *big.Int) (*types.Block, error) {
 	if err := f.trouble(); err != nil {
 		return nil, err
+	}
+	if f.lying.Load() && n != nil && n.Sign() > 0 {
+		return f.Client.BlockByNumber(ctx, new(big.Int).Sub(n, big.NewInt(1)))
 	}
 	return f.Client.BlockByNumber(ctx, n)
 }
