@@ -44,7 +44,7 @@ func (a *Activities) SessionRecorded(ctx context.Context, sessionID string) (boo
 
 // ExpireSession moves the row to expired if it is still open and returns the state it holds.
 func (a *Activities) ExpireSession(ctx context.Context, sessionID string) (SessionState, error) {
-	s, err := a.sessions.ExpireSession(ctx, sessionID, a.now())
+	s, err := a.checkout.ExpireNow(ctx, sessionID)
 	if err != nil {
 		return SessionState{}, activityError("expire session "+sessionID, err)
 	}

@@ -85,7 +85,7 @@ type paymentJSON struct {
 }
 
 // fillCrypto renders the crypto object; heights may be nil when the caller has none.
-func (s *Server) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map[int64]uint64) {
+func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map[int64]uint64) {
 	cr := sess.Crypto
 	o.State = string(cr.State)
 	if cr.AssetID != "" {
@@ -131,7 +131,7 @@ func confirmations(p chain.Payment, height uint64) int64 {
 	return int64(height-p.BlockNumber) + 1
 }
 
-func (s *Server) heights(ctx context.Context) map[int64]uint64 {
+func (s *Renderer) heights(ctx context.Context) map[int64]uint64 {
 	h, err := s.heightsDB.ScannedHeights(ctx)
 	if err != nil {
 		s.log.Warn("scanner heights unavailable; confirmations shown as 0", "err", err)

@@ -2,10 +2,33 @@ package http
 
 import (
 	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
 
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/paging"
 )
+
+// Renderer turns domain objects into the API's JSON shapes; the server uses it for responses
+// and the core (through checkout.Encoder) for event payloads.
+type Renderer struct {
+	publicURL string
+	chains    chain.Config
+	heightsDB HeightReader
+	log       *slog.Logger
+}
+
+// NewRenderer renders hosted-page URLs under publicURL and counts confirmations from heights.
+func NewRenderer(publicURL string, chains chain.Config, heights HeightReader, log *slog.Logger) *Renderer {
+	return &Renderer{publicURL: strings.TrimRight(publicURL, "/"), chains: chains, heightsDB: heights, log: log}
+}
+
+// EncodeSession implements checkout.Encoder.
+func (s *Renderer) EncodeSession(ctx context.Context, sess *checkout.Session) (json.RawMessage, error) {
+	return json.Marshal(s.renderSession(ctx, sess))
+}
 
 // The JSON shapes below follow Stripe's objects field for field where Stripe has the field,
 // so the official clients decode them; crypto additions sit under "crypto".
@@ -114,10 +137,10 @@ func opt(s string) *string {
 	return &s
 }
 
-func (s *Server) sessionURL(id string) string { return s.publicURL + "/c/" + id }
+func (s *Renderer) sessionURL(id string) string { return s.publicURL + "/c/" + id }
 
 // renderSession renders with confirmations counted from the scanners' heights.
-func (s *Server) renderSession(ctx context.Context, sess *checkout.Session) sessionObject {
+func (s *Renderer) renderSession(ctx context.Context, sess *checkout.Session) sessionObject {
 	var heights map[int64]uint64
 	if len(sess.Crypto.Payments) > 0 {
 		heights = s.heights(ctx)
@@ -125,7 +148,7 @@ func (s *Server) renderSession(ctx context.Context, sess *checkout.Session) sess
 	return s.renderSessionAt(sess, heights)
 }
 
-func (s *Server) renderSessionAt(sess *checkout.Session, heights map[int64]uint64) sessionObject {
+func (s *Renderer) renderSessionAt(sess *checkout.Session, heights map[int64]uint64) sessionObject {
 	o := sessionObject{
 		ID: sess.ID, Object: "checkout.session",
 		AmountSubtotal: sess.AmountSubtotal, AmountTotal: sess.AmountTotal,
@@ -151,7 +174,9 @@ func (s *Server) renderSessionAt(sess *checkout.Session, heights map[int64]uint6
 	return o
 }
 
-func (s *Server) lineItemsURL(id string) string { return "/v1/checkout/sessions/" + id + "/line_items" }
+func (s *Renderer) lineItemsURL(id string) string {
+	return "/v1/checkout/sessions/" + id + "/line_items"
+}
 
 func renderLineItem(li checkout.LineItem, sess *checkout.Session) lineItemJSON {
 	return lineItemJSON{

@@ -19,6 +19,7 @@ import (
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
@@ -38,41 +39,39 @@ type Deps struct {
 	SessionRead checkout.Store    // the hosted page reads sessions by ID alone
 	MerchantDB  merchant.Store    // and the merchant's display name
 	Idempotency idempotency.Store //
-	Heights     HeightReader      // scanners' positions, for confirmation counts
+	Renderer    *Renderer         // the API's JSON shapes
+	Events      event.Store       //
 	Chains      chain.Config      //
-	PublicURL   string            // base of the hosted page URLs, e.g. http://127.0.0.1:4242
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
 
 // Server holds the routes' dependencies.
 type Server struct {
+	*Renderer
+	events    event.Store
 	sessions  *checkout.Service
 	merchants *merchant.Service
 	read      checkout.Store
 	mdb       merchant.Store
 	idem      idempotency.Store
-	publicURL string
 	log       *slog.Logger
 	now       func() time.Time
 	page      *pageRenderer
-	chains    chain.Config
-	heightsDB HeightReader
 }
 
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
 	if d.Sessions == nil || d.Merchants == nil || d.SessionRead == nil || d.MerchantDB == nil ||
-		d.Idempotency == nil || d.Heights == nil || d.Logger == nil || d.Now == nil || d.PublicURL == "" {
+		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
 	page, err := newPageRenderer()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{sessions: d.Sessions, merchants: d.Merchants, read: d.SessionRead, mdb: d.MerchantDB,
-		idem: d.Idempotency, publicURL: strings.TrimRight(d.PublicURL, "/"), log: d.Logger, now: d.Now, page: page,
-		chains: d.Chains, heightsDB: d.Heights}
+	s := &Server{Renderer: d.Renderer, events: d.Events, sessions: d.Sessions, merchants: d.Merchants,
+		read: d.SessionRead, mdb: d.MerchantDB, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = false
@@ -91,6 +90,8 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/checkout/sessions/:id/line_items", s.listLineItems)
 	v1.POST("/checkout/sessions/:id/select_asset", s.selectAsset)
 	v1.GET("/crypto/assets", s.listAssets)
+	v1.GET("/events", s.listEvents)
+	v1.GET("/events/:id", s.getEvent)
 
 	r.GET("/c/:id", s.hostedPage)
 	r.GET("/c/:id/status", s.hostedStatus)

@@ -113,17 +113,18 @@ func (s *Store) ListPayments(ctx context.Context, sessionID string) ([]chain.Pay
 	return out, nil
 }
 
-// ApplyLedger stores the crypto state; a covered ledger completes an open session exactly once.
-func (s *Store) ApplyLedger(ctx context.Context, sessionID string, l chain.Ledger, at time.Time) (*checkout.Session, error) {
-	_, err := s.db.ExecContext(ctx, `UPDATE checkout_sessions SET crypto_state = $2, amount_received = $3::numeric,
-			status = CASE WHEN $4 AND status = 'open' THEN 'complete' ELSE status END,
-			payment_status = CASE WHEN $4 AND status = 'open' THEN 'paid' ELSE payment_status END,
-			completed_at = CASE WHEN $4 AND status = 'open' THEN $5 ELSE completed_at END
-		WHERE id = $1`, sessionID, string(l.State), l.Received.String(), l.Covered, at)
-	if err != nil {
-		return nil, unavailable("store ledger of "+sessionID, err)
-	}
-	return s.LoadSession(ctx, sessionID)
+// ApplyLedger stores the crypto state and its events; a covered ledger completes an open
+// session exactly once.
+func (s *Store) ApplyLedger(ctx context.Context, sessionID string, l chain.Ledger, at time.Time, emit checkout.TransitionFunc) (*checkout.Session, error) {
+	return s.transition(ctx, sessionID, emit, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE checkout_sessions SET crypto_state = $2, amount_received = $3::numeric,
+				status = CASE WHEN $4 AND status = 'open' THEN 'complete' ELSE status END,
+				payment_status = CASE WHEN $4 AND status = 'open' THEN 'paid' ELSE payment_status END,
+				completed_at = CASE WHEN $4 AND status = 'open' THEN $5 ELSE completed_at END,
+				payments_seen = GREATEST(payments_seen, $6)
+			WHERE id = $1`, sessionID, string(l.State), l.Received.String(), l.Covered, at, l.Seen)
+		return err
+	})
 }
 
 // ScannedHeights returns how far each chain's scanner has read.

@@ -26,7 +26,7 @@ const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_st
 	amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
 	payment_link, metadata, expires_at, created_at, expired_at, accepted_assets, preselect_asset,
 	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
-	crypto_state, amount_received::text, completed_at`
+	crypto_state, amount_received::text, completed_at, payments_seen`
 
 type sessionRow struct {
 	Seq               int64               `db:"seq"`
@@ -60,6 +60,7 @@ type sessionRow struct {
 	CryptoState       string              `db:"crypto_state"`
 	AmountReceived    string              `db:"amount_received"`
 	CompletedAt       sql.NullTime        `db:"completed_at"`
+	PaymentsSeen      int                 `db:"payments_seen"`
 }
 
 func (r sessionRow) session() (*checkout.Session, error) {
@@ -79,7 +80,7 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		AcceptedAssets: []string(r.AcceptedAssets), PreselectAsset: r.PreselectAsset.String,
 		TolerancePercent: r.Tolerance, AssetID: r.AssetID.String, ChainID: r.ChainID.Int64,
 		Decimals: r.AssetDecimals.Int32, DepositAddress: r.DepositAddress.String, Rate: r.Rate.Decimal,
-		State: chain.CryptoState(r.CryptoState), AmountReceived: bigOf(r.AmountReceived),
+		State: chain.CryptoState(r.CryptoState), AmountReceived: bigOf(r.AmountReceived), PaymentsSeen: r.PaymentsSeen,
 	}
 	if r.AmountDue.Valid {
 		s.Crypto.AmountDue = bigOf(r.AmountDue.String)
@@ -200,22 +201,52 @@ func (s *Store) LoadSession(ctx context.Context, id string) (*checkout.Session, 
 	return r.session()
 }
 
-// ExpireSession moves an open session to expired; any other state is returned unchanged.
-func (s *Store) ExpireSession(ctx context.Context, id string, at time.Time) (*checkout.Session, error) {
+// ExpireSession moves an open session to expired, recording its events in the same
+// transaction; any other state is returned unchanged.
+func (s *Store) ExpireSession(ctx context.Context, id string, at time.Time, emit checkout.TransitionFunc) (*checkout.Session, error) {
+	return s.transition(ctx, id, emit, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE checkout_sessions SET status = 'expired', expired_at = $2
+			WHERE id = $1 AND status = 'open'`, id, at)
+		return err
+	})
+}
+
+// transition locks the session, applies change, and stores the events emit derives from
+// the row before and after, all in one transaction.
+func (s *Store) transition(ctx context.Context, id string, emit checkout.TransitionFunc, change func(*sqlx.Tx) error) (*checkout.Session, error) {
+	var after *checkout.Session
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		before, err := loadSessionTx(ctx, tx, id, true)
+		if err != nil {
+			return err
+		}
+		if err := change(tx); err != nil {
+			return unavailable("change session "+id, err)
+		}
+		if after, err = loadSessionTx(ctx, tx, id, false); err != nil {
+			return err
+		}
+		events, err := emit(before, after)
+		if err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, events)
+	})
+	return after, err
+}
+
+func loadSessionTx(ctx context.Context, tx *sqlx.Tx, id string, lock bool) (*checkout.Session, error) {
+	q := `SELECT ` + sessionColumns + ` FROM checkout_sessions WHERE id = $1`
+	if lock {
+		q += ` FOR UPDATE`
+	}
 	var r sessionRow
-	err := s.db.QueryRowxContext(ctx, `
-		WITH upd AS (
-			UPDATE checkout_sessions SET status = 'expired', expired_at = $2
-			WHERE id = $1 AND status = 'open' RETURNING `+sessionColumns+`)
-		SELECT * FROM upd
-		UNION ALL
-		SELECT `+sessionColumns+` FROM checkout_sessions WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM upd)`,
-		id, at).StructScan(&r)
+	err := tx.QueryRowxContext(ctx, q, id).StructScan(&r)
 	if isNoRows(err) {
 		return nil, apperr.NotFound("checkout.session", id)
 	}
 	if err != nil {
-		return nil, unavailable("expire session "+id, err)
+		return nil, unavailable("load session "+id, err)
 	}
 	return r.session()
 }

@@ -139,8 +139,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	renderer := httpapi.NewRenderer(cfg.PublicURL, chainsFile.Config(), store, log)
 	if a.Sessions, err = checkout.NewService(checkout.Deps{Store: store, Orch: a.Orch, Now: now,
-		Chains: chainsFile.Config(), Rates: rates, Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients)}); err != nil {
+		Chains: chainsFile.Config(), Rates: rates, Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients),
+		Encoder: renderer}); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -151,7 +153,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.Role != RoleWorker {
 		a.Handler, err = httpapi.NewHandler(httpapi.Deps{
 			Sessions: a.Sessions, Merchants: a.Merchants, SessionRead: store, MerchantDB: store,
-			Idempotency: store, Heights: store, Chains: chainsFile.Config(), PublicURL: cfg.PublicURL, Logger: log, Now: now,
+			Idempotency: store, Renderer: renderer, Events: store, Chains: chainsFile.Config(), Logger: log, Now: now,
 		})
 		if err != nil {
 			a.Close()

@@ -60,6 +60,7 @@ type Ledger struct {
 	Late      *big.Int // confirmed, mined after expiry
 	Remaining *big.Int // still to send to cover the amount due (0 when covered or pending covers it)
 	Covered   bool     // confirmed funds cover the amount due: the session completes
+	Seen      int      // payments on record, in any asset and state (it only grows)
 }
 
 // Terms are what a session's payments are judged against.
@@ -85,7 +86,7 @@ func (t Terms) Threshold() *big.Int {
 // Account sums payments into a ledger. Payments in another asset than the selected one are
 // kept on record but never count: their value was not quoted.
 func Account(t Terms, payments []Payment) Ledger {
-	l := Ledger{Received: new(big.Int), Pending: new(big.Int), Late: new(big.Int), Remaining: new(big.Int)}
+	l := Ledger{Received: new(big.Int), Pending: new(big.Int), Late: new(big.Int), Remaining: new(big.Int), Seen: len(payments)}
 	var revertedCounted bool
 	for _, p := range payments {
 		if p.AssetID != t.AssetID || p.Amount == nil {

@@ -21,9 +21,10 @@ type Store interface {
 	// SessionRecorded waits for any transaction still creating id to end, then reports
 	// whether the row exists. It lets a workflow tell "not yet committed" from "never will be".
 	SessionRecorded(ctx context.Context, id string) (bool, error)
-	// ExpireSession moves an open session to expired and returns it as it now is;
-	// a session no longer open is returned unchanged. apperr NotFound if missing.
-	ExpireSession(ctx context.Context, id string, at time.Time) (*Session, error)
+	// ExpireSession moves an open session to expired and returns it as it now is; a session
+	// no longer open is returned unchanged. The events emit returns are stored in the same
+	// transaction. apperr NotFound if missing.
+	ExpireSession(ctx context.Context, id string, at time.Time, emit TransitionFunc) (*Session, error)
 	// LoadSession returns a session by ID alone, for the hosted page and the workflows.
 	LoadSession(ctx context.Context, id string) (*Session, error)
 	LoadLineItems(ctx context.Context, sessionID string) ([]LineItem, error)
@@ -31,8 +32,9 @@ type Store interface {
 	// unused index of the merchant's xpub, derives its address and watches it until watchUntil.
 	AssignDeposit(ctx context.Context, sessionID string, q chain.Quote, derive DeriveFunc, watchUntil time.Time) (*Session, error)
 	ListPayments(ctx context.Context, sessionID string) ([]chain.Payment, error)
-	// ApplyLedger stores the crypto state; a covered ledger completes an open session.
-	ApplyLedger(ctx context.Context, sessionID string, l chain.Ledger, at time.Time) (*Session, error)
+	// ApplyLedger stores the crypto state (a covered ledger completes an open session) and the
+	// events emit returns for the change, in one transaction.
+	ApplyLedger(ctx context.Context, sessionID string, l chain.Ledger, at time.Time, emit TransitionFunc) (*Session, error)
 	// RecordPayment stores a payment found outside the scanner (a balance check) once.
 	RecordPayment(ctx context.Context, p chain.Payment) (bool, error)
 	// Cursor is how far a chain's scanner has read.

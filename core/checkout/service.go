@@ -10,6 +10,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paging"
@@ -28,6 +29,7 @@ type Deps struct {
 	Rates     chain.RateSource
 	Addresses AddressDeriver
 	Balances  chain.BalanceReader
+	Encoder   Encoder
 }
 
 // Service holds the checkout session use cases, called by the HTTP adapter and the activities.
@@ -39,18 +41,19 @@ type Service struct {
 	rates  chain.RateSource
 	addrs  AddressDeriver
 	bals   chain.BalanceReader
+	enc    Encoder
 }
 
 // NewService wires the use cases; every dependency is required.
 func NewService(d Deps) (*Service, error) {
-	if d.Store == nil || d.Orch == nil || d.Now == nil || d.Rates == nil || d.Addresses == nil || d.Balances == nil {
+	if d.Store == nil || d.Orch == nil || d.Now == nil || d.Rates == nil || d.Addresses == nil || d.Balances == nil || d.Encoder == nil {
 		return nil, fmt.Errorf("checkout.NewService: nil dependency")
 	}
 	if err := d.Chains.Validate(); err != nil {
 		return nil, fmt.Errorf("checkout.NewService: chains: %w", err)
 	}
 	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses,
-		bals: d.Balances}, nil
+		bals: d.Balances, enc: d.Encoder}, nil
 }
 
 // Assets lists what the caller's mode can accept.
@@ -240,7 +243,9 @@ func (s *Service) Reconcile(ctx context.Context, sessionID string) (*Session, ch
 		return nil, chain.Ledger{}, err
 	}
 	ledger := chain.Account(sess.Terms(), payments)
-	sess, err = s.store.ApplyLedger(ctx, sessionID, ledger, s.now())
+	sess, err = s.store.ApplyLedger(ctx, sessionID, ledger, s.now(), func(before, after *Session) ([]event.Event, error) {
+		return s.transitionEvents(ctx, before, after, payments)
+	})
 	if err != nil {
 		return nil, chain.Ledger{}, err
 	}

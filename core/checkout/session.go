@@ -91,6 +91,7 @@ type Crypto struct {
 	AmountDue        *big.Int        // base units
 	AmountReceived   *big.Int        // confirmed base units that count
 	State            chain.CryptoState
+	PaymentsSeen     int             // payments on record; payment_detected fires when it grows
 	Payments         []chain.Payment // loaded where asked for
 }
 

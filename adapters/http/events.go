@@ -1,0 +1,87 @@
+package http
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chaincheckout/checkout/core/event"
+)
+
+type eventJSON struct {
+	ID              string       `json:"id"`
+	Object          string       `json:"object"`
+	APIVersion      string       `json:"api_version"`
+	Created         int64        `json:"created"`
+	Data            eventData    `json:"data"`
+	Livemode        bool         `json:"livemode"`
+	PendingWebhooks int          `json:"pending_webhooks"`
+	Request         eventRequest `json:"request"`
+	Type            string       `json:"type"`
+	Session         *string      `json:"checkout_session"` // our addition: the session it is about
+}
+
+type eventData struct {
+	Object             json.RawMessage `json:"object"`
+	PreviousAttributes json.RawMessage `json:"previous_attributes,omitempty"`
+}
+
+type eventRequest struct {
+	ID             *string `json:"id"`
+	IdempotencyKey *string `json:"idempotency_key"`
+}
+
+// RenderEvent is Stripe's event object; webhook deliveries send exactly this.
+func RenderEvent(e event.Event) eventJSON {
+	return eventJSON{ID: e.ID, Object: "event", APIVersion: event.APIVersion, Created: e.Created.Unix(),
+		Data: eventData{Object: e.Object, PreviousAttributes: e.PreviousAttributes}, Livemode: e.Livemode,
+		Type: e.Type, Session: opt(e.SessionID)}
+}
+
+type listEventsParams struct {
+	pageParams
+	Type            *string        `json:"type"`
+	Types           []string       `json:"types"`
+	CheckoutSession *string        `json:"checkout_session"`
+	Created         *createdFilter `json:"created"`
+}
+
+func (s *Server) listEvents(c *gin.Context) {
+	var p listEventsParams
+	if _, err := params(c, &p); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	caller := callerOf(c)
+	q := event.ListQuery{MerchantID: caller.MerchantID, Livemode: caller.Livemode, Page: p.paging(), Types: p.Types}
+	if p.Type != nil {
+		q.Types = append(q.Types, *p.Type)
+	}
+	if p.CheckoutSession != nil {
+		q.SessionID = *p.CheckoutSession
+	}
+	if p.Created != nil {
+		q.Created = p.Created.TimeRange
+	}
+	page, err := event.List(c.Request.Context(), s.events, q)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList("/v1/events", page, RenderEvent))
+}
+
+func (s *Server) getEvent(c *gin.Context) {
+	if _, err := params(c, nil); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	caller := callerOf(c)
+	e, err := s.events.GetEvent(c.Request.Context(), caller.MerchantID, caller.Livemode, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, RenderEvent(e))
+}

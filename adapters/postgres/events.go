@@ -1,0 +1,114 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
+	"github.com/chaincheckout/checkout/core/paging"
+)
+
+func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error {
+	for _, e := range events {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, merchant_id, livemode, type, session_id, api_version,
+				created_at, object, previous_attributes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			e.ID, e.MerchantID, e.Livemode, e.Type, nullable(e.SessionID), event.APIVersion, e.Created,
+			[]byte(e.Object), []byte(e.PreviousAttributes)); err != nil {
+			return unavailable("record event "+e.Type, err)
+		}
+	}
+	return nil
+}
+
+type eventRow struct {
+	Seq       int64          `db:"seq"`
+	ID        string         `db:"id"`
+	Merchant  string         `db:"merchant_id"`
+	Livemode  bool           `db:"livemode"`
+	Type      string         `db:"type"`
+	SessionID sql.NullString `db:"session_id"`
+	Created   time.Time      `db:"created_at"`
+	Object    []byte         `db:"object"`
+	Previous  []byte         `db:"previous_attributes"`
+}
+
+const eventColumns = `seq, id, merchant_id, livemode, type, session_id, created_at, object, previous_attributes`
+
+func (r eventRow) event() event.Event {
+	return event.Event{ID: r.ID, Type: r.Type, MerchantID: r.Merchant, Livemode: r.Livemode, SessionID: r.SessionID.String,
+		Created: r.Created.UTC(), Object: r.Object, PreviousAttributes: r.Previous}
+}
+
+// GetEvent returns one of the caller's events.
+func (s *Store) GetEvent(ctx context.Context, merchantID string, livemode bool, id string) (event.Event, error) {
+	var r eventRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+eventColumns+` FROM events WHERE id = $1 AND merchant_id = $2 AND livemode = $3`,
+		id, merchantID, livemode)
+	if isNoRows(err) {
+		return event.Event{}, apperr.NotFound("event", id)
+	}
+	if err != nil {
+		return event.Event{}, unavailable("load event "+id, err)
+	}
+	return r.event(), nil
+}
+
+// ListEvents pages through the caller's events, newest first.
+func (s *Store) ListEvents(ctx context.Context, q event.ListQuery) (paging.Page[event.Event], error) {
+	where := []string{"merchant_id = $1", "livemode = $2"}
+	args := []any{q.MerchantID, q.Livemode}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if len(q.Types) > 0 {
+		add("type = ANY(?)", pq.Array(q.Types))
+	}
+	if q.SessionID != "" {
+		add("session_id = ?", q.SessionID)
+	}
+	for _, b := range []struct {
+		op string
+		t  *time.Time
+	}{{">", q.Created.GT}, {">=", q.Created.GTE}, {"<", q.Created.LT}, {"<=", q.Created.LTE}} {
+		if b.t != nil {
+			add("created_at "+b.op+" ?", *b.t)
+		}
+	}
+	cursor, err := s.cursor(ctx, "events", "event", q.MerchantID, q.Livemode, q.Page)
+	if err != nil {
+		return paging.Page[event.Event]{}, err
+	}
+	order := "seq DESC"
+	if cursor.after {
+		add("seq < ?", cursor.seq)
+	} else if cursor.before {
+		add("seq > ?", cursor.seq)
+		order = "seq ASC"
+	}
+	var rows []eventRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM events WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY `+order+fmt.Sprintf(" LIMIT %d", q.Page.Limit+1), args...); err != nil {
+		return paging.Page[event.Event]{}, unavailable("list events", err)
+	}
+	page := paging.Page[event.Event]{HasMore: len(rows) > q.Page.Limit}
+	if page.HasMore {
+		rows = rows[:q.Page.Limit]
+	}
+	if cursor.before {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+	}
+	for _, r := range rows {
+		page.Data = append(page.Data, r.event())
+	}
+	return page, nil
+}

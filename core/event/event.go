@@ -1,0 +1,78 @@
+// Package event holds the events that record what happened to an object (Stripe's event
+// resource); webhooks deliver them.
+package event
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/paging"
+)
+
+// APIVersion is the version events are rendered in; the official Stripe libraries check its
+// release train when they verify a webhook, so it follows the one they are built for.
+const APIVersion = "2026-02-25.clover"
+
+// Types of checkout session events: Stripe's, then our crypto additions.
+const (
+	SessionCompleted       = "checkout.session.completed"
+	SessionExpired         = "checkout.session.expired"
+	SessionPaymentDetected = "checkout.session.payment_detected"
+	SessionUnderpaid       = "checkout.session.underpaid"
+	SessionPaidLate        = "checkout.session.paid_late"
+	SessionPaymentReverted = "checkout.session.payment_reverted"
+)
+
+// Types lists every type an endpoint may subscribe to.
+var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
+	SessionPaidLate, SessionPaymentReverted}
+
+// Event is one thing that happened, with the object as it was right after it.
+type Event struct {
+	ID                 string
+	Type               string
+	MerchantID         string
+	Livemode           bool
+	SessionID          string
+	Created            time.Time
+	Object             json.RawMessage // the API representation of the object
+	PreviousAttributes json.RawMessage // the fields that changed, as they were before
+}
+
+// ListQuery selects a merchant's events, newest first.
+type ListQuery struct {
+	MerchantID string
+	Livemode   bool
+	Page       paging.Params
+	Types      []string
+	SessionID  string
+	Created    paging.TimeRange
+}
+
+// Store reads events; they are written by the stores of the objects they describe, in the
+// same transaction as the change.
+type Store interface {
+	GetEvent(ctx context.Context, merchantID string, livemode bool, id string) (Event, error)
+	ListEvents(ctx context.Context, q ListQuery) (paging.Page[Event], error)
+}
+
+// Known reports whether t is an event type (or "*").
+func Known(t string) bool { return t == "*" || slices.Contains(Types, t) }
+
+// List validates a list query and runs it.
+func List(ctx context.Context, st Store, q ListQuery) (paging.Page[Event], error) {
+	if err := q.Page.Normalize(); err != nil {
+		return paging.Page[Event]{}, err
+	}
+	for i, t := range q.Types {
+		if !Known(t) || t == "*" {
+			return paging.Page[Event]{}, apperr.Invalid(fmt.Sprintf("types[%d]", i), "parameter_invalid",
+				"Unknown event type %q.", t)
+		}
+	}
+	return st.ListEvents(ctx, q)
+}
