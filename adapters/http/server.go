@@ -23,6 +23,7 @@ import (
 	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/webhook"
 )
 
 // Context keys set by the middleware.
@@ -41,7 +42,8 @@ type Deps struct {
 	Idempotency idempotency.Store //
 	Renderer    *Renderer         // the API's JSON shapes
 	Events      event.Store       //
-	Chains      chain.Config      //
+	Endpoints   *webhook.Endpoints
+	Chains      chain.Config //
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
@@ -50,6 +52,7 @@ type Deps struct {
 type Server struct {
 	*Renderer
 	events    event.Store
+	endpoints *webhook.Endpoints
 	sessions  *checkout.Service
 	merchants *merchant.Service
 	read      checkout.Store
@@ -63,14 +66,14 @@ type Server struct {
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
 	if d.Sessions == nil || d.Merchants == nil || d.SessionRead == nil || d.MerchantDB == nil ||
-		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Logger == nil || d.Now == nil {
+		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
 	page, err := newPageRenderer()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Renderer: d.Renderer, events: d.Events, sessions: d.Sessions, merchants: d.Merchants,
+	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, sessions: d.Sessions, merchants: d.Merchants,
 		read: d.SessionRead, mdb: d.MerchantDB, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -92,6 +95,11 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/crypto/assets", s.listAssets)
 	v1.GET("/events", s.listEvents)
 	v1.GET("/events/:id", s.getEvent)
+	v1.POST("/webhook_endpoints", s.createEndpoint)
+	v1.GET("/webhook_endpoints", s.listEndpoints)
+	v1.GET("/webhook_endpoints/:id", s.getEndpoint)
+	v1.POST("/webhook_endpoints/:id", s.updateEndpoint)
+	v1.DELETE("/webhook_endpoints/:id", s.deleteEndpoint)
 
 	r.GET("/c/:id", s.hostedPage)
 	r.GET("/c/:id/status", s.hostedStatus)

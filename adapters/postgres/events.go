@@ -86,27 +86,17 @@ func (s *Store) ListEvents(ctx context.Context, q event.ListQuery) (paging.Page[
 	if err != nil {
 		return paging.Page[event.Event]{}, err
 	}
-	order := "seq DESC"
-	if cursor.after {
-		add("seq < ?", cursor.seq)
-	} else if cursor.before {
-		add("seq > ?", cursor.seq)
-		order = "seq ASC"
+	cond, arg, order := cursor.bound()
+	if cond != "" {
+		add(cond, arg)
 	}
 	var rows []eventRow
 	if err := s.db.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM events WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY `+order+fmt.Sprintf(" LIMIT %d", q.Page.Limit+1), args...); err != nil {
 		return paging.Page[event.Event]{}, unavailable("list events", err)
 	}
-	page := paging.Page[event.Event]{HasMore: len(rows) > q.Page.Limit}
-	if page.HasMore {
-		rows = rows[:q.Page.Limit]
-	}
-	if cursor.before {
-		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-			rows[i], rows[j] = rows[j], rows[i]
-		}
-	}
+	var page paging.Page[event.Event]
+	rows, page.HasMore = pageOf(rows, q.Page.Limit, cursor)
 	for _, r := range rows {
 		page.Data = append(page.Data, r.event())
 	}

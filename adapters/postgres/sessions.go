@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -280,12 +281,9 @@ func (s *Store) ListSessions(ctx context.Context, q checkout.ListQuery) (paging.
 	if err != nil {
 		return paging.Page[*checkout.Session]{}, err
 	}
-	order := "seq DESC"
-	if cursor.after {
-		add("seq < ?", cursor.seq)
-	} else if cursor.before {
-		add("seq > ?", cursor.seq)
-		order = "seq ASC" // the page nearest the cursor, reversed below
+	cond, arg, order := cursor.bound()
+	if cond != "" {
+		add(cond, arg)
 	}
 	var rows []sessionRow
 	err = s.db.SelectContext(ctx, &rows, `SELECT `+sessionColumns+` FROM checkout_sessions WHERE `+
@@ -293,15 +291,8 @@ func (s *Store) ListSessions(ctx context.Context, q checkout.ListQuery) (paging.
 	if err != nil {
 		return paging.Page[*checkout.Session]{}, unavailable("list sessions", err)
 	}
-	page := paging.Page[*checkout.Session]{HasMore: len(rows) > q.Page.Limit}
-	if page.HasMore {
-		rows = rows[:q.Page.Limit]
-	}
-	if cursor.before {
-		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
-			rows[i], rows[j] = rows[j], rows[i]
-		}
-	}
+	var page paging.Page[*checkout.Session]
+	rows, page.HasMore = pageOf(rows, q.Page.Limit, cursor)
 	for _, r := range rows {
 		sess, err := r.session()
 		if err != nil {
@@ -315,6 +306,30 @@ func (s *Store) ListSessions(ctx context.Context, q checkout.ListQuery) (paging.
 type cursorPos struct {
 	after, before bool
 	seq           int64
+}
+
+// bound is the WHERE condition (with a ? for its argument), the argument and the ORDER BY of
+// a page: newest first, except that an ending_before page is read oldest first, nearest the cursor.
+func (c cursorPos) bound() (cond string, arg any, order string) {
+	switch {
+	case c.after:
+		return "seq < ?", c.seq, "seq DESC"
+	case c.before:
+		return "seq > ?", c.seq, "seq ASC"
+	}
+	return "", nil, "seq DESC"
+}
+
+// pageOf trims the look-ahead row and puts an ending_before page back newest first.
+func pageOf[R any](rows []R, limit int, c cursorPos) ([]R, bool) {
+	more := len(rows) > limit
+	if more {
+		rows = rows[:limit]
+	}
+	if c.before {
+		slices.Reverse(rows)
+	}
+	return rows, more
 }
 
 // cursor resolves starting_after/ending_before to a position; an unknown ID is a 400 as in Stripe.

@@ -66,7 +66,7 @@ func runTests(m *testing.M) (int, error) {
 	defer sim.backend.Close()
 	cfg := service.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(), TemporalNamespace: "default",
 		Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true,
-		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}}
+		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}, WebhookAllowPrivate: true}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	app, err := service.New(ctx, cfg, log)
 	if err != nil {

@@ -28,6 +28,7 @@ import (
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
 )
 
@@ -49,6 +50,8 @@ type Config struct {
 	AutoMigrate       bool
 	ChainsFile        string       // JSON chains and rates; empty for the dev default
 	Chains            *chains.File // set directly by tests; wins over ChainsFile
+	// WebhookAllowPrivate lets webhook URLs reach loopback and private addresses (dev, tests).
+	WebhookAllowPrivate bool
 	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
 	ChainClients map[int64]ethereum.Client
 }
@@ -56,13 +59,14 @@ type Config struct {
 // FromEnv reads the configuration, with defaults that match `make dev`.
 func FromEnv() Config {
 	c := Config{
-		DatabaseURL:       env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/checkout?sslmode=disable"),
-		TemporalAddress:   env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-		TemporalNamespace: env("TEMPORAL_NAMESPACE", "default"),
-		Listen:            env("CHECKOUT_LISTEN", "127.0.0.1:4242"),
-		Role:              env("CHECKOUT_ROLE", RoleAll),
-		AutoMigrate:       env("CHECKOUT_AUTO_MIGRATE", "true") == "true",
-		ChainsFile:        os.Getenv("CHECKOUT_CHAINS_FILE"),
+		DatabaseURL:         env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/checkout?sslmode=disable"),
+		TemporalAddress:     env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+		TemporalNamespace:   env("TEMPORAL_NAMESPACE", "default"),
+		Listen:              env("CHECKOUT_LISTEN", "127.0.0.1:4242"),
+		Role:                env("CHECKOUT_ROLE", RoleAll),
+		AutoMigrate:         env("CHECKOUT_AUTO_MIGRATE", "true") == "true",
+		ChainsFile:          os.Getenv("CHECKOUT_CHAINS_FILE"),
+		WebhookAllowPrivate: env("CHECKOUT_WEBHOOK_ALLOW_PRIVATE", "false") == "true",
 	}
 	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
 	return c
@@ -150,8 +154,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	endpoints, err := webhook.NewEndpoints(store, webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: cfg.WebhookAllowPrivate}, now)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	if cfg.Role != RoleWorker {
-		a.Handler, err = httpapi.NewHandler(httpapi.Deps{
+		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints,
 			Sessions: a.Sessions, Merchants: a.Merchants, SessionRead: store, MerchantDB: store,
 			Idempotency: store, Renderer: renderer, Events: store, Chains: chainsFile.Config(), Logger: log, Now: now,
 		})

@@ -15,6 +15,7 @@ import (
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/metadata"
 	"github.com/chaincheckout/checkout/core/money"
 )
 
@@ -325,28 +326,7 @@ func optionalURL(param string, raw *string) (string, error) {
 	return *raw, nil
 }
 
-// ValidateMetadata applies Stripe's metadata limits. Empty values are dropped (they delete on update).
+// ValidateMetadata applies the metadata rules (see package metadata).
 func ValidateMetadata(param string, md map[string]string) (map[string]string, error) {
-	out := make(map[string]string, len(md))
-	if len(md) > MaxMetadataKeys {
-		return nil, apperr.Invalid(param, "parameter_invalid",
-			"Metadata can have at most %d keys; you passed %d.", MaxMetadataKeys, len(md))
-	}
-	for k, v := range md {
-		switch {
-		case k == "":
-			return nil, apperr.Invalid(param, "parameter_invalid_empty", "Metadata keys must not be empty.")
-		case utf8.RuneCountInString(k) > MaxMetadataKeyLen:
-			return nil, apperr.Invalid(param+"["+k+"]", "parameter_invalid",
-				"Metadata keys can be at most %d characters long.", MaxMetadataKeyLen)
-		case strings.ContainsAny(k, "[]"):
-			return nil, apperr.Invalid(param, "parameter_invalid", "Metadata keys must not contain square brackets.")
-		case utf8.RuneCountInString(v) > MaxMetadataValLen:
-			return nil, apperr.Invalid(param+"["+k+"]", "parameter_invalid",
-				"Metadata values can be at most %d characters long.", MaxMetadataValLen)
-		case v != "":
-			out[k] = v
-		}
-	}
-	return out, nil
+	return metadata.Validate(param, md)
 }

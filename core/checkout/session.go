@@ -38,20 +38,17 @@ const (
 
 // Limits the SPEC sets on a session.
 const (
-	MaxLineItems      = 100
-	MaxQuantity       = 999_999
-	MinExpiry         = 30 * time.Minute
-	MaxExpiry         = 24 * time.Hour
-	DefaultExpiry     = 60 * time.Minute
-	ExpirySkew        = time.Minute // tolerated clock skew between merchant and us on expires_at
-	MaxURLLength      = 5000
-	MaxClientRefLen   = 200
-	MaxNameLength     = 250
-	MaxDescLength     = 500
-	MaxImages         = 8
-	MaxMetadataKeys   = 50
-	MaxMetadataKeyLen = 40
-	MaxMetadataValLen = 500
+	MaxLineItems    = 100
+	MaxQuantity     = 999_999
+	MinExpiry       = 30 * time.Minute
+	MaxExpiry       = 24 * time.Hour
+	DefaultExpiry   = 60 * time.Minute
+	ExpirySkew      = time.Minute // tolerated clock skew between merchant and us on expires_at
+	MaxURLLength    = 5000
+	MaxClientRefLen = 200
+	MaxNameLength   = 250
+	MaxDescLength   = 500
+	MaxImages       = 8
 )
 
 // Session is a checkout session as stored.

@@ -1,0 +1,140 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/paging"
+	"github.com/chaincheckout/checkout/core/webhook"
+)
+
+type endpointRow struct {
+	Seq           int64          `db:"seq"`
+	ID            string         `db:"id"`
+	MerchantID    string         `db:"merchant_id"`
+	Livemode      bool           `db:"livemode"`
+	URL           string         `db:"url"`
+	Description   string         `db:"description"`
+	EnabledEvents pq.StringArray `db:"enabled_events"`
+	Disabled      bool           `db:"disabled"`
+	Secret        string         `db:"secret"`
+	Metadata      []byte         `db:"metadata"`
+	Created       time.Time      `db:"created_at"`
+}
+
+const endpointColumns = `seq, id, merchant_id, livemode, url, description, enabled_events, disabled, secret, metadata, created_at`
+
+func (r endpointRow) endpoint() (webhook.Endpoint, error) {
+	e := webhook.Endpoint{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, URL: r.URL, Description: r.Description,
+		EnabledEvents: []string(r.EnabledEvents), Disabled: r.Disabled, Secret: r.Secret, Created: r.Created.UTC()}
+	return e, json.Unmarshal(r.Metadata, &e.Metadata)
+}
+
+// CreateEndpoint stores an endpoint unless the merchant already has max in this mode.
+func (s *Store) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max int) error {
+	md, err := json.Marshal(e.Metadata)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// Serialise creations per merchant so two concurrent ones cannot both pass the limit.
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM merchants WHERE id = $1 FOR UPDATE`, e.MerchantID); err != nil {
+			return unavailable("lock merchant", err)
+		}
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM webhook_endpoints
+			WHERE merchant_id = $1 AND livemode = $2 AND deleted_at IS NULL`, e.MerchantID, e.Livemode); err != nil {
+			return unavailable("count endpoints", err)
+		}
+		if n >= max {
+			return apperr.Invalid("url", "parameter_invalid",
+				"You have reached the maximum of %d webhook endpoints; delete one first.", max)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO webhook_endpoints (id, merchant_id, livemode, url, description,
+			enabled_events, disabled, secret, metadata, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			e.ID, e.MerchantID, e.Livemode, e.URL, e.Description, pq.Array(e.EnabledEvents), e.Disabled, e.Secret, md, e.Created)
+		if err != nil {
+			return unavailable("insert endpoint", err)
+		}
+		return nil
+	})
+}
+
+// GetEndpoint returns one of the caller's endpoints.
+func (s *Store) GetEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Endpoint, error) {
+	var r endpointRow
+	err := s.db.GetContext(ctx, &r, `SELECT `+endpointColumns+` FROM webhook_endpoints
+		WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND deleted_at IS NULL`, id, merchantID, livemode)
+	if isNoRows(err) {
+		return webhook.Endpoint{}, apperr.NotFound("webhook_endpoint", id)
+	}
+	if err != nil {
+		return webhook.Endpoint{}, unavailable("load endpoint "+id, err)
+	}
+	return r.endpoint()
+}
+
+// UpdateEndpoint writes back an endpoint's changeable fields.
+func (s *Store) UpdateEndpoint(ctx context.Context, e webhook.Endpoint) error {
+	md, err := json.Marshal(e.Metadata)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `UPDATE webhook_endpoints SET url = $2, description = $3, enabled_events = $4,
+		disabled = $5, metadata = $6 WHERE id = $1 AND deleted_at IS NULL`,
+		e.ID, e.URL, e.Description, pq.Array(e.EnabledEvents), e.Disabled, md)
+	if err != nil {
+		return unavailable("update endpoint "+e.ID, err)
+	}
+	return nil
+}
+
+// DeleteEndpoint removes an endpoint (kept, marked deleted, for the delivery log).
+func (s *Store) DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE webhook_endpoints SET deleted_at = now()
+		WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND deleted_at IS NULL`, id, merchantID, livemode)
+	if err != nil {
+		return unavailable("delete endpoint "+id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return apperr.NotFound("webhook_endpoint", id)
+	}
+	return nil
+}
+
+// ListEndpoints pages through the caller's endpoints, newest first.
+func (s *Store) ListEndpoints(ctx context.Context, merchantID string, livemode bool, p paging.Params) (paging.Page[webhook.Endpoint], error) {
+	args := []any{merchantID, livemode}
+	where := "merchant_id = $1 AND livemode = $2 AND deleted_at IS NULL"
+	cursor, err := s.cursor(ctx, "webhook_endpoints", "webhook_endpoint", merchantID, livemode, p)
+	if err != nil {
+		return paging.Page[webhook.Endpoint]{}, err
+	}
+	cond, arg, order := cursor.bound()
+	if cond != "" {
+		where += " AND " + strings.Replace(cond, "?", "$3", 1)
+		args = append(args, arg)
+	}
+	var rows []endpointRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE `+where+
+		` ORDER BY `+order+fmt.Sprintf(" LIMIT %d", p.Limit+1), args...); err != nil {
+		return paging.Page[webhook.Endpoint]{}, unavailable("list endpoints", err)
+	}
+	var page paging.Page[webhook.Endpoint]
+	rows, page.HasMore = pageOf(rows, p.Limit, cursor)
+	for _, r := range rows {
+		e, err := r.endpoint()
+		if err != nil {
+			return page, err
+		}
+		page.Data = append(page.Data, e)
+	}
+	return page, nil
+}

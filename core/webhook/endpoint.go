@@ -1,0 +1,244 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
+	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/metadata"
+	"github.com/chaincheckout/checkout/core/paging"
+)
+
+// MaxEndpoints is how many endpoints a merchant may have per mode (Stripe's limit is 16).
+const MaxEndpoints = 16
+
+// Endpoint is where a merchant receives events.
+type Endpoint struct {
+	ID            string
+	MerchantID    string
+	Livemode      bool
+	URL           string
+	Description   string
+	EnabledEvents []string // event types, or "*"
+	Disabled      bool
+	Secret        string // whsec_…: signs deliveries; shown to the merchant once
+	Metadata      map[string]string
+	Created       time.Time
+}
+
+// Wants reports whether the endpoint receives events of type t.
+func (e Endpoint) Wants(t string) bool {
+	if e.Disabled {
+		return false
+	}
+	for _, x := range e.EnabledEvents {
+		if x == "*" || x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// Resolver looks up the addresses a host name resolves to (the SSRF guard checks them all).
+type Resolver interface {
+	LookupNetIP(ctx context.Context, network, host string) ([]netip.Addr, error)
+}
+
+// Guard refuses URLs that reach private, loopback, link-local or metadata addresses, unless
+// AllowPrivate (development and tests, whose receivers listen on loopback).
+type Guard struct {
+	Resolver     Resolver
+	AllowPrivate bool
+}
+
+// Check validates a webhook URL; live mode requires https. It is run at creation and again
+// before every delivery, since DNS can change.
+func (g Guard) Check(ctx context.Context, raw string, livemode bool) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") || u.User != nil || len(raw) > 2048 {
+		return apperr.Invalid("url", "url_invalid", "Invalid URL: %s must be an absolute http(s) URL without credentials.", raw)
+	}
+	if livemode && u.Scheme != "https" {
+		return apperr.Invalid("url", "url_invalid", "Live mode webhook endpoints must use https.")
+	}
+	if g.AllowPrivate {
+		return nil
+	}
+	host := u.Hostname()
+	addrs := []netip.Addr{}
+	if a, err := netip.ParseAddr(host); err == nil {
+		addrs = append(addrs, a)
+	} else {
+		if addrs, err = g.Resolver.LookupNetIP(ctx, "ip", host); err != nil || len(addrs) == 0 {
+			return apperr.Invalid("url", "url_invalid", "The host %s does not resolve.", host)
+		}
+	}
+	for _, a := range addrs {
+		if !Public(a) {
+			return apperr.Invalid("url", "url_invalid",
+				"The URL resolves to %s, a private, loopback, link-local or metadata address; webhooks only go to public addresses.", a)
+		}
+	}
+	return nil
+}
+
+// Public reports whether a is an address webhooks may reach.
+func Public(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsGlobalUnicast() && !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() &&
+		!a.IsLinkLocalMulticast() && !a.IsUnspecified() &&
+		!netip.MustParsePrefix("100.64.0.0/10").Contains(a) && // carrier-grade NAT, used by some clouds' metadata
+		!netip.MustParsePrefix("fd00:ec2::/32").Contains(a)
+}
+
+// EndpointParams are POST /v1/webhook_endpoints (and its update).
+type EndpointParams struct {
+	URL           *string           `json:"url"`
+	EnabledEvents []string          `json:"enabled_events"`
+	Description   *string           `json:"description"`
+	Disabled      *bool             `json:"disabled"`
+	Metadata      map[string]string `json:"metadata"`
+	APIVersion    *string           `json:"api_version"` // accepted when it is ours
+}
+
+// Store persists endpoints.
+type Store interface {
+	CreateEndpoint(ctx context.Context, e Endpoint, max int) error // apperr Invalid past max
+	GetEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (Endpoint, error)
+	UpdateEndpoint(ctx context.Context, e Endpoint) error
+	DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string) error
+	ListEndpoints(ctx context.Context, merchantID string, livemode bool, p paging.Params) (paging.Page[Endpoint], error)
+}
+
+// Endpoints holds the endpoint use cases.
+type Endpoints struct {
+	store Store
+	guard Guard
+	now   func() time.Time
+}
+
+// NewEndpoints wires the use cases.
+func NewEndpoints(store Store, guard Guard, now func() time.Time) (*Endpoints, error) {
+	if store == nil || guard.Resolver == nil || now == nil {
+		return nil, fmt.Errorf("webhook.NewEndpoints: nil dependency")
+	}
+	return &Endpoints{store: store, guard: guard, now: now}, nil
+}
+
+func checkEvents(types []string) error {
+	if len(types) == 0 {
+		return apperr.Missing("enabled_events")
+	}
+	for i, t := range types {
+		if !event.Known(t) {
+			return apperr.Invalid(fmt.Sprintf("enabled_events[%d]", i), "parameter_invalid",
+				"Invalid event type %q: use * or one of %s.", t, strings.Join(event.Types, ", "))
+		}
+	}
+	return nil
+}
+
+func checkVersion(v *string) error {
+	if v != nil && *v != event.APIVersion {
+		return apperr.Invalid("api_version", "parameter_invalid", "Unsupported api_version %q: this server renders %s.", *v, event.APIVersion)
+	}
+	return nil
+}
+
+// Create registers an endpoint and returns it with its secret (the only time it is shown).
+func (s *Endpoints) Create(ctx context.Context, c merchant.Caller, p EndpointParams) (Endpoint, error) {
+	if p.URL == nil {
+		return Endpoint{}, apperr.Missing("url")
+	}
+	if err := s.guard.Check(ctx, *p.URL, c.Livemode); err != nil {
+		return Endpoint{}, err
+	}
+	if err := checkEvents(p.EnabledEvents); err != nil {
+		return Endpoint{}, err
+	}
+	if err := checkVersion(p.APIVersion); err != nil {
+		return Endpoint{}, err
+	}
+	md, err := metadata.Validate("metadata", p.Metadata)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	e := Endpoint{ID: ident.New("we"), MerchantID: c.MerchantID, Livemode: c.Livemode, URL: *p.URL,
+		EnabledEvents: p.EnabledEvents, Secret: "whsec_" + ident.Random(32), Metadata: md, Created: s.now()}
+	if p.Description != nil {
+		e.Description = *p.Description
+	}
+	if p.Disabled != nil {
+		e.Disabled = *p.Disabled
+	}
+	if err := s.store.CreateEndpoint(ctx, e, MaxEndpoints); err != nil {
+		return Endpoint{}, err
+	}
+	return e, nil
+}
+
+// Update changes the URL, events, description, disabled flag or metadata.
+func (s *Endpoints) Update(ctx context.Context, c merchant.Caller, id string, p EndpointParams) (Endpoint, error) {
+	e, err := s.store.GetEndpoint(ctx, c.MerchantID, c.Livemode, id)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	if p.URL != nil {
+		if err := s.guard.Check(ctx, *p.URL, c.Livemode); err != nil {
+			return Endpoint{}, err
+		}
+		e.URL = *p.URL
+	}
+	if p.EnabledEvents != nil {
+		if err := checkEvents(p.EnabledEvents); err != nil {
+			return Endpoint{}, err
+		}
+		e.EnabledEvents = p.EnabledEvents
+	}
+	if err := checkVersion(p.APIVersion); err != nil {
+		return Endpoint{}, err
+	}
+	if p.Description != nil {
+		e.Description = *p.Description
+	}
+	if p.Disabled != nil {
+		e.Disabled = *p.Disabled
+	}
+	for k, v := range p.Metadata { // an empty value deletes the key
+		if e.Metadata == nil {
+			e.Metadata = map[string]string{}
+		}
+		if v == "" {
+			delete(e.Metadata, k)
+		} else {
+			e.Metadata[k] = v
+		}
+	}
+	if e.Metadata, err = metadata.Validate("metadata", e.Metadata); err != nil {
+		return Endpoint{}, err
+	}
+	return e, s.store.UpdateEndpoint(ctx, e)
+}
+
+// Get, List and Delete pass through with the caller's scope.
+func (s *Endpoints) Get(ctx context.Context, c merchant.Caller, id string) (Endpoint, error) {
+	return s.store.GetEndpoint(ctx, c.MerchantID, c.Livemode, id)
+}
+
+func (s *Endpoints) List(ctx context.Context, c merchant.Caller, p paging.Params) (paging.Page[Endpoint], error) {
+	if err := p.Normalize(); err != nil {
+		return paging.Page[Endpoint]{}, err
+	}
+	return s.store.ListEndpoints(ctx, c.MerchantID, c.Livemode, p)
+}
+
+func (s *Endpoints) Delete(ctx context.Context, c merchant.Caller, id string) error {
+	return s.store.DeleteEndpoint(ctx, c.MerchantID, c.Livemode, id)
+}
