@@ -15,6 +15,9 @@ const TaskQueue = "checkout"
 const (
 	CheckoutSessionWorkflow = "CheckoutSession"
 	ChainScannerWorkflow    = "ChainScanner"
+	WebhookDeliveryWorkflow = "WebhookDelivery"
+	DispatcherWorkflow      = "WebhookDispatcher"
+	DispatcherWorkflowID    = "webhook-dispatcher"
 )
 
 // Updates, signals and queries on a session workflow.
@@ -38,11 +41,14 @@ var (
 	AttrMerchantID        = temporal.NewSearchAttributeKeyKeyword("MerchantID")
 	AttrClientReferenceID = temporal.NewSearchAttributeKeyKeyword("ClientReferenceID")
 	AttrPaymentAsset      = temporal.NewSearchAttributeKeyKeyword("PaymentAsset")
+	AttrWebhookEventType  = temporal.NewSearchAttributeKeyKeyword("WebhookEventType")
+	AttrWebhookEndpoint   = temporal.NewSearchAttributeKeyKeyword("WebhookEndpoint")
 )
 
 // SearchAttributes lists every custom attribute the workflows use; all are registered at start-up.
 func SearchAttributes() []temporal.SearchAttributeKey {
-	return []temporal.SearchAttributeKey{AttrCheckoutStatus, AttrMerchantID, AttrClientReferenceID, AttrPaymentAsset}
+	return []temporal.SearchAttributeKey{AttrCheckoutStatus, AttrMerchantID, AttrClientReferenceID, AttrPaymentAsset,
+		AttrWebhookEventType, AttrWebhookEndpoint}
 }
 
 const sessionPrefix = "checkout/"
@@ -63,3 +69,12 @@ const (
 
 // ScannerWorkflowID is the single scanner of a chain.
 func ScannerWorkflowID(chainID int64) string { return fmt.Sprintf("chain-scanner/%d", chainID) }
+
+// DeliveryWorkflowID is webhook/<event>/<endpoint>; a redelivery adds its delivery ID.
+func DeliveryWorkflowID(eventID, endpointID, deliveryID string, redelivery bool) string {
+	id := "webhook/" + eventID + "/" + endpointID
+	if redelivery {
+		id += "/" + deliveryID
+	}
+	return id
+}

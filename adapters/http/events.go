@@ -7,6 +7,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chaincheckout/checkout/core/event"
+	"github.com/chaincheckout/checkout/core/paging"
+	"github.com/chaincheckout/checkout/core/webhook"
 )
 
 type eventJSON struct {
@@ -84,4 +86,69 @@ func (s *Server) getEvent(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, RenderEvent(e))
+}
+
+type attemptJSON struct {
+	Attempt    int     `json:"attempt"`
+	Created    int64   `json:"created"`
+	StatusCode *int    `json:"status_code"`
+	LatencyMS  int64   `json:"latency_ms"`
+	Error      *string `json:"error"`
+	Response   *string `json:"response_excerpt"`
+}
+
+type deliveryJSON struct {
+	ID              string        `json:"id"`
+	Object          string        `json:"object"`
+	Event           string        `json:"event"`
+	WebhookEndpoint string        `json:"webhook_endpoint"`
+	Redelivery      bool          `json:"redelivery"`
+	Status          string        `json:"status"`
+	Created         int64         `json:"created"`
+	Attempts        []attemptJSON `json:"attempts"`
+}
+
+func renderDelivery(d webhook.Delivery) deliveryJSON {
+	out := deliveryJSON{ID: d.ID, Object: "webhook_delivery", Event: d.EventID, WebhookEndpoint: d.EndpointID,
+		Redelivery: d.Redelivery, Status: d.Status, Created: d.Created.Unix(), Attempts: []attemptJSON{}}
+	for _, a := range d.Attempts {
+		aj := attemptJSON{Attempt: a.Number, Created: a.At.Unix(), LatencyMS: a.Latency.Milliseconds(),
+			Error: opt(a.Error), Response: opt(a.Excerpt)}
+		if a.StatusCode != 0 {
+			code := a.StatusCode
+			aj.StatusCode = &code
+		}
+		out.Attempts = append(out.Attempts, aj)
+	}
+	return out
+}
+
+// listDeliveries is our addition: every delivery of an event and each attempt's result.
+func (s *Server) listDeliveries(c *gin.Context) {
+	if _, err := params(c, nil); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	caller := callerOf(c)
+	ds, err := s.delivs.ListDeliveries(c.Request.Context(), caller.MerchantID, caller.Livemode, c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newList("/v1/events/"+c.Param("id")+"/deliveries", paging.Page[webhook.Delivery]{Data: ds}, renderDelivery))
+}
+
+// redeliver is our addition: send the event again to the endpoints that want it now.
+func (s *Server) redeliver(c *gin.Context) {
+	if _, err := params(c, nil); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	caller := callerOf(c)
+	n, err := s.delivs.Redeliver(c.Request.Context(), caller.MerchantID, caller.Livemode, c.Param("id"), s.now())
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"object": "redelivery", "event": c.Param("id"), "deliveries_queued": n})
 }

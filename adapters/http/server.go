@@ -43,6 +43,7 @@ type Deps struct {
 	Renderer    *Renderer         // the API's JSON shapes
 	Events      event.Store       //
 	Endpoints   *webhook.Endpoints
+	Deliveries  webhook.DeliveryStore
 	Chains      chain.Config //
 	Logger      *slog.Logger
 	Now         func() time.Time
@@ -53,6 +54,7 @@ type Server struct {
 	*Renderer
 	events    event.Store
 	endpoints *webhook.Endpoints
+	delivs    webhook.DeliveryStore
 	sessions  *checkout.Service
 	merchants *merchant.Service
 	read      checkout.Store
@@ -66,14 +68,14 @@ type Server struct {
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
 	if d.Sessions == nil || d.Merchants == nil || d.SessionRead == nil || d.MerchantDB == nil ||
-		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Logger == nil || d.Now == nil {
+		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
 	page, err := newPageRenderer()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, sessions: d.Sessions, merchants: d.Merchants,
+	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, merchants: d.Merchants,
 		read: d.SessionRead, mdb: d.MerchantDB, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -95,6 +97,8 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/crypto/assets", s.listAssets)
 	v1.GET("/events", s.listEvents)
 	v1.GET("/events/:id", s.getEvent)
+	v1.GET("/events/:id/deliveries", s.listDeliveries)
+	v1.POST("/events/:id/redeliver", s.redeliver)
 	v1.POST("/webhook_endpoints", s.createEndpoint)
 	v1.GET("/webhook_endpoints", s.listEndpoints)
 	v1.GET("/webhook_endpoints/:id", s.getEndpoint)

@@ -23,6 +23,9 @@ func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error 
 			[]byte(e.Object), []byte(e.PreviousAttributes)); err != nil {
 			return unavailable("record event "+e.Type, err)
 		}
+		if _, err := enqueueDeliveries(ctx, tx, e, false); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -66,7 +66,7 @@ func runTests(m *testing.M) (int, error) {
 	defer sim.backend.Close()
 	cfg := service.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(), TemporalNamespace: "default",
 		Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true,
-		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}, WebhookAllowPrivate: true}
+		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}, WebhookAllowPrivate: true, WebhookTimeout: 2 * time.Second, WebhookFirstRetry: 100 * time.Millisecond}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	app, err := service.New(ctx, cfg, log)
 	if err != nil {
@@ -209,3 +209,5 @@ func eventually(t *testing.T, what string, cond func() (bool, error)) {
 func listReq(query string) *workflowservice.ListWorkflowExecutionsRequest {
 	return &workflowservice.ListWorkflowExecutionsRequest{Namespace: "default", Query: query}
 }
+
+func jsonInto(raw []byte, v any) error { return json.Unmarshal(raw, v) }

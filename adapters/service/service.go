@@ -4,6 +4,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -24,8 +25,10 @@ import (
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	ratesadapter "github.com/chaincheckout/checkout/adapters/rates"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
+	"github.com/chaincheckout/checkout/adapters/webhooks"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/webhook"
@@ -52,6 +55,10 @@ type Config struct {
 	Chains            *chains.File // set directly by tests; wins over ChainsFile
 	// WebhookAllowPrivate lets webhook URLs reach loopback and private addresses (dev, tests).
 	WebhookAllowPrivate bool
+	// WebhookTimeout bounds one delivery attempt.
+	WebhookTimeout time.Duration
+	// WebhookFirstRetry is the wait after a first failed delivery attempt (later waits triple).
+	WebhookFirstRetry time.Duration
 	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
 	ChainClients map[int64]ethereum.Client
 }
@@ -67,6 +74,7 @@ func FromEnv() Config {
 		AutoMigrate:         env("CHECKOUT_AUTO_MIGRATE", "true") == "true",
 		ChainsFile:          os.Getenv("CHECKOUT_CHAINS_FILE"),
 		WebhookAllowPrivate: env("CHECKOUT_WEBHOOK_ALLOW_PRIVATE", "false") == "true",
+		WebhookTimeout:      10 * time.Second,
 	}
 	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
 	return c
@@ -105,6 +113,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("unknown role %q: use all, api or worker", cfg.Role)
 	}
 	now := func() time.Time { return time.Now().UTC() }
+	if cfg.WebhookTimeout <= 0 {
+		cfg.WebhookTimeout = 10 * time.Second
+	}
 	chainsFile, err := loadChains(cfg)
 	if err != nil {
 		return nil, err
@@ -143,6 +154,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	a.Orch.WebhookFirstRetry = cfg.WebhookFirstRetry
 	renderer := httpapi.NewRenderer(cfg.PublicURL, chainsFile.Config(), store, log)
 	if a.Sessions, err = checkout.NewService(checkout.Deps{Store: store, Orch: a.Orch, Now: now,
 		Chains: chainsFile.Config(), Rates: rates, Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients),
@@ -160,7 +172,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	if cfg.Role != RoleWorker {
-		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints,
+		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: store,
 			Sessions: a.Sessions, Merchants: a.Merchants, SessionRead: store, MerchantDB: store,
 			Idempotency: store, Renderer: renderer, Events: store, Chains: chainsFile.Config(), Logger: log, Now: now,
 		})
@@ -179,7 +191,10 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			}
 			scanners[ch.ID] = sc
 		}
-		acts, err := workflows.NewActivities(store, a.Sessions, scanners, now)
+		hooks := &workflows.WebhookDeps{Deliveries: store, Starter: a.Orch,
+			Sender: webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
+			Encode: func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }}
+		acts, err := workflows.NewActivities(store, a.Sessions, scanners, hooks, now)
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -250,6 +265,9 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 			if err := temporaladapter.StartScanner(ctx, a.Temporal, ch.ID); err != nil {
 				return err
 			}
+		}
+		if err := temporaladapter.StartDispatcher(ctx, a.Temporal); err != nil {
+			return err
 		}
 	}
 	if a.Handler == nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
 )
 
@@ -63,6 +65,8 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 // Orchestrator implements checkout.Orchestrator with workflows.
 type Orchestrator struct {
 	c client.Client
+	// WebhookFirstRetry is the first backoff of new delivery workflows (0: the default).
+	WebhookFirstRetry time.Duration
 }
 
 // NewOrchestrator wraps a connected client.
@@ -158,6 +162,42 @@ func StartScanner(ctx context.Context, c client.Client, chainID int64) error {
 	}, workflows.ChainScannerWorkflow, workflows.ScannerInput{ChainID: chainID})
 	if err != nil {
 		return fmt.Errorf("start scanner of chain %d: %w", chainID, err)
+	}
+	return nil
+}
+
+// StartDelivery starts a delivery's workflow; one already started (running or done) is fine,
+// so the dispatcher may start the same delivery twice after a crash.
+func (o *Orchestrator) StartDelivery(ctx context.Context, d webhook.Delivery) error {
+	_, err := o.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.DeliveryWorkflowID(d.EventID, d.EndpointID, d.ID, d.Redelivery),
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.AttrWebhookEventType.ValueSet(d.EventType),
+			workflows.AttrWebhookEndpoint.ValueSet(d.EndpointID),
+			workflows.AttrMerchantID.ValueSet(d.MerchantID),
+		),
+	}, workflows.WebhookDeliveryWorkflow, workflows.DeliveryInput{DeliveryID: d.ID, EventID: d.EventID, EndpointID: d.EndpointID,
+		FirstRetry: o.WebhookFirstRetry})
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
+		return fmt.Errorf("start delivery %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// StartDispatcher starts the webhook dispatcher unless it runs already.
+func StartDispatcher(ctx context.Context, c client.Client) error {
+	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       workflows.DispatcherWorkflowID,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+	}, workflows.DispatcherWorkflow)
+	if err != nil {
+		return fmt.Errorf("start webhook dispatcher: %w", err)
 	}
 	return nil
 }

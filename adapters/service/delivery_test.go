@@ -1,0 +1,191 @@
+package service_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stripe/stripe-go/v84"
+	stripewebhook "github.com/stripe/stripe-go/v84/webhook"
+
+	"github.com/chaincheckout/checkout/core/webhook"
+)
+
+// receiver is a real HTTP server that answers from a script and keeps what it got.
+type receiver struct {
+	*httptest.Server
+	mu      sync.Mutex
+	bodies  [][]byte
+	headers []http.Header
+	answer  func(n int) int // status for the n-th request (1-based)
+	hang    func(n int) bool
+}
+
+func newReceiver(t *testing.T, answer func(n int) int) *receiver {
+	r := &receiver{answer: answer}
+	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		body, _ := io.ReadAll(req.Body)
+		r.mu.Lock()
+		r.bodies = append(r.bodies, body)
+		r.headers = append(r.headers, req.Header.Clone())
+		n := len(r.bodies)
+		r.mu.Unlock()
+		if r.hang != nil && r.hang(n) {
+			time.Sleep(3 * time.Second) // past the tests' 2 s delivery timeout
+		}
+		w.WriteHeader(r.answer(n))
+		_, _ = w.Write([]byte(`{"received":true}`))
+	}))
+	t.Cleanup(r.Close)
+	return r
+}
+
+func (r *receiver) count() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.bodies) }
+
+func endpoint(t *testing.T, key, url string, events ...string) *stripe.WebhookEndpoint {
+	t.Helper()
+	var evs []*string
+	for _, e := range events {
+		evs = append(evs, stripe.String(e))
+	}
+	we, err := stripeClient(key).V1WebhookEndpoints.Create(context.Background(), &stripe.WebhookEndpointCreateParams{
+		URL: stripe.String(url), EnabledEvents: evs})
+	if err != nil {
+		t.Fatalf("create endpoint: %v", err)
+	}
+	return we
+}
+
+type deliveriesView struct {
+	Data []struct {
+		WebhookEndpoint string `json:"webhook_endpoint"`
+		Redelivery      bool   `json:"redelivery"`
+		Status          string `json:"status"`
+		Attempts        []struct {
+			StatusCode *int    `json:"status_code"`
+			Error      *string `json:"error"`
+		} `json:"attempts"`
+	} `json:"data"`
+}
+
+func expiredEvent(t *testing.T, key string) string {
+	t.Helper()
+	id := postForm(t, "/v1/checkout/sessions", key, validForm(), nil).str("id")
+	postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil)
+	evs := sessionEvents(t, key, id)
+	if len(evs) != 1 {
+		t.Fatalf("events: %v", evs)
+	}
+	return evs[0].ID
+}
+
+func deliveries(t *testing.T, key, eventID string) deliveriesView {
+	t.Helper()
+	r := get(t, "/v1/events/"+eventID+"/deliveries", key)
+	var v deliveriesView
+	if r.status != 200 || jsonInto(r.raw, &v) != nil {
+		t.Fatalf("deliveries: %d %s", r.status, r.raw)
+	}
+	return v
+}
+
+func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
+	key, _ := newMerchant(t, "Webhook Store")
+	rcv := newReceiver(t, func(n int) int {
+		if n <= 3 {
+			return http.StatusInternalServerError
+		}
+		return http.StatusOK
+	})
+	we := endpoint(t, key, rcv.URL, "*")
+	evt := expiredEvent(t, key)
+	eventually(t, "4 attempts", func() (bool, error) { return rcv.count() >= 4, nil })
+	var d deliveriesView
+	eventually(t, "the delivery to succeed", func() (bool, error) {
+		d = deliveries(t, key, evt)
+		return len(d.Data) == 1 && d.Data[0].Status == "succeeded", nil
+	})
+	a := d.Data[0].Attempts
+	if len(a) != 4 || *a[0].StatusCode != 500 || *a[3].StatusCode != 200 || d.Data[0].WebhookEndpoint != we.ID {
+		t.Fatalf("attempts: %+v", d.Data[0])
+	}
+	time.Sleep(300 * time.Millisecond)
+	if rcv.count() != 4 {
+		t.Fatalf("%d requests after success, want 4", rcv.count())
+	}
+	body, sig := rcv.bodies[3], rcv.headers[3].Get("Stripe-Signature")
+	if rcv.headers[3].Get("Checkout-Signature") != sig || rcv.headers[3].Get("Content-Type") != "application/json" {
+		t.Fatalf("headers: %v", rcv.headers[3])
+	}
+	if err := webhook.Verify(body, sig, we.Secret, webhook.DefaultTolerance); err != nil {
+		t.Fatalf("our Verify: %v", err)
+	}
+	ev, err := stripewebhook.ConstructEvent(body, sig, we.Secret)
+	if err != nil || ev.ID != evt || ev.Type != "checkout.session.expired" {
+		t.Fatalf("stripe-go ConstructEvent: %v %v", ev.ID, err)
+	}
+	if err := webhook.Verify(body, sig, "whsec_wrong", webhook.DefaultTolerance); err == nil {
+		t.Fatal("a wrong secret verified")
+	}
+	// Redelivery: a new delivery, marked as such, reaches the receiver again.
+	if r := postForm(t, "/v1/events/"+evt+"/redeliver", key, nil, nil); r.status != 200 || r.body["deliveries_queued"] != float64(1) {
+		t.Fatalf("redeliver: %d %s", r.status, r.raw)
+	}
+	eventually(t, "the redelivery", func() (bool, error) { return rcv.count() == 5, nil })
+	eventually(t, "two deliveries listed", func() (bool, error) {
+		d = deliveries(t, key, evt)
+		return len(d.Data) == 2 && d.Data[1].Redelivery && d.Data[1].Status == "succeeded", nil
+	})
+}
+
+func TestWebhookSubscriptionsAndDisabledEndpoints(t *testing.T) {
+	key, _ := newMerchant(t, "Picky Webhook Store")
+	all := newReceiver(t, func(int) int { return 200 })
+	completedOnly := newReceiver(t, func(int) int { return 200 })
+	disabled := newReceiver(t, func(int) int { return 200 })
+	endpoint(t, key, all.URL, "checkout.session.expired")
+	endpoint(t, key, completedOnly.URL, "checkout.session.completed")
+	off := endpoint(t, key, disabled.URL, "*")
+	if _, err := stripeClient(key).V1WebhookEndpoints.Update(context.Background(), off.ID,
+		&stripe.WebhookEndpointUpdateParams{Disabled: stripe.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	expiredEvent(t, key)
+	eventually(t, "the subscribed endpoint", func() (bool, error) { return all.count() == 1, nil })
+	time.Sleep(500 * time.Millisecond)
+	if completedOnly.count() != 0 || disabled.count() != 0 {
+		t.Fatalf("unsubscribed %d, disabled %d requests", completedOnly.count(), disabled.count())
+	}
+}
+
+func TestWebhookGoneDisablesAndTimeoutsRetry(t *testing.T) {
+	key, _ := newMerchant(t, "Gone Store")
+	gone := newReceiver(t, func(int) int { return http.StatusGone })
+	we := endpoint(t, key, gone.URL, "*")
+	evt := expiredEvent(t, key)
+	eventually(t, "the endpoint disabled", func() (bool, error) {
+		r := get(t, "/v1/webhook_endpoints/"+we.ID, key)
+		return r.str("status") == "disabled", nil
+	})
+	if d := deliveries(t, key, evt); len(d.Data[0].Attempts) != 1 || d.Data[0].Status != "failed" {
+		t.Fatalf("after 410: %+v", d)
+	}
+
+	key2, _ := newMerchant(t, "Slow Store")
+	slow := newReceiver(t, func(int) int { return 200 })
+	slow.hang = func(n int) bool { return n == 1 }
+	endpoint(t, key2, slow.URL, "*")
+	evt2 := expiredEvent(t, key2)
+	var d deliveriesView
+	eventually(t, "success after a timeout", func() (bool, error) {
+		d = deliveries(t, key2, evt2)
+		return len(d.Data) == 1 && d.Data[0].Status == "succeeded", nil
+	})
+	if a := d.Data[0].Attempts; len(a) != 2 || a[0].StatusCode != nil || a[0].Error == nil {
+		t.Fatalf("attempts after a hang: %+v", d.Data[0])
+	}
+}
