@@ -107,3 +107,19 @@ func (s *Server) deleteEndpoint(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"id": id, "object": "webhook_endpoint", "deleted": true})
 }
+
+// rollSecret is our addition: a new signing secret, returned this once.
+func (s *Server) rollSecret(c *gin.Context) {
+	if _, err := params(c, nil); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	e, err := s.endpoints.RollSecret(c.Request.Context(), callerOf(c), c.Param("id"))
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	out := renderEndpoint(e)
+	out.Secret = e.Secret
+	c.JSON(http.StatusOK, out)
+}

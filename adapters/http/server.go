@@ -104,6 +104,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/webhook_endpoints/:id", s.getEndpoint)
 	v1.POST("/webhook_endpoints/:id", s.updateEndpoint)
 	v1.DELETE("/webhook_endpoints/:id", s.deleteEndpoint)
+	v1.POST("/webhook_endpoints/:id/roll_secret", s.rollSecret)
 
 	r.GET("/c/:id", s.hostedPage)
 	r.GET("/c/:id/status", s.hostedStatus)

@@ -88,8 +88,8 @@ func (s *Store) UpdateEndpoint(ctx context.Context, e webhook.Endpoint) error {
 		return err
 	}
 	_, err = s.db.ExecContext(ctx, `UPDATE webhook_endpoints SET url = $2, description = $3, enabled_events = $4,
-		disabled = $5, metadata = $6 WHERE id = $1 AND deleted_at IS NULL`,
-		e.ID, e.URL, e.Description, pq.Array(e.EnabledEvents), e.Disabled, md)
+		disabled = $5, metadata = $6, secret = $7 WHERE id = $1 AND deleted_at IS NULL`,
+		e.ID, e.URL, e.Description, pq.Array(e.EnabledEvents), e.Disabled, md, e.Secret)
 	if err != nil {
 		return unavailable("update endpoint "+e.ID, err)
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -131,6 +132,12 @@ func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
 	if err := webhook.Verify(body, sig, "whsec_wrong", webhook.DefaultTolerance); err == nil {
 		t.Fatal("a wrong secret verified")
 	}
+	// Rolling the secret: the next delivery is signed with the new one only.
+	rolled := postForm(t, "/v1/webhook_endpoints/"+we.ID+"/roll_secret", key, nil, nil)
+	newSecret := rolled.str("secret")
+	if rolled.status != 200 || !strings.HasPrefix(newSecret, "whsec_") || newSecret == we.Secret {
+		t.Fatalf("roll: %d %s", rolled.status, rolled.raw)
+	}
 	// Redelivery: a new delivery, marked as such, reaches the receiver again.
 	if r := postForm(t, "/v1/events/"+evt+"/redeliver", key, nil, nil); r.status != 200 || r.body["deliveries_queued"] != float64(1) {
 		t.Fatalf("redeliver: %d %s", r.status, r.raw)
@@ -140,6 +147,12 @@ func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
 		d = deliveries(t, key, evt)
 		return len(d.Data) == 2 && d.Data[1].Redelivery && d.Data[1].Status == "succeeded", nil
 	})
+	if err := webhook.Verify(rcv.bodies[4], rcv.headers[4].Get("Stripe-Signature"), newSecret, webhook.DefaultTolerance); err != nil {
+		t.Fatalf("redelivery with the new secret: %v", err)
+	}
+	if err := webhook.Verify(rcv.bodies[4], rcv.headers[4].Get("Stripe-Signature"), we.Secret, webhook.DefaultTolerance); err == nil {
+		t.Fatal("the old secret still verifies")
+	}
 }
 
 func TestWebhookSubscriptionsAndDisabledEndpoints(t *testing.T) {
@@ -188,4 +201,30 @@ func TestWebhookGoneDisablesAndTimeoutsRetry(t *testing.T) {
 	if a := d.Data[0].Attempts; len(a) != 2 || a[0].StatusCode != nil || a[0].Error == nil {
 		t.Fatalf("attempts after a hang: %+v", d.Data[0])
 	}
+}
+
+// The worker dies while a delivery waits to retry; once a worker is back, delivery resumes.
+func TestWebhookDeliveryResumesAfterWorkerRestart(t *testing.T) {
+	key, _ := newMerchant(t, "Restart Hooks Store")
+	rcv := newReceiver(t, func(n int) int {
+		if n == 1 {
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusOK
+	})
+	endpoint(t, key, rcv.URL, "*")
+	evt := expiredEvent(t, key)
+	eventually(t, "the first (failed) attempt", func() (bool, error) { return rcv.count() == 1, nil })
+	it.app.StopWorker()
+	time.Sleep(300 * time.Millisecond) // the retry falls due while no worker runs
+	if rcv.count() != 1 {
+		t.Fatalf("%d requests with no worker", rcv.count())
+	}
+	if err := it.app.RestartWorker(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the retry after the restart", func() (bool, error) {
+		d := deliveries(t, key, evt)
+		return len(d.Data) == 1 && d.Data[0].Status == "succeeded" && len(d.Data[0].Attempts) == 2, nil
+	})
 }

@@ -227,6 +227,17 @@ func (s *Endpoints) Update(ctx context.Context, c merchant.Caller, id string, p 
 	return e, s.store.UpdateEndpoint(ctx, e)
 }
 
+// RollSecret replaces the endpoint's signing secret and returns the endpoint with the new one
+// (shown this once). Deliveries signed from now on use it.
+func (s *Endpoints) RollSecret(ctx context.Context, c merchant.Caller, id string) (Endpoint, error) {
+	e, err := s.store.GetEndpoint(ctx, c.MerchantID, c.Livemode, id)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	e.Secret = "whsec_" + ident.Random(32)
+	return e, s.store.UpdateEndpoint(ctx, e)
+}
+
 // Get, List and Delete pass through with the caller's scope.
 func (s *Endpoints) Get(ctx context.Context, c merchant.Caller, id string) (Endpoint, error) {
 	return s.store.GetEndpoint(ctx, c.MerchantID, c.Livemode, id)
