@@ -6,6 +6,7 @@
 //	checkout dev seed --env-file .dev/env    create (or reuse) the demo merchant and key
 //	checkout dev deploy                      deploy the test stablecoin on geth --dev
 //	checkout dev pay <session>               pay a session from the dev account
+//	checkout dev listen                      a local webhook receiver that verifies and prints events
 package main
 
 import (
@@ -36,6 +37,7 @@ const usage = `usage:
   checkout dev seed [--env-file .dev/env]
   checkout dev deploy [--rpc URL] [--out .dev/chains.json]
   checkout dev pay <session id> [--asset A] [--amount X]
+  checkout dev listen [--addr 127.0.0.1:4343] [--events a,b]
 
 Configuration comes from the environment (see README): DATABASE_URL, TEMPORAL_ADDRESS,
 TEMPORAL_NAMESPACE, CHECKOUT_LISTEN, CHECKOUT_PUBLIC_URL, CHECKOUT_ROLE, CHECKOUT_CHAINS_FILE,
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return devDeploy(ctx, args[2:], out)
 	case cmd == "dev pay":
 		return devPay(ctx, args[2:], out)
+	case cmd == "dev listen":
+		return devListen(ctx, args[2:], out)
 	default:
 		return fmt.Errorf("unknown command %q\n%s", strings.Join(args, " "), usage)
 	}
