@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/event"
@@ -48,8 +49,8 @@ var deliverOptions = workflow.ActivityOptions{
 }
 
 // WebhookDelivery delivers one event to one endpoint: an attempt, then a durable timer
-// (5 s, tripling, at most an hour) and another, until a 2xx, a 410, the endpoint going away,
-// or three days. Every attempt is recorded.
+// (5 s, tripling, at most an hour) and another, until a 2xx, a 410 (which disables the
+// endpoint), the endpoint going away, or three days. Every attempt is recorded.
 func WebhookDelivery(ctx workflow.Context, in DeliveryInput) (string, error) {
 	ctx = workflow.WithActivityOptions(ctx, deliverOptions)
 	started := workflow.Now(ctx)
@@ -63,18 +64,11 @@ func WebhookDelivery(ctx workflow.Context, in DeliveryInput) (string, error) {
 		if err := workflow.ExecuteActivity(ctx, (*Activities).DeliverWebhook, in.DeliveryID, attempt).Get(ctx, &res); err != nil {
 			return "", err
 		}
-		if res.Outcome == webhook.Delivered {
-			status = "succeeded"
-			break
-		}
-		if res.Outcome == webhook.Gone {
-			if err := workflow.ExecuteActivity(ctx, (*Activities).DisableEndpoint, in.EndpointID).Get(ctx, nil); err != nil {
-				return "", err
-			}
-			break
-		}
-		if res.Outcome == webhook.Stop {
-			break
+		switch res.Outcome {
+		case webhook.Delivered:
+			return "succeeded", nil // the attempt recorded the delivery's end itself
+		case webhook.Gone, webhook.Stop:
+			return "failed", nil // likewise, having disabled the endpoint on 410
 		}
 		wait := webhook.Backoff(attempt, first)
 		if workflow.Now(ctx).Add(wait).Sub(started) > webhook.RetryWindow {
@@ -107,12 +101,12 @@ func (a *Activities) DispatchDeliveries(ctx context.Context) (int, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		n, err := a.webhooks.Deliveries.ClaimUnstarted(ctx, 100, func(ctx context.Context, ds []webhook.Delivery) error {
+			g, gctx := errgroup.WithContext(ctx)
+			g.SetLimit(16) // starts are independent round trips to Temporal
 			for _, d := range ds {
-				if err := a.webhooks.Starter.StartDelivery(ctx, d); err != nil {
-					return err
-				}
+				g.Go(func() error { return a.webhooks.Starter.StartDelivery(gctx, d) })
 			}
-			return nil
+			return g.Wait()
 		})
 		if err != nil {
 			return 0, err
@@ -124,7 +118,7 @@ func (a *Activities) DispatchDeliveries(ctx context.Context) (int, error) {
 		select {
 		case <-ctx.Done():
 			return 0, ctx.Err()
-		case <-time.After(a.IdlePoll):
+		case <-time.After(a.DispatchPoll):
 		}
 	}
 }
@@ -139,7 +133,7 @@ func (a *Activities) DeliverWebhook(ctx context.Context, deliveryID string, n in
 		return AttemptResult{}, err
 	}
 	if ep.Disabled {
-		return AttemptResult{Outcome: webhook.Stop}, nil
+		return AttemptResult{Outcome: webhook.Stop}, a.webhooks.Deliveries.FinishDelivery(ctx, d.ID, "failed", a.now())
 	}
 	payload, err := a.webhooks.Encode(ev)
 	if err != nil {
@@ -155,15 +149,22 @@ func (a *Activities) DeliverWebhook(ctx context.Context, deliveryID string, n in
 		Latency: a.now().Sub(start), Error: at.Error, Excerpt: excerpt}); err != nil {
 		return AttemptResult{}, err
 	}
+	// A final outcome ends the delivery here, saving the workflow another activity.
+	switch at.Outcome {
+	case webhook.Gone:
+		if err := a.webhooks.Deliveries.DisableEndpoint(ctx, ep.ID); err != nil {
+			return AttemptResult{}, err
+		}
+		fallthrough
+	case webhook.Stop:
+		return at, a.webhooks.Deliveries.FinishDelivery(ctx, d.ID, "failed", a.now())
+	case webhook.Delivered:
+		return at, a.webhooks.Deliveries.FinishDelivery(ctx, d.ID, "succeeded", a.now())
+	}
 	return at, nil
 }
 
 // FinishDelivery records how a delivery ended.
 func (a *Activities) FinishDelivery(ctx context.Context, deliveryID, status string) error {
 	return a.webhooks.Deliveries.FinishDelivery(ctx, deliveryID, status, a.now())
-}
-
-// DisableEndpoint turns off an endpoint that answered 410 Gone.
-func (a *Activities) DisableEndpoint(ctx context.Context, endpointID string) error {
-	return a.webhooks.Deliveries.DisableEndpoint(ctx, endpointID)
 }

@@ -29,7 +29,6 @@ func (s *sessionSuite) TestDeliveryBacksOffThenSucceeds() {
 			}
 			return AttemptResult{Outcome: webhook.Delivered, StatusCode: 200}, nil
 		})
-	s.env.OnActivity(a.FinishDelivery, mock.Anything, "whd_1", "succeeded").Return(nil).Once()
 
 	s.env.ExecuteWorkflow(WebhookDeliveryWorkflow, DeliveryInput{DeliveryID: "whd_1", EventID: "evt_1", EndpointID: "we_1"})
 
@@ -61,15 +60,16 @@ func (s *sessionSuite) TestDeliveryGivesUpAfterThreeDays() {
 	}
 }
 
-// 410 Gone disables the endpoint and stops.
-func (s *sessionSuite) TestDeliveryGoneDisablesTheEndpoint() {
+// 410 Gone stops at once (the attempt disabled the endpoint and ended the delivery).
+func (s *sessionSuite) TestDeliveryGoneStops() {
 	s.deliveryEnv()
 	var a *Activities
 	s.env.OnActivity(a.DeliverWebhook, mock.Anything, "whd_3", 1).Return(AttemptResult{Outcome: webhook.Gone, StatusCode: 410}, nil).Once()
-	s.env.OnActivity(a.DisableEndpoint, mock.Anything, "we_3").Return(nil).Once()
-	s.env.OnActivity(a.FinishDelivery, mock.Anything, "whd_3", "failed").Return(nil).Once()
 
 	s.env.ExecuteWorkflow(WebhookDeliveryWorkflow, DeliveryInput{DeliveryID: "whd_3", EndpointID: "we_3"})
 
 	s.NoError(s.env.GetWorkflowError())
+	var status string
+	s.NoError(s.env.GetWorkflowResult(&status))
+	s.Equal("failed", status)
 }

@@ -61,14 +61,16 @@ func main() {
 	n32 := flag.Int("n32", 1600, "requests at concurrency 32")
 	payments := flag.Int("payments", 5, "payments for the payment-to-complete latency")
 	backlog := flag.Int("backlog", 2000, "blocks of backlog for the scanner catch-up speed")
+	events := flag.Int("events", 20, "events for the event-to-first-attempt latency")
+	burst := flag.Int("burst", 200, "deliveries for the delivery throughput")
 	flag.Parse()
-	if err := run(*n1, *n32, *payments, *backlog); err != nil {
+	if err := run(*n1, *n32, *payments, *backlog, *events, *burst); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n1, n32, payments, backlog int) error {
+func run(n1, n32, payments, backlog, events, burst int) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dbURL, drop, err := testenv.Database(ctx, "checkout_bench")
@@ -108,7 +110,7 @@ func run(n1, n32, payments, backlog int) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	app, err := service.New(ctx, service.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(),
 		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true,
-		Chains: chainsFile}, log)
+		Chains: chainsFile, WebhookAllowPrivate: true}, log)
 	if err != nil {
 		return err
 	}
@@ -195,6 +197,9 @@ func run(n1, n32, payments, backlog int) error {
 	}
 	if err := benchCatchUp(ctx, app.Store, backlog); err != nil {
 		return fmt.Errorf("scanner catch-up: %w", err)
+	}
+	if err := benchWebhooks(ctx, base, key, events, burst); err != nil {
+		return fmt.Errorf("webhooks: %w", err)
 	}
 	return nil
 }
