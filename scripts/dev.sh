@@ -78,9 +78,11 @@ cat <<BANNER
       -d "line_items[0][price_data][product_data][name]=T-shirt" \\
       -d "line_items[0][quantity]=2"
 
-  Then pay it from the dev account (tUSD is the test stablecoin; eth@dev works too):
+  Watch signed webhooks arrive (in another terminal), then pay from the dev account
+  (tUSD is the test stablecoin; eth@dev works too):
 
-    . .dev/env && bin/checkout dev pay cs_test_… --asset tusd@dev
+    bin/checkout dev listen
+    bin/checkout dev pay cs_test_… --asset tusd@dev
 
 BANNER
 wait "${pids[2]}"
