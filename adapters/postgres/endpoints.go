@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -111,20 +109,15 @@ func (s *Store) DeleteEndpoint(ctx context.Context, merchantID string, livemode 
 
 // ListEndpoints pages through the caller's endpoints, newest first.
 func (s *Store) ListEndpoints(ctx context.Context, merchantID string, livemode bool, p paging.Params) (paging.Page[webhook.Endpoint], error) {
-	args := []any{merchantID, livemode}
-	where := "merchant_id = $1 AND livemode = $2 AND deleted_at IS NULL"
+	f := scoped(merchantID, livemode)
+	f.where = append(f.where, "deleted_at IS NULL")
 	cursor, err := s.cursor(ctx, "webhook_endpoints", "webhook_endpoint", merchantID, livemode, p)
 	if err != nil {
 		return paging.Page[webhook.Endpoint]{}, err
 	}
-	cond, arg, order := cursor.bound()
-	if cond != "" {
-		where += " AND " + strings.Replace(cond, "?", "$3", 1)
-		args = append(args, arg)
-	}
 	var rows []endpointRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE `+where+
-		` ORDER BY `+order+fmt.Sprintf(" LIMIT %d", p.Limit+1), args...); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE `+f.page(cursor, p.Limit),
+		f.args...); err != nil {
 		return paging.Page[webhook.Endpoint]{}, unavailable("list endpoints", err)
 	}
 	var page paging.Page[webhook.Endpoint]

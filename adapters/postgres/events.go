@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -65,37 +63,21 @@ func (s *Store) GetEvent(ctx context.Context, merchantID string, livemode bool, 
 
 // ListEvents pages through the caller's events, newest first.
 func (s *Store) ListEvents(ctx context.Context, q event.ListQuery) (paging.Page[event.Event], error) {
-	where := []string{"merchant_id = $1", "livemode = $2"}
-	args := []any{q.MerchantID, q.Livemode}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
+	f := scoped(q.MerchantID, q.Livemode)
 	if len(q.Types) > 0 {
-		add("type = ANY(?)", pq.Array(q.Types))
+		f.add("type = ANY(?)", pq.Array(q.Types))
 	}
 	if q.SessionID != "" {
-		add("session_id = ?", q.SessionID)
+		f.add("session_id = ?", q.SessionID)
 	}
-	for _, b := range []struct {
-		op string
-		t  *time.Time
-	}{{">", q.Created.GT}, {">=", q.Created.GTE}, {"<", q.Created.LT}, {"<=", q.Created.LTE}} {
-		if b.t != nil {
-			add("created_at "+b.op+" ?", *b.t)
-		}
-	}
+	f.created(q.Created)
 	cursor, err := s.cursor(ctx, "events", "event", q.MerchantID, q.Livemode, q.Page)
 	if err != nil {
 		return paging.Page[event.Event]{}, err
 	}
-	cond, arg, order := cursor.bound()
-	if cond != "" {
-		add(cond, arg)
-	}
 	var rows []eventRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM events WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY `+order+fmt.Sprintf(" LIMIT %d", q.Page.Limit+1), args...); err != nil {
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM events WHERE `+f.page(cursor, q.Page.Limit),
+		f.args...); err != nil {
 		return paging.Page[event.Event]{}, unavailable("list events", err)
 	}
 	var page paging.Page[event.Event]

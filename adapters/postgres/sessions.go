@@ -254,41 +254,24 @@ func loadSessionTx(ctx context.Context, tx *sqlx.Tx, id string, lock bool) (*che
 
 // ListSessions pages through the caller's sessions, newest first.
 func (s *Store) ListSessions(ctx context.Context, q checkout.ListQuery) (paging.Page[*checkout.Session], error) {
-	where := []string{"merchant_id = $1", "livemode = $2"}
-	args := []any{q.MerchantID, q.Livemode}
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
-	}
+	f := scoped(q.MerchantID, q.Livemode)
 	if q.Status != "" {
-		add("status = ?", string(q.Status))
+		f.add("status = ?", string(q.Status))
 	}
 	if q.ClientReferenceID != "" {
-		add("client_reference_id = ?", q.ClientReferenceID)
+		f.add("client_reference_id = ?", q.ClientReferenceID)
 	}
 	if q.PaymentLink != "" {
-		add("payment_link = ?", q.PaymentLink)
+		f.add("payment_link = ?", q.PaymentLink)
 	}
-	for _, b := range []struct {
-		op string
-		t  *time.Time
-	}{{">", q.Created.GT}, {">=", q.Created.GTE}, {"<", q.Created.LT}, {"<=", q.Created.LTE}} {
-		if b.t != nil {
-			add("created_at "+b.op+" ?", *b.t)
-		}
-	}
+	f.created(q.Created)
 	cursor, err := s.cursor(ctx, "checkout_sessions", "checkout.session", q.MerchantID, q.Livemode, q.Page)
 	if err != nil {
 		return paging.Page[*checkout.Session]{}, err
 	}
-	cond, arg, order := cursor.bound()
-	if cond != "" {
-		add(cond, arg)
-	}
 	var rows []sessionRow
-	err = s.db.SelectContext(ctx, &rows, `SELECT `+sessionColumns+` FROM checkout_sessions WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY `+order+fmt.Sprintf(" LIMIT %d", q.Page.Limit+1), args...)
-	if err != nil {
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+sessionColumns+` FROM checkout_sessions WHERE `+
+		f.page(cursor, q.Page.Limit), f.args...); err != nil {
 		return paging.Page[*checkout.Session]{}, unavailable("list sessions", err)
 	}
 	var page paging.Page[*checkout.Session]
@@ -301,6 +284,44 @@ func (s *Store) ListSessions(ctx context.Context, q checkout.ListQuery) (paging.
 		page.Data = append(page.Data, sess)
 	}
 	return page, nil
+}
+
+// filter builds a list query's WHERE clause with numbered placeholders, always scoped to one
+// merchant and mode.
+type filter struct {
+	where []string
+	args  []any
+}
+
+func scoped(merchantID string, livemode bool) *filter {
+	return &filter{where: []string{"merchant_id = $1", "livemode = $2"}, args: []any{merchantID, livemode}}
+}
+
+// add appends a condition whose ? stands for v.
+func (f *filter) add(cond string, v any) {
+	f.args = append(f.args, v)
+	f.where = append(f.where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(f.args))))
+}
+
+// created applies Stripe's created[gt|gte|lt|lte].
+func (f *filter) created(r paging.TimeRange) {
+	for _, b := range []struct {
+		op string
+		t  *time.Time
+	}{{">", r.GT}, {">=", r.GTE}, {"<", r.LT}, {"<=", r.LTE}} {
+		if b.t != nil {
+			f.add("created_at "+b.op+" ?", *b.t)
+		}
+	}
+}
+
+// page adds the cursor's bound and returns the WHERE clause, ORDER BY and LIMIT.
+func (f *filter) page(c cursorPos, limit int) string {
+	cond, arg, order := c.bound()
+	if cond != "" {
+		f.add(cond, arg)
+	}
+	return strings.Join(f.where, " AND ") + " ORDER BY " + order + fmt.Sprintf(" LIMIT %d", limit+1)
 }
 
 type cursorPos struct {

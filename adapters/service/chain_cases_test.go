@@ -103,11 +103,7 @@ func TestSameTransferSeenTwiceCountsOnce(t *testing.T) {
 	it.chain.mine(3)
 	waitFor(t, key, id, "underpaid", func(r response) bool { return cryptoState(r) == "underpaid" })
 	// Rewind the scanner by 5 blocks: it reads the same transfer again.
-	if _, err := it.app.Store.DB().Exec(`UPDATE chain_cursors SET block_number = block_number - 5,
-		block_hash = (SELECT hash FROM chain_blocks b WHERE b.chain_id = chain_cursors.chain_id AND b.number = chain_cursors.block_number - 5)
-		WHERE chain_id = $1`, simChainID); err != nil {
-		t.Fatal(err)
-	}
+	rewindScanner(t, 5)
 	it.chain.mine(1)
 	waitScanned(t)
 	r := get(t, "/v1/checkout/sessions/"+id, key)

@@ -72,11 +72,7 @@ func TestEventsRecordEachTransitionOnce(t *testing.T) {
 		t.Fatalf("retrieve: %d %s", r.status, r.raw)
 	}
 	// A rescan of the same blocks changes nothing and so emits nothing.
-	if _, err := it.app.Store.DB().Exec(`UPDATE chain_cursors SET block_number = block_number - 4,
-		block_hash = (SELECT hash FROM chain_blocks b WHERE b.chain_id = chain_cursors.chain_id AND b.number = chain_cursors.block_number - 4)
-		WHERE chain_id = $1`, simChainID); err != nil {
-		t.Fatal(err)
-	}
+	rewindScanner(t, 4)
 	it.chain.mine(1)
 	waitScanned(t)
 	time.Sleep(300 * time.Millisecond)

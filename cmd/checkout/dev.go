@@ -146,18 +146,12 @@ func devPay(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	setting := func(name string) string {
-		if v := os.Getenv(name); v != "" {
-			return v
-		}
-		return readEnvKey(*envFile, name)
-	}
-	api := apiClient{base: strings.TrimRight(setting("CHECKOUT_API_URL"), "/"), key: setting("CHECKOUT_API_KEY")}
-	if api.base == "" || api.key == "" {
-		return fmt.Errorf("CHECKOUT_API_URL and CHECKOUT_API_KEY are neither set nor in %s (make dev writes it)", *envFile)
+	api, err := devAPI(*envFile)
+	if err != nil {
+		return err
 	}
 	if *chainsFile == "" {
-		*chainsFile = setting("CHECKOUT_CHAINS_FILE")
+		*chainsFile = devSetting(*envFile, "CHECKOUT_CHAINS_FILE")
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -248,6 +242,23 @@ func (s devSession) amountToPay(flagValue string, decimals int32) (*big.Int, err
 }
 
 type apiClient struct{ base, key string }
+
+// devSetting is an environment variable, or else its line in the dev env file.
+func devSetting(envFile, name string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return readEnvKey(envFile, name)
+}
+
+// devAPI is the API client the dev commands use: CHECKOUT_API_URL and CHECKOUT_API_KEY.
+func devAPI(envFile string) (apiClient, error) {
+	api := apiClient{base: strings.TrimRight(devSetting(envFile, "CHECKOUT_API_URL"), "/"), key: devSetting(envFile, "CHECKOUT_API_KEY")}
+	if api.base == "" || api.key == "" {
+		return api, fmt.Errorf("CHECKOUT_API_URL and CHECKOUT_API_KEY are neither set nor in %s (make dev writes it)", envFile)
+	}
+	return api, nil
+}
 
 func (a apiClient) do(ctx context.Context, method, path string, form url.Values, out any) error {
 	var body io.Reader

@@ -36,15 +36,9 @@ func devListen(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	setting := func(name string) string {
-		if v := os.Getenv(name); v != "" {
-			return v
-		}
-		return readEnvKey(*envFile, name)
-	}
-	api := apiClient{base: strings.TrimRight(setting("CHECKOUT_API_URL"), "/"), key: setting("CHECKOUT_API_KEY")}
-	if api.base == "" || api.key == "" {
-		return fmt.Errorf("CHECKOUT_API_URL and CHECKOUT_API_KEY are neither set nor in %s", *envFile)
+	api, err := devAPI(*envFile)
+	if err != nil {
+		return err
 	}
 	url := "http://" + *addr + "/webhooks"
 	st, err := ensureEndpoint(ctx, api, *stateFile, url, *events)
