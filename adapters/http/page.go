@@ -151,6 +151,11 @@ func (s *Server) hostedPage(c *gin.Context) {
 		return
 	}
 	d.Version = pageVersion(sess, d.Pay)
+	if d.Pay != nil && d.Pay.Outstanding { // only the page shows it; the status poll does not need it
+		if code, err := qr.Encode(string(d.Pay.URI), qr.M); err == nil {
+			d.Pay.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG()))
+		}
+	}
 	s.renderPage(c, s.page.session, d)
 }
 
@@ -191,9 +196,6 @@ func (s *Server) fillPay(ctx context.Context, d *pageData, sess *checkout.Sessio
 		ChainIDHex: fmt.Sprintf("0x%x", asset.ChainID)}
 	if ledger.Remaining.Sign() == 0 {
 		pv.URI = template.URL(eip681(asset, cr.DepositAddress, cr.AmountDue))
-	}
-	if code, err := qr.Encode(string(pv.URI), qr.M); err == nil {
-		pv.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG()))
 	}
 	pay := ledger.Remaining
 	if pay.Sign() == 0 {
