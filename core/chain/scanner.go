@@ -81,11 +81,12 @@ var ErrCursorMoved = errors.New("scanner cursor moved")
 
 // Scanner follows one chain.
 type Scanner struct {
-	chain  Chain
-	assets map[string]string // token contract (lower-case) or "" for native → asset ID
-	reader Reader
-	store  ScanStore
-	newID  func() string
+	chain     Chain
+	assets    map[string]string // token contract (lower-case) or "" for native → asset ID
+	contracts []string          // the token contracts, whose Transfer logs are read
+	reader    Reader
+	store     ScanStore
+	newID     func() string
 }
 
 // NewScanner builds a scanner for ch.
@@ -94,11 +95,13 @@ func NewScanner(ch Chain, r Reader, st ScanStore, newID func() string) (*Scanner
 		return nil, errors.New("chain.NewScanner: nil dependency")
 	}
 	ch = ch.WithDefaults()
-	assets := map[string]string{"": AssetID(ch.Native.Symbol, ch.Key)}
+	sc := &Scanner{chain: ch, assets: map[string]string{"": AssetID(ch.Native.Symbol, ch.Key)}, reader: r, store: st, newID: newID}
 	for _, t := range ch.Tokens {
-		assets[strings.ToLower(t.Contract)] = AssetID(t.Symbol, ch.Key)
+		c := strings.ToLower(t.Contract)
+		sc.assets[c] = AssetID(t.Symbol, ch.Key)
+		sc.contracts = append(sc.contracts, c)
 	}
-	return &Scanner{chain: ch, assets: assets, reader: r, store: st, newID: newID}, nil
+	return sc, nil
 }
 
 // Progress is what one call to Scan did.
@@ -170,14 +173,8 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time) (Progress, error) {
 		return p, err
 	}
 	var candidates []Transfer
-	if len(s.assets) > 1 && len(watched) > 0 {
-		contracts := make([]string, 0, len(s.assets)-1)
-		for c := range s.assets {
-			if c != "" {
-				contracts = append(contracts, c)
-			}
-		}
-		logs, err := s.reader.TokenTransfers(ctx, cur.Number+1, to, contracts)
+	if len(s.contracts) > 0 && len(watched) > 0 {
+		logs, err := s.reader.TokenTransfers(ctx, cur.Number+1, to, s.contracts)
 		if err != nil {
 			return p, fmt.Errorf("read token transfers %d..%d: %w", cur.Number+1, to, err)
 		}
