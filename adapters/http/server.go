@@ -17,7 +17,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chaincheckout/checkout/core/apperr"
-	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/idempotency"
@@ -44,7 +43,6 @@ type Deps struct {
 	Events      event.Store       //
 	Endpoints   *webhook.Endpoints
 	Deliveries  webhook.DeliveryStore
-	Chains      chain.Config //
 	Logger      *slog.Logger
 	Now         func() time.Time
 }

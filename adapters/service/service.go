@@ -174,7 +174,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.Role != RoleWorker {
 		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: store,
 			Sessions: a.Sessions, Merchants: a.Merchants, SessionRead: store, MerchantDB: store,
-			Idempotency: store, Renderer: renderer, Events: store, Chains: chainsFile.Config(), Logger: log, Now: now,
+			Idempotency: store, Renderer: renderer, Events: store, Logger: log, Now: now,
 		})
 		if err != nil {
 			a.Close()
