@@ -2,8 +2,10 @@ package workflows
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
+	"go.temporal.io/sdk/activity"
 	"math/big"
 	"time"
 
@@ -26,6 +28,8 @@ type Activities struct {
 	IdlePoll time.Duration
 	// DispatchPoll is how often the dispatcher looks for new outbox rows (an indexed query).
 	DispatchPoll time.Duration
+	// ScanPoll is how often AwaitChainScanned looks at the scanner's cursor.
+	ScanPoll time.Duration
 }
 
 // NewActivities wires the activities to their ports and use cases; scanners by chain ID.
@@ -37,7 +41,7 @@ func NewActivities(sessions checkout.Store, svc *checkout.Service, scanners map[
 		return nil, fmt.Errorf("workflows.NewActivities: incomplete webhook dependencies")
 	}
 	return &Activities{sessions: sessions, checkout: svc, now: now, scanners: scanners, webhooks: hooks,
-		IdlePoll: 500 * time.Millisecond, DispatchPoll: 100 * time.Millisecond}, nil
+		IdlePoll: 500 * time.Millisecond, DispatchPoll: 100 * time.Millisecond, ScanPoll: 250 * time.Millisecond}, nil
 }
 
 // SessionRecorded reports whether the session's row was committed (waiting for its creator).
@@ -49,11 +53,48 @@ func (a *Activities) SessionRecorded(ctx context.Context, sessionID string) (boo
 	return ok, nil
 }
 
-// ExpireSession moves the row to expired if it is still open and returns the state it holds.
+// ExpireSession expires the session as of now (the step of sessions started before
+// deadlines waited for the scanner; kept so their histories replay).
 func (a *Activities) ExpireSession(ctx context.Context, sessionID string) (SessionState, error) {
-	s, err := a.checkout.ExpireNow(ctx, sessionID)
+	return a.ExpireSessionAt(ctx, sessionID, a.now())
+}
+
+// ExpireSessionAt expires the session as of deadline if it is still open (a payment mined by
+// then and still confirming refuses it) and returns the state it holds.
+func (a *Activities) ExpireSessionAt(ctx context.Context, sessionID string, deadline time.Time) (SessionState, error) {
+	s, err := a.checkout.ExpireAt(ctx, sessionID, deadline)
 	if err != nil {
 		return SessionState{}, activityError("expire session "+sessionID, err)
+	}
+	return stateOf(s), nil
+}
+
+// AwaitChainScanned waits until the session's chain has been scanned past t, heartbeating,
+// for at most ScanWaitLimit. It answers false when the wait ran out.
+func (a *Activities) AwaitChainScanned(ctx context.Context, sessionID string, t time.Time) (bool, error) {
+	giveUp := time.Now().Add(ScanWaitLimit)
+	for {
+		ok, err := a.checkout.ScannedPast(ctx, sessionID, t)
+		if err != nil {
+			return false, activityError("scanned past "+t.String(), err)
+		}
+		if ok || time.Now().After(giveUp) {
+			return ok, nil
+		}
+		activity.RecordHeartbeat(ctx)
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-time.After(a.ScanPoll):
+		}
+	}
+}
+
+// Requote prices the session again when its quote lapsed with nothing paid.
+func (a *Activities) Requote(ctx context.Context, sessionID string) (SessionState, error) {
+	s, err := a.checkout.Requote(ctx, sessionID)
+	if err != nil {
+		return SessionState{}, activityError("requote "+sessionID, err)
 	}
 	return stateOf(s), nil
 }
@@ -69,7 +110,7 @@ func (a *Activities) AssignAsset(ctx context.Context, sessionID, assetID string)
 
 // Reconcile sums the session's payments and stores the outcome.
 func (a *Activities) Reconcile(ctx context.Context, sessionID string) (SessionState, error) {
-	s, _, err := a.checkout.Reconcile(ctx, sessionID)
+	s, err := a.checkout.Reconcile(ctx, sessionID)
 	if err != nil {
 		return SessionState{}, activityError("reconcile "+sessionID, err)
 	}
@@ -102,6 +143,10 @@ func activityError(what string, err error) error {
 	case ok && (e.Kind == apperr.KindInvalid || e.Kind == apperr.KindConflict):
 		return temporal.NewNonRetryableApplicationError(e.Message, ErrRefused, nil,
 			refusal{Kind: e.Kind, Code: e.Code, Param: e.Param, Message: e.Message})
+	case errors.Is(err, chain.ErrRateUnavailable):
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrRefused, nil,
+			refusal{Kind: apperr.KindInvalid, Code: "rate_unavailable", Param: "asset",
+				Message: "The price of this asset is unavailable right now; choose another asset or retry later."})
 	case errors.Is(err, chain.ErrNoRate):
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrRefused, nil,
 			refusal{Kind: apperr.KindInvalid, Code: "parameter_invalid", Param: "asset",
@@ -126,6 +171,7 @@ func RefusalOf(err error) (*apperr.Error, bool) {
 func stateOf(s *checkout.Session) SessionState {
 	st := SessionState{SessionID: s.ID, Status: s.Status, PaymentStatus: s.PaymentStatus, ExpiresAt: s.ExpiresAt,
 		Asset: s.Crypto.AssetID, DepositAddress: s.Crypto.DepositAddress, CryptoState: s.Crypto.State,
+		QuoteExpiresAt: s.Crypto.QuoteExpiresAt,
 		AmountReceived: amount(s.Crypto.AmountReceived)}
 	if s.Crypto.AmountDue != nil {
 		st.AmountDue = s.Crypto.AmountDue.String()

@@ -30,9 +30,10 @@ const (
 
 // Application error types that activities and handlers return.
 const (
-	ErrSessionMissing = "SessionMissing" // the row is gone: the workflow ends itself
-	ErrNotOpen        = "SessionNotOpen" // an update that needs an open session
-	ErrRefused        = "Refused"        // a use case refused the request (details: apperr kind, code, param)
+	ErrSessionMissing = "SessionMissing"    // the row is gone: the workflow ends itself
+	ErrNotOpen        = "SessionNotOpen"    // an update that needs an open session
+	ErrRefused        = "Refused"           // a use case refused the request (details: apperr kind, code, param)
+	ErrConfirming     = "PaymentConfirming" // an expire request while a payment is confirming
 )
 
 // Search attributes set on every session workflow so operators can filter in the Web UI.
@@ -65,6 +66,8 @@ func SessionIDFromWorkflowID(workflowID string) (string, bool) {
 const (
 	changeMonitoringWindow = "monitoring-window"
 	changeBalanceCheck     = "balance-check"
+	// Deadlines wait for the chain to be scanned past them; quotes lapse; long runs continue as new.
+	changeDeadlineScan = "deadline-scan"
 )
 
 // ScannerWorkflowID is the single scanner of a chain.

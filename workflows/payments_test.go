@@ -74,7 +74,8 @@ func (s *sessionSuite) TestLatePaymentDuringTheMonitoringWindow() {
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.expireReturns(checkout.StatusExpired, nil)
 	var ran []time.Time
-	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusExpired, CryptoState: chain.StatePaidLate})
+	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateAwaitingPayment},
+		SessionState{Status: checkout.StatusExpired, CryptoState: chain.StatePaidLate})
 	s.signalAt(3 * time.Hour)
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
@@ -82,14 +83,14 @@ func (s *sessionSuite) TestLatePaymentDuringTheMonitoringWindow() {
 	st := s.result()
 	s.Equal(chain.StatePaidLate, st.CryptoState)
 	s.Equal(checkout.StatusExpired, st.Status)
-	s.Len(ran, 1)
-	s.Equal(s.start.Add(3*time.Hour), ran[0])
+	s.Equal([]time.Time{s.in.ExpiresAt, s.start.Add(3 * time.Hour)}, ran, "at the deadline, then for the late payment")
 	s.Equal(s.in.ExpiresAt.Add(checkout.MonitoringWindow), s.env.Now().UTC(), "ends when the window closes")
 }
 
 func (s *sessionSuite) TestSelectAssetIsRefusedOnceClosed() {
 	var a *Activities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.nothingPaid()
 	s.expireReturns(checkout.StatusExpired, nil)
 	var rejected error
 	s.env.RegisterDelayedCallback(func() {
@@ -111,8 +112,10 @@ func (s *sessionSuite) TestPreselectedAssetIsAssignedAtStart() {
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.env.OnActivity(a.AssignAsset, mock.Anything, s.in.SessionID, "tusd@dev").Return(
 		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil).Once()
-	// Like the real activity, ExpireSession answers the whole row, asset included.
-	s.env.OnActivity(a.ExpireSession, mock.Anything, s.in.SessionID).Return(
+	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
+		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil)
+	// Like the real activity, the expire activity answers the whole row, asset included.
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(
 		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusExpired, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil).Once()
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
@@ -133,8 +136,10 @@ func (s *sessionSuite) TestLastLookAtTheBalanceFindsInternalTransfers() {
 	s.env.OnActivity(a.CheckNativeBalance, mock.Anything, s.in.SessionID).Return(
 		func(context.Context, string) (bool, error) { checkedAt = s.env.Now().UTC(); return true, nil }).Once()
 	var ran []time.Time
+	s.env.OnActivity(a.AwaitChainScanned, mock.Anything, s.in.SessionID, mock.Anything).Return(true, nil)
 	s.reconcileReturns(&ran,
-		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming},
+		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateAwaitingPayment}, // the scan past the deadline
+		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming},      // the balance's payment
 		SessionState{Status: checkout.StatusComplete, PaymentStatus: checkout.PaymentPaid, CryptoState: chain.StatePaid})
 	s.signalAt(62 * time.Minute) // the scanner confirms it
 

@@ -19,6 +19,15 @@ type SessionInput struct {
 	ClientReferenceID string
 	ExpiresAt         time.Time
 	PreselectAsset    string // crypto[asset]: selected as soon as the row is confirmed
+	// Resume carries a run's state into the next one when the session continues as new.
+	Resume *SessionResume `json:",omitempty"`
+}
+
+// SessionResume is what a session's workflow knows that the database does not.
+type SessionResume struct {
+	State           SessionState
+	BalanceChecked  bool
+	DeadlineScanned bool
 }
 
 // SessionState is the workflow's live view, returned by the state query and the updates.
@@ -31,8 +40,9 @@ type SessionState struct {
 	Orphaned       bool   // the row was never committed or was removed: the workflow ended itself
 	Asset          string
 	DepositAddress string
-	AmountDue      string // base units
-	AmountReceived string // confirmed base units that count
+	AmountDue      string    // base units
+	QuoteExpiresAt time.Time // when a volatile asset's quote lapses if nothing is paid (zero: never)
+	AmountReceived string    // confirmed base units that count
 	CryptoState    chain.CryptoState
 	Payments       []PaymentView
 }
@@ -71,8 +81,13 @@ type sessionWorkflow struct {
 	expiring bool
 	dirty    bool // a payments signal arrived since the last reconcile
 
-	balanceChecked bool // the last look at the deadline happened
+	balanceChecked  bool // the last look at the deadline happened
+	deadlineScanned bool // the chain was scanned past expires_at (or the wait for it ended)
+	reconciles      int  // in this run: bounds the history, then the session continues as new
 }
+
+// maxReconciles bounds one run's history however many transfers arrive; then it continues as new.
+const maxReconciles = 500
 
 var activityOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 30 * time.Second,
@@ -84,6 +99,26 @@ var activityOptions = workflow.ActivityOptions{
 	},
 }
 
+// updateActivityOptions bound what a waiting API request can cost: a few tries within the
+// request's own deadline, then the request fails cleanly and the client may retry.
+var updateActivityOptions = workflow.ActivityOptions{
+	StartToCloseTimeout:    10 * time.Second,
+	ScheduleToCloseTimeout: 25 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{InitialInterval: 500 * time.Millisecond, BackoffCoefficient: 2, MaximumAttempts: 3,
+		NonRetryableErrorTypes: []string{ErrSessionMissing, ErrRefused}},
+}
+
+// ScanWaitLimit bounds the wait for the chain to be scanned past a deadline: a scanner that
+// is down longer than this must not keep a session open; payments it finds later are late.
+const ScanWaitLimit = 10 * time.Minute
+
+var scanWaitOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: ScanWaitLimit + time.Minute,
+	HeartbeatTimeout:    30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3,
+		NonRetryableErrorTypes: []string{ErrSessionMissing}},
+}
+
 // CheckoutSession is one checkout session's life: it confirms its row exists, takes the
 // shopper's asset choice, follows the payments the scanner reports, and ends at the expiry
 // timer or an expire request, whichever comes first. It then watches the deposit address
@@ -93,6 +128,9 @@ func CheckoutSession(ctx workflow.Context, in SessionInput) (SessionState, error
 		SessionID: in.SessionID, Status: checkout.StatusOpen, PaymentStatus: checkout.PaymentUnpaid,
 		ExpiresAt: in.ExpiresAt, CryptoState: chain.StateAwaitingAsset, AmountReceived: "0",
 	}}
+	if r := in.Resume; r != nil {
+		w.state, w.checked, w.balanceChecked, w.deadlineScanned = r.State, true, r.BalanceChecked, r.DeadlineScanned
+	}
 	if err := w.setup(ctx); err != nil {
 		return w.state, err
 	}
@@ -117,50 +155,104 @@ func (w *sessionWorkflow) setup(ctx workflow.Context) error {
 			w.dirty = true
 		}
 	})
-	notOpen := func() error {
-		if !w.open() {
-			return temporal.NewApplicationError("session is "+string(w.state.Status), ErrNotOpen)
-		}
-		return nil
-	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSelectAsset,
 		func(ctx workflow.Context, req SelectAssetRequest) (SessionState, error) {
-			ctx = workflow.WithActivityOptions(ctx, activityOptions)
 			if err := workflow.Await(ctx, func() bool { return w.checked }); err != nil {
 				return w.state, err
 			}
-			if err := notOpen(); err != nil {
+			if err := w.notOpen(); err != nil {
 				return w.state, err
 			}
-			return w.state, w.selectAsset(ctx, req.Asset)
+			return w.state, w.selectAsset(w.updateCtx(ctx), req.Asset)
 		},
-		workflow.UpdateHandlerOptions{Validator: func(SelectAssetRequest) error { return notOpen() }},
+		workflow.UpdateHandlerOptions{Validator: func(SelectAssetRequest) error { return w.notOpen() }},
 	); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateExpire,
-		func(ctx workflow.Context, _ ExpireRequest) (SessionState, error) {
-			ctx = workflow.WithActivityOptions(ctx, activityOptions)
-			if err := workflow.Await(ctx, func() bool { return w.checked }); err != nil {
-				return w.state, err
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateExpire, w.expireRequested,
+		workflow.UpdateHandlerOptions{Validator: func(ExpireRequest) error {
+			if err := w.notOpen(); err != nil {
+				return err
 			}
-			if err := w.expire(ctx, "request"); err != nil {
-				return w.state, err
+			if w.state.CryptoState == chain.StateConfirming { // a payment mined in time is a sale: refuse
+				return temporal.NewApplicationError("a payment is confirming", ErrConfirming)
 			}
-			return w.state, nil
-		},
-		workflow.UpdateHandlerOptions{Validator: func(ExpireRequest) error { return notOpen() }})
+			return nil
+		}})
+}
+
+func (w *sessionWorkflow) notOpen() error {
+	if !w.open() {
+		return temporal.NewApplicationError("session is "+string(w.state.Status), ErrNotOpen)
+	}
+	return nil
+}
+
+// updateCtx bounds the activities an update waits on by the API request's own deadline.
+func (w *sessionWorkflow) updateCtx(ctx workflow.Context) workflow.Context {
+	if workflow.GetVersion(ctx, changeDeadlineScan, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return workflow.WithActivityOptions(ctx, activityOptions)
+	}
+	return workflow.WithActivityOptions(ctx, updateActivityOptions)
+}
+
+// expireRequested is the merchant's expire request. The session expires as of the moment of
+// the request, once its chain has been scanned past it: a payment mined before it is a sale.
+func (w *sessionWorkflow) expireRequested(ctx workflow.Context, _ ExpireRequest) (SessionState, error) {
+	if err := workflow.Await(ctx, func() bool { return w.checked }); err != nil {
+		return w.state, err
+	}
+	if workflow.GetVersion(ctx, changeDeadlineScan, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return w.state, w.expire(workflow.WithActivityOptions(ctx, activityOptions), "request", time.Time{})
+	}
+	at := workflow.Now(ctx)
+	actx := workflow.WithActivityOptions(ctx, activityOptions)
+	if err := w.awaitScanned(actx, at); err != nil {
+		return w.state, err
+	}
+	w.dirty = true
+	if err := w.reconcileIfDirty(actx); err != nil || !w.open() {
+		return w.state, err // completed by a payment mined before the request: the caller reports it
+	}
+	return w.state, w.expire(actx, "request", at)
 }
 
 func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
+	if w.in.Resume == nil {
+		if done, err := w.begin(ctx); done || err != nil {
+			return w.state, err
+		}
+	}
+	scan := workflow.GetVersion(ctx, changeDeadlineScan, workflow.DefaultVersion, 1) != workflow.DefaultVersion
+	for w.open() {
+		if scan && w.longRun(ctx) {
+			return w.continueAsNew(ctx)
+		}
+		done, err := w.step(ctx, scan)
+		if err != nil {
+			return w.state, err
+		}
+		if done {
+			break
+		}
+	}
+	if w.state.Orphaned {
+		return w.orphan(ctx)
+	}
+	return w.monitor(ctx, scan)
+}
+
+// begin confirms the session's row exists and applies a preselected asset. done: orphaned.
+func (w *sessionWorkflow) begin(ctx workflow.Context) (bool, error) {
 	var recorded bool
 	if err := workflow.ExecuteActivity(ctx, (*Activities).SessionRecorded, w.in.SessionID).Get(ctx, &recorded); err != nil {
-		return w.state, err
+		return true, err
 	}
 	w.checked = true
 	if !recorded {
 		workflow.GetLogger(ctx).Warn("session row was never committed; ending", "session", w.in.SessionID)
-		return w.orphan(ctx)
+		_, err := w.orphan(ctx)
+		return true, err
 	}
 	if w.in.PreselectAsset != "" {
 		if err := w.selectAsset(ctx, w.in.PreselectAsset); err != nil {
@@ -168,39 +260,126 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 			workflow.GetLogger(ctx).Warn("preselected asset refused", "asset", w.in.PreselectAsset, "err", err)
 		}
 	}
-	// Open: follow payments until they cover the due, or the deadline passes with nothing pending.
-	for w.open() {
-		left := w.in.ExpiresAt.Sub(workflow.Now(ctx))
-		if left <= 0 && w.state.CryptoState != chain.StateConfirming {
-			found, err := w.lastLook(ctx)
-			if err != nil {
-				return w.state, err
-			}
-			if found {
-				continue // funds arrived unseen: wait for their confirmations like any payment
-			}
-			if err := w.expire(ctx, "timer"); err != nil {
-				return w.state, err
-			}
-			break
-		}
-		wake := func() bool { return w.dirty || !w.open() }
-		if left > 0 {
-			if _, err := workflow.AwaitWithTimeout(ctx, left, wake); err != nil {
-				return w.state, err
-			}
-		} else if err := workflow.Await(ctx, wake); err != nil { // pending payments mined in time: wait for them
-			return w.state, err
-		}
-		if err := w.reconcileIfDirty(ctx); err != nil {
-			return w.state, err
-		}
+	return false, nil
+}
+
+// step waits for the next thing to happen to an open session and handles it: the deadline,
+// a lapsed quote, or payments. done: the session was expired (the caller then monitors).
+func (w *sessionWorkflow) step(ctx workflow.Context, scan bool) (bool, error) {
+	now := workflow.Now(ctx)
+	left := w.in.ExpiresAt.Sub(now)
+	if left <= 0 && w.state.CryptoState != chain.StateConfirming {
+		return w.atDeadline(ctx, scan)
 	}
-	if w.state.Orphaned {
-		return w.orphan(ctx)
+	if scan && w.quoteLapsed(now) {
+		return false, w.requote(ctx)
 	}
-	// Closed: keep recording what reaches the address (paid_late, reverted) for the window.
-	// Sessions started before the window existed close at once, as they did then.
+	wake := func() bool { return w.dirty || !w.open() }
+	if left <= 0 { // pending payments mined in time: wait for them
+		return false, errOr(workflow.Await(ctx, wake), w.reconcileIfDirty(ctx))
+	}
+	if scan && !w.state.QuoteExpiresAt.IsZero() && w.state.QuoteExpiresAt.Before(w.in.ExpiresAt) {
+		left = min(left, max(w.state.QuoteExpiresAt.Sub(now), 0))
+	}
+	if _, err := workflow.AwaitWithTimeout(ctx, left, wake); err != nil {
+		return false, err
+	}
+	return false, w.reconcileIfDirty(ctx)
+}
+
+func errOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
+// atDeadline decides at expires_at: once the chain has been scanned past it (bounded), the
+// payments on record are all that were mined in time; a confirming one is waited for.
+func (w *sessionWorkflow) atDeadline(ctx workflow.Context, scan bool) (bool, error) {
+	if scan && !w.deadlineScanned {
+		if err := w.awaitScanned(ctx, w.in.ExpiresAt); err != nil {
+			return false, err
+		}
+		w.deadlineScanned, w.dirty = true, true
+		return false, w.reconcileIfDirty(ctx)
+	}
+	found, err := w.lastLook(ctx)
+	if err != nil || found {
+		return false, err // funds arrived unseen: wait for their confirmations like any payment
+	}
+	var at time.Time
+	if scan {
+		at = w.in.ExpiresAt
+	}
+	return true, w.expire(ctx, "timer", at)
+}
+
+// awaitScanned waits (bounded by ScanWaitLimit, visible in the history) until the session's
+// chain has been scanned past t. A wait that runs out is logged, and the session goes on.
+func (w *sessionWorkflow) awaitScanned(ctx workflow.Context, t time.Time) error {
+	sctx := workflow.WithActivityOptions(ctx, scanWaitOptions)
+	var scanned bool
+	err := workflow.ExecuteActivity(sctx, (*Activities).AwaitChainScanned, w.in.SessionID, t).Get(sctx, &scanned)
+	if isMissing(err) {
+		w.state.Orphaned = true
+		return nil
+	}
+	if err != nil || !scanned {
+		workflow.GetLogger(ctx).Warn("chain not scanned past the deadline in time; deciding on what was seen",
+			"session", w.in.SessionID, "deadline", t, "err", err)
+	}
+	return nil
+}
+
+// quoteLapsed: a volatile asset's quote ran out and nothing was paid under it.
+func (w *sessionWorkflow) quoteLapsed(now time.Time) bool {
+	q := w.state.QuoteExpiresAt
+	return !q.IsZero() && !now.Before(q) && len(w.state.Payments) == 0 && w.state.Asset != ""
+}
+
+// requote waits until the chain was scanned past the quote's lapse (a payment mined before it
+// is judged against it), then prices the session again if still nothing was paid.
+func (w *sessionWorkflow) requote(ctx workflow.Context) error {
+	if err := w.awaitScanned(ctx, w.state.QuoteExpiresAt); err != nil {
+		return err
+	}
+	w.dirty = true
+	if err := w.reconcileIfDirty(ctx); err != nil || !w.quoteLapsed(workflow.Now(ctx)) {
+		return err
+	}
+	var st SessionState
+	err := workflow.ExecuteActivity(ctx, (*Activities).Requote, w.in.SessionID).Get(ctx, &st)
+	switch {
+	case isMissing(err):
+		w.state.Orphaned = true
+		return nil
+	case err != nil:
+		return err
+	case !st.QuoteExpiresAt.After(workflow.Now(ctx)):
+		st.QuoteExpiresAt = time.Time{} // the rate could not be renewed: hold the quote, never loop
+	}
+	w.adopt(st)
+	return nil
+}
+
+// longRun reports whether this run's history is long enough to continue as new.
+func (w *sessionWorkflow) longRun(ctx workflow.Context) bool {
+	return w.reconciles >= maxReconciles || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+}
+
+func (w *sessionWorkflow) continueAsNew(ctx workflow.Context) (SessionState, error) {
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return w.state, err
+	}
+	in := w.in
+	in.Resume = &SessionResume{State: w.state, BalanceChecked: w.balanceChecked, DeadlineScanned: w.deadlineScanned}
+	return w.state, workflow.NewContinueAsNewError(ctx, CheckoutSessionWorkflow, in)
+}
+
+// monitor keeps recording what reaches the address (paid_late, reverted) for the window.
+// Sessions started before the window existed close at once, as they did then.
+func (w *sessionWorkflow) monitor(ctx workflow.Context, scan bool) (SessionState, error) {
 	if workflow.GetVersion(ctx, changeMonitoringWindow, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return w.state, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 	}
@@ -210,6 +389,9 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 		if left <= 0 {
 			break
 		}
+		if scan && w.longRun(ctx) {
+			return w.continueAsNew(ctx)
+		}
 		if _, err := workflow.AwaitWithTimeout(ctx, left, func() bool { return w.dirty }); err != nil {
 			return w.state, err
 		}
@@ -217,10 +399,7 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 			return w.state, err
 		}
 	}
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return w.state, err
-	}
-	return w.state, nil
+	return w.state, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 }
 
 // balanceOptions bound the last look: a node that is down must not hold the expiry hostage.
@@ -269,6 +448,7 @@ func (w *sessionWorkflow) selectAsset(ctx workflow.Context, asset string) error 
 func (w *sessionWorkflow) reconcileIfDirty(ctx workflow.Context) error {
 	for w.dirty {
 		w.dirty = false
+		w.reconciles++
 		var st SessionState
 		err := workflow.ExecuteActivity(ctx, (*Activities).Reconcile, w.in.SessionID).Get(ctx, &st)
 		if isMissing(err) {
@@ -299,8 +479,10 @@ func (w *sessionWorkflow) adopt(st SessionState) {
 	w.state = st
 }
 
-// expire runs the idempotent ExpireSession activity once even if the timer and a request race.
-func (w *sessionWorkflow) expire(ctx workflow.Context, by string) error {
+// expire runs the idempotent expire activity once even if the timer and a request race. at is
+// the deadline the session expires as of (zero: sessions started before deadlines were
+// scanned, which expire as of now).
+func (w *sessionWorkflow) expire(ctx workflow.Context, by string, at time.Time) error {
 	if w.expiring {
 		return workflow.Await(ctx, func() bool { return !w.expiring })
 	}
@@ -310,7 +492,12 @@ func (w *sessionWorkflow) expire(ctx workflow.Context, by string) error {
 	w.expiring = true
 	defer func() { w.expiring = false }()
 	var st SessionState
-	err := workflow.ExecuteActivity(ctx, (*Activities).ExpireSession, w.in.SessionID).Get(ctx, &st)
+	var err error
+	if at.IsZero() {
+		err = workflow.ExecuteActivity(ctx, (*Activities).ExpireSession, w.in.SessionID).Get(ctx, &st)
+	} else {
+		err = workflow.ExecuteActivity(ctx, (*Activities).ExpireSessionAt, w.in.SessionID, at).Get(ctx, &st)
+	}
 	if isMissing(err) {
 		w.state.Orphaned = true
 		return nil

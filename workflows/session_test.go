@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 )
 
@@ -24,6 +25,8 @@ type sessionSuite struct {
 	env   *testsuite.TestWorkflowEnvironment
 	start time.Time
 	in    SessionInput
+
+	scannedPast []time.Time // the deadlines AwaitChainScanned was asked about
 }
 
 func TestSessionWorkflow(t *testing.T) { suite.Run(t, new(sessionSuite)) }
@@ -37,18 +40,33 @@ func (s *sessionSuite) SetupTest() {
 	var a *Activities
 	s.env.RegisterActivity(a)
 	s.in = SessionInput{SessionID: "cs_test_1", MerchantID: "acct_1", ExpiresAt: s.start.Add(time.Hour)}
-	// The last look at the deadline finds nothing unless a test says otherwise.
+	// The last look at the deadline finds nothing unless a test says otherwise, and the chain
+	// has been scanned past every deadline.
 	s.env.OnActivity(a.CheckNativeBalance, mock.Anything, mock.Anything).Return(false, nil).Maybe()
+	s.scannedPast = nil
+	s.env.OnActivity(a.AwaitChainScanned, mock.Anything, s.in.SessionID, mock.Anything).Return(
+		func(_ context.Context, _ string, t time.Time) (bool, error) {
+			s.scannedPast = append(s.scannedPast, t.UTC())
+			return true, nil
+		}).Maybe()
+}
+
+// nothingPaid makes every reconcile find the session open with no payment.
+func (s *sessionSuite) nothingPaid() {
+	var a *Activities
+	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
+		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, CryptoState: chain.StateAwaitingPayment}, nil)
 }
 
 func (s *sessionSuite) AfterTest(string, string) { s.env.AssertExpectations(s.T()) }
 
-func (s *sessionSuite) expireReturns(status checkout.Status, calledAt *time.Time) {
+// expireReturns answers the expire activity once, noting the deadline it was given.
+func (s *sessionSuite) expireReturns(status checkout.Status, deadline *time.Time) {
 	var a *Activities
-	s.env.OnActivity(a.ExpireSession, mock.Anything, s.in.SessionID).Return(
-		func(_ context.Context, id string) (SessionState, error) {
-			if calledAt != nil {
-				*calledAt = s.env.Now().UTC()
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(
+		func(_ context.Context, id string, at time.Time) (SessionState, error) {
+			if deadline != nil {
+				*deadline = at.UTC()
 			}
 			return SessionState{SessionID: id, Status: status, PaymentStatus: checkout.PaymentUnpaid, ExpiresAt: s.in.ExpiresAt}, nil
 		}).Once()
@@ -65,6 +83,7 @@ func (s *sessionSuite) result() SessionState {
 func (s *sessionSuite) TestTimerExpiresAtExpiresAt() {
 	var a *Activities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.nothingPaid()
 	var calledAt time.Time
 	s.expireReturns(checkout.StatusExpired, &calledAt)
 	s.env.RegisterDelayedCallback(func() {
@@ -80,13 +99,14 @@ func (s *sessionSuite) TestTimerExpiresAtExpiresAt() {
 	st := s.result()
 	s.Equal(checkout.StatusExpired, st.Status)
 	s.Equal("timer", st.ExpiredBy)
-	s.False(calledAt.Before(s.in.ExpiresAt), "expired at %s, before expires_at %s", calledAt, s.in.ExpiresAt)
-	s.Less(calledAt.Sub(s.in.ExpiresAt), time.Second)
+	s.Equal(s.in.ExpiresAt, calledAt, "expired as of expires_at")
+	s.Equal([]time.Time{s.in.ExpiresAt}, s.scannedPast, "waited for the chain to be scanned past expires_at first")
 }
 
 func (s *sessionSuite) TestExpireUpdateEndsSessionEarly() {
 	var a *Activities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.nothingPaid()
 	var calledAt time.Time
 	s.expireReturns(checkout.StatusExpired, &calledAt)
 	var replied SessionState
@@ -103,12 +123,14 @@ func (s *sessionSuite) TestExpireUpdateEndsSessionEarly() {
 	st := s.result()
 	s.Equal("request", st.ExpiredBy)
 	s.Equal(checkout.StatusExpired, replied.Status)
-	s.Equal(s.start.Add(10*time.Minute), calledAt, "expired when asked, not at the timer")
+	s.Equal(s.start.Add(10*time.Minute), calledAt, "expired as of the request, not at the timer")
+	s.Equal([]time.Time{s.start.Add(10 * time.Minute)}, s.scannedPast, "waited for the chain to pass the request's moment")
 }
 
 func (s *sessionSuite) TestConcurrentExpireRequestsExpireOnce() {
 	var a *Activities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
+	s.nothingPaid()
 	s.expireReturns(checkout.StatusExpired, nil) // .Once(): a second run would fail the test
 	replies := map[string]SessionState{}
 	s.env.RegisterDelayedCallback(func() {
@@ -144,7 +166,8 @@ func (s *sessionSuite) TestRowNeverCommittedEndsWorkflow() {
 func (s *sessionSuite) TestRowDeletedBeforeExpiryEndsWorkflow() {
 	var a *Activities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
-	s.env.OnActivity(a.ExpireSession, mock.Anything, s.in.SessionID).Return(SessionState{},
+	s.nothingPaid()
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(SessionState{},
 		temporal.NewNonRetryableApplicationError("gone", ErrSessionMissing, nil)).Once()
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
@@ -155,7 +178,8 @@ func (s *sessionSuite) TestRowDeletedBeforeExpiryEndsWorkflow() {
 func (s *sessionSuite) TestDatabaseOutageIsRetriedNotFatal() {
 	var a *Activities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
-	s.env.OnActivity(a.ExpireSession, mock.Anything, s.in.SessionID).Return(SessionState{}, errDBDown).Times(3)
+	s.nothingPaid()
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(SessionState{}, errDBDown).Times(3)
 	s.expireReturns(checkout.StatusExpired, nil)
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
@@ -167,13 +191,15 @@ func (s *sessionSuite) TestAlreadyPastExpiryExpiresImmediately() {
 	s.in.ExpiresAt = s.start.Add(-time.Minute) // e.g. the worker was down past the deadline
 	var a *Activities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
-	var calledAt time.Time
-	s.expireReturns(checkout.StatusExpired, &calledAt)
+	s.nothingPaid()
+	var deadline time.Time
+	s.expireReturns(checkout.StatusExpired, &deadline)
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
 
 	s.Equal("timer", s.result().ExpiredBy)
-	s.Equal(s.start, calledAt)
+	s.Equal(s.in.ExpiresAt, deadline, "expired as of its deadline, not of when the worker came back")
+	s.Equal(s.in.ExpiresAt.Add(checkout.MonitoringWindow), s.env.Now().UTC(), "monitored until the window after expires_at closed")
 }
 
 var errDBDown = temporal.NewApplicationError("database unavailable", "Unavailable")

@@ -37,33 +37,34 @@ func (HD) ValidateXPub(xpub string) error {
 	return nil
 }
 
-// Address derives the receiving address at .../0/index (non-hardened).
-func (HD) Address(xpub string, index uint32) (common.Address, error) {
-	if index >= hdkeychain.HardenedKeyStart {
-		return common.Address{}, fmt.Errorf("index %d is in the hardened range", index)
+// Address derives the address at .../branch/index (both non-hardened; branch 0 is the
+// receiving branch wallets scan).
+func (HD) Address(xpub string, branch, index uint32) (common.Address, error) {
+	if index >= hdkeychain.HardenedKeyStart || branch >= hdkeychain.HardenedKeyStart {
+		return common.Address{}, fmt.Errorf("%d/%d is in the hardened range", branch, index)
 	}
 	k, err := hdkeychain.NewKeyFromString(xpub)
 	if err != nil {
 		return common.Address{}, fmt.Errorf("parse xpub: %w", err)
 	}
-	external, err := k.Derive(0)
+	parent, err := k.Derive(branch)
 	if err != nil {
-		return common.Address{}, fmt.Errorf("derive 0: %w", err)
+		return common.Address{}, fmt.Errorf("derive %d: %w", branch, err)
 	}
-	child, err := external.Derive(index)
+	child, err := parent.Derive(index)
 	if err != nil {
-		return common.Address{}, fmt.Errorf("derive 0/%d: %w", index, err)
+		return common.Address{}, fmt.Errorf("derive %d/%d: %w", branch, index, err)
 	}
 	pub, err := child.ECPubKey()
 	if err != nil {
-		return common.Address{}, fmt.Errorf("public key of 0/%d: %w", index, err)
+		return common.Address{}, fmt.Errorf("public key of %d/%d: %w", branch, index, err)
 	}
 	return crypto.PubkeyToAddress(*pub.ToECDSA()), nil
 }
 
 // DeriveAddress implements checkout.AddressDeriver (lower-case hex, as addresses are stored).
-func (h HD) DeriveAddress(xpub string, index uint32) (string, error) {
-	a, err := h.Address(xpub, index)
+func (h HD) DeriveAddress(xpub string, branch, index uint32) (string, error) {
+	a, err := h.Address(xpub, branch, index)
 	if err != nil {
 		return "", err
 	}

@@ -3,7 +3,7 @@ package ethereum
 import "testing"
 
 func TestDemoXPubDerivesPublishedVector(t *testing.T) {
-	addr, err := HD{}.Address(DemoXPub, 0)
+	addr, err := HD{}.Address(DemoXPub, 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -11,9 +11,24 @@ func TestDemoXPubDerivesPublishedVector(t *testing.T) {
 	if got, want := addr.Hex(), "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"; got != want {
 		t.Fatalf("address 0 = %s, want %s", got, want)
 	}
-	next, err := HD{}.Address(DemoXPub, 1)
+	next, err := HD{}.Address(DemoXPub, 0, 1)
 	if err != nil || next == addr {
 		t.Fatalf("index 1 must give another address, got %s (%v)", next.Hex(), err)
+	}
+}
+
+// Test sessions derive on a branch of their own: index 0 there is not the wallet's 0/0.
+func TestTestBranchIsSeparate(t *testing.T) {
+	live, err := HD{}.Address(DemoXPub, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := HD{}.Address(DemoXPub, 7357, 0)
+	if err != nil || test == live {
+		t.Fatalf("branch 7357 index 0 = %s (%v), must differ from the live 0/0 %s", test.Hex(), err, live.Hex())
+	}
+	if _, err := (HD{}).Address(DemoXPub, 1<<31, 0); err == nil {
+		t.Fatal("a hardened branch must be refused: an xpub cannot derive it")
 	}
 }
 

@@ -2,8 +2,6 @@ package http
 
 import (
 	"context"
-	"fmt"
-	"math/big"
 	"net/http"
 	"slices"
 	"strings"
@@ -132,20 +130,15 @@ func confirmations(p chain.Payment, height uint64) int64 {
 }
 
 func (s *Renderer) heights(ctx context.Context) map[int64]uint64 {
+	if s.heightsDB == nil {
+		return nil
+	}
 	h, err := s.heightsDB.ScannedHeights(ctx)
 	if err != nil {
 		s.log.Warn("scanner heights unavailable; confirmations shown as 0", "err", err)
 		return nil
 	}
 	return h
-}
-
-// eip681 is the payment request URI wallets understand (EIP-681).
-func eip681(a chain.Asset, to string, amount *big.Int) string {
-	if a.Native() {
-		return fmt.Sprintf("ethereum:%s@%d?value=%s", to, a.ChainID, amount)
-	}
-	return fmt.Sprintf("ethereum:%s@%d/transfer?address=%s&uint256=%s", a.Contract, a.ChainID, to, amount)
 }
 
 // acceptedAssets lists the session's assets in its order, for the page.

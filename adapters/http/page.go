@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"encoding/base64"
 	"fmt"
 	"html/template"
@@ -77,6 +76,7 @@ type assetChoice struct {
 type payView struct {
 	Symbol, ChainName, Address, Amount, Remaining, Seen string
 	State                                               string
+	QuoteLeft                                           string // how long the price holds, for volatile assets
 	Outstanding                                         bool         // something is still to send
 	Partial                                             bool         // some has arrived (confirmed or not), not all
 	URI                                                 template.URL // ethereum: scheme, built by us from validated parts
@@ -98,10 +98,37 @@ func securePage(c *gin.Context) {
 	h.Set("Cache-Control", "no-store")
 }
 
+// maxPageBody caps what the page's form may send; nothing is read past it.
+const maxPageBody = 4 << 10
+
+// capBody bounds every request body on the hosted page before anything parses it.
+func capBody(c *gin.Context) {
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxPageBody)
+	c.Next()
+}
+
+// pageErrors are the only texts the page shows for ?error=: chosen by code, never taken
+// from the URL, so a link cannot make a real checkout page say what a phisher wants.
+var pageErrors = map[string]string{
+	"payment_already_received":  "A payment was already received in the selected asset; it can no longer change.",
+	"checkout_session_not_open": "This checkout is no longer open.",
+	"asset_unavailable":         "That asset cannot be used for this checkout right now; please choose another.",
+	"parameter_missing":         "Please choose how to pay.",
+}
+
+func pageErrorText(code string) string {
+	if code == "" {
+		return ""
+	}
+	if msg, ok := pageErrors[code]; ok {
+		return msg
+	}
+	return "That did not work; please try again."
+}
+
 func (s *Server) hostedPage(c *gin.Context) {
 	securePage(c)
-	ctx := c.Request.Context()
-	sess, err := s.read.LoadSession(ctx, c.Param("id"))
+	v, err := s.sessions.ShopperView(c.Request.Context(), c.Param("id"), true)
 	if apperr.IsKind(err, apperr.KindNotFound) {
 		c.Status(http.StatusNotFound)
 		s.renderPage(c, s.page.notFound, pageData{Title: "Checkout not found", Livemode: true})
@@ -111,25 +138,16 @@ func (s *Server) hostedPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	m, err := s.mdb.GetMerchant(ctx, sess.MerchantID)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	items, err := s.read.LoadLineItems(ctx, sess.ID)
-	if err != nil {
-		s.pageError(c, err)
-		return
-	}
-	now := s.now()
+	sess, now := v.Session, s.now()
 	d := pageData{
-		Title: "Pay " + m.Name, MerchantName: m.Name, ID: sess.ID, Status: string(sess.Status),
+		Title: "Pay " + v.MerchantName, MerchantName: v.MerchantName, ID: sess.ID, Status: string(sess.Status),
 		Livemode: sess.Livemode, Total: formatMoney(sess.AmountTotal, sess.Currency),
 		ExpiresAtUnix: sess.ExpiresAt.Unix(), ExpiresAtText: sess.ExpiresAt.UTC().Format(clockFormat),
 		TimeLeft:      timeLeft(sess.ExpiresAt.Sub(now)),
 		ExpiredAtText: sess.ExpiresAt.UTC().Format(clockFormat),
 		SuccessURL:    strings.ReplaceAll(sess.SuccessURL, "{CHECKOUT_SESSION_ID}", sess.ID),
 		CancelURL:     sess.CancelURL,
+		Error:         pageErrorText(c.Query("error")),
 	}
 	if sess.ExpiredAt != nil {
 		d.ExpiredAtText = sess.ExpiredAt.Format(clockFormat)
@@ -137,16 +155,11 @@ func (s *Server) hostedPage(c *gin.Context) {
 	if sess.Open() {
 		d.AutoRefresh = 15
 	}
-	for _, li := range items {
+	for _, li := range v.LineItems {
 		d.Items = append(d.Items, pageItem{Name: li.Name, Description: li.ProductDescription, Quantity: li.Quantity,
 			Unit: formatUnit(li.UnitAmountDecimal, li.Currency), Total: formatMoney(li.AmountTotal, li.Currency)})
 	}
-	if sess.Crypto.Payments, err = s.read.ListPayments(ctx, sess.ID); err != nil {
-		s.pageError(c, err)
-		return
-	}
-	d.Error = c.Query("error")
-	if err := s.fillPay(ctx, &d, sess); err != nil {
+	if err := s.fillPay(&d, v, now); err != nil {
 		s.pageError(c, err)
 		return
 	}
@@ -160,14 +173,10 @@ func (s *Server) hostedPage(c *gin.Context) {
 }
 
 // fillPay adds the asset choice or, once chosen, the payment instructions and progress.
-func (s *Server) fillPay(ctx context.Context, d *pageData, sess *checkout.Session) error {
+func (s *Server) fillPay(d *pageData, v *checkout.ShopperView, now time.Time) error {
+	sess := v.Session
 	cr := sess.Crypto
-	d.CanChange = sess.Open()
-	for _, p := range cr.Payments {
-		if p.Status != chain.PaymentReverted {
-			d.CanChange = false
-		}
-	}
+	d.CanChange = !v.AssetLocked
 	for _, a := range s.acceptedAssets(sess) {
 		name := a.ChainKey
 		if ch, ok := s.chains.Chain(a.ChainID); ok {
@@ -187,36 +196,27 @@ func (s *Server) fillPay(ctx context.Context, d *pageData, sess *checkout.Sessio
 	if cr.AmountReceived != nil {
 		received = cr.AmountReceived
 	}
-	ledger := chain.Account(sess.Terms(), cr.Payments)
+	ledger := v.Ledger
 	seen := new(big.Int).Add(received, ledger.Pending)
-	pv := &payView{Symbol: asset.Symbol, ChainName: ch.Name, Address: cr.DepositAddress, State: string(cr.State),
-		Amount: chain.FormatUnits(cr.AmountDue, asset.Decimals), Seen: chain.FormatUnits(seen, asset.Decimals),
-		Outstanding: ledger.Remaining.Sign() > 0, Partial: ledger.Remaining.Sign() > 0 && seen.Sign() > 0,
-		Remaining: chain.FormatUnits(ledger.Remaining, asset.Decimals), URI: template.URL(eip681(asset, cr.DepositAddress, ledger.Remaining)),
-		ChainIDHex: fmt.Sprintf("0x%x", asset.ChainID)}
-	if ledger.Remaining.Sign() == 0 {
-		pv.URI = template.URL(eip681(asset, cr.DepositAddress, cr.AmountDue))
-	}
 	pay := ledger.Remaining
 	if pay.Sign() == 0 {
 		pay = cr.AmountDue
 	}
-	if asset.Native() {
-		pv.TxTo, pv.TxValueHex = cr.DepositAddress, fmt.Sprintf("0x%x", pay)
-	} else { // ERC-20 transfer(address,uint256)
-		pv.TxTo, pv.TxValueHex = asset.Contract, "0x0"
-		pv.TxData = fmt.Sprintf("0xa9059cbb%064s%064x", strings.TrimPrefix(cr.DepositAddress, "0x"), pay)
-	}
-	var heights map[int64]uint64
-	if len(cr.Payments) > 0 {
-		heights = s.heights(ctx)
+	req := chain.RequestPayment(asset, cr.DepositAddress, pay)
+	pv := &payView{Symbol: asset.Symbol, ChainName: ch.Name, Address: cr.DepositAddress, State: string(cr.State),
+		Amount: chain.FormatUnits(cr.AmountDue, asset.Decimals), Seen: chain.FormatUnits(seen, asset.Decimals),
+		Outstanding: ledger.Remaining.Sign() > 0, Partial: ledger.Remaining.Sign() > 0 && seen.Sign() > 0,
+		Remaining: chain.FormatUnits(ledger.Remaining, asset.Decimals), URI: template.URL(req.URI),
+		ChainIDHex: req.ChainIDHex, TxTo: req.To, TxValueHex: req.ValueHex, TxData: req.Data}
+	if !cr.QuoteExpiresAt.IsZero() && ledger.Seen == 0 {
+		pv.QuoteLeft = timeLeft(cr.QuoteExpiresAt.Sub(now))
 	}
 	for _, p := range cr.Payments {
-		if p.AssetID != cr.AssetID {
+		if p.AssetID != cr.AssetID || p.Dust {
 			continue
 		}
 		pv.Payments = append(pv.Payments, pagePayment{Amount: chain.FormatUnits(p.Amount, asset.Decimals), TxHash: p.TxHash,
-			Status: string(p.Status), Confirmations: min(confirmations(p, heights[p.ChainID]), ch.Confirmations), Needed: ch.Confirmations})
+			Status: string(p.Status), Confirmations: min(confirmations(p, v.Heights[p.ChainID]), ch.Confirmations), Needed: ch.Confirmations})
 	}
 	d.Pay = pv
 	return nil
@@ -238,13 +238,26 @@ func (s *Server) hostedSelect(c *gin.Context) {
 	securePage(c)
 	id := c.Param("id")
 	target := "/c/" + url.PathEscape(id)
-	if _, err := s.sessions.SelectAssetForShopper(c.Request.Context(), id, c.PostForm("asset")); err != nil {
+	if err := c.Request.ParseForm(); err != nil {
+		c.Redirect(http.StatusSeeOther, target+"?error=parameter_missing")
+		return
+	}
+	if _, err := s.sessions.SelectAssetForShopper(c.Request.Context(), id, c.Request.PostForm.Get("asset")); err != nil {
 		e, ok := apperr.As(err)
 		if !ok || e.Kind == apperr.KindUnavailable || e.Kind == apperr.KindInternal {
 			s.pageError(c, err)
 			return
 		}
-		target += "?error=" + url.QueryEscape(e.Message)
+		if e.Kind == apperr.KindNotFound {
+			c.Status(http.StatusNotFound)
+			s.renderPage(c, s.page.notFound, pageData{Title: "Checkout not found", Livemode: true})
+			return
+		}
+		code := e.Code
+		if e.Param == "asset" && code != "parameter_missing" {
+			code = "asset_unavailable"
+		}
+		target += "?error=" + url.QueryEscape(code)
 	}
 	c.Redirect(http.StatusSeeOther, target)
 }
@@ -252,20 +265,17 @@ func (s *Server) hostedSelect(c *gin.Context) {
 // hostedStatus is what the page's script polls.
 func (s *Server) hostedStatus(c *gin.Context) {
 	securePage(c)
-	sess, err := s.read.LoadSession(c.Request.Context(), c.Param("id"))
+	v, err := s.sessions.ShopperView(c.Request.Context(), c.Param("id"), false)
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	if sess.Crypto.Payments, err = s.read.ListPayments(c.Request.Context(), sess.ID); err != nil {
-		s.writeError(c, err)
-		return
-	}
 	var d pageData
-	if err := s.fillPay(c.Request.Context(), &d, sess); err != nil {
+	if err := s.fillPay(&d, v, s.now()); err != nil {
 		s.writeError(c, err)
 		return
 	}
+	sess := v.Session
 	c.JSON(http.StatusOK, gin.H{
 		"status": sess.Status, "payment_status": sess.PaymentStatus, "expires_at": sess.ExpiresAt.Unix(),
 		"seconds_left": max(0, int64(sess.ExpiresAt.Sub(s.now()).Seconds())),

@@ -20,10 +20,14 @@ type Renderer struct {
 	log       *slog.Logger
 }
 
-// NewRenderer renders hosted-page URLs under publicURL and counts confirmations from heights.
-func NewRenderer(publicURL string, chains chain.Config, heights HeightReader, log *slog.Logger) *Renderer {
-	return &Renderer{publicURL: strings.TrimRight(publicURL, "/"), chains: chains, heightsDB: heights, log: log}
+// NewRenderer renders hosted-page URLs under publicURL; UseHeights says where confirmations
+// are counted from (the session service, built after the renderer it encodes events with).
+func NewRenderer(publicURL string, chains chain.Config, log *slog.Logger) *Renderer {
+	return &Renderer{publicURL: strings.TrimRight(publicURL, "/"), chains: chains, log: log}
 }
+
+// UseHeights sets the source of the scanners' heights; without one, confirmations show as 0.
+func (s *Renderer) UseHeights(h HeightReader) { s.heightsDB = h }
 
 // EncodeSession implements checkout.Encoder.
 func (s *Renderer) EncodeSession(ctx context.Context, sess *checkout.Session) (json.RawMessage, error) {

@@ -36,8 +36,6 @@ const (
 type Deps struct {
 	Sessions    *checkout.Service
 	Merchants   *merchant.Service
-	SessionRead checkout.Store    // the hosted page reads sessions by ID alone
-	MerchantDB  merchant.Store    // and the merchant's display name
 	Idempotency idempotency.Store //
 	Renderer    *Renderer         // the API's JSON shapes
 	Events      event.Store       //
@@ -55,8 +53,6 @@ type Server struct {
 	delivs    webhook.DeliveryStore
 	sessions  *checkout.Service
 	merchants *merchant.Service
-	read      checkout.Store
-	mdb       merchant.Store
 	idem      idempotency.Store
 	log       *slog.Logger
 	now       func() time.Time
@@ -65,7 +61,7 @@ type Server struct {
 
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
-	if d.Sessions == nil || d.Merchants == nil || d.SessionRead == nil || d.MerchantDB == nil ||
+	if d.Sessions == nil || d.Merchants == nil ||
 		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
@@ -74,11 +70,11 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, merchants: d.Merchants,
-		read: d.SessionRead, mdb: d.MerchantDB, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page}
+		idem: d.Idempotency, log: d.Logger, now: d.Now, page: page}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.HandleMethodNotAllowed = false
-	r.Use(s.requestID, s.accessLog, s.recover)
+	r.Use(s.requestID, s.accessLog, s.recover, deadline)
 	r.NoRoute(func(c *gin.Context) {
 		s.writeError(c, &apperr.Error{Kind: apperr.KindNotFound,
 			Message: fmt.Sprintf("Unrecognized request URL (%s: %s).", c.Request.Method, c.Request.URL.Path)})
@@ -104,11 +100,31 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.DELETE("/webhook_endpoints/:id", s.deleteEndpoint)
 	v1.POST("/webhook_endpoints/:id/roll_secret", s.rollSecret)
 
-	r.GET("/c/:id", s.hostedPage)
-	r.GET("/c/:id/status", s.hostedStatus)
-	r.POST("/c/:id/select", s.hostedSelect)
+	hosted := r.Group("/c", capBody)
+	hosted.GET("/:id", s.hostedPage)
+	hosted.GET("/:id/status", s.hostedStatus)
+	hosted.POST("/:id/select", s.hostedSelect)
 	r.GET("/static/*file", s.static)
 	return r, nil
+}
+
+// requestTimeout bounds every request: no client can hold a connection, a transaction or a
+// workflow call open longer.
+const requestTimeout = 30 * time.Second
+
+func deadline(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), requestTimeout)
+	defer cancel()
+	c.Request = c.Request.WithContext(ctx)
+	c.Next()
+}
+
+// callsWorkflow lists the routes that wait on a session's workflow: their Idempotency-Key is
+// claimed in a transaction of its own, and the workflow call deduplicates by the key, so no
+// database transaction stays open while the workflow works.
+var callsWorkflow = map[string]bool{
+	"/v1/checkout/sessions/:id/expire":       true,
+	"/v1/checkout/sessions/:id/select_asset": true,
 }
 
 func (s *Server) requestID(c *gin.Context) {
@@ -223,7 +239,11 @@ func (s *Server) idempotent(c *gin.Context) {
 	caller := callerOf(c)
 	scope := idempotency.Scope{MerchantID: caller.MerchantID, Livemode: caller.Livemode}
 	orig, req := c.Writer, c.Request
-	outcome, res, err := s.idem.Run(req.Context(), scope, key, fingerprint(c), s.now(),
+	mode := idempotency.InTransaction
+	if callsWorkflow[c.FullPath()] {
+		mode = idempotency.AroundCall
+	}
+	outcome, res, err := s.idem.Run(req.Context(), scope, key, fingerprint(c), s.now(), mode,
 		func(ctx context.Context) idempotency.Response {
 			w := &bufferWriter{ResponseWriter: orig, status: http.StatusOK}
 			c.Writer, c.Request = w, req.WithContext(ctx)

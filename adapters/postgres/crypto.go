@@ -15,6 +15,8 @@ import (
 	"github.com/chaincheckout/checkout/core/checkout"
 )
 
+// This file holds deposit addresses and payments.
+
 func bigOf(s string) *big.Int {
 	v, ok := new(big.Int).SetString(s, 10)
 	if !ok {
@@ -23,52 +25,47 @@ func bigOf(s string) *big.Int {
 	return v
 }
 
-// AssignDeposit locks the quote and gives the session its address, allocating an index once.
-func (s *Store) AssignDeposit(ctx context.Context, sessionID string, q chain.Quote, derive checkout.DeriveFunc, watchUntil time.Time) (*checkout.Session, error) {
+// EnsureDepositAddress allocates the session's address once: the next index of the merchant's
+// xpub on branch (the row lock on hd_accounts serialises allocations; indexes are never reused).
+func (s *Store) EnsureDepositAddress(ctx context.Context, sessionID string, branch uint32, derive checkout.DeriveFunc, watchUntil time.Time) (string, error) {
+	var address sql.NullString
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var xpub string
-		var address sql.NullString
 		err := tx.QueryRowxContext(ctx, `SELECT m.xpub, s.deposit_address FROM checkout_sessions s
 			JOIN merchants m ON m.id = s.merchant_id WHERE s.id = $1 FOR UPDATE OF s`, sessionID).Scan(&xpub, &address)
 		if isNoRows(err) {
 			return apperr.NotFound("checkout.session", sessionID)
 		}
+		if err != nil || address.Valid {
+			return unavailableIf("lock session "+sessionID, err)
+		}
+		var index int64
+		if err := tx.QueryRowxContext(ctx, `INSERT INTO hd_accounts AS a (xpub, branch, next_index) VALUES ($1, $2, 1)
+			ON CONFLICT (xpub, branch) DO UPDATE SET next_index = a.next_index + 1
+			RETURNING next_index - 1`, xpub, int64(branch)).Scan(&index); err != nil {
+			return unavailable("allocate address index", err)
+		}
+		addr, err := derive(xpub, branch, uint32(index))
 		if err != nil {
-			return unavailable("lock session "+sessionID, err)
+			return fmt.Errorf("derive address %d/%d: %w", branch, index, err)
 		}
-		if !address.Valid {
-			var index int64
-			// The row lock on hd_accounts serialises allocations per xpub; indexes are never reused.
-			err := tx.QueryRowxContext(ctx, `INSERT INTO hd_accounts AS a (xpub, next_index) VALUES ($1, 1)
-				ON CONFLICT (xpub) DO UPDATE SET next_index = a.next_index + 1
-				RETURNING next_index - 1`, xpub).Scan(&index)
-			if err != nil {
-				return unavailable("allocate address index", err)
-			}
-			addr, err := derive(xpub, uint32(index))
-			if err != nil {
-				return fmt.Errorf("derive address %d: %w", index, err)
-			}
-			address = sql.NullString{String: strings.ToLower(addr), Valid: true}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO deposit_addresses (address, session_id, xpub, address_index, watch_until, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6)`, address.String, sessionID, xpub, index, watchUntil, q.QuotedAt); err != nil {
-				return unavailable("record deposit address", err)
-			}
+		address = sql.NullString{String: strings.ToLower(addr), Valid: true}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO deposit_addresses (address, session_id, xpub, branch, address_index,
+			watch_until, created_at) VALUES ($1, $2, $3, $4, $5, $6, now())`,
+			address.String, sessionID, xpub, int64(branch), index, watchUntil); err != nil {
+			return unavailable("record deposit address", err)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE checkout_sessions SET asset_id = $2, chain_id = $3, asset_decimals = $4,
-			deposit_address = $5, rate = $6, amount_due = $7::numeric, quoted_at = $8,
-			crypto_state = CASE WHEN crypto_state = 'awaiting_asset' THEN 'awaiting_payment' ELSE crypto_state END
-			WHERE id = $1`, sessionID, q.Asset.ID, q.Asset.ChainID, q.Asset.Decimals, address.String, q.Rate,
-			q.AmountDue.String(), q.QuotedAt)
-		if err != nil {
-			return unavailable("store quote", err)
-		}
-		return nil
+		_, err = tx.ExecContext(ctx, `UPDATE checkout_sessions SET deposit_address = $2 WHERE id = $1`, sessionID, address.String)
+		return unavailableIf("store deposit address", err)
 	})
-	if err != nil {
-		return nil, err
+	return address.String, err
+}
+
+func unavailableIf(what string, err error) error {
+	if err == nil {
+		return nil
 	}
-	return s.LoadSession(ctx, sessionID)
+	return unavailable(what, err)
 }
 
 type paymentRow struct {
@@ -101,8 +98,12 @@ func (r paymentRow) payment() chain.Payment {
 
 // ListPayments returns a session's payments in the order they were detected.
 func (s *Store) ListPayments(ctx context.Context, sessionID string) ([]chain.Payment, error) {
+	return listPayments(ctx, s.db, sessionID)
+}
+
+func listPayments(ctx context.Context, q sqlx.QueryerContext, sessionID string) ([]chain.Payment, error) {
 	var rows []paymentRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+paymentColumns+` FROM payments WHERE session_id = $1
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+paymentColumns+` FROM payments WHERE session_id = $1
 		ORDER BY detected_at, block_number, log_index`, sessionID); err != nil {
 		return nil, unavailable("list payments of "+sessionID, err)
 	}
@@ -111,20 +112,6 @@ func (s *Store) ListPayments(ctx context.Context, sessionID string) ([]chain.Pay
 		out = append(out, r.payment())
 	}
 	return out, nil
-}
-
-// ApplyLedger stores the crypto state and its events; a covered ledger completes an open
-// session exactly once.
-func (s *Store) ApplyLedger(ctx context.Context, sessionID string, l chain.Ledger, at time.Time, emit checkout.TransitionFunc) (*checkout.Session, error) {
-	return s.transition(ctx, sessionID, emit, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE checkout_sessions SET crypto_state = $2, amount_received = $3::numeric,
-				status = CASE WHEN $4 AND status = 'open' THEN 'complete' ELSE status END,
-				payment_status = CASE WHEN $4 AND status = 'open' THEN 'paid' ELSE payment_status END,
-				completed_at = CASE WHEN $4 AND status = 'open' THEN $5 ELSE completed_at END,
-				payments_seen = GREATEST(payments_seen, $6)
-			WHERE id = $1`, sessionID, string(l.State), l.Received.String(), l.Covered, at, l.Seen)
-		return err
-	})
 }
 
 // ScannedHeights returns how far each chain's scanner has read.

@@ -23,14 +23,14 @@ type Store struct {
 	db *sqlx.DB
 }
 
-// Open connects and checks the connection.
-func Open(ctx context.Context, url string) (*Store, error) {
+// Open connects with a pool of at most maxConns connections and checks the connection.
+func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db.SetMaxOpenConns(40)
-	db.SetMaxIdleConns(40)
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -71,8 +71,8 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 // inTx runs fn in a transaction, committing only if fn succeeds. Under a request's
 // transaction (an idempotent request) fn joins it, and the request commits everything once.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
-	if tx, ok := requestTx(ctx); ok {
-		return fn(tx)
+	if rt, ok := requestTxOf(ctx); ok {
+		return fn(rt.tx)
 	}
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
@@ -86,6 +86,16 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		return unavailable("commit", err)
 	}
 	return nil
+}
+
+// afterCommit runs hook once what was just written is committed: now, or when the request's
+// transaction commits. So nothing slow (a workflow start) ever runs inside a transaction.
+func (s *Store) afterCommit(ctx context.Context, hook func(context.Context)) {
+	if rt, ok := requestTxOf(ctx); ok {
+		rt.hooks = append(rt.hooks, hook)
+		return
+	}
+	hook(ctx)
 }
 
 func unavailable(what string, err error) error {

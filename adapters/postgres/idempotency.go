@@ -13,76 +13,145 @@ import (
 	"github.com/chaincheckout/checkout/core/idempotency"
 )
 
-// txKey carries a request's transaction: store methods called with that context join it.
+// requestTx is an idempotent request's transaction: store methods called with its context
+// join it, and hooks run once it has committed.
+type requestTx struct {
+	tx    *sqlx.Tx
+	hooks []func(context.Context)
+}
+
 type txKey struct{}
+
+func requestTxOf(ctx context.Context) (*requestTx, bool) {
+	rt, ok := ctx.Value(txKey{}).(*requestTx)
+	return rt, ok
+}
 
 // keyWait bounds how long a request waits for another holding the same key.
 const keyWait = "10s"
 
-// Run claims the key, runs fn in the same transaction and stores its response with its writes.
-// A second request with the key blocks on the claim's row lock until the first ends.
-func (s *Store) Run(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time,
+// claimSQL takes the key: a new key, one whose record expired, or (takeover) an AroundCall
+// claim whose holder did not finish within the lease. It returns no row when the key is held.
+const claimSQL = `
+	INSERT INTO idempotency_keys AS k (merchant_id, livemode, key, fingerprint, created_at, locked_at)
+	VALUES ($1, $2, $3, $4, $5, $5)
+	ON CONFLICT (merchant_id, livemode, key) DO UPDATE
+		SET fingerprint = EXCLUDED.fingerprint, status_code = NULL, response_body = NULL,
+		    created_at = EXCLUDED.created_at, locked_at = EXCLUDED.locked_at
+		WHERE k.created_at < $6
+		   OR (k.status_code IS NULL AND k.locked_at < $7 AND k.fingerprint = EXCLUDED.fingerprint)
+	RETURNING true`
+
+// Run executes fn under the key in the given mode (see idempotency.Mode).
+func (s *Store) Run(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time, mode idempotency.Mode,
+	fn func(context.Context) idempotency.Response) (idempotency.Outcome, idempotency.Response, error) {
+	if mode == idempotency.AroundCall {
+		return s.runAroundCall(ctx, sc, key, fp, now, fn)
+	}
+	return s.runInTransaction(ctx, sc, key, fp, now, fn)
+}
+
+// runInTransaction claims the key, runs fn in the same transaction and stores its response
+// with its writes; a second request with the key blocks on the claim's row lock.
+func (s *Store) runInTransaction(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time,
 	fn func(context.Context) idempotency.Response) (idempotency.Outcome, idempotency.Response, error) {
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
 		return 0, idempotency.Response{}, unavailable("begin transaction", err)
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			_ = tx.Rollback()
-		}
-	}()
-	if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '`+keyWait+`'`); err != nil {
-		return 0, idempotency.Response{}, unavailable("set lock timeout", err)
+	defer func() { _ = tx.Rollback() }() // a no-op once committed
+	outcome, stored, err := claim(ctx, tx, sc, key, fp, now)
+	if err != nil || outcome != idempotency.Executed {
+		return outcome, stored, err
 	}
-	var claimed bool
-	err = tx.QueryRowxContext(ctx, `
-		INSERT INTO idempotency_keys AS k (merchant_id, livemode, key, fingerprint, created_at, locked_at)
-		VALUES ($1, $2, $3, $4, $5, $5)
-		ON CONFLICT (merchant_id, livemode, key) DO UPDATE
-			SET fingerprint = EXCLUDED.fingerprint, status_code = NULL, response_body = NULL,
-			    created_at = EXCLUDED.created_at, locked_at = EXCLUDED.locked_at
-			WHERE k.created_at < $6
-		RETURNING true`, sc.MerchantID, sc.Livemode, key, fp, now, now.Add(-idempotency.TTL)).Scan(&claimed)
-	var pqErr *pq.Error
-	if errors.As(err, &pqErr) && pqErr.Code == "55P03" { // lock_not_available: the holder is slow
-		return idempotency.InProgress, idempotency.Response{}, nil
-	}
-	if err != nil && !isNoRows(err) {
-		return 0, idempotency.Response{}, unavailable("claim idempotency key", err)
-	}
-	if !claimed { // a committed, unexpired first response exists
-		var storedFP string
-		var status sql.NullInt64
-		var body []byte
-		if err := tx.QueryRowxContext(ctx, `SELECT fingerprint, status_code, response_body FROM idempotency_keys
-			WHERE merchant_id = $1 AND livemode = $2 AND key = $3`, sc.MerchantID, sc.Livemode, key).
-			Scan(&storedFP, &status, &body); err != nil {
-			return 0, idempotency.Response{}, unavailable("read idempotency key", err)
-		}
-		if storedFP != fp {
-			return idempotency.Mismatch, idempotency.Response{}, nil
-		}
-		return idempotency.Replay, idempotency.Response{StatusCode: int(status.Int64), Body: body}, nil
-	}
-	res := fn(context.WithValue(ctx, txKey{}, tx))
+	rt := &requestTx{tx: tx}
+	res := fn(context.WithValue(ctx, txKey{}, rt))
 	if !res.Succeeded() {
-		return idempotency.Executed, res, nil // rolled back by the deferred call: nothing stays
+		return idempotency.Executed, res, nil // rolled back: nothing stays
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status_code = $4, response_body = $5
-		WHERE merchant_id = $1 AND livemode = $2 AND key = $3`, sc.MerchantID, sc.Livemode, key, res.StatusCode, res.Body); err != nil {
-		return 0, idempotency.Response{}, unavailable("store idempotent response", err)
+	if err := storeResponse(ctx, tx, sc, key, res); err != nil {
+		return 0, idempotency.Response{}, err
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, idempotency.Response{}, unavailable("commit", fmt.Errorf("idempotent request: %w", err))
 	}
-	committed = true
+	for _, hook := range rt.hooks {
+		hook(ctx)
+	}
 	return idempotency.Executed, res, nil
 }
 
-// requestTx is the request's transaction, if the caller runs under one.
-func requestTx(ctx context.Context) (*sqlx.Tx, bool) {
-	tx, ok := ctx.Value(txKey{}).(*sqlx.Tx)
-	return tx, ok
+// runAroundCall commits the claim, runs fn outside any transaction, then keeps its response
+// (or frees the key if it failed). No transaction is open while fn waits on a workflow.
+func (s *Store) runAroundCall(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time,
+	fn func(context.Context) idempotency.Response) (idempotency.Outcome, idempotency.Response, error) {
+	var outcome idempotency.Outcome
+	var stored idempotency.Response
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		outcome, stored, err = claim(ctx, tx, sc, key, fp, now)
+		return err
+	})
+	if err != nil || outcome != idempotency.Executed {
+		return outcome, stored, err
+	}
+	res := fn(idempotency.WithKey(ctx, idempotency.Key{Scope: sc, Value: key}))
+	done := context.WithoutCancel(ctx) // a client that hung up must not leave the key claimed
+	err = s.inTx(done, func(tx *sqlx.Tx) error {
+		if res.Succeeded() {
+			return storeResponse(done, tx, sc, key, res)
+		}
+		_, err := tx.ExecContext(done, `DELETE FROM idempotency_keys WHERE merchant_id = $1 AND livemode = $2 AND key = $3
+			AND status_code IS NULL`, sc.MerchantID, sc.Livemode, key)
+		return unavailableIf("release idempotency key", err)
+	})
+	if err != nil {
+		return 0, idempotency.Response{}, err
+	}
+	return idempotency.Executed, res, nil
+}
+
+// claim takes the key inside tx (Executed), or says why not: a stored response to replay, a
+// mismatch, or another request holding it.
+func claim(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key, fp string, now time.Time) (idempotency.Outcome, idempotency.Response, error) {
+	none := idempotency.Response{}
+	if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '`+keyWait+`'`); err != nil {
+		return 0, none, unavailable("set lock timeout", err)
+	}
+	var claimed bool
+	err := tx.QueryRowxContext(ctx, claimSQL, sc.MerchantID, sc.Livemode, key, fp, now,
+		now.Add(-idempotency.TTL), now.Add(-idempotency.Lease)).Scan(&claimed)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "55P03" { // lock_not_available: the holder is slow
+		return idempotency.InProgress, none, nil
+	}
+	if err != nil && !isNoRows(err) {
+		return 0, none, unavailable("claim idempotency key", err)
+	}
+	if claimed {
+		return idempotency.Executed, none, nil
+	}
+	var storedFP string
+	var status sql.NullInt64
+	var body []byte
+	if err := tx.QueryRowxContext(ctx, `SELECT fingerprint, status_code, response_body FROM idempotency_keys
+		WHERE merchant_id = $1 AND livemode = $2 AND key = $3`, sc.MerchantID, sc.Livemode, key).
+		Scan(&storedFP, &status, &body); err != nil {
+		return 0, none, unavailable("read idempotency key", err)
+	}
+	switch {
+	case storedFP != fp:
+		return idempotency.Mismatch, none, nil
+	case !status.Valid: // claimed by a request that calls a workflow, still within its lease
+		return idempotency.InProgress, none, nil
+	}
+	return idempotency.Replay, idempotency.Response{StatusCode: int(status.Int64), Body: body}, nil
+}
+
+// storeResponse keeps a successful response for replay, without the secrets it showed.
+func storeResponse(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key string, res idempotency.Response) error {
+	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status_code = $4, response_body = $5
+		WHERE merchant_id = $1 AND livemode = $2 AND key = $3`, sc.MerchantID, sc.Livemode, key, res.StatusCode,
+		idempotency.Redact(res.Body))
+	return unavailableIf("store idempotent response", err)
 }

@@ -67,3 +67,9 @@ func (s *Store) GetMerchant(ctx context.Context, id string) (merchant.Merchant, 
 	}
 	return m, nil
 }
+
+// MerchantName implements checkout.MerchantNames.
+func (s *Store) MerchantName(ctx context.Context, id string) (string, error) {
+	m, err := s.GetMerchant(ctx, id)
+	return m.Name, err
+}

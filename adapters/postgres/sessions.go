@@ -27,7 +27,7 @@ const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_st
 	amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
 	payment_link, metadata, expires_at, created_at, expired_at, accepted_assets, preselect_asset,
 	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
-	crypto_state, amount_received::text, completed_at, payments_seen`
+	quoted_at, quote_expires_at, crypto_state, amount_received::text, completed_at, payments_seen, payments_live`
 
 type sessionRow struct {
 	Seq               int64               `db:"seq"`
@@ -58,10 +58,13 @@ type sessionRow struct {
 	DepositAddress    sql.NullString      `db:"deposit_address"`
 	Rate              decimal.NullDecimal `db:"rate"`
 	AmountDue         sql.NullString      `db:"amount_due"`
+	QuotedAt          sql.NullTime        `db:"quoted_at"`
+	QuoteExpiresAt    sql.NullTime        `db:"quote_expires_at"`
 	CryptoState       string              `db:"crypto_state"`
 	AmountReceived    string              `db:"amount_received"`
 	CompletedAt       sql.NullTime        `db:"completed_at"`
 	PaymentsSeen      int                 `db:"payments_seen"`
+	PaymentsLive      int                 `db:"payments_live"`
 }
 
 func (r sessionRow) session() (*checkout.Session, error) {
@@ -73,15 +76,16 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		SuccessURL: r.SuccessURL.String, CancelURL: r.CancelURL.String, PaymentLink: r.PaymentLink.String,
 		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(),
 	}
-	if r.ExpiredAt.Valid {
-		at := r.ExpiredAt.Time.UTC()
-		s.ExpiredAt = &at
-	}
+	s.ExpiredAt, s.CompletedAt = timeOrNil(r.ExpiredAt), timeOrNil(r.CompletedAt)
 	s.Crypto = checkout.Crypto{
 		AcceptedAssets: []string(r.AcceptedAssets), PreselectAsset: r.PreselectAsset.String,
 		TolerancePercent: r.Tolerance, AssetID: r.AssetID.String, ChainID: r.ChainID.Int64,
 		Decimals: r.AssetDecimals.Int32, DepositAddress: r.DepositAddress.String, Rate: r.Rate.Decimal,
-		State: chain.CryptoState(r.CryptoState), AmountReceived: bigOf(r.AmountReceived), PaymentsSeen: r.PaymentsSeen,
+		QuotedAt: r.QuotedAt.Time.UTC(), State: chain.CryptoState(r.CryptoState), AmountReceived: bigOf(r.AmountReceived),
+		PaymentsSeen: r.PaymentsSeen, PaymentsLive: r.PaymentsLive,
+	}
+	if r.QuoteExpiresAt.Valid {
+		s.Crypto.QuoteExpiresAt = r.QuoteExpiresAt.Time.UTC()
 	}
 	if r.AmountDue.Valid {
 		s.Crypto.AmountDue = bigOf(r.AmountDue.String)
@@ -94,9 +98,25 @@ func (r sessionRow) session() (*checkout.Session, error) {
 
 func nullable(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
-// CreateSession writes the session and its items in one statement, then runs start before
-// committing. The advisory lock is held until commit, for SessionRecorded.
-func (s *Store) CreateSession(ctx context.Context, sess *checkout.Session, start func(context.Context) error) error {
+func timeOrNil(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	at := t.Time.UTC()
+	return &at
+}
+
+func nullTime(t *time.Time) sql.NullTime {
+	if t == nil || t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: *t, Valid: true}
+}
+
+// CreateSession writes the session and its items in one statement and calls committed once
+// the transaction holding them has committed. The advisory lock is held until commit, for
+// SessionRecorded; workflow_started stays false until MarkWorkflowStarted.
+func (s *Store) CreateSession(ctx context.Context, sess *checkout.Session, committed func(context.Context)) error {
 	md, err := json.Marshal(sess.Metadata)
 	if err != nil {
 		return fmt.Errorf("encode metadata: %w", err)
@@ -130,15 +150,15 @@ func (s *Store) CreateSession(ctx context.Context, sess *checkout.Session, start
 			nullInts[i] = v.Int64
 		}
 	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, `
 			WITH lock AS (SELECT `+sessionLockSQL+`),
 			sess AS (
 				INSERT INTO checkout_sessions (id, merchant_id, livemode, mode, status, payment_status, currency,
 					amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
 					payment_link, metadata, expires_at, created_at, accepted_assets, preselect_asset,
-					payment_tolerance_percent, crypto_state)
-				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $31, $32, $33, $34 FROM lock
+					payment_tolerance_percent, crypto_state, workflow_started)
+				SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $31, $32, $33, $34, false FROM lock
 				RETURNING id)
 			INSERT INTO checkout_line_items (session_id, id, position, price_id, product_id, name,
 				product_description, images, currency, unit_amount, unit_amount_decimal, quantity,
@@ -155,11 +175,38 @@ func (s *Store) CreateSession(ctx context.Context, sess *checkout.Session, start
 			pq.Array(unitDecimals), pq.Array(quantities), pq.Array(subtotals), pq.Array(totals),
 			pq.Array(sess.Crypto.AcceptedAssets), nullable(sess.Crypto.PreselectAsset),
 			sess.Crypto.TolerancePercent, string(sess.Crypto.State))
-		if err != nil {
-			return unavailable("insert session "+sess.ID, err)
-		}
-		return start(ctx)
+		return unavailableIf("insert session "+sess.ID, err)
 	})
+	if err != nil {
+		return err
+	}
+	s.afterCommit(ctx, committed)
+	return nil
+}
+
+// MarkWorkflowStarted notes that the session's workflow exists.
+func (s *Store) MarkWorkflowStarted(ctx context.Context, id string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE checkout_sessions SET workflow_started = true WHERE id = $1 AND NOT workflow_started`, id)
+	return unavailableIf("mark workflow of "+id+" started", err)
+}
+
+// UnstartedSessions returns up to limit sessions created before olderThan whose workflow
+// start has not been confirmed: their start after commit failed or never ran.
+func (s *Store) UnstartedSessions(ctx context.Context, olderThan time.Time, limit int) ([]*checkout.Session, error) {
+	var rows []sessionRow
+	if err := s.db.SelectContext(ctx, &rows, `SELECT `+sessionColumns+` FROM checkout_sessions
+		WHERE NOT workflow_started AND created_at < $1 ORDER BY created_at LIMIT $2`, olderThan, limit); err != nil {
+		return nil, unavailable("list unstarted sessions", err)
+	}
+	out := make([]*checkout.Session, 0, len(rows))
+	for _, r := range rows {
+		sess, err := r.session()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sess)
+	}
+	return out, nil
 }
 
 // SessionRecorded waits out the creating transaction, then looks for the row.
@@ -202,38 +249,66 @@ func (s *Store) LoadSession(ctx context.Context, id string) (*checkout.Session, 
 	return r.session()
 }
 
-// ExpireSession moves an open session to expired, recording its events in the same
-// transaction; any other state is returned unchanged.
-func (s *Store) ExpireSession(ctx context.Context, id string, at time.Time, emit checkout.TransitionFunc) (*checkout.Session, error) {
-	return s.transition(ctx, id, emit, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, `UPDATE checkout_sessions SET status = 'expired', expired_at = $2
-			WHERE id = $1 AND status = 'open'`, id, at)
-		return err
-	})
-}
-
-// transition locks the session, applies change, and stores the events emit derives from
-// the row before and after, all in one transaction.
-func (s *Store) transition(ctx context.Context, id string, emit checkout.TransitionFunc, change func(*sqlx.Tx) error) (*checkout.Session, error) {
+// Update applies change to the session under its row lock, with its payments read in the same
+// transaction, then saves the session and the events derived from before and after.
+func (s *Store) Update(ctx context.Context, id string, change func(*checkout.Session, []chain.Payment) error, events checkout.TransitionFunc) (*checkout.Session, error) {
 	var after *checkout.Session
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		before, err := loadSessionTx(ctx, tx, id, true)
 		if err != nil {
 			return err
 		}
-		if err := change(tx); err != nil {
-			return unavailable("change session "+id, err)
-		}
-		if after, err = loadSessionTx(ctx, tx, id, false); err != nil {
-			return err
-		}
-		events, err := emit(before, after)
+		payments, err := listPayments(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		return insertEvents(ctx, tx, events)
+		before.Crypto.Payments = payments
+		after = cloneSession(before)
+		if err := change(after, payments); err != nil {
+			return err
+		}
+		if err := saveSession(ctx, tx, after); err != nil {
+			return err
+		}
+		evs, err := events(before, after)
+		if err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, evs)
 	})
-	return after, err
+	if err != nil {
+		return nil, err
+	}
+	return after, nil
+}
+
+// cloneSession copies what a rule may change, so before stays as it was.
+func cloneSession(s *checkout.Session) *checkout.Session {
+	c := *s
+	c.Crypto.Payments = slices.Clone(s.Crypto.Payments)
+	return &c
+}
+
+// saveSession writes every field a rule may change.
+func saveSession(ctx context.Context, tx *sqlx.Tx, s *checkout.Session) error {
+	cr := s.Crypto
+	var due sql.NullString
+	if cr.AmountDue != nil {
+		due = sql.NullString{String: cr.AmountDue.String(), Valid: true}
+	}
+	received := "0"
+	if cr.AmountReceived != nil {
+		received = cr.AmountReceived.String()
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE checkout_sessions SET status = $2, payment_status = $3, expired_at = $4,
+		completed_at = $5, asset_id = $6, chain_id = $7, asset_decimals = $8, rate = $9, amount_due = $10::numeric,
+		quoted_at = $11, quote_expires_at = $12, crypto_state = $13, amount_received = $14::numeric,
+		payments_seen = $15, payments_live = $16 WHERE id = $1`,
+		s.ID, string(s.Status), string(s.PaymentStatus), nullTime(s.ExpiredAt), nullTime(s.CompletedAt),
+		nullable(cr.AssetID), sql.NullInt64{Int64: cr.ChainID, Valid: cr.AssetID != ""},
+		sql.NullInt32{Int32: cr.Decimals, Valid: cr.AssetID != ""}, decimal.NullDecimal{Decimal: cr.Rate, Valid: cr.AssetID != ""},
+		due, nullTime(&cr.QuotedAt), nullTime(&cr.QuoteExpiresAt), string(cr.State), received, cr.PaymentsSeen, cr.PaymentsLive)
+	return unavailableIf("save session "+s.ID, err)
 }
 
 func loadSessionTx(ctx context.Context, tx *sqlx.Tx, id string, lock bool) (*checkout.Session, error) {

@@ -70,7 +70,8 @@ func (c *Chainlink) Rate(ctx context.Context, a chain.Asset, currency string) (d
 	}
 	updated := time.Unix(new(big.Int).Set(round.UpdatedAt).Int64(), 0)
 	if age := c.now().Sub(updated); age > f.MaxAge || round.UpdatedAt.Sign() == 0 {
-		return decimal.Decimal{}, fmt.Errorf("feed %s is stale: last update %s ago (max %s)", f.Address, age.Round(time.Second), f.MaxAge)
+		return decimal.Decimal{}, fmt.Errorf("%w: feed %s is stale: last update %s ago (max %s)", chain.ErrRateUnavailable,
+			f.Address, age.Round(time.Second), f.MaxAge)
 	}
 	if round.AnsweredInRound != nil && round.RoundId != nil && round.AnsweredInRound.Cmp(round.RoundId) < 0 {
 		return decimal.Decimal{}, fmt.Errorf("feed %s answer is from an earlier round", f.Address)

@@ -11,8 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chaincheckout/checkout/core/apperr"
+	enumspb "go.temporal.io/api/enums/v1"
+
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/workflows"
 )
 
@@ -340,29 +343,49 @@ func TestWorkflowWithoutRowEndsItself(t *testing.T) {
 	}
 }
 
-// If the workflow cannot start, the row is rolled back: no session without its workflow.
-func TestFailedStartWritesNoRow(t *testing.T) {
-	ctx := context.Background()
-	_, merchantID := newMerchant(t, "Rollback Store")
+// storedWithoutWorkflow writes a session as if the process died between the commit and the
+// workflow start (the after-commit hook never runs).
+func storedWithoutWorkflow(t *testing.T, merchantID string, created time.Time) *checkout.Session {
+	t.Helper()
 	one := int64(100)
-	s := &checkout.Session{ID: "cs_test_rollback" + strconv.FormatInt(time.Now().UnixNano(), 10), MerchantID: merchantID,
+	s := &checkout.Session{ID: "cs_test_crash" + strconv.FormatInt(time.Now().UnixNano(), 10), MerchantID: merchantID,
 		Mode: checkout.ModePayment, Status: checkout.StatusOpen, PaymentStatus: checkout.PaymentUnpaid, Currency: "usd",
-		AmountSubtotal: 100, AmountTotal: 100, Metadata: map[string]string{}, CreatedAt: time.Now(), ExpiresAt: time.Now().Add(time.Hour),
-		LineItems: []checkout.LineItem{{ID: "li_rb", PriceID: "price_rb", ProductID: "prod_rb", Name: "x", Currency: "usd",
-			UnitAmount: &one, Quantity: 1, AmountSubtotal: 100, AmountTotal: 100}}}
-	err := it.app.Store.CreateSession(ctx, s, func(context.Context) error {
-		return apperr.Unavailable("temporal down", nil)
-	})
-	if err == nil {
-		t.Fatal("create succeeded although start failed")
+		AmountSubtotal: 100, AmountTotal: 100, Metadata: map[string]string{}, CreatedAt: created, ExpiresAt: time.Now().Add(time.Hour),
+		Crypto: checkout.Crypto{AcceptedAssets: []string{"tusd@sim"}, State: chain.StateAwaitingAsset},
+		LineItems: []checkout.LineItem{{ID: "li_" + strconv.FormatInt(time.Now().UnixNano(), 10), PriceID: "price_c", ProductID: "prod_c",
+			Name: "x", Currency: "usd", UnitAmount: &one, Quantity: 1, AmountSubtotal: 100, AmountTotal: 100}}}
+	if err := it.app.Store.CreateSession(context.Background(), s, func(context.Context) {}); err != nil {
+		t.Fatal(err)
 	}
-	if _, err := it.app.Store.LoadSession(ctx, s.ID); !apperr.IsKind(err, apperr.KindNotFound) {
-		t.Fatalf("row after failed start: %v", err)
+	return s
+}
+
+// A crash between commit and start loses nothing: the first request that needs the workflow
+// starts it, and so does the sweep for sessions nobody touched.
+func TestWorkflowStartedAfterCrashBetweenCommitAndStart(t *testing.T) {
+	ctx := context.Background()
+	_, merchantID := newMerchant(t, "Crash Store")
+	caller := merchant.Caller{MerchantID: merchantID}
+
+	touched := storedWithoutWorkflow(t, merchantID, time.Now())
+	sess, err := it.app.Sessions.SelectAsset(ctx, caller, touched.ID, "tusd@sim")
+	if err != nil || sess.Crypto.DepositAddress == "" || sess.Crypto.AmountDue.String() != "1000000" {
+		t.Fatalf("select_asset on a session whose workflow never started: %v %+v", err, sess)
 	}
-	var items int
-	_ = it.app.Store.DB().Get(&items, `SELECT count(*) FROM checkout_line_items WHERE session_id = $1`, s.ID)
-	if items != 0 {
-		t.Fatalf("%d line items left behind", items)
+
+	untouched := storedWithoutWorkflow(t, merchantID, time.Now().Add(-time.Minute))
+	if _, err := it.app.Sessions.StartPending(ctx); err != nil {
+		t.Fatal(err)
+	}
+	desc, err := it.temporal.DescribeWorkflowExecution(ctx, workflows.SessionWorkflowID(untouched.ID), "")
+	if err != nil || desc.WorkflowExecutionInfo.Status != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		t.Fatalf("sweep did not start the workflow: %v", err)
+	}
+	var pending int
+	_ = it.app.Store.DB().Get(&pending, `SELECT count(*) FROM checkout_sessions WHERE id IN ($1, $2) AND NOT workflow_started`,
+		touched.ID, untouched.ID)
+	if pending != 0 {
+		t.Fatalf("%d sessions still marked unstarted", pending)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/workflows"
 )
 
@@ -45,12 +46,12 @@ func TestAssetsQuotesAndAddresses(t *testing.T) {
 	if c["state"] != "awaiting_payment" || c["amount_due"] != "39980000" || c["amount_due_decimal"] != "39.98" || c["rate"] != "1" {
 		t.Fatalf("tUSD quote: %v", c)
 	}
-	// The address is the merchant xpub's 0/i address for the index allocated to the session.
+	// The address is the merchant xpub's test-branch address for the index allocated to the session.
 	var index uint32
 	if err := it.app.Store.DB().Get(&index, `SELECT address_index FROM deposit_addresses WHERE session_id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	want, _ := ethereum.HD{}.DeriveAddress(ethereum.DemoXPub, index)
+	want, _ := ethereum.HD{}.DeriveAddress(ethereum.DemoXPub, checkout.TestAddressBranch, index)
 	if addressOf(sel) != want {
 		t.Fatalf("address %s, want %s (index %d)", addressOf(sel), want, index)
 	}

@@ -59,6 +59,8 @@ type Config struct {
 	WebhookTimeout time.Duration
 	// WebhookFirstRetry is the wait after a first failed delivery attempt (later waits triple).
 	WebhookFirstRetry time.Duration
+	// QuoteLifetime bounds a quote in a volatile asset (0: the default, 15 minutes).
+	QuoteLifetime time.Duration
 	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
 	ChainClients map[int64]ethereum.Client
 }
@@ -76,6 +78,12 @@ func FromEnv() Config {
 		WebhookAllowPrivate: env("CHECKOUT_WEBHOOK_ALLOW_PRIVATE", "false") == "true",
 		WebhookTimeout:      10 * time.Second,
 	}
+	if v := os.Getenv("CHECKOUT_QUOTE_LIFETIME"); v != "" {
+		c.QuoteLifetime = -1 // refused by New with the variable's name unless it parses
+		if d, err := time.ParseDuration(v); err == nil && d > 0 {
+			c.QuoteLifetime = d
+		}
+	}
 	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
 	return c
 }
@@ -87,11 +95,19 @@ func env(key, def string) string {
 	return def
 }
 
+// Connection pools: the API and the worker each have their own, so a burst of requests can
+// never starve the activities that complete payments (nor the other way round).
+const (
+	apiPoolSize    = 20
+	workerPoolSize = 20
+)
+
 // App is a wired service.
 type App struct {
 	cfg        Config
 	log        *slog.Logger
-	Store      *postgres.Store
+	Store      *postgres.Store // the API's pool (the worker's alone for the worker role)
+	workerDB   *postgres.Store
 	Temporal   client.Client
 	Sessions   *checkout.Service
 	Merchants  *merchant.Service
@@ -113,6 +129,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("unknown role %q: use all, api or worker", cfg.Role)
 	}
 	now := func() time.Time { return time.Now().UTC() }
+	if cfg.QuoteLifetime < 0 {
+		return nil, fmt.Errorf("CHECKOUT_QUOTE_LIFETIME must be a positive duration such as 15m")
+	}
 	if cfg.WebhookTimeout <= 0 {
 		cfg.WebhookTimeout = 10 * time.Second
 	}
@@ -120,11 +139,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := postgres.Open(ctx, cfg.DatabaseURL)
+	store, err := postgres.Open(ctx, cfg.DatabaseURL, apiPoolSize)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, Store: store, Chains: chainsFile, clients: map[int64]ethereum.Client{}}
+	a := &App{cfg: cfg, log: log, Store: store, workerDB: store, Chains: chainsFile, clients: map[int64]ethereum.Client{}}
+	if cfg.Role == RoleAll {
+		if a.workerDB, err = postgres.Open(ctx, cfg.DatabaseURL, workerPoolSize); err != nil {
+			a.Close()
+			return nil, err
+		}
+	}
 	for _, ch := range chainsFile.Chains {
 		if a.clients[ch.ID], err = a.chainClient(ctx, ch); err != nil {
 			a.Close()
@@ -155,10 +180,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Orch.WebhookFirstRetry = cfg.WebhookFirstRetry
-	renderer := httpapi.NewRenderer(cfg.PublicURL, chainsFile.Config(), store, log)
-	if a.Sessions, err = checkout.NewService(checkout.Deps{Store: store, Orch: a.Orch, Now: now,
-		Chains: chainsFile.Config(), Rates: rates, Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients),
-		Encoder: renderer}); err != nil {
+	renderer := httpapi.NewRenderer(cfg.PublicURL, chainsFile.Config(), log)
+	sessionDeps := checkout.Deps{Store: store, Orch: a.Orch, Now: now, Chains: chainsFile.Config(), Rates: rates,
+		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: renderer, Names: store, Logger: log,
+		QuoteLifetime: cfg.QuoteLifetime}
+	if a.Sessions, err = checkout.NewService(sessionDeps); err != nil {
+		a.Close()
+		return nil, err
+	}
+	renderer.UseHeights(a.Sessions)
+	sessionDeps.Store, sessionDeps.Names = a.workerDB, a.workerDB
+	workerSessions, err := checkout.NewService(sessionDeps)
+	if err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -173,8 +206,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	if cfg.Role != RoleWorker {
 		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: store,
-			Sessions: a.Sessions, Merchants: a.Merchants, SessionRead: store, MerchantDB: store,
-			Idempotency: store, Renderer: renderer, Events: store, Logger: log, Now: now,
+			Sessions: a.Sessions, Merchants: a.Merchants, Idempotency: store, Renderer: renderer, Events: store,
+			Logger: log, Now: now,
 		})
 		if err != nil {
 			a.Close()
@@ -184,17 +217,17 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.Role != RoleAPI {
 		scanners := map[int64]*chain.Scanner{}
 		for _, ch := range chainsFile.Chains {
-			sc, err := chain.NewScanner(ch, ethereum.NewReader(a.clients[ch.ID], ch.ID), store, func() string { return ident.New("pay") })
+			sc, err := chain.NewScanner(ch, ethereum.NewReader(a.clients[ch.ID], ch.ID), a.workerDB, func() string { return ident.New("pay") })
 			if err != nil {
 				a.Close()
 				return nil, err
 			}
 			scanners[ch.ID] = sc
 		}
-		hooks := &workflows.WebhookDeps{Deliveries: store, Starter: a.Orch,
+		hooks := &workflows.WebhookDeps{Deliveries: a.workerDB, Starter: a.Orch,
 			Sender: webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
 			Encode: func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }}
-		acts, err := workflows.NewActivities(store, a.Sessions, scanners, hooks, now)
+		acts, err := workflows.NewActivities(a.workerDB, workerSessions, scanners, hooks, now)
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -335,6 +368,9 @@ func (a *App) Close() {
 	}
 	if a.Temporal != nil {
 		a.Temporal.Close()
+	}
+	if a.workerDB != nil && a.workerDB != a.Store {
+		_ = a.workerDB.Close()
 	}
 	if a.Store != nil {
 		_ = a.Store.Close()

@@ -3,6 +3,8 @@ package temporal
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +20,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
 )
@@ -77,13 +80,14 @@ func NewOrchestrator(c client.Client) (*Orchestrator, error) {
 	return &Orchestrator{c: c}, nil
 }
 
-// StartSession starts checkout/<id>; an existing workflow with that ID is an error.
+// StartSession starts checkout/<id>. A workflow that exists (or existed) under that ID is the
+// session's own: starting again after a crash or a retry is a success, never a second run.
 func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) error {
 	_, err := o.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflows.SessionWorkflowID(s.ID),
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.AttrCheckoutStatus.ValueSet(string(s.Status)),
 			workflows.AttrMerchantID.ValueSet(s.MerchantID),
@@ -94,7 +98,8 @@ func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) er
 		SessionID: s.ID, MerchantID: s.MerchantID, Livemode: s.Livemode,
 		ClientReferenceID: s.ClientReferenceID, ExpiresAt: s.ExpiresAt, PreselectAsset: s.Crypto.PreselectAsset,
 	})
-	if err != nil {
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
 		return apperr.Unavailable("Could not start the session's workflow; retry the request.",
 			fmt.Errorf("start workflow for %s: %w", s.ID, err))
 	}
@@ -111,9 +116,21 @@ func (o *Orchestrator) SelectAsset(ctx context.Context, id, assetID string) erro
 	return o.update(ctx, id, workflows.UpdateSelectAsset, workflows.SelectAssetRequest{Asset: assetID})
 }
 
+// updateID makes an update idempotent by the request's Idempotency-Key: a retry of the same
+// request (after a crash) attaches to the first update instead of running a second one.
+func updateID(ctx context.Context, id, name string) string {
+	k, ok := idempotency.KeyFrom(ctx)
+	if !ok {
+		return ""
+	}
+	h := sha256.Sum256(fmt.Appendf(nil, "%s|%t|%s|%s|%s", k.MerchantID, k.Livemode, k.Value, id, name))
+	return name + "-" + hex.EncodeToString(h[:16])
+}
+
 // update runs a session update to completion and maps its failures to the API's errors.
 func (o *Orchestrator) update(ctx context.Context, id, name string, arg any) error {
 	h, err := o.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		UpdateID:     updateID(ctx, id, name),
 		WorkflowID:   workflows.SessionWorkflowID(id),
 		UpdateName:   name,
 		Args:         []any{arg},
@@ -131,8 +148,11 @@ func (o *Orchestrator) update(ctx context.Context, id, name string, arg any) err
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &notFound): // the workflow already closed: the session is no longer open
-		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is no longer open.", id)
+	case errors.As(err, &notFound): // not started yet, or closed: the service tells which
+		return fmt.Errorf("%s update for %s: %w", name, id, checkout.ErrWorkflowMissing)
+	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrConfirming:
+		return apperr.Conflict("payment_confirming",
+			"A payment to the Checkout Session %s is confirming; it cannot expire until the payment is confirmed or reverted.", id)
 	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrNotOpen:
 		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is no longer open.", id)
 	default:

@@ -100,7 +100,7 @@ func serve(ctx context.Context, cfg service.Config, log *slog.Logger) error {
 }
 
 func migrate(ctx context.Context, cfg service.Config, out io.Writer) error {
-	store, err := postgres.Open(ctx, cfg.DatabaseURL)
+	store, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func migrate(ctx context.Context, cfg service.Config, out io.Writer) error {
 }
 
 func merchants(ctx context.Context, cfg service.Config) (*merchant.Service, func(), error) {
-	store, err := postgres.Open(ctx, cfg.DatabaseURL)
+	store, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -35,8 +35,12 @@ type Payment struct {
 	Amount       *big.Int
 	Status       PaymentStatus
 	WasConfirmed bool // it counted once; a revert of it is a reversal the merchant must hear of
+	Dust         bool // below the asset's dust threshold: on record, but it never counts or locks anything
 	DetectedAt   time.Time
 }
+
+// Live reports whether the payment stands on the canonical chain and is more than dust.
+func (p Payment) Live() bool { return p.Status != PaymentReverted && !p.Dust }
 
 // CryptoState is the session's payment progress (SPEC "crypto.state").
 type CryptoState string
@@ -60,7 +64,8 @@ type Ledger struct {
 	Late      *big.Int // confirmed, mined after expiry
 	Remaining *big.Int // still to send to cover the amount due (0 when covered or pending covers it)
 	Covered   bool     // confirmed funds cover the amount due: the session completes
-	Seen      int      // payments on record, in any asset and state (it only grows)
+	Seen      int      // payments on record above dust, in any asset and state (it only grows)
+	Live      int      // of those, the ones not reverted: a reinstated payment makes it grow again
 }
 
 // Terms are what a session's payments are judged against.
@@ -68,7 +73,7 @@ type Terms struct {
 	AssetID          string
 	AmountDue        *big.Int
 	TolerancePercent decimal.Decimal // shortfall accepted, in percent of the amount due
-	ExpiresAt        time.Time
+	ExpiresAt        time.Time       // the deadline: a payment mined at or before it is on time
 	Completed        bool // the session already completed (a later reversal cannot un-complete it)
 	Expired          bool // the session already expired: funds can no longer complete it
 }
@@ -86,9 +91,16 @@ func (t Terms) Threshold() *big.Int {
 // Account sums payments into a ledger. Payments in another asset than the selected one are
 // kept on record but never count: their value was not quoted.
 func Account(t Terms, payments []Payment) Ledger {
-	l := Ledger{Received: new(big.Int), Pending: new(big.Int), Late: new(big.Int), Remaining: new(big.Int), Seen: len(payments)}
+	l := Ledger{Received: new(big.Int), Pending: new(big.Int), Late: new(big.Int), Remaining: new(big.Int)}
 	var revertedCounted bool
 	for _, p := range payments {
+		if p.Dust {
+			continue
+		}
+		l.Seen++
+		if p.Live() {
+			l.Live++
+		}
 		if p.AssetID != t.AssetID || p.Amount == nil {
 			continue
 		}

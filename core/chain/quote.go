@@ -68,3 +68,7 @@ func ParseUnits(s string, decimals int32) (*big.Int, error) {
 // ErrNoRate means the asset cannot be priced in the session's currency: the shopper must
 // pick another asset.
 var ErrNoRate = errors.New("no rate")
+
+// ErrRateUnavailable means the asset's price source answered but cannot be trusted now (a
+// stale feed): the asset is refused for the moment, and never priced from another source.
+var ErrRateUnavailable = errors.New("rate unavailable")

@@ -22,7 +22,7 @@ type TransitionFunc func(before, after *Session) ([]event.Event, error)
 // It depends only on the two states, so a retried change (before == after) emits nothing.
 func TransitionEvents(before, after *Session) []string {
 	var types []string
-	if after.Crypto.PaymentsSeen > before.Crypto.PaymentsSeen {
+	if after.Crypto.PaymentsSeen > before.Crypto.PaymentsSeen || after.Crypto.PaymentsLive > before.Crypto.PaymentsLive {
 		types = append(types, event.SessionPaymentDetected)
 	}
 	if before.Crypto.State != after.Crypto.State {
@@ -74,16 +74,4 @@ func (s *Service) transitionEvents(ctx context.Context, before, after *Session, 
 			Livemode: after.Livemode, SessionID: after.ID, Created: s.now(), Object: obj, PreviousAttributes: prevJSON})
 	}
 	return events, nil
-}
-
-// ExpireNow expires an open session (the workflow's timer or an expire request) and records
-// its event in the same transaction. Idempotent.
-func (s *Service) ExpireNow(ctx context.Context, sessionID string) (*Session, error) {
-	payments, err := s.store.ListPayments(ctx, sessionID)
-	if err != nil {
-		return nil, err
-	}
-	return s.store.ExpireSession(ctx, sessionID, s.now(), func(before, after *Session) ([]event.Event, error) {
-		return s.transitionEvents(ctx, before, after, payments)
-	})
 }

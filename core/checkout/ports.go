@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/chain"
@@ -10,10 +11,15 @@ import (
 
 // Store persists sessions. Transactions stay inside the implementation.
 type Store interface {
-	// CreateSession writes s and its line items, then calls start inside the same
-	// transaction: if start fails nothing is written, and the row becomes visible only
-	// once start has succeeded.
-	CreateSession(ctx context.Context, s *Session, start func(context.Context) error) error
+	// CreateSession writes s and its line items in one transaction and calls started once
+	// that transaction has committed (at once, or when the request's transaction commits),
+	// never while it is open: no database transaction is held across a workflow start.
+	CreateSession(ctx context.Context, s *Session, committed func(context.Context)) error
+	// MarkWorkflowStarted notes that the session's workflow exists.
+	MarkWorkflowStarted(ctx context.Context, id string) error
+	// UnstartedSessions lists up to limit sessions created before olderThan whose workflow
+	// start was never confirmed (the process died between commit and start).
+	UnstartedSessions(ctx context.Context, olderThan time.Time, limit int) ([]*Session, error)
 	// GetSession returns the caller's session (without line items) or apperr NotFound.
 	GetSession(ctx context.Context, merchantID string, livemode bool, id string) (*Session, error)
 	ListSessions(ctx context.Context, q ListQuery) (paging.Page[*Session], error)
@@ -21,32 +27,37 @@ type Store interface {
 	// SessionRecorded waits for any transaction still creating id to end, then reports
 	// whether the row exists. It lets a workflow tell "not yet committed" from "never will be".
 	SessionRecorded(ctx context.Context, id string) (bool, error)
-	// ExpireSession moves an open session to expired and returns it as it now is; a session
-	// no longer open is returned unchanged. The events emit returns are stored in the same
-	// transaction. apperr NotFound if missing.
-	ExpireSession(ctx context.Context, id string, at time.Time, emit TransitionFunc) (*Session, error)
 	// LoadSession returns a session by ID alone, for the hosted page and the workflows.
 	LoadSession(ctx context.Context, id string) (*Session, error)
 	LoadLineItems(ctx context.Context, sessionID string) ([]LineItem, error)
-	// AssignDeposit locks the quote on the session and, the first time, allocates the next
-	// unused index of the merchant's xpub, derives its address and watches it until watchUntil.
-	AssignDeposit(ctx context.Context, sessionID string, q chain.Quote, derive DeriveFunc, watchUntil time.Time) (*Session, error)
+	// Update loads the session FOR UPDATE with its payments, lets change apply a rule to it,
+	// saves what changed and the events that events derives from the session before and after
+	// (with their webhook outbox rows), all in one transaction. An error from change rolls
+	// everything back and is returned as is.
+	Update(ctx context.Context, id string, change func(s *Session, payments []chain.Payment) error, events TransitionFunc) (*Session, error)
+	// EnsureDepositAddress gives the session its address once: the next unused index of the
+	// merchant's xpub on branch, derived and watched until watchUntil. Idempotent.
+	EnsureDepositAddress(ctx context.Context, sessionID string, branch uint32, derive DeriveFunc, watchUntil time.Time) (string, error)
 	ListPayments(ctx context.Context, sessionID string) ([]chain.Payment, error)
-	// ApplyLedger stores the crypto state (a covered ledger completes an open session) and the
-	// events emit returns for the change, in one transaction.
-	ApplyLedger(ctx context.Context, sessionID string, l chain.Ledger, at time.Time, emit TransitionFunc) (*Session, error)
 	// RecordPayment stores a payment found outside the scanner (a balance check) once.
 	RecordPayment(ctx context.Context, p chain.Payment) (bool, error)
-	// Cursor is how far a chain's scanner has read.
+	// Cursor is how far a chain's scanner has read (Time: the timestamp of that block).
 	Cursor(ctx context.Context, chainID int64) (chain.BlockRef, bool, error)
+	// ScannedHeights is every chain's scanned height, for counting confirmations.
+	ScannedHeights(ctx context.Context) (map[int64]uint64, error)
 }
 
-// DeriveFunc derives the receiving address at index of an account xpub.
-type DeriveFunc func(xpub string, index uint32) (string, error)
+// DeriveFunc derives the address at branch/index of an account xpub.
+type DeriveFunc func(xpub string, branch, index uint32) (string, error)
 
-// AddressDeriver derives deposit addresses (BIP-32, non-hardened 0/i) without private keys.
+// AddressDeriver derives deposit addresses (BIP-32, non-hardened branch/i) without private keys.
 type AddressDeriver interface {
-	DeriveAddress(xpub string, index uint32) (string, error)
+	DeriveAddress(xpub string, branch, index uint32) (string, error)
+}
+
+// MerchantNames gives the hosted page the merchant's display name.
+type MerchantNames interface {
+	MerchantName(ctx context.Context, merchantID string) (string, error)
 }
 
 // ListQuery selects a merchant's sessions, newest first.
@@ -70,3 +81,9 @@ type Orchestrator interface {
 	// SelectAsset asks the workflow to quote the asset and assign the deposit address.
 	SelectAsset(ctx context.Context, id, assetID string) error
 }
+
+// ErrWorkflowMissing means the session's workflow does not exist (yet, or any more).
+var ErrWorkflowMissing = errors.New("session workflow not found")
+
+// ErrChainBehind means the chain has not been scanned far enough yet to decide; retry later.
+var ErrChainBehind = errors.New("chain not scanned that far yet")

@@ -70,6 +70,7 @@ type Session struct {
 	Metadata          map[string]string
 	ExpiresAt         time.Time
 	ExpiredAt         *time.Time // when it actually expired: at ExpiresAt, or earlier by request
+	CompletedAt       *time.Time
 	CreatedAt         time.Time
 	LineItems         []LineItem // loaded only where asked for
 	Crypto            Crypto
@@ -84,18 +85,30 @@ type Crypto struct {
 	ChainID          int64
 	Decimals         int32
 	DepositAddress   string
-	Rate             decimal.Decimal // fiat per whole asset unit, locked until expiry
+	Rate             decimal.Decimal // fiat per whole asset unit, locked for the quote's lifetime
 	AmountDue        *big.Int        // base units
-	AmountReceived   *big.Int        // confirmed base units that count
+	QuotedAt         time.Time
+	QuoteExpiresAt   time.Time // when the quote lapses if nothing was paid; zero: it holds until expiry
+	AmountReceived   *big.Int  // confirmed base units that count
 	State            chain.CryptoState
-	PaymentsSeen     int             // payments on record; payment_detected fires when it grows
+	PaymentsSeen     int             // payments above dust on record; payment_detected fires when it grows
+	PaymentsLive     int             // of those, not reverted; a reinstated payment makes it grow again
 	Payments         []chain.Payment // loaded where asked for
+}
+
+// Deadline is the last moment a payment may be mined to count as a sale: expires_at, or the
+// moment of the merchant's expire request if that came first.
+func (s *Session) Deadline() time.Time {
+	if s.ExpiredAt != nil && s.ExpiredAt.Before(s.ExpiresAt) {
+		return *s.ExpiredAt
+	}
+	return s.ExpiresAt
 }
 
 // Terms are what the session's payments are judged against.
 func (s *Session) Terms() chain.Terms {
 	return chain.Terms{AssetID: s.Crypto.AssetID, AmountDue: s.Crypto.AmountDue,
-		TolerancePercent: s.Crypto.TolerancePercent, ExpiresAt: s.ExpiresAt,
+		TolerancePercent: s.Crypto.TolerancePercent, ExpiresAt: s.Deadline(),
 		Completed: s.Status == StatusComplete, Expired: s.Status == StatusExpired}
 }
 

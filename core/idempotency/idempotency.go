@@ -5,11 +5,17 @@ package idempotency
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
 // TTL is how long a key's response is replayed.
 const TTL = 24 * time.Hour
+
+// Lease is how long a claim made for a request that calls a workflow holds the key; past it,
+// a retry takes the key over (the process that held it died) and repeats the call, which the
+// workflow deduplicates by the key. It outlasts the longest request.
+const Lease = 2 * time.Minute
 
 // Scope is whose key space a key lives in.
 type Scope struct {
@@ -24,7 +30,21 @@ const (
 	Executed   Outcome = iota // fn ran; its response is what to send
 	Replay                    // the key's stored response is what to send
 	Mismatch                  // same key, other parameters: refuse
-	InProgress                // another request held the key too long: retry later
+	InProgress                // another request holds the key: retry later
+)
+
+// Mode says how a request's work and its key commit.
+type Mode int
+
+const (
+	// InTransaction: the claim, everything fn writes through its context and the response
+	// commit in one transaction, or not at all. For requests that only write to the database;
+	// work that must follow the commit (a workflow start) runs after it.
+	InTransaction Mode = iota
+	// AroundCall: the claim commits first, fn runs outside any transaction (it calls a
+	// workflow and waits for it), and the response is stored after. The call is made
+	// idempotent by the key itself (KeyFrom), so a retry after a crash repeats it harmlessly.
+	AroundCall
 )
 
 // Response is an HTTP response kept for replay.
@@ -36,10 +56,44 @@ type Response struct {
 // Succeeded reports whether the response is kept (2xx); anything else leaves nothing behind.
 func (r Response) Succeeded() bool { return r.StatusCode >= 200 && r.StatusCode < 300 }
 
-// Store runs a request under its key. The claim, everything fn writes through the context
-// it is given, and the stored response commit together, or not at all: a request that
-// fails leaves no trace, and no write can outlive a lost idempotency record.
+// Store runs a request under its key in the given mode. A request that fails (not 2xx)
+// leaves no trace, so the same key may be used again once the request is corrected.
 type Store interface {
-	Run(ctx context.Context, s Scope, key, fingerprint string, now time.Time,
+	Run(ctx context.Context, s Scope, key, fingerprint string, now time.Time, mode Mode,
 		fn func(ctx context.Context) Response) (Outcome, Response, error)
+}
+
+type keyCtx struct{}
+
+// Key identifies one idempotent request: who sent it and with which key.
+type Key struct {
+	Scope
+	Value string
+}
+
+// WithKey marks ctx as serving the idempotent request k.
+func WithKey(ctx context.Context, k Key) context.Context { return context.WithValue(ctx, keyCtx{}, k) }
+
+// KeyFrom returns the idempotent request ctx serves, if any.
+func KeyFrom(ctx context.Context) (Key, bool) {
+	k, ok := ctx.Value(keyCtx{}).(Key)
+	return k, ok
+}
+
+// Redact removes secrets from a response before it is kept for replay: a secret is shown
+// once, in the first response, and never stored in the replay record.
+func Redact(body []byte) []byte {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return body
+	}
+	if _, ok := obj["secret"]; !ok {
+		return body
+	}
+	obj["secret"] = json.RawMessage(`null`)
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return body
+	}
+	return out
 }

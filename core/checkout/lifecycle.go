@@ -1,0 +1,187 @@
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/event"
+	"github.com/chaincheckout/checkout/core/ident"
+)
+
+// The use cases below are what the session's workflow does through its activities. Each is
+// idempotent, since Temporal may run an activity more than once.
+
+// events is the TransitionFunc of every change: the events the change stands for.
+func (s *Service) events(ctx context.Context) TransitionFunc {
+	return func(before, after *Session) ([]event.Event, error) {
+		return s.transitionEvents(ctx, before, after, after.Crypto.Payments)
+	}
+}
+
+// update applies rule to the session under its row lock and records the events it causes.
+func (s *Service) update(ctx context.Context, id string, rule func(*Session, []chain.Payment) error) (*Session, error) {
+	return s.store.Update(ctx, id, rule, s.events(ctx))
+}
+
+// quoteLifetimeOf is how long a quote in a holds: stablecoins until expiry, others a while.
+func (s *Service) quoteLifetimeOf(a chain.Asset) time.Duration {
+	if a.Peg != "" {
+		return 0
+	}
+	return s.quoteLifetime
+}
+
+// quote prices the session's total in asset at the current rate.
+func (s *Service) quote(ctx context.Context, sess *Session, assetID string) (chain.Quote, error) {
+	asset, ok := s.chains.Asset(assetID)
+	if !ok {
+		return chain.Quote{}, apperr.Invalid("asset", "parameter_invalid", "Asset %q is no longer configured.", assetID)
+	}
+	rate, err := s.rates.Rate(ctx, asset, sess.Currency)
+	if err != nil {
+		return chain.Quote{}, fmt.Errorf("rate of %s in %s: %w", assetID, sess.Currency, err)
+	}
+	return chain.NewQuote(asset, sess.AmountTotal, sess.Currency, rate, s.now())
+}
+
+// AssignAsset quotes the asset and gives the session its deposit address (allocated once,
+// never reused), deciding under the row lock whether the asset may still change.
+func (s *Service) AssignAsset(ctx context.Context, sessionID, assetID string) (*Session, error) {
+	sess, err := s.store.LoadSession(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if sess.Crypto.AssetID == assetID && sess.Crypto.DepositAddress != "" && !sess.QuoteLapsed(s.now()) {
+		return sess, nil // a retry of a selection that already happened
+	}
+	q, err := s.quote(ctx, sess, assetID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.store.EnsureDepositAddress(ctx, sessionID, AddressBranch(sess.Livemode), s.addrs.DeriveAddress,
+		sess.ExpiresAt.Add(MonitoringWindow)); err != nil {
+		return nil, fmt.Errorf("deposit address of %s: %w", sessionID, err)
+	}
+	return s.update(ctx, sessionID, func(sess *Session, payments []chain.Payment) error {
+		return sess.ApplyQuote(q, s.quoteLifetimeOf(q.Asset), payments)
+	})
+}
+
+// Requote replaces a lapsed quote at the current rate when nothing was paid under it; a
+// session whose quote still holds, or that received a payment, is returned unchanged.
+func (s *Service) Requote(ctx context.Context, sessionID string) (*Session, error) {
+	sess, err := s.store.LoadSession(ctx, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	if !sess.Open() || !sess.QuoteLapsed(s.now()) {
+		return sess, nil
+	}
+	q, err := s.quote(ctx, sess, sess.Crypto.AssetID)
+	if err != nil {
+		return nil, err
+	}
+	after, err := s.update(ctx, sessionID, func(sess *Session, payments []chain.Payment) error {
+		return sess.Requote(q, s.quoteLifetimeOf(q.Asset), payments)
+	})
+	if apperr.IsKind(err, apperr.KindConflict) {
+		return s.store.LoadSession(ctx, sessionID) // paid meanwhile, or closed: the quote stays
+	}
+	return after, err
+}
+
+// Reconcile sums the session's payments under its row lock, stores the resulting state
+// (completing the session when confirmed funds cover it) and returns the session as it now is.
+func (s *Service) Reconcile(ctx context.Context, sessionID string) (*Session, error) {
+	return s.update(ctx, sessionID, func(sess *Session, payments []chain.Payment) error {
+		sess.Settle(payments, s.now())
+		return nil
+	})
+}
+
+// ExpireAt expires an open session at deadline (expires_at, or the moment of an expire
+// request) and records its event in the same transaction. A session no longer open is
+// returned as it is; a payment confirming is a Conflict (the caller waits for it).
+func (s *Service) ExpireAt(ctx context.Context, sessionID string, deadline time.Time) (*Session, error) {
+	sess, err := s.update(ctx, sessionID, func(sess *Session, payments []chain.Payment) error {
+		if !sess.Open() {
+			return errAlreadyClosed
+		}
+		return sess.Expire(deadline, payments)
+	})
+	if errors.Is(err, errAlreadyClosed) {
+		return s.store.LoadSession(ctx, sessionID)
+	}
+	return sess, err
+}
+
+var errAlreadyClosed = errors.New("session already closed")
+
+// ScannedPast reports whether the session's chain has been scanned past t: every block mined
+// at or before t has then been read, so the payments on record are all there are until t.
+// A session without an asset has no address and nothing to wait for.
+func (s *Service) ScannedPast(ctx context.Context, sessionID string, t time.Time) (bool, error) {
+	sess, err := s.store.LoadSession(ctx, sessionID)
+	if err != nil {
+		return false, err
+	}
+	if sess.Crypto.AssetID == "" || sess.Crypto.DepositAddress == "" {
+		return true, nil
+	}
+	cur, ok, err := s.store.Cursor(ctx, sess.Crypto.ChainID)
+	if err != nil || !ok {
+		return false, err
+	}
+	return cur.Time.After(t), nil
+}
+
+// CheckNativeBalance compares the deposit address's balance with the native payments on
+// record, at the block the scanner has reached (so no transfer it will still find is counted
+// twice). A surplus is funds a contract sent internally: it is recorded as a payment, which
+// the scanner then confirms like any other. Reports whether it recorded one.
+func (s *Service) CheckNativeBalance(ctx context.Context, sessionID string) (bool, error) {
+	sess, err := s.store.LoadSession(ctx, sessionID)
+	if err != nil {
+		return false, err
+	}
+	asset, ok := s.chains.Asset(sess.Crypto.AssetID)
+	if !sess.Open() || !ok || !asset.Native() || sess.Crypto.DepositAddress == "" {
+		return false, nil
+	}
+	cur, ok, err := s.store.Cursor(ctx, asset.ChainID)
+	if err != nil || !ok {
+		return false, err
+	}
+	balance, blockTime, err := s.bals.NativeBalance(ctx, asset.ChainID, sess.Crypto.DepositAddress, cur.Number)
+	if err != nil {
+		return false, fmt.Errorf("balance of %s: %w", sess.Crypto.DepositAddress, err)
+	}
+	payments, err := s.store.ListPayments(ctx, sessionID)
+	if err != nil {
+		return false, err
+	}
+	surplus := unseenNative(balance, asset.ID, payments)
+	if surplus.Sign() <= 0 {
+		return false, nil // nothing unseen (or the merchant already swept funds)
+	}
+	return s.store.RecordPayment(ctx, chain.Payment{ID: ident.New("pay"), SessionID: sessionID, ChainID: asset.ChainID,
+		AssetID: asset.ID, TxHash: "balance@" + cur.Hash, LogIndex: chain.BalanceLogIndex, BlockNumber: cur.Number,
+		BlockHash: cur.Hash, BlockTime: blockTime, To: sess.Crypto.DepositAddress, Amount: surplus,
+		Status: chain.PaymentDetected, DetectedAt: s.now()})
+}
+
+// unseenNative is the part of balance no recorded native payment accounts for.
+func unseenNative(balance *big.Int, assetID string, payments []chain.Payment) *big.Int {
+	recorded := new(big.Int)
+	for _, p := range payments {
+		if p.AssetID == assetID && p.Status != chain.PaymentReverted {
+			recorded.Add(recorded, p.Amount)
+		}
+	}
+	return new(big.Int).Sub(balance, recorded)
+}
