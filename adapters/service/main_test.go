@@ -49,7 +49,7 @@ func runTests(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer drop()
-	srv, err := testenv.Temporal(ctx, nil)
+	srv, err := testenv.Temporal(ctx, nil, recordingServerArgs()...)
 	if err != nil {
 		return 0, err
 	}
