@@ -159,6 +159,7 @@ func recordDelivery(t *testing.T) string {
 	we := endpoint(t, key, rcv.URL, "*")
 	evt := expiredEvent(t, key)
 	wid := workflows.DeliveryWorkflowID(evt, we.ID, "", false)
+	eventually(t, "3 attempts", func() (bool, error) { return rcv.count() >= 3, nil }) // the dispatcher starts it meanwhile
 	waitClosed(t, wid, "", 30*time.Second)
 	if d := deliveries(t, key, evt); len(d.Data) != 1 || d.Data[0].Status != "succeeded" || len(d.Data[0].Attempts) != 3 {
 		t.Fatalf("delivery: %+v", d)
