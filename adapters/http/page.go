@@ -76,7 +76,7 @@ type assetChoice struct {
 type payView struct {
 	Symbol, ChainName, Address, Amount, Remaining, Seen string
 	State                                               string
-	QuoteLeft                                           string // how long the price holds, for volatile assets
+	QuoteLeft                                           string       // how long the price holds, for volatile assets
 	Outstanding                                         bool         // something is still to send
 	Partial                                             bool         // some has arrived (confirmed or not), not all
 	URI                                                 template.URL // ethereum: scheme, built by us from validated parts

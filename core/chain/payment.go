@@ -74,8 +74,8 @@ type Terms struct {
 	AmountDue        *big.Int
 	TolerancePercent decimal.Decimal // shortfall accepted, in percent of the amount due
 	ExpiresAt        time.Time       // the deadline: a payment mined at or before it is on time
-	Completed        bool // the session already completed (a later reversal cannot un-complete it)
-	Expired          bool // the session already expired: funds can no longer complete it
+	Completed        bool            // the session already completed (a later reversal cannot un-complete it)
+	Expired          bool            // the session already expired: funds can no longer complete it
 }
 
 // Threshold is the least confirmed amount that completes a session.
