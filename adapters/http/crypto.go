@@ -99,6 +99,7 @@ func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map
 		received := chain.FormatUnits(cr.AmountReceived, cr.Decimals)
 		o.AmountReceivedDecimal = &received
 	}
+	o.AmountReceived = "0" // base units, never an empty string, before anything arrived
 	if cr.AmountReceived != nil {
 		o.AmountReceived = cr.AmountReceived.String()
 	}

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -17,6 +16,7 @@ import (
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/metadata"
 	"github.com/chaincheckout/checkout/core/money"
+	"github.com/chaincheckout/checkout/core/text"
 )
 
 // Build validates p and returns the session it describes, not yet stored.
@@ -58,14 +58,15 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 		return nil, err
 	}
 	if p.ClientReferenceID != nil {
-		ref := *p.ClientReferenceID
-		if utf8.RuneCountInString(ref) > MaxClientRefLen {
-			return nil, apperr.Invalid("client_reference_id", "parameter_invalid_string",
-				"client_reference_id must be at most %d characters.", MaxClientRefLen)
+		if err := text.Check("client_reference_id", *p.ClientReferenceID, MaxClientRefLen); err != nil {
+			return nil, err
 		}
-		s.ClientReferenceID = ref
+		s.ClientReferenceID = *p.ClientReferenceID
 	}
 	if p.CustomerEmail != nil && *p.CustomerEmail != "" {
+		if err := text.Check("customer_email", *p.CustomerEmail, 512); err != nil {
+			return nil, err
+		}
 		addr, err := mail.ParseAddress(*p.CustomerEmail)
 		if err != nil || addr.Address != *p.CustomerEmail || len(addr.Address) > 512 {
 			return nil, apperr.Invalid("customer_email", "email_invalid",
@@ -218,43 +219,8 @@ func buildLineItem(param string, it LineItemParams) (LineItem, error) {
 			"Invalid currency: %s. Use a three-letter ISO code such as usd or eur.", *pd.Currency)
 	}
 	li := LineItem{ID: ident.New("li"), PriceID: ident.New("price"), Currency: cur, Quantity: qty}
-	switch {
-	case pd.UnitAmount != nil && pd.UnitAmountDecimal != nil:
-		return LineItem{}, apperr.Invalid(pp+"[unit_amount]", "parameters_exclusive",
-			"You may only specify one of these parameters: unit_amount, unit_amount_decimal.")
-	case pd.UnitAmount != nil:
-		ua := *pd.UnitAmount
-		if ua < 1 {
-			return LineItem{}, apperr.Invalid(pp+"[unit_amount]", "amount_too_small",
-				"unit_amount must be a positive integer in the currency's smallest unit.")
-		}
-		if ua > money.MaxAmount {
-			return LineItem{}, apperr.Invalid(pp+"[unit_amount]", "amount_too_large",
-				"unit_amount must be at most %d.", money.MaxAmount)
-		}
-		li.UnitAmount = &ua
-		li.UnitAmountDecimal = decimal.NewFromInt(ua)
-	case pd.UnitAmountDecimal != nil:
-		d, err := decimal.NewFromString(*pd.UnitAmountDecimal)
-		if err != nil || d.Exponent() < -12 {
-			return LineItem{}, apperr.Invalid(pp+"[unit_amount_decimal]", "parameter_invalid",
-				"unit_amount_decimal must be a decimal string with at most 12 decimal places.")
-		}
-		if d.Sign() <= 0 {
-			return LineItem{}, apperr.Invalid(pp+"[unit_amount_decimal]", "amount_too_small",
-				"unit_amount_decimal must be greater than zero.")
-		}
-		if d.GreaterThan(decimal.NewFromInt(money.MaxAmount)) {
-			return LineItem{}, apperr.Invalid(pp+"[unit_amount_decimal]", "amount_too_large",
-				"unit_amount_decimal must be at most %d.", money.MaxAmount)
-		}
-		li.UnitAmountDecimal = d
-		if d.IsInteger() {
-			ua := d.IntPart()
-			li.UnitAmount = &ua
-		}
-	default:
-		return LineItem{}, apperr.Missing(pp + "[unit_amount]")
+	if err := fillUnitPrice(&li, pp, pd); err != nil {
+		return LineItem{}, err
 	}
 	total, ok := money.LineTotal(li.UnitAmountDecimal, qty)
 	if !ok || total > money.MaxAmount {
@@ -277,19 +243,61 @@ func buildLineItem(param string, it LineItemParams) (LineItem, error) {
 	return li, fillProduct(&li, pp+"[product_data]", pd.ProductData)
 }
 
+// fillUnitPrice takes the unit price from unit_amount (whole minor units) or
+// unit_amount_decimal (sub-minor precision), exactly one of them.
+func fillUnitPrice(li *LineItem, pp string, pd *PriceDataParams) error {
+	switch {
+	case pd.UnitAmount != nil && pd.UnitAmountDecimal != nil:
+		return apperr.Invalid(pp+"[unit_amount]", "parameters_exclusive",
+			"You may only specify one of these parameters: unit_amount, unit_amount_decimal.")
+	case pd.UnitAmount != nil:
+		ua := *pd.UnitAmount
+		if ua < 1 {
+			return apperr.Invalid(pp+"[unit_amount]", "amount_too_small",
+				"unit_amount must be a positive integer in the currency's smallest unit.")
+		}
+		if ua > money.MaxAmount {
+			return apperr.Invalid(pp+"[unit_amount]", "amount_too_large", "unit_amount must be at most %d.", money.MaxAmount)
+		}
+		li.UnitAmount, li.UnitAmountDecimal = &ua, decimal.NewFromInt(ua)
+		return nil
+	case pd.UnitAmountDecimal != nil:
+		return fillUnitDecimal(li, pp+"[unit_amount_decimal]", *pd.UnitAmountDecimal)
+	}
+	return apperr.Missing(pp + "[unit_amount]")
+}
+
+func fillUnitDecimal(li *LineItem, param, raw string) error {
+	d, err := decimal.NewFromString(raw)
+	if err != nil || d.Exponent() < -12 {
+		return apperr.Invalid(param, "parameter_invalid", "unit_amount_decimal must be a decimal string with at most 12 decimal places.")
+	}
+	if d.Sign() <= 0 {
+		return apperr.Invalid(param, "amount_too_small", "unit_amount_decimal must be greater than zero.")
+	}
+	if d.GreaterThan(decimal.NewFromInt(money.MaxAmount)) {
+		return apperr.Invalid(param, "amount_too_large", "unit_amount_decimal must be at most %d.", money.MaxAmount)
+	}
+	li.UnitAmountDecimal = d
+	if d.IsInteger() {
+		ua := d.IntPart()
+		li.UnitAmount = &ua
+	}
+	return nil
+}
+
 func fillProduct(li *LineItem, param string, pd *ProductDataParams) error {
 	if pd.Name == nil || strings.TrimSpace(*pd.Name) == "" {
 		return apperr.Missing(param + "[name]")
 	}
-	if utf8.RuneCountInString(*pd.Name) > MaxNameLength {
-		return apperr.Invalid(param+"[name]", "parameter_invalid_string", "name must be at most %d characters.", MaxNameLength)
+	if err := text.Check(param+"[name]", *pd.Name, MaxNameLength); err != nil {
+		return err
 	}
 	li.Name = *pd.Name
 	li.ProductID = ident.New("prod")
 	if pd.Description != nil {
-		if utf8.RuneCountInString(*pd.Description) > MaxDescLength {
-			return apperr.Invalid(param+"[description]", "parameter_invalid_string",
-				"description must be at most %d characters.", MaxDescLength)
+		if err := text.Check(param+"[description]", *pd.Description, MaxDescLength); err != nil {
+			return err
 		}
 		li.ProductDescription = *pd.Description
 	}
@@ -317,6 +325,9 @@ func optionalURL(param string, raw *string) (string, error) {
 	}
 	if len(*raw) > MaxURLLength {
 		return "", apperr.Invalid(param, "url_invalid", "%s must be at most %d characters.", param, MaxURLLength)
+	}
+	if err := text.Check(param, *raw, MaxURLLength); err != nil {
+		return "", err
 	}
 	probe := strings.ReplaceAll(*raw, "{CHECKOUT_SESSION_ID}", "cs_x")
 	u, err := url.Parse(probe)

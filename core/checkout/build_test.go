@@ -81,6 +81,19 @@ func TestBuildRefuses(t *testing.T) {
 		}, "crypto[asset]"},
 		{"tolerance too high", func(p *CreateParams) { p.Crypto = &CryptoParams{PaymentTolerancePercent: ptr("11")} }, "crypto[payment_tolerance_percent]"},
 		{"image not a url", func(p *CreateParams) { p.LineItems[0].PriceData.ProductData.Images = []string{"x"} }, "line_items[0][price_data][product_data][images][0]"},
+		// A NUL byte reached Postgres and came back as "database unavailable" (503) before.
+		{"NUL in a name", func(p *CreateParams) { p.LineItems[0].PriceData.ProductData.Name = ptr("T\x00shirt") }, "line_items[0][price_data][product_data][name]"},
+		{"NUL in a description", func(p *CreateParams) { p.LineItems[0].PriceData.ProductData.Description = ptr("a\x00") }, "line_items[0][price_data][product_data][description]"},
+		{"NUL in a metadata value", func(p *CreateParams) { p.Metadata = map[string]string{"order": "1\x00"} }, "metadata[order]"},
+		{"NUL in a metadata key", func(p *CreateParams) { p.Metadata = map[string]string{"or\x00der": "1"} }, "metadata"},
+		{"NUL in client_reference_id", func(p *CreateParams) { p.ClientReferenceID = ptr("ref\x00") }, "client_reference_id"},
+		{"invalid UTF-8 in client_reference_id", func(p *CreateParams) { p.ClientReferenceID = ptr("ref\xff") }, "client_reference_id"},
+		{"escape sequence in a name", func(p *CreateParams) { p.LineItems[0].PriceData.ProductData.Name = ptr("\x1b[31mred") }, "line_items[0][price_data][product_data][name]"},
+		{"NUL in customer_email", func(p *CreateParams) { p.CustomerEmail = ptr("a\x00@b.example") }, "customer_email"},
+		{"NUL in success_url", func(p *CreateParams) { p.SuccessURL = ptr("https://shop.example/\x00") }, "success_url"},
+		{"NUL in a product's metadata", func(p *CreateParams) {
+			p.LineItems[0].PriceData.ProductData.Metadata = map[string]string{"k": "\x00"}
+		}, "line_items[0][price_data][product_data][metadata][k]"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

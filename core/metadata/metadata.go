@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/text"
 )
 
 // Stripe's limits; lengths count characters, not bytes.
@@ -34,6 +35,10 @@ func Validate(param string, md map[string]string) (map[string]string, error) {
 		case utf8.RuneCountInString(v) > MaxValueLen:
 			return nil, apperr.Invalid(param+"["+k+"]", "parameter_invalid",
 				"Metadata values can be at most %d characters long.", MaxValueLen)
+		case text.Check(param, k, 0) != nil:
+			return nil, text.Check(param, k, 0)
+		case text.Check(param+"["+k+"]", v, 0) != nil:
+			return nil, text.Check(param+"["+k+"]", v, 0)
 		case v != "":
 			out[k] = v
 		}
