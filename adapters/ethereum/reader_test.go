@@ -92,7 +92,7 @@ func opStackBlock(full, withUSDC bool) map[string]any {
 // fakeRPC is a JSON-RPC node over HTTP answering what a test sets.
 type fakeRPC struct {
 	mu       sync.Mutex
-	usdc     bool                               // the block's bloom names USDC's Transfer
+	usdc     bool // the block's bloom names USDC's Transfer
 	logs     func(filter map[string]any) (any, *rpcError)
 	requests []string // "method params"
 }
@@ -210,7 +210,7 @@ func TestBalanceOnOPStackUsesTheHeader(t *testing.T) {
 func transferLog(blockHash string) map[string]any {
 	return map[string]any{"address": usdcOnBase, "blockHash": blockHash, "blockNumber": "0x1a2b3c4",
 		"data": "0x00000000000000000000000000000000000000000000000000000000004c4b40", "logIndex": "0x3", "removed": false,
-		"topics": []string{TransferTopic.Hex(), "0x000000000000000000000000" + payerAddr[2:], "0x000000000000000000000000" + depositAddr[2:]},
+		"topics":          []string{TransferTopic.Hex(), "0x000000000000000000000000" + payerAddr[2:], "0x000000000000000000000000" + depositAddr[2:]},
 		"transactionHash": normalTx, "transactionIndex": "0x2"}
 }
 
