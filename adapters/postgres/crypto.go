@@ -72,24 +72,25 @@ func (s *Store) AssignDeposit(ctx context.Context, sessionID string, q chain.Quo
 }
 
 type paymentRow struct {
-	ID           string       `db:"id"`
-	SessionID    string       `db:"session_id"`
-	ChainID      int64        `db:"chain_id"`
-	AssetID      string       `db:"asset_id"`
-	TxHash       string       `db:"tx_hash"`
-	LogIndex     int64        `db:"log_index"`
-	BlockNumber  int64        `db:"block_number"`
-	BlockHash    string       `db:"block_hash"`
-	BlockTime    time.Time    `db:"block_time"`
-	From         string       `db:"from_address"`
-	To           string       `db:"to_address"`
-	Amount       string       `db:"amount"`
-	Status       string       `db:"status"`
-	WasConfirmed bool         `db:"was_confirmed"`
-	Dust         bool         `db:"dust"`
-	DetectedAt   time.Time    `db:"detected_at"`
-	ConfirmedAt  sql.NullTime `db:"confirmed_at"`
-	RevertedAt   sql.NullTime `db:"reverted_at"`
+	ID           string    `db:"id"`
+	SessionID    string    `db:"session_id"`
+	ChainID      int64     `db:"chain_id"`
+	AssetID      string    `db:"asset_id"`
+	TxHash       string    `db:"tx_hash"`
+	LogIndex     int64     `db:"log_index"`
+	BlockNumber  int64     `db:"block_number"`
+	BlockHash    string    `db:"block_hash"`
+	BlockTime    time.Time `db:"block_time"`
+	From         string    `db:"from_address"`
+	To           string    `db:"to_address"`
+	Amount       string    `db:"amount"`
+	Status       string    `db:"status"`
+	WasConfirmed bool      `db:"was_confirmed"`
+	DetectedAt   time.Time `db:"detected_at"`
+
+	Dust        bool         `db:"dust"`
+	ConfirmedAt sql.NullTime `db:"confirmed_at"`
+	RevertedAt  sql.NullTime `db:"reverted_at"`
 }
 
 const paymentColumns = `id, session_id, chain_id, asset_id, tx_hash, log_index, block_number, block_hash, block_time,
