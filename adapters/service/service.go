@@ -99,6 +99,7 @@ type App struct {
 	Orch       *temporaladapter.Orchestrator
 	Handler    http.Handler
 	Activities *workflows.Activities // nil for the api role
+	Scans      *workflows.ScanActivities
 	clients    map[int64]ethereum.Client
 	workerMu   sync.Mutex
 	worker     worker.Worker
@@ -194,13 +195,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		hooks := &workflows.WebhookDeps{Deliveries: store, Starter: a.Orch,
 			Sender: webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
 			Encode: func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }}
-		acts, err := workflows.NewActivities(store, a.Sessions, scanners, hooks, now)
+		acts, err := workflows.NewActivities(store, a.Sessions, hooks, now)
 		if err != nil {
 			a.Close()
 			return nil, err
 		}
-		a.Activities = acts
-		a.worker = temporaladapter.NewWorker(a.Temporal, acts)
+		scans, err := workflows.NewScanActivities(scanners, now, 500*time.Millisecond)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.Activities, a.Scans = acts, scans
+		a.worker = temporaladapter.NewWorker(a.Temporal, acts, scans)
 	}
 	return a, nil
 }
@@ -308,7 +314,7 @@ func (a *App) RestartWorker() error {
 	if a.worker != nil || a.Activities == nil {
 		return fmt.Errorf("restart worker: a worker is running or this role has none")
 	}
-	w := temporaladapter.NewWorker(a.Temporal, a.Activities)
+	w := temporaladapter.NewWorker(a.Temporal, a.Activities, a.Scans)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("restart worker: %w", err)
 	}
