@@ -104,6 +104,7 @@ func (a *ScanActivities) ScanChain(ctx context.Context, chainID int64) (ScanResu
 		return ScanResult{}, fmt.Errorf("chain %d is not configured on this worker", chainID)
 	}
 	deadline := time.Now().Add(15 * time.Second)
+	warned := false
 	for {
 		p, err := sc.Scan(ctx, a.now())
 		if errors.Is(err, chain.ErrCursorMoved) {
@@ -113,7 +114,8 @@ func (a *ScanActivities) ScanChain(ctx context.Context, chainID int64) (ScanResu
 			return ScanResult{}, err
 		}
 		activity.RecordHeartbeat(ctx, p.To)
-		if p.Lagging {
+		if p.Lagging && !warned {
+			warned = true // once per attempt, not on every idle poll
 			activity.GetLogger(ctx).Warn("the chain's node is behind the scanner: waiting", "chain", chainID, "head", p.Head)
 		}
 		if p.To >= p.From || p.Reorg || len(p.Changes) > 0 || time.Now().After(deadline) {
