@@ -49,7 +49,7 @@ func runTests(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer drop()
-	srv, err := testenv.Temporal(ctx, nil)
+	srv, err := testenv.Temporal(ctx, nil, recordingServerArgs()...)
 	if err != nil {
 		return 0, err
 	}
@@ -76,6 +76,9 @@ func runTests(m *testing.M) (int, error) {
 	app.Scans.IdlePoll = 20 * time.Millisecond
 	done := make(chan error, 1)
 	go func() { done <- app.Run(ctx, ln) }()
+	if err := waitServing(base, done); err != nil {
+		return 0, err
+	}
 	it.app, it.base, it.temporal, it.chain = app, base, srv.Client(), sim
 	code := m.Run()
 	cancel()
@@ -83,6 +86,23 @@ func runTests(m *testing.M) (int, error) {
 		return code, err
 	}
 	return code, nil
+}
+
+// waitServing waits until the HTTP server answers, which Run reaches only after starting the
+// worker, scanner and dispatcher: a test that ends at once must not cancel Run mid-start.
+func waitServing(base string, done <-chan error) error {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		select {
+		case err := <-done:
+			return fmt.Errorf("service stopped while starting: %w", err)
+		default:
+		}
+		if res, err := http.Get(base + "/v1/crypto/assets"); err == nil {
+			res.Body.Close()
+			return nil
+		}
+	}
+	return fmt.Errorf("service did not answer on %s", base)
 }
 
 // newMerchant registers a merchant with its own test key.

@@ -81,8 +81,9 @@ func TemporalBinary() (string, error) {
 }
 
 // Temporal starts an in-memory dev server on a free port. No search attributes are
-// pre-registered: the service must register its own at start-up.
-func Temporal(ctx context.Context, logs io.Writer) (*testsuite.DevServer, error) {
+// pre-registered: the service must register its own at start-up. extraArgs go to
+// `temporal server start-dev` (e.g. a --dynamic-config-value).
+func Temporal(ctx context.Context, logs io.Writer, extraArgs ...string) (*testsuite.DevServer, error) {
 	bin, err := TemporalBinary()
 	if err != nil {
 		return nil, err
@@ -96,6 +97,7 @@ func Temporal(ctx context.Context, logs io.Writer) (*testsuite.DevServer, error)
 		ClientOptions: &client.Options{Namespace: "default", Logger: QuietLogger{}},
 		Stdout:        logs,
 		Stderr:        logs,
+		ExtraArgs:     extraArgs,
 	})
 }
 
