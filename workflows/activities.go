@@ -22,26 +22,23 @@ type Activities struct {
 	sessions checkout.Store
 	checkout *checkout.Service
 	now      func() time.Time
-	scanners map[int64]*chain.Scanner
 	webhooks *WebhookDeps
-	// IdlePoll is how often ScanChain looks for a new head while the chain is quiet.
-	IdlePoll time.Duration
 	// DispatchPoll is how often the dispatcher looks for new outbox rows (an indexed query).
 	DispatchPoll time.Duration
 	// ScanPoll is how often AwaitChainScanned looks at the scanner's cursor.
 	ScanPoll time.Duration
 }
 
-// NewActivities wires the activities to their ports and use cases; scanners by chain ID.
-func NewActivities(sessions checkout.Store, svc *checkout.Service, scanners map[int64]*chain.Scanner, hooks *WebhookDeps, now func() time.Time) (*Activities, error) {
+// NewActivities wires the activities to their ports and use cases.
+func NewActivities(sessions checkout.Store, svc *checkout.Service, hooks *WebhookDeps, now func() time.Time) (*Activities, error) {
 	if sessions == nil || svc == nil || now == nil {
 		return nil, fmt.Errorf("workflows.NewActivities: nil dependency")
 	}
 	if hooks != nil && (hooks.Deliveries == nil || hooks.Sender == nil || hooks.Encode == nil || hooks.Starter == nil) {
 		return nil, fmt.Errorf("workflows.NewActivities: incomplete webhook dependencies")
 	}
-	return &Activities{sessions: sessions, checkout: svc, now: now, scanners: scanners, webhooks: hooks,
-		IdlePoll: 500 * time.Millisecond, DispatchPoll: 100 * time.Millisecond, ScanPoll: 250 * time.Millisecond}, nil
+	return &Activities{sessions: sessions, checkout: svc, now: now, webhooks: hooks,
+		DispatchPoll: 100 * time.Millisecond, ScanPoll: 250 * time.Millisecond}, nil
 }
 
 // SessionRecorded reports whether the session's row was committed (waiting for its creator).

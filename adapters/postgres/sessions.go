@@ -106,11 +106,11 @@ func timeOrNil(t sql.NullTime) *time.Time {
 	return &at
 }
 
-func nullTime(t *time.Time) sql.NullTime {
-	if t == nil || t.IsZero() {
+func nullTimePtr(t *time.Time) sql.NullTime {
+	if t == nil {
 		return sql.NullTime{}
 	}
-	return sql.NullTime{Time: *t, Valid: true}
+	return nullTime(*t)
 }
 
 // CreateSession writes the session and its items in one statement and calls committed once
@@ -304,10 +304,10 @@ func saveSession(ctx context.Context, tx *sqlx.Tx, s *checkout.Session) error {
 		completed_at = $5, asset_id = $6, chain_id = $7, asset_decimals = $8, rate = $9, amount_due = $10::numeric,
 		quoted_at = $11, quote_expires_at = $12, crypto_state = $13, amount_received = $14::numeric,
 		payments_seen = $15, payments_live = $16 WHERE id = $1`,
-		s.ID, string(s.Status), string(s.PaymentStatus), nullTime(s.ExpiredAt), nullTime(s.CompletedAt),
+		s.ID, string(s.Status), string(s.PaymentStatus), nullTimePtr(s.ExpiredAt), nullTimePtr(s.CompletedAt),
 		nullable(cr.AssetID), sql.NullInt64{Int64: cr.ChainID, Valid: cr.AssetID != ""},
 		sql.NullInt32{Int32: cr.Decimals, Valid: cr.AssetID != ""}, decimal.NullDecimal{Decimal: cr.Rate, Valid: cr.AssetID != ""},
-		due, nullTime(&cr.QuotedAt), nullTime(&cr.QuoteExpiresAt), string(cr.State), received, cr.PaymentsSeen, cr.PaymentsLive)
+		due, nullTime(cr.QuotedAt), nullTime(cr.QuoteExpiresAt), string(cr.State), received, cr.PaymentsSeen, cr.PaymentsLive)
 	return unavailableIf("save session "+s.ID, err)
 }
 

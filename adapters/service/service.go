@@ -115,6 +115,7 @@ type App struct {
 	Orch       *temporaladapter.Orchestrator
 	Handler    http.Handler
 	Activities *workflows.Activities // nil for the api role
+	Scans      *workflows.ScanActivities
 	clients    map[int64]ethereum.Client
 	workerMu   sync.Mutex
 	worker     worker.Worker
@@ -227,13 +228,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		hooks := &workflows.WebhookDeps{Deliveries: a.workerDB, Starter: a.Orch,
 			Sender: webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
 			Encode: func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }}
-		acts, err := workflows.NewActivities(a.workerDB, workerSessions, scanners, hooks, now)
+		acts, err := workflows.NewActivities(a.workerDB, workerSessions, hooks, now)
 		if err != nil {
 			a.Close()
 			return nil, err
 		}
-		a.Activities = acts
-		a.worker = temporaladapter.NewWorker(a.Temporal, acts)
+		scans, err := workflows.NewScanActivities(scanners, now, 500*time.Millisecond)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.Activities, a.Scans = acts, scans
+		a.worker = temporaladapter.NewWorker(a.Temporal, acts, scans)
 	}
 	return a, nil
 }
@@ -341,7 +347,7 @@ func (a *App) RestartWorker() error {
 	if a.worker != nil || a.Activities == nil {
 		return fmt.Errorf("restart worker: a worker is running or this role has none")
 	}
-	w := temporaladapter.NewWorker(a.Temporal, a.Activities)
+	w := temporaladapter.NewWorker(a.Temporal, a.Activities, a.Scans)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("restart worker: %w", err)
 	}

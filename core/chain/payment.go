@@ -37,6 +37,8 @@ type Payment struct {
 	WasConfirmed bool // it counted once; a revert of it is a reversal the merchant must hear of
 	Dust         bool // below the asset's dust threshold: on record, but it never counts or locks anything
 	DetectedAt   time.Time
+	ConfirmedAt  time.Time // zero until confirmed
+	RevertedAt   time.Time // zero unless reverted now
 }
 
 // Live reports whether the payment stands on the canonical chain and is more than dust.
