@@ -18,4 +18,5 @@ func Register(r Registry, acts *Activities) {
 	r.RegisterWorkflowWithOptions(WebhookDelivery, workflow.RegisterOptions{Name: WebhookDeliveryWorkflow})
 	r.RegisterWorkflowWithOptions(WebhookDispatcher, workflow.RegisterOptions{Name: DispatcherWorkflow})
 	r.RegisterActivityWithOptions(acts, activity.RegisterOptions{})
+	registerRetentionWorkflows(r)
 }
