@@ -20,6 +20,15 @@ const (
 	DispatcherWorkflowID    = "webhook-dispatcher"
 )
 
+// Retention: the workflows the retention schedules start, and the schedules' IDs.
+const (
+	IdempotencySweepWorkflow   = "IdempotencyKeySweep"
+	EventPruneWorkflow         = "EventPrune"
+	IdempotencySweepScheduleID = "retention-idempotency-keys"
+	EventPruneScheduleID       = "retention-events"
+	ErrRetentionWindow         = "RetentionWindowInvalid" // an event window the retention rule refuses
+)
+
 // Updates, signals and queries on a session workflow.
 const (
 	UpdateExpire      = "expire"       // merchant's POST /v1/checkout/sessions/:id/expire

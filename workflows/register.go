@@ -19,4 +19,5 @@ func Register(r Registry, acts *Activities, scans *ScanActivities) {
 	r.RegisterWorkflowWithOptions(WebhookDispatcher, workflow.RegisterOptions{Name: DispatcherWorkflow})
 	r.RegisterActivityWithOptions(acts, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(scans, activity.RegisterOptions{})
+	registerRetentionWorkflows(r)
 }

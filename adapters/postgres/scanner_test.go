@@ -13,7 +13,6 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/chaincheckout/checkout/adapters/postgres"
-	"github.com/chaincheckout/checkout/adapters/testenv"
 	"github.com/chaincheckout/checkout/core/chain"
 )
 
@@ -21,22 +20,9 @@ const testChainID = 7
 
 var stepTime = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T) *postgres.Store {
+func openScanStore(t *testing.T) *postgres.Store {
 	t.Helper()
-	ctx := context.Background()
-	url, drop, err := testenv.Database(ctx, "checkout_scan")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	st, err := postgres.Open(ctx, url, 4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	st := openStore(t, "checkout_scan")
 	if _, err := st.DB().Exec(`INSERT INTO merchants (id, name, xpub, created_at) VALUES ('mch_1', 'Shop', 'xpub', now())`); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +81,7 @@ func commit(t *testing.T, st *postgres.Store, fork *uint64, blocks []chain.Block
 }
 
 func TestCommitStepSettlesPaymentsAndKeepsTheCursor(t *testing.T) {
-	st := openStore(t)
+	st := openScanStore(t)
 	ctx := context.Background()
 	addSession(t, st, "cs_a", "0xaddr", false, []string{"usdc@dev"}, stepTime.Add(time.Hour))
 	if got := commit(t, st, nil, []chain.BlockRef{block(10, "a")}, block(10, "a")); len(got) != 0 {
@@ -146,7 +132,7 @@ func TestCommitStepSettlesPaymentsAndKeepsTheCursor(t *testing.T) {
 }
 
 func TestCommitStepConcurrentStepsOneWins(t *testing.T) {
-	st := openStore(t)
+	st := openScanStore(t)
 	ctx := context.Background()
 	addSession(t, st, "cs_a", "0xaddr", false, []string{"usdc@dev"}, stepTime.Add(time.Hour))
 	const writers = 6
@@ -192,7 +178,7 @@ func TestCommitStepConcurrentStepsOneWins(t *testing.T) {
 }
 
 func TestWatchedAddressesAreScopedToTheChain(t *testing.T) {
-	st := openStore(t)
+	st := openScanStore(t)
 	later, earlier := stepTime.Add(time.Hour), stepTime.Add(-time.Hour)
 	addSession(t, st, "cs_test_dev", "0x01", false, []string{"eth@dev", "tusd@dev"}, later)
 	addSession(t, st, "cs_test_other", "0x02", false, []string{"eth@sepolia"}, later)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,7 @@ import (
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/retention"
 	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
 )
@@ -63,6 +65,13 @@ type Config struct {
 	QuoteLifetime time.Duration
 	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
 	ChainClients map[int64]ethereum.Client
+	// Temporal TLS (PEM files) and API key; all empty: a plain connection.
+	TemporalTLSCert, TemporalTLSKey, TemporalTLSCA, TemporalTLSServerName, TemporalAPIKey string
+	// EventRetentionDays keeps events and their deliveries this long (0: 30; under 30 is refused).
+	EventRetentionDays int
+	// SupervisePeriod is how often a worker restarts a scanner or dispatcher that ended (0: 30 s).
+	SupervisePeriod time.Duration
+	envErrs         []error // values FromEnv could not read; New refuses to start with them
 }
 
 // FromEnv reads the configuration, with defaults that match `make dev`.
@@ -85,7 +94,35 @@ func FromEnv() Config {
 		}
 	}
 	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
+	c.TemporalTLSCert, c.TemporalTLSKey = os.Getenv("TEMPORAL_TLS_CERT"), os.Getenv("TEMPORAL_TLS_KEY")
+	c.TemporalTLSCA, c.TemporalTLSServerName = os.Getenv("TEMPORAL_TLS_CA"), os.Getenv("TEMPORAL_TLS_SERVER_NAME")
+	c.TemporalAPIKey = os.Getenv("TEMPORAL_API_KEY")
+	if v := os.Getenv("CHECKOUT_EVENT_RETENTION_DAYS"); v != "" {
+		days, err := strconv.Atoi(v)
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_EVENT_RETENTION_DAYS=%q is not a whole number of days", v))
+		}
+		c.EventRetentionDays = days
+	}
 	return c
+}
+
+func (c Config) temporalConnection() temporaladapter.Connection {
+	return temporaladapter.Connection{HostPort: c.TemporalAddress, Namespace: c.TemporalNamespace,
+		TLSCert: c.TemporalTLSCert, TLSKey: c.TemporalTLSKey, TLSCA: c.TemporalTLSCA,
+		TLSServerName: c.TemporalTLSServerName, APIKey: c.TemporalAPIKey}
+}
+
+// eventWindow refuses what FromEnv could not read and a window the retention rule refuses.
+func (c Config) eventWindow() (retention.EventWindow, error) {
+	if len(c.envErrs) > 0 {
+		return retention.EventWindow{}, errors.Join(c.envErrs...)
+	}
+	w, err := retention.NewEventWindow(c.EventRetentionDays)
+	if err != nil {
+		return w, fmt.Errorf("CHECKOUT_EVENT_RETENTION_DAYS: %w", err)
+	}
+	return w, nil
 }
 
 func env(key, def string) string {
@@ -116,9 +153,12 @@ type App struct {
 	Handler    http.Handler
 	Activities *workflows.Activities // nil for the api role
 	Scans      *workflows.ScanActivities
+	retention  *workflows.Retention
+	supervisor *temporaladapter.Supervisor
 	clients    map[int64]ethereum.Client
 	workerMu   sync.Mutex
 	worker     worker.Worker
+	stopLoop   func() // ends the supervisor loop of the running worker
 	closers    []func()
 }
 
@@ -136,6 +176,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if cfg.WebhookTimeout <= 0 {
 		cfg.WebhookTimeout = 10 * time.Second
 	}
+	if cfg.SupervisePeriod <= 0 {
+		cfg.SupervisePeriod = 30 * time.Second
+	}
+	window, err := cfg.eventWindow()
+	if err != nil {
+		return nil, err
+	}
+	cfg.EventRetentionDays = window.Days() // the schedule shows the days it keeps, never 0
 	chainsFile, err := loadChains(cfg)
 	if err != nil {
 		return nil, err
@@ -168,7 +216,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			return nil, err
 		}
 	}
-	if a.Temporal, err = temporaladapter.Dial(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log); err != nil {
+	if a.Temporal, err = temporaladapter.Dial(ctx, cfg.temporalConnection(), log); err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -239,7 +287,23 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			return nil, err
 		}
 		a.Activities, a.Scans = acts, scans
-		a.worker = temporaladapter.NewWorker(a.Temporal, acts, scans)
+		if a.retention, err = workflows.NewRetention(a.workerDB, now); err != nil {
+			a.Close()
+			return nil, err
+		}
+		var chainIDs []int64
+		for _, ch := range chainsFile.Chains {
+			chainIDs = append(chainIDs, ch.ID)
+		}
+		if a.supervisor, err = temporaladapter.NewSupervisor(a.Temporal, chainIDs, cfg.SupervisePeriod, log); err != nil {
+			a.Close()
+			return nil, err
+		}
+		a.supervisor.Repair(func(ctx context.Context) error { // a crash between a session's commit and its start
+			_, err := workerSessions.StartPending(ctx)
+			return err
+		})
+		a.worker = temporaladapter.NewWorker(a.Temporal, a.capabilities())
 	}
 	return a, nil
 }
@@ -300,14 +364,15 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 			return fmt.Errorf("start worker: %w", err)
 		}
 		defer a.StopWorker()
-		for _, ch := range a.Chains.Chains {
-			if err := temporaladapter.StartScanner(ctx, a.Temporal, ch.ID); err != nil {
-				return err
-			}
-		}
-		if err := temporaladapter.StartDispatcher(ctx, a.Temporal); err != nil {
+		if err := temporaladapter.EnsureRetentionSchedules(ctx, a.Temporal, a.cfg.EventRetentionDays); err != nil {
 			return err
 		}
+		if err := a.supervisor.EnsureRunning(ctx); err != nil {
+			return err
+		}
+		a.workerMu.Lock()
+		a.startSupervising()
+		a.workerMu.Unlock()
 	}
 	if a.Handler == nil {
 		<-ctx.Done()
@@ -334,10 +399,25 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 func (a *App) StopWorker() {
 	a.workerMu.Lock()
 	defer a.workerMu.Unlock()
+	if a.stopLoop != nil {
+		a.stopLoop()
+		a.stopLoop = nil
+	}
 	if a.worker != nil {
 		a.worker.Stop()
 		a.worker = nil
 	}
+}
+
+// startSupervising runs the supervisor loop until StopWorker; the caller holds workerMu.
+func (a *App) startSupervising() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.supervisor.Run(ctx)
+	}()
+	a.stopLoop = func() { cancel(); <-done }
 }
 
 // RestartWorker starts a fresh worker after StopWorker, as a redeployed process would.
@@ -347,12 +427,17 @@ func (a *App) RestartWorker() error {
 	if a.worker != nil || a.Activities == nil {
 		return fmt.Errorf("restart worker: a worker is running or this role has none")
 	}
-	w := temporaladapter.NewWorker(a.Temporal, a.Activities, a.Scans)
+	w := temporaladapter.NewWorker(a.Temporal, a.capabilities())
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("restart worker: %w", err)
 	}
 	a.worker = w
+	a.startSupervising()
 	return nil
+}
+
+func (a *App) capabilities() temporaladapter.Capabilities {
+	return temporaladapter.Capabilities{Sessions: a.Activities, Scans: a.Scans, Retention: a.retention}
 }
 
 // Listen opens the configured address.

@@ -4,10 +4,15 @@ package temporal
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"os"
+	"slices"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -25,15 +30,69 @@ import (
 	"github.com/chaincheckout/checkout/workflows"
 )
 
-// Dial connects to the cluster.
-func Dial(ctx context.Context, hostPort, namespace string, logger *slog.Logger) (client.Client, error) {
-	c, err := client.DialContext(ctx, client.Options{
-		HostPort:  hostPort,
-		Namespace: namespace,
-		Logger:    sdklog.NewStructuredLogger(logger),
-	})
+// Connection says how to reach the cluster.
+type Connection struct {
+	HostPort      string
+	Namespace     string
+	TLSCert       string // PEM client certificate file for mutual TLS, with TLSKey
+	TLSKey        string // PEM private key file of TLSCert
+	TLSCA         string // PEM file of the CAs that sign the server's certificate (empty: system roots)
+	TLSServerName string // the name the server's certificate must carry, when not the host dialled
+	APIKey        string // sent as a bearer token on every call; turns TLS on
+}
+
+// Options builds the client options; a TLS file that cannot be read or used is an error naming it.
+func (c Connection) Options(logger *slog.Logger) (client.Options, error) {
+	opts := client.Options{HostPort: c.HostPort, Namespace: c.Namespace, Logger: sdklog.NewStructuredLogger(logger)}
+	tlsCfg, err := c.tlsConfig()
 	if err != nil {
-		return nil, fmt.Errorf("connect to temporal at %s: %w", hostPort, err)
+		return client.Options{}, err
+	}
+	opts.ConnectionOptions.TLS = tlsCfg
+	if c.APIKey != "" {
+		opts.Credentials = client.NewAPIKeyStaticCredentials(c.APIKey)
+	}
+	return opts, nil
+}
+
+// tlsConfig is nil (plain, or TLS with system roots for an API key) unless a TLS setting is given.
+func (c Connection) tlsConfig() (*tls.Config, error) {
+	if c.TLSCert == "" && c.TLSKey == "" && c.TLSCA == "" && c.TLSServerName == "" {
+		return nil, nil
+	}
+	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.TLSServerName}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return nil, fmt.Errorf("temporal TLS: a client certificate needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY")
+	}
+	if c.TLSCert != "" {
+		pair, err := tls.LoadX509KeyPair(c.TLSCert, c.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("temporal TLS: load client certificate %s with key %s: %w", c.TLSCert, c.TLSKey, err)
+		}
+		cfg.Certificates = []tls.Certificate{pair}
+	}
+	if c.TLSCA != "" {
+		pem, err := os.ReadFile(c.TLSCA)
+		if err != nil {
+			return nil, fmt.Errorf("temporal TLS: read CA file: %w", err)
+		}
+		cfg.RootCAs = x509.NewCertPool()
+		if !cfg.RootCAs.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("temporal TLS: CA file %s holds no PEM certificate", c.TLSCA)
+		}
+	}
+	return cfg, nil
+}
+
+// Dial connects to the cluster.
+func Dial(ctx context.Context, conn Connection, logger *slog.Logger) (client.Client, error) {
+	opts, err := conn.Options(logger)
+	if err != nil {
+		return nil, err
+	}
+	c, err := client.DialContext(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("connect to temporal at %s: %w", conn.HostPort, err)
 	}
 	return c, nil
 }
@@ -222,9 +281,113 @@ func StartDispatcher(ctx context.Context, c client.Client) error {
 	return nil
 }
 
+// Supervisor brings back the long-running workflows (each chain's scanner, the webhook
+// dispatcher) whenever one has ended, e.g. terminated by an operator or failed.
+//
+// It is a loop in every worker process rather than a Temporal Schedule: a schedule starts
+// workflows under IDs suffixed with the scheduled time, while these must keep their fixed IDs
+// (the ID is what keeps one scanner per chain), and a loop in the worker runs exactly where
+// they can run. Any number of workers may loop: the starts use the existing run if there is one.
+type Supervisor struct {
+	c        client.Client
+	chainIDs []int64
+	period   time.Duration
+	log      *slog.Logger
+	repairs  []func(context.Context) error
+}
+
+// Repair adds a task each round runs too (e.g. starting sessions whose start after commit
+// never happened); its failure is logged and retried like a start.
+func (s *Supervisor) Repair(task func(context.Context) error) { s.repairs = append(s.repairs, task) }
+
+// NewSupervisor supervises the scanners of chainIDs and the dispatcher, every period (± 20 %).
+func NewSupervisor(c client.Client, chainIDs []int64, period time.Duration, log *slog.Logger) (*Supervisor, error) {
+	if c == nil || log == nil || period <= 0 {
+		return nil, fmt.Errorf("temporal.NewSupervisor: nil client or logger, or no period")
+	}
+	return &Supervisor{c: c, chainIDs: slices.Clone(chainIDs), period: period, log: log}, nil
+}
+
+// EnsureRunning starts each supervised workflow that is not running; it returns every failure.
+func (s *Supervisor) EnsureRunning(ctx context.Context) error {
+	var errs []error
+	for _, id := range s.chainIDs {
+		errs = append(errs, StartScanner(ctx, s.c, id))
+	}
+	errs = append(errs, StartDispatcher(ctx, s.c))
+	for _, repair := range s.repairs {
+		errs = append(errs, repair(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// Run calls EnsureRunning every period until ctx ends; a failure is logged as an error and
+// tried again on the next round.
+func (s *Supervisor) Run(ctx context.Context) {
+	for {
+		jitter := time.Duration(rand.Int64N(int64(s.period)/5*2+1)) - s.period/5 // workers spread their rounds
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(s.period + jitter):
+		}
+		if err := s.EnsureRunning(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("could not restart a scanner or the webhook dispatcher; retrying next round",
+				"err", err, "retry_in", s.period)
+		}
+	}
+}
+
+// retentionSchedules are the retention schedules, visible in the Web UI under Schedules:
+// idempotency keys hourly, events daily. A run never overlaps the previous one.
+func retentionSchedules(eventWindowDays int) []client.ScheduleOptions {
+	schedule := func(id, workflow string, every, jitter, timeout time.Duration, args ...any) client.ScheduleOptions {
+		return client.ScheduleOptions{ID: id,
+			Spec:    client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: every}}, Jitter: jitter},
+			Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP, CatchupWindow: every,
+			Action: &client.ScheduleWorkflowAction{ID: id, Workflow: workflow, Args: args, TaskQueue: workflows.TaskQueue,
+				WorkflowExecutionTimeout: timeout}}
+	}
+	return []client.ScheduleOptions{
+		schedule(workflows.IdempotencySweepScheduleID, workflows.IdempotencySweepWorkflow, time.Hour, 5*time.Minute, time.Hour),
+		schedule(workflows.EventPruneScheduleID, workflows.EventPruneWorkflow, 24*time.Hour, 30*time.Minute, 6*time.Hour,
+			workflows.EventPruneInput{WindowDays: eventWindowDays}),
+	}
+}
+
+// EnsureRetentionSchedules creates the retention schedules, or brings existing ones to this
+// configuration (keeping an operator's pause), so every worker start-up may call it.
+func EnsureRetentionSchedules(ctx context.Context, c client.Client, eventWindowDays int) error {
+	for _, o := range retentionSchedules(eventWindowDays) {
+		_, err := c.ScheduleClient().Create(ctx, o)
+		if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+			err = c.ScheduleClient().GetHandle(ctx, o.ID).Update(ctx, client.ScheduleUpdateOptions{
+				DoUpdate: func(in client.ScheduleUpdateInput) (*client.ScheduleUpdate, error) {
+					s := in.Description.Schedule
+					s.Action, s.Spec = o.Action, &o.Spec
+					s.Policy = &client.SchedulePolicies{Overlap: o.Overlap, CatchupWindow: o.CatchupWindow}
+					return &client.ScheduleUpdate{Schedule: &s}, nil
+				}})
+		}
+		if err != nil {
+			return fmt.Errorf("create or update schedule %s: %w", o.ID, err)
+		}
+	}
+	return nil
+}
+
 // NewWorker registers the workflows and activities on the task queue.
-func NewWorker(c client.Client, acts *workflows.Activities, scans *workflows.ScanActivities) worker.Worker {
+// Capabilities are the activity structs a worker runs, one per capability.
+type Capabilities struct {
+	Sessions  *workflows.Activities
+	Scans     *workflows.ScanActivities
+	Retention *workflows.Retention
+}
+
+// NewWorker registers the workflows and each capability's activities on the task queue.
+func NewWorker(c client.Client, caps Capabilities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, acts, scans)
+	workflows.Register(w, caps.Sessions, caps.Scans)
+	workflows.RegisterRetention(w, caps.Retention)
 	return w
 }

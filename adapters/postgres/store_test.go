@@ -1,0 +1,29 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/chaincheckout/checkout/adapters/postgres"
+	"github.com/chaincheckout/checkout/adapters/testenv"
+)
+
+// openStore gives a test its own migrated database, dropped when the test ends.
+func openStore(t *testing.T, prefix string) *postgres.Store {
+	t.Helper()
+	ctx := context.Background()
+	url, drop, err := testenv.Database(ctx, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	store, err := postgres.Open(ctx, url, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close() })
+	if _, err := store.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
