@@ -21,23 +21,17 @@ type Activities struct {
 	checkout *checkout.Service
 	now      func() time.Time
 	scanners map[int64]*chain.Scanner
-	webhooks *WebhookDeps
 	// IdlePoll is how often ScanChain looks for a new head while the chain is quiet.
 	IdlePoll time.Duration
-	// DispatchPoll is how often the dispatcher looks for new outbox rows (an indexed query).
-	DispatchPoll time.Duration
 }
 
 // NewActivities wires the activities to their ports and use cases; scanners by chain ID.
-func NewActivities(sessions checkout.Store, svc *checkout.Service, scanners map[int64]*chain.Scanner, hooks *WebhookDeps, now func() time.Time) (*Activities, error) {
+func NewActivities(sessions checkout.Store, svc *checkout.Service, scanners map[int64]*chain.Scanner, now func() time.Time) (*Activities, error) {
 	if sessions == nil || svc == nil || now == nil {
 		return nil, fmt.Errorf("workflows.NewActivities: nil dependency")
 	}
-	if hooks != nil && (hooks.Deliveries == nil || hooks.Sender == nil || hooks.Encode == nil || hooks.Starter == nil) {
-		return nil, fmt.Errorf("workflows.NewActivities: incomplete webhook dependencies")
-	}
-	return &Activities{sessions: sessions, checkout: svc, now: now, scanners: scanners, webhooks: hooks,
-		IdlePoll: 500 * time.Millisecond, DispatchPoll: 100 * time.Millisecond}, nil
+	return &Activities{sessions: sessions, checkout: svc, now: now, scanners: scanners,
+		IdlePoll: 500 * time.Millisecond}, nil
 }
 
 // SessionRecorded reports whether the session's row was committed (waiting for its creator).
