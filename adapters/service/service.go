@@ -24,6 +24,7 @@ import (
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	ratesadapter "github.com/chaincheckout/checkout/adapters/rates"
+	"github.com/chaincheckout/checkout/adapters/secrets"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
 	"github.com/chaincheckout/checkout/adapters/webhooks"
 	"github.com/chaincheckout/checkout/core/chain"
@@ -61,6 +62,9 @@ type Config struct {
 	WebhookFirstRetry time.Duration
 	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
 	ChainClients map[int64]ethereum.Client
+	// SecretsKeys is the keyring that encrypts webhook secrets at rest: "id:base64,…", 32-byte
+	// keys, the first seals. Required: the service refuses to start without it.
+	SecretsKeys string
 }
 
 // FromEnv reads the configuration, with defaults that match `make dev`.
@@ -77,6 +81,10 @@ func FromEnv() Config {
 		WebhookTimeout:      10 * time.Second,
 	}
 	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
+	c.SecretsKeys = os.Getenv("CHECKOUT_SECRETS_KEYS")
+	if k := os.Getenv("CHECKOUT_SECRETS_KEY"); c.SecretsKeys == "" && k != "" {
+		c.SecretsKeys = "default:" + k // the single-key form; its id is "default" in a later keyring
+	}
 	return c
 }
 
@@ -98,7 +106,8 @@ type App struct {
 	Chains     chains.File
 	Orch       *temporaladapter.Orchestrator
 	Handler    http.Handler
-	Activities *workflows.Activities // nil for the api role
+	Activities *workflows.Activities         // nil for the api role
+	Deliveries *workflows.DeliveryActivities // nil for the api role
 	clients    map[int64]ethereum.Client
 	workerMu   sync.Mutex
 	worker     worker.Worker
@@ -120,10 +129,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.SecretsKeys == "" {
+		return nil, fmt.Errorf("no key to encrypt webhook secrets: set CHECKOUT_SECRETS_KEYS (or CHECKOUT_SECRETS_KEY), see the README")
+	}
+	box, err := secrets.ParseKeyring(cfg.SecretsKeys)
+	if err != nil {
+		return nil, err
+	}
 	store, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
 	}
+	store = store.WithSecrets(box)
 	a := &App{cfg: cfg, log: log, Store: store, Chains: chainsFile, clients: map[int64]ethereum.Client{}}
 	for _, ch := range chainsFile.Chains {
 		if a.clients[ch.ID], err = a.chainClient(ctx, ch); err != nil {
@@ -141,6 +158,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			a.Close()
 			return nil, err
 		}
+	}
+	if n, err := store.ResealSecrets(ctx); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("seal webhook secrets under the current key: %w", err)
+	} else if n > 0 {
+		log.Info("webhook secrets sealed under the current key", "count", n)
 	}
 	if a.Temporal, err = temporaladapter.Dial(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log); err != nil {
 		a.Close()
@@ -171,8 +194,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	deliveries, err := webhook.NewDeliveries(store, now)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	if cfg.Role != RoleWorker {
-		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: store,
+		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: deliveries,
 			Sessions: a.Sessions, Merchants: a.Merchants, SessionRead: store, MerchantDB: store,
 			Idempotency: store, Renderer: renderer, Events: store, Logger: log, Now: now,
 		})
@@ -191,16 +219,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			}
 			scanners[ch.ID] = sc
 		}
-		hooks := &workflows.WebhookDeps{Deliveries: store, Starter: a.Orch,
-			Sender: webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
-			Encode: func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }}
-		acts, err := workflows.NewActivities(store, a.Sessions, scanners, hooks, now)
+		acts, err := workflows.NewActivities(store, a.Sessions, scanners, now)
 		if err != nil {
 			a.Close()
 			return nil, err
 		}
+		if a.Deliveries, err = workflows.NewDeliveryActivities(store, webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
+			func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }, a.Orch, now); err != nil {
+			a.Close()
+			return nil, err
+		}
 		a.Activities = acts
-		a.worker = temporaladapter.NewWorker(a.Temporal, acts)
+		a.worker = temporaladapter.NewWorker(a.Temporal, acts, a.Deliveries)
 	}
 	return a, nil
 }
@@ -308,7 +338,7 @@ func (a *App) RestartWorker() error {
 	if a.worker != nil || a.Activities == nil {
 		return fmt.Errorf("restart worker: a worker is running or this role has none")
 	}
-	w := temporaladapter.NewWorker(a.Temporal, a.Activities)
+	w := temporaladapter.NewWorker(a.Temporal, a.Activities, a.Deliveries)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("restart worker: %w", err)
 	}
