@@ -20,18 +20,14 @@ type Activities struct {
 	sessions checkout.Store
 	checkout *checkout.Service
 	now      func() time.Time
-	scanners map[int64]*chain.Scanner
-	// IdlePoll is how often ScanChain looks for a new head while the chain is quiet.
-	IdlePoll time.Duration
 }
 
-// NewActivities wires the activities to their ports and use cases; scanners by chain ID.
-func NewActivities(sessions checkout.Store, svc *checkout.Service, scanners map[int64]*chain.Scanner, now func() time.Time) (*Activities, error) {
+// NewActivities wires the activities to their ports and use cases.
+func NewActivities(sessions checkout.Store, svc *checkout.Service, now func() time.Time) (*Activities, error) {
 	if sessions == nil || svc == nil || now == nil {
 		return nil, fmt.Errorf("workflows.NewActivities: nil dependency")
 	}
-	return &Activities{sessions: sessions, checkout: svc, now: now, scanners: scanners,
-		IdlePoll: 500 * time.Millisecond}, nil
+	return &Activities{sessions: sessions, checkout: svc, now: now}, nil
 }
 
 // SessionRecorded reports whether the session's row was committed (waiting for its creator).

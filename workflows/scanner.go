@@ -47,7 +47,7 @@ func ChainScanner(ctx workflow.Context, in ScannerInput) error {
 	log := workflow.GetLogger(ctx)
 	for i := 0; i < scannerIterations && !workflow.GetInfo(ctx).GetContinueAsNewSuggested(); i++ {
 		var res ScanResult
-		if err := workflow.ExecuteActivity(ctx, (*Activities).ScanChain, in.ChainID).Get(ctx, &res); err != nil {
+		if err := workflow.ExecuteActivity(ctx, (*ScanActivities).ScanChain, in.ChainID).Get(ctx, &res); err != nil {
 			return err
 		}
 		if res.Reorg {
@@ -77,15 +77,34 @@ func ChainScanner(ctx workflow.Context, in ScannerInput) error {
 	return workflow.NewContinueAsNewError(ctx, ChainScanner, in)
 }
 
+// ScanActivities read chains for the scanner workflows.
+type ScanActivities struct {
+	scanners map[int64]*chain.Scanner
+	now      func() time.Time
+	// IdlePoll is how often ScanChain looks for a new head while the chain is quiet.
+	IdlePoll time.Duration
+}
+
+// NewScanActivities wires the scanners, by chain ID (a worker may have none).
+func NewScanActivities(scanners map[int64]*chain.Scanner, now func() time.Time, idlePoll time.Duration) (*ScanActivities, error) {
+	if scanners == nil || now == nil || idlePoll <= 0 {
+		return nil, errors.New("workflows.NewScanActivities: nil dependency or no idle poll")
+	}
+	return &ScanActivities{scanners: scanners, now: now, IdlePoll: idlePoll}, nil
+}
+
 // ScanChain scans the next blocks of a chain, waiting (with heartbeats) up to about 15 s for
 // a new block when the chain is quiet, so each workflow iteration is real progress.
-func (a *Activities) ScanChain(ctx context.Context, chainID int64) (ScanResult, error) {
+func (a *ScanActivities) ScanChain(ctx context.Context, chainID int64) (ScanResult, error) {
 	sc, ok := a.scanners[chainID]
 	if !ok {
-		return ScanResult{}, temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("chain %d is not configured on this worker", chainID), "ChainNotConfigured", nil)
+		// A worker whose configuration lacks a chain it is asked to scan (a partial rollout):
+		// said loudly and retried, so another worker, or this one fixed, takes the scan on.
+		activity.GetLogger(ctx).Error("chain is not configured on this worker: its scanner waits", "chain", chainID)
+		return ScanResult{}, fmt.Errorf("chain %d is not configured on this worker", chainID)
 	}
 	deadline := time.Now().Add(15 * time.Second)
+	warned := false
 	for {
 		p, err := sc.Scan(ctx, a.now())
 		if errors.Is(err, chain.ErrCursorMoved) {
@@ -95,6 +114,10 @@ func (a *Activities) ScanChain(ctx context.Context, chainID int64) (ScanResult, 
 			return ScanResult{}, err
 		}
 		activity.RecordHeartbeat(ctx, p.To)
+		if p.Lagging && !warned {
+			warned = true // once per attempt, not on every idle poll
+			activity.GetLogger(ctx).Warn("the chain's node is behind the scanner: waiting", "chain", chainID, "head", p.Head)
+		}
 		if p.To >= p.From || p.Reorg || len(p.Changes) > 0 || time.Now().After(deadline) {
 			return ScanResult{From: p.From, To: p.To, Head: p.Head, Reorg: p.Reorg, Changes: p.Changes}, nil
 		}

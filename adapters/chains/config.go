@@ -46,6 +46,8 @@ func Default() File {
 //	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT
 //
 // The last adds the token when the file lacks it (6 decimals, pegged to USD: the dev stablecoin).
+// A token's (or native's) "dust" is the least amount, in whole units, that counts as a
+// payment ("0.05"); without it a pegged stablecoin ignores less than one cent, others nothing.
 func Load(path string, environ []string) (File, error) {
 	env := map[string]string{}
 	for _, kv := range environ {

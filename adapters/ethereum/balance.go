@@ -24,7 +24,8 @@ func (b *Balances) NativeBalance(ctx context.Context, chainID int64, address str
 		return nil, time.Time{}, fmt.Errorf("chain %d is not configured", chainID)
 	}
 	n := new(big.Int).SetUint64(block)
-	blk, err := c.BlockByNumber(ctx, n)
+	// The header is enough, and unlike a full block it decodes on every chain (OP-stack too).
+	h, err := c.HeaderByNumber(ctx, n)
 	if err != nil {
 		return nil, time.Time{}, err
 	}
@@ -32,5 +33,5 @@ func (b *Balances) NativeBalance(ctx context.Context, chainID int64, address str
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	return bal, time.Unix(int64(blk.Time()), 0).UTC(), nil
+	return bal, time.Unix(int64(h.Time), 0).UTC(), nil
 }

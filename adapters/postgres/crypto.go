@@ -87,16 +87,28 @@ type paymentRow struct {
 	Status       string    `db:"status"`
 	WasConfirmed bool      `db:"was_confirmed"`
 	DetectedAt   time.Time `db:"detected_at"`
+
+	Dust        bool         `db:"dust"`
+	ConfirmedAt sql.NullTime `db:"confirmed_at"`
+	RevertedAt  sql.NullTime `db:"reverted_at"`
 }
 
 const paymentColumns = `id, session_id, chain_id, asset_id, tx_hash, log_index, block_number, block_hash, block_time,
-	from_address, to_address, amount::text AS amount, status, was_confirmed, detected_at`
+	from_address, to_address, amount::text AS amount, status, was_confirmed, dust, detected_at, confirmed_at, reverted_at`
 
 func (r paymentRow) payment() chain.Payment {
 	return chain.Payment{ID: r.ID, SessionID: r.SessionID, ChainID: r.ChainID, AssetID: r.AssetID, TxHash: r.TxHash,
 		LogIndex: r.LogIndex, BlockNumber: uint64(r.BlockNumber), BlockHash: r.BlockHash, BlockTime: r.BlockTime.UTC(),
 		From: r.From, To: r.To, Amount: bigOf(r.Amount), Status: chain.PaymentStatus(r.Status),
-		WasConfirmed: r.WasConfirmed, DetectedAt: r.DetectedAt.UTC()}
+		WasConfirmed: r.WasConfirmed, Dust: r.Dust, DetectedAt: r.DetectedAt.UTC(),
+		ConfirmedAt: timeOf(r.ConfirmedAt), RevertedAt: timeOf(r.RevertedAt)}
+}
+
+func timeOf(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
 }
 
 // ListPayments returns a session's payments in the order they were detected.
@@ -146,11 +158,11 @@ func (s *Store) ScannedHeights(ctx context.Context) (map[int64]uint64, error) {
 // RecordPayment stores a payment once; it reports whether this call stored it.
 func (s *Store) RecordPayment(ctx context.Context, p chain.Payment) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO payments (id, chain_id, tx_hash, log_index, session_id, asset_id,
-			from_address, to_address, amount, block_number, block_hash, block_time, status, detected_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10, $11, $12, $13, $14)
+			from_address, to_address, amount, block_number, block_hash, block_time, status, detected_at, dust)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING`,
 		p.ID, p.ChainID, p.TxHash, p.LogIndex, p.SessionID, p.AssetID, p.From, p.To, p.Amount.String(),
-		int64(p.BlockNumber), p.BlockHash, p.BlockTime, string(p.Status), p.DetectedAt)
+		int64(p.BlockNumber), p.BlockHash, p.BlockTime, string(p.Status), p.DetectedAt, p.Dust)
 	if err != nil {
 		return false, unavailable("record payment", err)
 	}

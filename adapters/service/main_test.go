@@ -75,7 +75,7 @@ func runTests(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer app.Close()
-	app.Activities.IdlePoll = 20 * time.Millisecond
+	app.Scans.IdlePoll = 20 * time.Millisecond
 	done := make(chan error, 1)
 	go func() { done <- app.Run(ctx, ln) }()
 	if err := waitServing(base, done); err != nil {

@@ -106,7 +106,8 @@ type App struct {
 	Chains     chains.File
 	Orch       *temporaladapter.Orchestrator
 	Handler    http.Handler
-	Activities *workflows.Activities         // nil for the api role
+	Activities *workflows.Activities // nil for the api role
+	Scans      *workflows.ScanActivities
 	Deliveries *workflows.DeliveryActivities // nil for the api role
 	clients    map[int64]ethereum.Client
 	workerMu   sync.Mutex
@@ -219,7 +220,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			}
 			scanners[ch.ID] = sc
 		}
-		acts, err := workflows.NewActivities(store, a.Sessions, scanners, now)
+		acts, err := workflows.NewActivities(store, a.Sessions, now)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		scans, err := workflows.NewScanActivities(scanners, now, 500*time.Millisecond)
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -229,8 +235,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			a.Close()
 			return nil, err
 		}
-		a.Activities = acts
-		a.worker = temporaladapter.NewWorker(a.Temporal, acts, a.Deliveries)
+		a.Activities, a.Scans = acts, scans
+		a.worker = temporaladapter.NewWorker(a.Temporal, acts, scans, a.Deliveries)
 	}
 	return a, nil
 }
@@ -338,7 +344,7 @@ func (a *App) RestartWorker() error {
 	if a.worker != nil || a.Activities == nil {
 		return fmt.Errorf("restart worker: a worker is running or this role has none")
 	}
-	w := temporaladapter.NewWorker(a.Temporal, a.Activities, a.Deliveries)
+	w := temporaladapter.NewWorker(a.Temporal, a.Activities, a.Scans, a.Deliveries)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("restart worker: %w", err)
 	}

@@ -203,8 +203,9 @@ func StartDispatcher(ctx context.Context, c client.Client) error {
 }
 
 // NewWorker registers the workflows and activities on the task queue.
-func NewWorker(c client.Client, acts *workflows.Activities, deliveries *workflows.DeliveryActivities) worker.Worker {
+func NewWorker(c client.Client, acts *workflows.Activities, scans *workflows.ScanActivities,
+	deliveries *workflows.DeliveryActivities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, acts, deliveries)
+	workflows.Register(w, acts, scans, deliveries)
 	return w
 }

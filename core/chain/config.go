@@ -4,8 +4,11 @@ package chain
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
+
+	"github.com/shopspring/decimal"
 )
 
 // Config is every chain the service watches.
@@ -36,7 +39,13 @@ type Token struct {
 	Decimals int32  `json:"decimals"`
 	// Peg names the fiat currency a stablecoin tracks 1:1 ("usd"), if any.
 	Peg string `json:"peg,omitempty"`
+	// Dust is the least amount, in whole units ("0.01"), that counts as a payment; empty takes
+	// the default: one cent for a pegged stablecoin, nothing for other assets.
+	Dust string `json:"dust,omitempty"`
 }
+
+// defaultPeggedDust is one cent of a stablecoin's fiat currency.
+var defaultPeggedDust = decimal.New(1, -2)
 
 // Asset is a payable (symbol, chain) pair, as the API shows it.
 type Asset struct {
@@ -48,6 +57,13 @@ type Asset struct {
 	Contract string // empty for the native coin
 	Peg      string
 	Livemode bool
+	Dust     *big.Int // base units: a transfer below this is dust (recorded, never signalled)
+}
+
+// IsDust reports whether a transfer of amount is too small to be a payment (address
+// poisoning and faucet spam): below the asset's dust threshold.
+func (a Asset) IsDust(amount *big.Int) bool {
+	return amount != nil && a.Dust != nil && amount.Cmp(a.Dust) < 0
 }
 
 // Native reports whether the asset is the chain's coin rather than a token.
@@ -78,9 +94,15 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s: native needs a symbol and decimals 0..36", where)
 		}
 		keys[strings.ToLower(ch.Key)], ids[ch.ID] = true, true
+		if _, err := dustUnits(ch.Native); err != nil {
+			return fmt.Errorf("%s.native: %w", where, err)
+		}
 		for j, t := range ch.Tokens {
 			if t.Symbol == "" || !isAddress(t.Contract) || t.Decimals < 0 || t.Decimals > 36 {
 				return fmt.Errorf("%s.tokens[%d] (%s): needs a symbol, a 0x contract address and decimals 0..36", where, j, t.Symbol)
+			}
+			if _, err := dustUnits(t); err != nil {
+				return fmt.Errorf("%s.tokens[%d] (%s): %w", where, j, t.Symbol, err)
 			}
 		}
 	}
@@ -120,10 +142,7 @@ func (c Config) Assets(livemode bool) []Asset {
 		if ch.Livemode != livemode {
 			continue
 		}
-		out = append(out, asset(ch, ch.Native))
-		for _, t := range ch.Tokens {
-			out = append(out, asset(ch, t))
-		}
+		out = append(out, ch.Assets()...)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -152,7 +171,37 @@ func (c Config) Chain(id int64) (Chain, bool) {
 	return Chain{}, false
 }
 
+// Assets lists the chain's native coin, then its tokens, as assets.
+func (c Chain) Assets() []Asset {
+	out := []Asset{asset(c, c.Native)}
+	for _, t := range c.Tokens {
+		out = append(out, asset(c, t))
+	}
+	return out
+}
+
 func asset(ch Chain, t Token) Asset {
+	dust, _ := dustUnits(t) // Validate refused a bad threshold at start-up
 	return Asset{ID: AssetID(t.Symbol, ch.Key), Symbol: t.Symbol, ChainKey: strings.ToLower(ch.Key), ChainID: ch.ID,
-		Decimals: t.Decimals, Contract: strings.ToLower(t.Contract), Peg: strings.ToLower(t.Peg), Livemode: ch.Livemode}
+		Decimals: t.Decimals, Contract: strings.ToLower(t.Contract), Peg: strings.ToLower(t.Peg), Livemode: ch.Livemode,
+		Dust: dust}
+}
+
+// dustUnits is a token's dust threshold in base units.
+func dustUnits(t Token) (*big.Int, error) {
+	if t.Dust == "" {
+		if t.Peg == "" {
+			return new(big.Int), nil
+		}
+		return defaultPeggedDust.Shift(t.Decimals).Floor().BigInt(), nil // a coin without cents has no dust
+	}
+	d, err := decimal.NewFromString(t.Dust)
+	if err != nil || d.Sign() < 0 {
+		return nil, fmt.Errorf("dust %q must be a non-negative decimal amount in whole units", t.Dust)
+	}
+	units := d.Shift(t.Decimals)
+	if !units.Equal(units.Truncate(0)) {
+		return nil, fmt.Errorf("dust %q has more decimals than the asset's %d", t.Dust, t.Decimals)
+	}
+	return units.BigInt(), nil
 }

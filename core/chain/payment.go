@@ -35,7 +35,10 @@ type Payment struct {
 	Amount       *big.Int
 	Status       PaymentStatus
 	WasConfirmed bool // it counted once; a revert of it is a reversal the merchant must hear of
+	Dust         bool // below the asset's dust threshold: on record, but no one is told of it
 	DetectedAt   time.Time
+	ConfirmedAt  time.Time // zero until confirmed
+	RevertedAt   time.Time // zero unless reverted now
 }
 
 // CryptoState is the session's payment progress (SPEC "crypto.state").

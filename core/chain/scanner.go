@@ -33,14 +33,48 @@ type Transfer struct {
 type Block struct {
 	BlockRef
 	Native []Transfer
+	// Logs tells which token contracts may have logged a Transfer in the block (a bloom filter:
+	// it may say yes wrongly, never no); nil means unknown, so any may have.
+	Logs TransferFilter
 }
+
+// TransferFilter answers, without I/O, whether a block may hold a Transfer log of a contract.
+type TransferFilter interface {
+	MayHaveTransfer(contract string) bool
+}
+
+// mayHaveTransfers reports whether any of contracts may have logged a Transfer in b.
+func (b Block) mayHaveTransfers(contracts []string) bool {
+	if b.Logs == nil {
+		return true
+	}
+	for _, c := range contracts {
+		if b.Logs.MayHaveTransfer(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// Reader errors the scanner acts on rather than retrying as they are.
+var (
+	// ErrBlockNotFound: the node does not have the block (yet); a lagging node says so.
+	ErrBlockNotFound = errors.New("block not found on the node")
+	// ErrTooManyResults: the node refused a log query as too large; a smaller range may pass.
+	ErrTooManyResults = errors.New("log query refused as too large")
+)
 
 // Reader reads one chain. The number of calls per block does not depend on how many
 // addresses are watched: logs are filtered by token contract and matched in memory.
 type Reader interface {
 	Head(ctx context.Context) (uint64, error)
+	// Block reads a block by number; ErrBlockNotFound when the node has none there.
 	Block(ctx context.Context, number uint64) (Block, error)
+	// TokenTransfers reads Transfer logs of contracts in from..to; ErrTooManyResults when refused.
 	TokenTransfers(ctx context.Context, from, to uint64, contracts []string) ([]Transfer, error)
+	// BlockTokenTransfers reads Transfer logs of contracts in one block by its hash: a node
+	// without that block fails (ErrBlockNotFound) rather than answering none.
+	BlockTokenTransfers(ctx context.Context, block BlockRef, contracts []string) ([]Transfer, error)
 	Succeeded(ctx context.Context, txHash string) (bool, error)
 }
 
@@ -50,22 +84,33 @@ type Step struct {
 	Prev        *BlockRef  // the cursor this step started from (compare-and-set); nil on the first step
 	ForkAt      *uint64    // a reorg: payments and stored blocks above this number are dropped
 	Blocks      []BlockRef // newly scanned canonical blocks, in order
-	Payments    []Payment  // transfers into watched addresses found in Blocks
+	Payments    []Payment  // transfers into watched addresses found in Blocks (dust included, marked)
 	Cursor      BlockRef   // where the next step starts
 	Depth       int64      // confirmations required: payments this deep are confirmed
 	ReorgWindow int64      // how many block hashes to keep
 	Now         time.Time
 }
 
+// WatchScope is what one chain's scanner watches: deposit addresses of sessions in the chain's
+// mode that accept at least one of its assets.
+type WatchScope struct {
+	ChainID  int64
+	ChainKey string
+	Livemode bool
+	AssetIDs []string // every asset of the chain, "<symbol>@<chain key>"
+}
+
 // ScanStore keeps the scanner's cursor, recent hashes and the payments it finds.
 type ScanStore interface {
+	// Cursor is where the chain's scanner stands (with the block's time and parent when known).
 	Cursor(ctx context.Context, chainID int64) (BlockRef, bool, error)
 	// BlockHashes returns stored canonical hashes of blocks from..to, by number.
 	BlockHashes(ctx context.Context, chainID int64, from, to uint64) (map[uint64]string, error)
-	// WatchedAddresses maps each deposit address still watched to its session.
-	WatchedAddresses(ctx context.Context, now time.Time) (map[string]string, error)
-	// CommitStep applies a step in one transaction and returns the sessions whose payments
-	// changed (detected, confirmed or reverted). ErrCursorMoved if Prev is stale.
+	// WatchedAddresses maps each deposit address the scope watches at now to its session.
+	WatchedAddresses(ctx context.Context, scope WatchScope, now time.Time) (map[string]string, error)
+	// CommitStep loads the payments the step touches (Step.Touches, or a key of s.Payments),
+	// applies Settle, saves them and moves the cursor, in one transaction; it returns the
+	// changes Settle reported. ErrCursorMoved if Prev is stale.
 	CommitStep(ctx context.Context, s Step) ([]Change, error)
 }
 
@@ -82,8 +127,9 @@ var ErrCursorMoved = errors.New("scanner cursor moved")
 // Scanner follows one chain.
 type Scanner struct {
 	chain     Chain
-	assets    map[string]string // token contract (lower-case) or "" for native → asset ID
-	contracts []string          // the token contracts, whose Transfer logs are read
+	assets    map[string]Asset // token contract (lower-case), or "" for the native coin
+	contracts []string         // the token contracts, whose Transfer logs are read
+	scope     WatchScope
 	reader    Reader
 	store     ScanStore
 	newID     func() string
@@ -95,11 +141,14 @@ func NewScanner(ch Chain, r Reader, st ScanStore, newID func() string) (*Scanner
 		return nil, errors.New("chain.NewScanner: nil dependency")
 	}
 	ch = ch.WithDefaults()
-	sc := &Scanner{chain: ch, assets: map[string]string{"": AssetID(ch.Native.Symbol, ch.Key)}, reader: r, store: st, newID: newID}
-	for _, t := range ch.Tokens {
-		c := strings.ToLower(t.Contract)
-		sc.assets[c] = AssetID(t.Symbol, ch.Key)
-		sc.contracts = append(sc.contracts, c)
+	sc := &Scanner{chain: ch, assets: map[string]Asset{}, reader: r, store: st, newID: newID,
+		scope: WatchScope{ChainID: ch.ID, ChainKey: strings.ToLower(ch.Key), Livemode: ch.Livemode}}
+	for _, a := range ch.Assets() {
+		sc.assets[a.Contract] = a
+		sc.scope.AssetIDs = append(sc.scope.AssetIDs, a.ID)
+		if !a.Native() {
+			sc.contracts = append(sc.contracts, a.Contract)
+		}
 	}
 	return sc, nil
 }
@@ -109,11 +158,13 @@ type Progress struct {
 	From, To uint64   // blocks scanned (To < From: none)
 	Head     uint64   // the chain's head when scanned
 	Reorg    bool     // a fork was found and undone
+	Lagging  bool     // the node is behind the cursor (or lacks a block it announced): nothing changed
 	Changes  []Change // payments detected, confirmed or reverted
 }
 
 // Scan reads the next range of blocks (at most BatchBlocks) up to the head, or undoes a
-// reorg if the chain no longer continues from the cursor. It commits what it found.
+// reorg if a block hash proves the chain no longer continues from the cursor. It commits
+// what it found.
 func (s *Scanner) Scan(ctx context.Context, now time.Time) (Progress, error) {
 	head, err := s.reader.Head(ctx)
 	if err != nil {
@@ -135,97 +186,83 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time) (Progress, error) {
 	}
 	step.Prev = &cur
 	p := Progress{From: cur.Number + 1, To: cur.Number, Head: head}
-	if head < cur.Number {
-		// The node is behind us: a reorg onto a shorter branch, or a node rolled back or reset.
-		return s.undo(ctx, step, p, head)
+	if head <= cur.Number {
+		return s.atOrBelowCursor(ctx, step, p)
 	}
-	if head == cur.Number {
-		// Nothing new; but the tip itself may have been replaced (a reorg of equal length).
-		tip, err := s.reader.Block(ctx, cur.Number)
+	return s.forward(ctx, step, p)
+}
+
+// atOrBelowCursor handles a node whose head is not past the cursor. Only a differing hash
+// proves a reorg; a node whose block at its head is ours merely lags (or is load-balanced).
+func (s *Scanner) atOrBelowCursor(ctx context.Context, step Step, p Progress) (Progress, error) {
+	cur := *step.Prev
+	b, err := s.reader.Block(ctx, p.Head)
+	if errors.Is(err, ErrBlockNotFound) {
+		p.Lagging = true
+		return p, nil
+	}
+	if err != nil {
+		return p, fmt.Errorf("read block %d: %w", p.Head, err)
+	}
+	ours := cur.Hash
+	if p.Head < cur.Number {
+		stored, err := s.store.BlockHashes(ctx, s.chain.ID, p.Head, p.Head)
 		if err != nil {
-			return p, fmt.Errorf("read block %d: %w", cur.Number, err)
+			return p, err
 		}
-		if tip.Hash == cur.Hash {
-			return p, nil
-		}
-		return s.undo(ctx, step, p, head)
+		ours = stored[p.Head]
 	}
-	to := min(head, cur.Number+uint64(s.chain.BatchBlocks))
-	blocks := make([]Block, 0, to-cur.Number)
-	prev := cur
-	for n := cur.Number + 1; n <= to; n++ {
-		b, err := s.reader.Block(ctx, n)
-		if err != nil {
-			return p, fmt.Errorf("read block %d: %w", n, err)
-		}
-		if b.ParentHash != prev.Hash {
-			if n == cur.Number+1 {
-				return s.undo(ctx, step, p, head) // our tip was replaced
-			}
-			break // the chain changed under us mid-range: keep what is consistent, resume next step
-		}
-		blocks = append(blocks, b)
-		prev = b.BlockRef
+	switch {
+	case ours == b.Hash:
+		p.Lagging = p.Head < cur.Number
+		return p, nil
+	case ours == "" && (cur.Time.IsZero() || !b.Time.After(cur.Time)):
+		// Below our stored window and nothing proves the block differs from ours: wait.
+		p.Lagging = true
+		return p, nil
 	}
-	to = blocks[len(blocks)-1].Number
-	watched, err := s.store.WatchedAddresses(ctx, now)
+	// A different block at a number we scanned (or one newer than our cursor at a lower
+	// number, as after a dev chain reset): the chain was reorganised.
+	return s.undo(ctx, step, p)
+}
+
+// forward scans new blocks after the cursor, up to BatchBlocks, keeping only what a block
+// hash vouches for.
+func (s *Scanner) forward(ctx context.Context, step Step, p Progress) (Progress, error) {
+	cur := *step.Prev
+	blocks, replaced, err := s.readBlocks(ctx, cur, min(p.Head, cur.Number+uint64(s.chain.BatchBlocks)))
+	switch {
+	case err != nil:
+		return p, err
+	case replaced:
+		return s.undo(ctx, step, p) // our tip was replaced
+	case len(blocks) == 0:
+		p.Lagging = true
+		return p, nil
+	}
+	watched, err := s.store.WatchedAddresses(ctx, s.scope, step.Now)
 	if err != nil {
 		return p, err
 	}
-	var candidates []Transfer
-	if len(s.contracts) > 0 && len(watched) > 0 {
-		logs, err := s.reader.TokenTransfers(ctx, cur.Number+1, to, s.contracts)
-		if err != nil {
-			return p, fmt.Errorf("read token transfers %d..%d: %w", cur.Number+1, to, err)
-		}
-		hashes := map[uint64]string{}
-		for _, b := range blocks {
-			hashes[b.Number] = b.Hash
-		}
-		for _, l := range logs {
-			if hashes[l.BlockNumber] != l.BlockHash {
-				// A log from a block we did not scan: the chain reorganised between calls. Stop
-				// before that block; the next step sees the new branch.
-				to = l.BlockNumber - 1
-				break
-			}
-			candidates = append(candidates, l)
-		}
+	candidates, last, err := s.tokenTransfers(ctx, blocks, watched)
+	if err != nil {
+		return p, err
 	}
 	for _, b := range blocks {
-		if b.Number > to {
+		if b.Number > last {
 			break
 		}
 		step.Blocks = append(step.Blocks, b.BlockRef)
-		for _, t := range b.Native {
-			if _, ok := watched[t.To]; ok && t.Amount.Sign() > 0 {
-				ok, err := s.reader.Succeeded(ctx, t.TxHash)
-				if err != nil {
-					return p, fmt.Errorf("receipt of %s: %w", t.TxHash, err)
-				}
-				if ok {
-					candidates = append(candidates, t)
-				}
-			}
+		native, err := s.nativeTransfers(ctx, b, watched)
+		if err != nil {
+			return p, err
 		}
+		candidates = append(candidates, native...)
 	}
 	if len(step.Blocks) == 0 { // the first block's logs were already from another branch
 		return p, nil
 	}
-	times := map[uint64]time.Time{}
-	for _, b := range step.Blocks {
-		times[b.Number] = b.Time
-	}
-	for _, t := range candidates {
-		session, ok := watched[t.To]
-		asset, known := s.assets[t.Contract]
-		if !ok || !known || t.Amount == nil || t.Amount.Sign() <= 0 || t.BlockNumber > to {
-			continue // not ours, an unconfigured token, or a zero-value transfer
-		}
-		step.Payments = append(step.Payments, Payment{ID: s.newID(), SessionID: session, ChainID: s.chain.ID,
-			AssetID: asset, TxHash: t.TxHash, LogIndex: t.LogIndex, BlockNumber: t.BlockNumber, BlockHash: t.BlockHash,
-			BlockTime: times[t.BlockNumber], From: t.From, To: t.To, Amount: t.Amount, Status: PaymentDetected, DetectedAt: now})
-	}
+	step.Payments = s.payments(candidates, step.Blocks, watched, step.Now)
 	step.Cursor = step.Blocks[len(step.Blocks)-1]
 	changes, err := s.store.CommitStep(ctx, step)
 	if err != nil {
@@ -235,11 +272,154 @@ func (s *Scanner) Scan(ctx context.Context, now time.Time) (Progress, error) {
 	return p, nil
 }
 
+// readBlocks reads cur+1..to while each block continues the previous one. replaced means the
+// very first block does not continue the cursor; a block the node lacks ends the range.
+func (s *Scanner) readBlocks(ctx context.Context, cur BlockRef, to uint64) ([]Block, bool, error) {
+	blocks := make([]Block, 0, to-cur.Number)
+	prev := cur
+	for n := cur.Number + 1; n <= to; n++ {
+		b, err := s.reader.Block(ctx, n)
+		if errors.Is(err, ErrBlockNotFound) {
+			break // announced by a head the node (or its balancer's other node) cannot serve yet
+		}
+		if err != nil {
+			return nil, false, fmt.Errorf("read block %d: %w", n, err)
+		}
+		if b.ParentHash != prev.Hash {
+			// At the first block our tip was replaced; later, the chain changed under us
+			// mid-range: keep what is consistent, the next step sees the rest.
+			return blocks, n == cur.Number+1, nil
+		}
+		blocks = append(blocks, b)
+		prev = b.BlockRef
+	}
+	return blocks, false, nil
+}
+
+// tokenTransfers reads the Transfer logs of blocks and returns them with the last block they
+// vouch for: a log from another block than the one scanned there (the chain moved between
+// calls), or a block that may hold transfers the range query did not return and that the node
+// cannot show by hash (a lagging node answers unknown ranges with nothing), ends the step
+// before it.
+func (s *Scanner) tokenTransfers(ctx context.Context, blocks []Block, watched map[string]string) ([]Transfer, uint64, error) {
+	first, last := blocks[0].Number, blocks[len(blocks)-1].Number
+	if len(s.contracts) == 0 || len(watched) == 0 {
+		return nil, last, nil
+	}
+	logs, err := s.logsInRange(ctx, first, last)
+	if err != nil {
+		return nil, 0, err
+	}
+	hashes := make(map[uint64]string, len(blocks))
+	for _, b := range blocks {
+		hashes[b.Number] = b.Hash
+	}
+	seen := map[uint64]bool{}
+	for _, l := range logs {
+		if l.BlockNumber < first || l.BlockNumber > last || hashes[l.BlockNumber] != l.BlockHash {
+			last = min(last, max(l.BlockNumber, first)-1)
+			continue
+		}
+		seen[l.BlockNumber] = true
+	}
+	for _, b := range blocks {
+		if b.Number > last {
+			break
+		}
+		if seen[b.Number] || !b.mayHaveTransfers(s.contracts) {
+			continue
+		}
+		more, err := s.reader.BlockTokenTransfers(ctx, b.BlockRef, s.contracts)
+		if errors.Is(err, ErrBlockNotFound) {
+			last = b.Number - 1
+			break
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("read token transfers of block %d: %w", b.Number, err)
+		}
+		for _, l := range more {
+			if l.BlockHash != b.Hash || l.BlockNumber != b.Number {
+				last = b.Number - 1
+				break
+			}
+			logs = append(logs, l)
+		}
+	}
+	var out []Transfer
+	for _, l := range logs {
+		if l.BlockNumber <= last && hashes[l.BlockNumber] == l.BlockHash {
+			out = append(out, l)
+		}
+	}
+	return out, last, nil
+}
+
+// logsInRange reads Transfer logs of from..to, halving the range while the node refuses it
+// as too large.
+func (s *Scanner) logsInRange(ctx context.Context, from, to uint64) ([]Transfer, error) {
+	logs, err := s.reader.TokenTransfers(ctx, from, to, s.contracts)
+	if errors.Is(err, ErrTooManyResults) && from < to {
+		mid := from + (to-from)/2
+		lower, err := s.logsInRange(ctx, from, mid)
+		if err != nil {
+			return nil, err
+		}
+		upper, err := s.logsInRange(ctx, mid+1, to)
+		if err != nil {
+			return nil, err
+		}
+		return append(lower, upper...), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read token transfers %d..%d: %w", from, to, err)
+	}
+	return logs, nil
+}
+
+// nativeTransfers returns b's successful native-coin transfers into watched addresses.
+func (s *Scanner) nativeTransfers(ctx context.Context, b Block, watched map[string]string) ([]Transfer, error) {
+	var out []Transfer
+	for _, t := range b.Native {
+		if _, ok := watched[t.To]; !ok || t.Amount == nil || t.Amount.Sign() <= 0 {
+			continue
+		}
+		ok, err := s.reader.Succeeded(ctx, t.TxHash)
+		if err != nil {
+			return nil, fmt.Errorf("receipt of %s: %w", t.TxHash, err)
+		}
+		if ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// payments turns candidate transfers into payments of watched sessions; dust is kept, marked.
+func (s *Scanner) payments(candidates []Transfer, blocks []BlockRef, watched map[string]string, now time.Time) []Payment {
+	times := make(map[uint64]time.Time, len(blocks))
+	for _, b := range blocks {
+		times[b.Number] = b.Time
+	}
+	var out []Payment
+	for _, t := range candidates {
+		session, ok := watched[t.To]
+		asset, known := s.assets[t.Contract]
+		if !ok || !known || t.Amount == nil || t.Amount.Sign() <= 0 {
+			continue // not ours, an unconfigured token, or a zero-value transfer
+		}
+		out = append(out, Payment{ID: s.newID(), SessionID: session, ChainID: s.chain.ID, AssetID: asset.ID,
+			TxHash: t.TxHash, LogIndex: t.LogIndex, BlockNumber: t.BlockNumber, BlockHash: t.BlockHash,
+			BlockTime: times[t.BlockNumber], From: t.From, To: t.To, Amount: t.Amount, Status: PaymentDetected,
+			Dust: asset.IsDust(t.Amount), DetectedAt: now})
+	}
+	return out
+}
+
 // undo finds where our stored chain and the node's chain agree (at or below the node's head),
 // and drops everything above it. With no agreement within the window, it falls back to the
 // oldest block it may trust and rescans from there.
-func (s *Scanner) undo(ctx context.Context, step Step, p Progress, head uint64) (Progress, error) {
-	top := min(step.Prev.Number, head)
+func (s *Scanner) undo(ctx context.Context, step Step, p Progress) (Progress, error) {
+	top := min(step.Prev.Number, p.Head)
 	lowest := uint64(0)
 	if top > uint64(s.chain.ReorgWindow) {
 		lowest = top - uint64(s.chain.ReorgWindow)
