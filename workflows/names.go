@@ -74,6 +74,7 @@ func SessionIDFromWorkflowID(workflowID string) (string, bool) {
 const (
 	changeMonitoringWindow = "monitoring-window"
 	changeBalanceCheck     = "balance-check"
+	changeBoundedDelivery  = "bounded-delivery" // an attempt whose activity retries ran out is a failed attempt
 )
 
 // ScannerWorkflowID is the single scanner of a chain.
