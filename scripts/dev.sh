@@ -10,6 +10,12 @@ export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 export CHECKOUT_LISTEN="${CHECKOUT_LISTEN:-127.0.0.1:4242}"
 export CHECKOUT_WEBHOOK_ALLOW_PRIVATE="${CHECKOUT_WEBHOOK_ALLOW_PRIVATE:-true}" # local receivers in development
 export CHECKOUT_PUBLIC_URL="${CHECKOUT_PUBLIC_URL:-http://$CHECKOUT_LISTEN}"
+# The key that encrypts webhook secrets at rest, made once (losing it loses the dev endpoints' secrets).
+if [ -z "${CHECKOUT_SECRETS_KEYS:-}${CHECKOUT_SECRETS_KEY:-}" ]; then
+  [ -s .dev/secrets_key ] || (umask 077; head -c 32 /dev/urandom | base64 > .dev/secrets_key)
+  CHECKOUT_SECRETS_KEY="$(cat .dev/secrets_key)"
+  export CHECKOUT_SECRETS_KEY
+fi
 UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 ETH_PORT="${ETH_RPC_PORT:-8545}"
 

@@ -22,23 +22,16 @@ type Activities struct {
 	sessions checkout.Store
 	checkout *checkout.Service
 	now      func() time.Time
-	webhooks *WebhookDeps
-	// DispatchPoll is how often the dispatcher looks for new outbox rows (an indexed query).
-	DispatchPoll time.Duration
 	// ScanPoll is how often AwaitChainScanned looks at the scanner's cursor.
 	ScanPoll time.Duration
 }
 
 // NewActivities wires the activities to their ports and use cases.
-func NewActivities(sessions checkout.Store, svc *checkout.Service, hooks *WebhookDeps, now func() time.Time) (*Activities, error) {
+func NewActivities(sessions checkout.Store, svc *checkout.Service, now func() time.Time) (*Activities, error) {
 	if sessions == nil || svc == nil || now == nil {
 		return nil, fmt.Errorf("workflows.NewActivities: nil dependency")
 	}
-	if hooks != nil && (hooks.Deliveries == nil || hooks.Sender == nil || hooks.Encode == nil || hooks.Starter == nil) {
-		return nil, fmt.Errorf("workflows.NewActivities: incomplete webhook dependencies")
-	}
-	return &Activities{sessions: sessions, checkout: svc, now: now, webhooks: hooks,
-		DispatchPoll: 100 * time.Millisecond, ScanPoll: 250 * time.Millisecond}, nil
+	return &Activities{sessions: sessions, checkout: svc, now: now, ScanPoll: 250 * time.Millisecond}, nil
 }
 
 // SessionRecorded reports whether the session's row was committed (waiting for its creator).

@@ -75,6 +75,7 @@ func SessionIDFromWorkflowID(workflowID string) (string, bool) {
 const (
 	changeMonitoringWindow = "monitoring-window"
 	changeBalanceCheck     = "balance-check"
+	changeBoundedDelivery  = "bounded-delivery" // an attempt whose activity retries ran out is a failed attempt
 	// Deadlines wait for the chain to be scanned past them; quotes lapse; long runs continue as new.
 	changeDeadlineScan = "deadline-scan"
 )

@@ -12,12 +12,13 @@ type Registry interface {
 }
 
 // Register puts every workflow and the activities on r under their stable names.
-func Register(r Registry, acts *Activities, scans *ScanActivities) {
+func Register(r Registry, acts *Activities, scans *ScanActivities, deliveries *DeliveryActivities) {
 	r.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
 	r.RegisterWorkflowWithOptions(ChainScanner, workflow.RegisterOptions{Name: ChainScannerWorkflow})
 	r.RegisterWorkflowWithOptions(WebhookDelivery, workflow.RegisterOptions{Name: WebhookDeliveryWorkflow})
 	r.RegisterWorkflowWithOptions(WebhookDispatcher, workflow.RegisterOptions{Name: DispatcherWorkflow})
 	r.RegisterActivityWithOptions(acts, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(scans, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(deliveries, activity.RegisterOptions{})
 	registerRetentionWorkflows(r)
 }

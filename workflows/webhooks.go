@@ -15,16 +15,37 @@ import (
 	"github.com/chaincheckout/checkout/core/webhook"
 )
 
-// Webhook ports the activities need besides the session ones.
-type WebhookDeps struct {
-	Deliveries webhook.DeliveryStore
-	Sender     interface {
-		Post(ctx context.Context, url string, body []byte, signature string) (int, string, error)
+// Sender posts a signed payload: the status (0 when no response came), the start of the
+// response body, and any transport error.
+type Sender interface {
+	Post(ctx context.Context, url string, body []byte, signature string) (int, string, error)
+}
+
+// DeliveryStarter starts a delivery's workflow (idempotent per delivery).
+type DeliveryStarter interface {
+	StartDelivery(ctx context.Context, d webhook.Delivery) error
+}
+
+// DeliveryActivities are the webhook delivery activities: the outbox dispatcher and the
+// attempts. Their method names are activity type names in recorded histories.
+type DeliveryActivities struct {
+	deliveries webhook.DeliveryStore
+	sender     Sender
+	encode     func(event.Event) ([]byte, error) // the event as the API renders it
+	starter    DeliveryStarter
+	now        func() time.Time
+	// DispatchPoll is how often the dispatcher looks for new outbox rows (an indexed query).
+	DispatchPoll time.Duration
+}
+
+// NewDeliveryActivities wires the delivery activities to their ports.
+func NewDeliveryActivities(deliveries webhook.DeliveryStore, sender Sender, encode func(event.Event) ([]byte, error),
+	starter DeliveryStarter, now func() time.Time) (*DeliveryActivities, error) {
+	if deliveries == nil || sender == nil || encode == nil || starter == nil || now == nil {
+		return nil, fmt.Errorf("workflows.NewDeliveryActivities: nil dependency")
 	}
-	Encode  func(event.Event) ([]byte, error) // the event as the API renders it
-	Starter interface {
-		StartDelivery(ctx context.Context, d webhook.Delivery) error
-	}
+	return &DeliveryActivities{deliveries: deliveries, sender: sender, encode: encode, starter: starter, now: now,
+		DispatchPoll: 100 * time.Millisecond}, nil
 }
 
 // DeliveryInput starts a delivery workflow.
@@ -42,10 +63,13 @@ type AttemptResult struct {
 	Error      string
 }
 
+// deliverOptions bound an attempt's activity retries (a database outage): past them the
+// workflow counts the attempt as failed and goes on with its own backoff and 3-day window.
 var deliverOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: time.Minute, // the POST itself times out after 10 s
+	StartToCloseTimeout:    time.Minute, // the POST itself times out after 10 s
+	ScheduleToCloseTimeout: 15 * time.Minute,
 	RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute,
-		NonRetryableErrorTypes: []string{ErrSessionMissing}},
+		MaximumAttempts: 8, NonRetryableErrorTypes: []string{ErrSessionMissing}},
 }
 
 // WebhookDelivery delivers one event to one endpoint: an attempt, then a durable timer
@@ -54,39 +78,37 @@ var deliverOptions = workflow.ActivityOptions{
 func WebhookDelivery(ctx workflow.Context, in DeliveryInput) (string, error) {
 	ctx = workflow.WithActivityOptions(ctx, deliverOptions)
 	started := workflow.Now(ctx)
-	status := "failed"
-	first := in.FirstRetry
-	if first <= 0 {
-		first = webhook.FirstRetry
-	}
+	var acts *DeliveryActivities
 	for attempt := 1; ; attempt++ {
 		var res AttemptResult
-		if err := workflow.ExecuteActivity(ctx, (*Activities).DeliverWebhook, in.DeliveryID, attempt).Get(ctx, &res); err != nil {
-			return "", err
+		if err := workflow.ExecuteActivity(ctx, acts.DeliverWebhook, in.DeliveryID, attempt).Get(ctx, &res); err != nil {
+			if isMissing(err) || workflow.GetVersion(ctx, changeBoundedDelivery, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+				return "", err
+			}
+			res = AttemptResult{Outcome: webhook.Retry, Error: err.Error()} // its retries ran out: a failed attempt
 		}
-		switch res.Outcome {
-		case webhook.Delivered:
-			return "succeeded", nil // the attempt recorded the delivery's end itself
-		case webhook.Gone, webhook.Stop:
-			return "failed", nil // likewise, having disabled the endpoint on 410
+		if end := res.Outcome.Actions(); end.Finish {
+			return string(end.Status), nil // the attempt recorded the delivery's end itself
 		}
-		wait := webhook.Backoff(attempt, first)
-		if workflow.Now(ctx).Add(wait).Sub(started) > webhook.RetryWindow {
+		wait, giveUp := webhook.NextAttempt(attempt, in.FirstRetry, started, workflow.Now(ctx))
+		if giveUp {
 			break
 		}
 		if err := workflow.Sleep(ctx, wait); err != nil {
 			return "", err
 		}
 	}
-	return status, workflow.ExecuteActivity(ctx, (*Activities).FinishDelivery, in.DeliveryID, status).Get(ctx, nil)
+	failed := webhook.DeliveryFailed
+	return string(failed), workflow.ExecuteActivity(ctx, acts.FinishDelivery, in.DeliveryID, string(failed)).Get(ctx, nil)
 }
 
 // WebhookDispatcher starts a delivery workflow for each outbox row (workflow ID
 // webhook-dispatcher: one for the whole service).
 func WebhookDispatcher(ctx workflow.Context) error {
 	ctx = workflow.WithActivityOptions(ctx, scanOptions)
+	var acts *DeliveryActivities
 	for i := 0; i < scannerIterations && !workflow.GetInfo(ctx).GetContinueAsNewSuggested(); i++ {
-		if err := workflow.ExecuteActivity(ctx, (*Activities).DispatchDeliveries).Get(ctx, nil); err != nil {
+		if err := workflow.ExecuteActivity(ctx, acts.DispatchDeliveries).Get(ctx, nil); err != nil {
 			return err
 		}
 	}
@@ -94,17 +116,14 @@ func WebhookDispatcher(ctx workflow.Context) error {
 }
 
 // DispatchDeliveries starts workflows for unstarted deliveries, waiting up to ~10 s for some.
-func (a *Activities) DispatchDeliveries(ctx context.Context) (int, error) {
-	if a.webhooks == nil {
-		return 0, temporal.NewNonRetryableApplicationError("webhooks are not configured on this worker", "NotConfigured", nil)
-	}
+func (a *DeliveryActivities) DispatchDeliveries(ctx context.Context) (int, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		n, err := a.webhooks.Deliveries.ClaimUnstarted(ctx, 100, func(ctx context.Context, ds []webhook.Delivery) error {
+		n, err := a.deliveries.ClaimUnstarted(ctx, 100, func(ctx context.Context, ds []webhook.Delivery) error {
 			g, gctx := errgroup.WithContext(ctx)
 			g.SetLimit(16) // starts are independent round trips to Temporal
 			for _, d := range ds {
-				g.Go(func() error { return a.webhooks.Starter.StartDelivery(gctx, d) })
+				g.Go(func() error { return a.starter.StartDelivery(gctx, d) })
 			}
 			return g.Wait()
 		})
@@ -123,48 +142,85 @@ func (a *Activities) DispatchDeliveries(ctx context.Context) (int, error) {
 	}
 }
 
-// DeliverWebhook makes attempt number n: a signed POST, recorded whatever happens.
-func (a *Activities) DeliverWebhook(ctx context.Context, deliveryID string, n int) (AttemptResult, error) {
-	d, ep, ev, err := a.webhooks.Deliveries.LoadDelivery(ctx, deliveryID)
+// DeliverWebhook makes attempt number n: a signed POST, recorded whatever the receiver
+// answered. Recording can never cause another POST: a retry of an attempt already recorded
+// returns its outcome, and a record that keeps failing is logged, not retried by Temporal.
+func (a *DeliveryActivities) DeliverWebhook(ctx context.Context, deliveryID string, n int) (AttemptResult, error) {
+	d, ep, ev, err := a.deliveries.LoadDelivery(ctx, deliveryID)
 	if apperr.IsKind(err, apperr.KindNotFound) {
 		return AttemptResult{}, temporal.NewNonRetryableApplicationError("delivery missing", ErrSessionMissing, err)
 	}
 	if err != nil {
-		return AttemptResult{}, err
+		return AttemptResult{}, fmt.Errorf("load delivery %s: %w", deliveryID, err)
+	}
+	for _, done := range d.Attempts {
+		if done.Number == n { // this activity ran before and its POST was recorded
+			res := AttemptResult{Outcome: done.Outcome(), StatusCode: done.StatusCode, Error: done.Error}
+			return res, a.apply(ctx, d, ep, res.Outcome)
+		}
 	}
 	if ep.Disabled {
-		return AttemptResult{Outcome: webhook.Stop}, a.webhooks.Deliveries.FinishDelivery(ctx, d.ID, "failed", a.now())
+		return AttemptResult{Outcome: webhook.Stop}, a.apply(ctx, d, ep, webhook.Stop)
 	}
-	payload, err := a.webhooks.Encode(ev)
+	payload, err := a.encode(ev)
 	if err != nil {
 		return AttemptResult{}, fmt.Errorf("encode %s: %w", ev.ID, err)
 	}
 	start := a.now()
-	status, excerpt, postErr := a.webhooks.Sender.Post(ctx, ep.URL, payload, webhook.Sign(payload, ep.Secret, start))
-	at := AttemptResult{Outcome: webhook.Classify(status), StatusCode: status}
+	status, excerpt, postErr := a.sender.Post(ctx, ep.URL, payload, webhook.Sign(payload, ep.Secret, start))
+	at := webhook.Attempt{Number: n, At: start, StatusCode: status, Latency: a.now().Sub(start), Excerpt: excerpt}
 	if postErr != nil {
-		at.Outcome, at.Error = webhook.Retry, postErr.Error()
+		at.Error = postErr.Error()
 	}
-	if err := a.webhooks.Deliveries.RecordAttempt(ctx, d.ID, webhook.Attempt{Number: n, At: start, StatusCode: status,
-		Latency: a.now().Sub(start), Error: at.Error, Excerpt: excerpt}); err != nil {
-		return AttemptResult{}, err
-	}
-	// A final outcome ends the delivery here, saving the workflow another activity.
-	switch at.Outcome {
-	case webhook.Gone:
-		if err := a.webhooks.Deliveries.DisableEndpoint(ctx, ep.ID); err != nil {
-			return AttemptResult{}, err
+	at = at.Storable()
+	res := AttemptResult{Outcome: at.Outcome(), StatusCode: status, Error: at.Error}
+	if err := a.record(ctx, d.ID, at); err != nil {
+		// The POST was made: failing the activity would make Temporal POST again.
+		activity.GetLogger(ctx).Error("webhook attempt not recorded", "delivery", d.ID, "attempt", n, "error", err)
+		if err := a.apply(ctx, d, ep, res.Outcome); err != nil {
+			activity.GetLogger(ctx).Error("webhook attempt outcome not applied", "delivery", d.ID, "attempt", n, "error", err)
 		}
-		fallthrough
-	case webhook.Stop:
-		return at, a.webhooks.Deliveries.FinishDelivery(ctx, d.ID, "failed", a.now())
-	case webhook.Delivered:
-		return at, a.webhooks.Deliveries.FinishDelivery(ctx, d.ID, "succeeded", a.now())
+		return res, nil
 	}
-	return at, nil
+	return res, a.apply(ctx, d, ep, res.Outcome) // safe to retry: the attempt is recorded
 }
 
-// FinishDelivery records how a delivery ended.
-func (a *Activities) FinishDelivery(ctx context.Context, deliveryID, status string) error {
-	return a.webhooks.Deliveries.FinishDelivery(ctx, deliveryID, status, a.now())
+// recordTries are the waits before each in-activity try to record an attempt.
+var recordTries = []time.Duration{0, 200 * time.Millisecond, time.Second}
+
+func (a *DeliveryActivities) record(ctx context.Context, deliveryID string, at webhook.Attempt) error {
+	var err error
+	for _, wait := range recordTries {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		if err = a.deliveries.RecordAttempt(ctx, deliveryID, at); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("record attempt %d of %s: %w", at.Number, deliveryID, err)
+}
+
+// apply carries out what core says an outcome does (a final outcome ends the delivery here,
+// saving the workflow another activity).
+func (a *DeliveryActivities) apply(ctx context.Context, d webhook.Delivery, ep webhook.Endpoint, o webhook.Outcome) error {
+	acts := o.Actions()
+	if acts.DisableEndpoint {
+		if err := a.deliveries.DisableEndpoint(ctx, ep.ID); err != nil {
+			return fmt.Errorf("disable endpoint %s: %w", ep.ID, err)
+		}
+	}
+	if acts.Finish {
+		if err := a.deliveries.FinishDelivery(ctx, d.ID, acts.Status, a.now()); err != nil {
+			return fmt.Errorf("finish delivery %s: %w", d.ID, err)
+		}
+	}
+	return nil
+}
+
+// FinishDelivery records how a delivery ended (the workflow gave up).
+func (a *DeliveryActivities) FinishDelivery(ctx context.Context, deliveryID, status string) error {
+	return a.deliveries.FinishDelivery(ctx, deliveryID, webhook.DeliveryStatus(status), a.now())
 }

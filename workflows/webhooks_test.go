@@ -2,28 +2,59 @@ package workflows
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/suite"
+	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/chaincheckout/checkout/core/webhook"
 )
 
-func (s *sessionSuite) deliveryEnv() {
+// The delivery workflows on the SDK's test environment: timers are skipped, so three days of
+// retries run instantly and the assertions are on workflow time.
+type deliverySuite struct {
+	suite.Suite
+	testsuite.WorkflowTestSuite
+	env   *testsuite.TestWorkflowEnvironment
+	start time.Time
+}
+
+func TestDeliveryWorkflows(t *testing.T) { suite.Run(t, new(deliverySuite)) }
+
+func (s *deliverySuite) SetupTest() {
+	s.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	s.env = s.NewTestWorkflowEnvironment()
+	s.start = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
+	s.env.SetStartTime(s.start)
 	s.env.RegisterWorkflowWithOptions(WebhookDelivery, workflow.RegisterOptions{Name: WebhookDeliveryWorkflow})
+	s.env.RegisterWorkflowWithOptions(WebhookDispatcher, workflow.RegisterOptions{Name: DispatcherWorkflow})
+	var a *DeliveryActivities
+	s.env.RegisterActivity(a)
+}
+
+func (s *deliverySuite) AfterTest(string, string) { s.env.AssertExpectations(s.T()) }
+
+func (s *deliverySuite) status() string {
+	s.True(s.env.IsWorkflowCompleted())
+	s.NoError(s.env.GetWorkflowError())
+	var status string
+	s.NoError(s.env.GetWorkflowResult(&status))
+	return status
 }
 
 // Failures back off 5 s, 15 s, 45 s… on workflow time; the fourth attempt succeeds.
-func (s *sessionSuite) TestDeliveryBacksOffThenSucceeds() {
-	s.deliveryEnv()
-	var a *Activities
+func (s *deliverySuite) TestBacksOffThenSucceeds() {
+	var a *DeliveryActivities
 	var at []time.Duration
-	n := 0
 	s.env.OnActivity(a.DeliverWebhook, mock.Anything, "whd_1", mock.Anything).Return(
 		func(_ context.Context, _ string, attempt int) (AttemptResult, error) {
 			at = append(at, s.env.Now().Sub(s.start))
-			n++
 			if attempt < 4 {
 				return AttemptResult{Outcome: webhook.Retry, StatusCode: 500}, nil
 			}
@@ -32,15 +63,14 @@ func (s *sessionSuite) TestDeliveryBacksOffThenSucceeds() {
 
 	s.env.ExecuteWorkflow(WebhookDeliveryWorkflow, DeliveryInput{DeliveryID: "whd_1", EventID: "evt_1", EndpointID: "we_1"})
 
-	s.True(s.env.IsWorkflowCompleted())
-	s.NoError(s.env.GetWorkflowError())
+	s.Equal("succeeded", s.status())
 	s.Equal([]time.Duration{0, 5 * time.Second, 20 * time.Second, 65 * time.Second}, at)
 }
 
-// An endpoint that never answers 2xx is tried for three days, an hour apart at most, then given up.
-func (s *sessionSuite) TestDeliveryGivesUpAfterThreeDays() {
-	s.deliveryEnv()
-	var a *Activities
+// An endpoint that never answers 2xx is tried for three days, an hour apart at most, then the
+// delivery is recorded failed.
+func (s *deliverySuite) TestGivesUpAfterThreeDays() {
+	var a *DeliveryActivities
 	var at []time.Duration
 	s.env.OnActivity(a.DeliverWebhook, mock.Anything, "whd_2", mock.Anything).Return(
 		func(context.Context, string, int) (AttemptResult, error) {
@@ -51,7 +81,7 @@ func (s *sessionSuite) TestDeliveryGivesUpAfterThreeDays() {
 
 	s.env.ExecuteWorkflow(WebhookDeliveryWorkflow, DeliveryInput{DeliveryID: "whd_2"})
 
-	s.NoError(s.env.GetWorkflowError())
+	s.Equal("failed", s.status())
 	last := at[len(at)-1]
 	s.LessOrEqual(last, webhook.RetryWindow)
 	s.Greater(last, webhook.RetryWindow-time.Hour-time.Minute)
@@ -60,16 +90,51 @@ func (s *sessionSuite) TestDeliveryGivesUpAfterThreeDays() {
 	}
 }
 
+// An attempt whose activity keeps failing (the database is down) is retried a bounded number
+// of times, counted as a failed attempt, and the delivery still ends failed after three days
+// instead of retrying forever or failing the workflow with the delivery left pending.
+func (s *deliverySuite) TestActivityFailuresAreBoundedByTheWindow() {
+	var a *DeliveryActivities
+	calls := map[int]int{}
+	s.env.OnActivity(a.DeliverWebhook, mock.Anything, "whd_4", mock.Anything).Return(
+		func(_ context.Context, _ string, attempt int) (AttemptResult, error) {
+			calls[attempt]++
+			return AttemptResult{}, errors.New("record attempt: database unavailable")
+		})
+	s.env.OnActivity(a.FinishDelivery, mock.Anything, "whd_4", "failed").Return(nil).Once()
+
+	s.env.ExecuteWorkflow(WebhookDeliveryWorkflow, DeliveryInput{DeliveryID: "whd_4"})
+
+	s.Equal("failed", s.status())
+	s.Greater(len(calls), 10, "later attempts were made")
+	for attempt, n := range calls {
+		s.LessOrEqual(n, int(deliverOptions.RetryPolicy.MaximumAttempts), "activity tries of attempt %d", attempt)
+	}
+	s.LessOrEqual(s.env.Now().Sub(s.start), webhook.RetryWindow+deliverOptions.ScheduleToCloseTimeout)
+}
+
 // 410 Gone stops at once (the attempt disabled the endpoint and ended the delivery).
-func (s *sessionSuite) TestDeliveryGoneStops() {
-	s.deliveryEnv()
-	var a *Activities
+func (s *deliverySuite) TestGoneStops() {
+	var a *DeliveryActivities
 	s.env.OnActivity(a.DeliverWebhook, mock.Anything, "whd_3", 1).Return(AttemptResult{Outcome: webhook.Gone, StatusCode: 410}, nil).Once()
 
 	s.env.ExecuteWorkflow(WebhookDeliveryWorkflow, DeliveryInput{DeliveryID: "whd_3", EndpointID: "we_3"})
 
-	s.NoError(s.env.GetWorkflowError())
-	var status string
-	s.NoError(s.env.GetWorkflowResult(&status))
-	s.Equal("failed", status)
+	s.Equal("failed", s.status())
+}
+
+// The dispatcher runs its activity over and over, then continues as new to bound its history.
+func (s *deliverySuite) TestDispatcherLoopsThenContinuesAsNew() {
+	var a *DeliveryActivities
+	runs := 0
+	s.env.OnActivity(a.DispatchDeliveries, mock.Anything).Return(func(context.Context) (int, error) {
+		runs++
+		return 1, nil
+	})
+
+	s.env.ExecuteWorkflow(DispatcherWorkflow)
+
+	s.True(s.env.IsWorkflowCompleted())
+	s.True(workflow.IsContinueAsNewError(s.env.GetWorkflowError()), "%v", s.env.GetWorkflowError())
+	s.Equal(scannerIterations, runs)
 }

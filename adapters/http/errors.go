@@ -37,6 +37,8 @@ func statusOf(e *apperr.Error) (int, string) {
 		return http.StatusConflict, "idempotency_error"
 	case apperr.KindUnauthorized:
 		return http.StatusUnauthorized, "invalid_request_error"
+	case apperr.KindRateLimited:
+		return http.StatusTooManyRequests, "invalid_request_error"
 	case apperr.KindUnavailable:
 		return http.StatusServiceUnavailable, "api_error"
 	default:

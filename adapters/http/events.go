@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chaincheckout/checkout/core/event"
-	"github.com/chaincheckout/checkout/core/paging"
 	"github.com/chaincheckout/checkout/core/webhook"
 )
 
@@ -110,7 +109,7 @@ type deliveryJSON struct {
 
 func renderDelivery(d webhook.Delivery) deliveryJSON {
 	out := deliveryJSON{ID: d.ID, Object: "webhook_delivery", Event: d.EventID, WebhookEndpoint: d.EndpointID,
-		Redelivery: d.Redelivery, Status: d.Status, Created: d.Created.Unix(), Attempts: []attemptJSON{}}
+		Redelivery: d.Redelivery, Status: string(d.Status), Created: d.Created.Unix(), Attempts: []attemptJSON{}}
 	for _, a := range d.Attempts {
 		aj := attemptJSON{Attempt: a.Number, Created: a.At.Unix(), LatencyMS: a.Latency.Milliseconds(),
 			Error: opt(a.Error), Response: opt(a.Excerpt)}
@@ -123,19 +122,19 @@ func renderDelivery(d webhook.Delivery) deliveryJSON {
 	return out
 }
 
-// listDeliveries is our addition: every delivery of an event and each attempt's result.
+// listDeliveries is our addition: an event's deliveries, newest first, with each attempt's result.
 func (s *Server) listDeliveries(c *gin.Context) {
-	if _, err := params(c, nil); err != nil {
+	var p pageParams
+	if _, err := params(c, &p); err != nil {
 		s.writeError(c, err)
 		return
 	}
-	caller := callerOf(c)
-	ds, err := s.delivs.ListDeliveries(c.Request.Context(), caller.MerchantID, caller.Livemode, c.Param("id"))
+	page, err := s.delivs.List(c.Request.Context(), callerOf(c), c.Param("id"), p.paging())
 	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newList("/v1/events/"+c.Param("id")+"/deliveries", paging.Page[webhook.Delivery]{Data: ds}, renderDelivery))
+	c.JSON(http.StatusOK, newList("/v1/events/"+c.Param("id")+"/deliveries", page, renderDelivery))
 }
 
 // redeliver is our addition: send the event again to the endpoints that want it now.
@@ -144,8 +143,7 @@ func (s *Server) redeliver(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	caller := callerOf(c)
-	n, err := s.delivs.Redeliver(c.Request.Context(), caller.MerchantID, caller.Livemode, c.Param("id"), s.now())
+	n, err := s.delivs.Redeliver(c.Request.Context(), callerOf(c), c.Param("id"))
 	if err != nil {
 		s.writeError(c, err)
 		return

@@ -40,7 +40,7 @@ type Deps struct {
 	Renderer    *Renderer         // the API's JSON shapes
 	Events      event.Store       //
 	Endpoints   *webhook.Endpoints
-	Deliveries  webhook.DeliveryStore
+	Deliveries  *webhook.Deliveries
 	Logger      *slog.Logger
 	Now         func() time.Time
 }
@@ -50,7 +50,7 @@ type Server struct {
 	*Renderer
 	events    event.Store
 	endpoints *webhook.Endpoints
-	delivs    webhook.DeliveryStore
+	delivs    *webhook.Deliveries
 	sessions  *checkout.Service
 	merchants *merchant.Service
 	idem      idempotency.Store

@@ -15,12 +15,14 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/migrations"
 )
 
 // Store implements checkout.Store, merchant.Store and idempotency.Store.
 type Store struct {
-	db *sqlx.DB
+	db      *sqlx.DB
+	secrets webhook.SecretBox // seals endpoint secrets; see WithSecrets
 }
 
 // Open connects with a pool of at most maxConns connections and checks the connection.

@@ -11,9 +11,17 @@ import (
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/paging"
+	"github.com/chaincheckout/checkout/core/webhook"
 )
 
+// insertEvents records events and, in the same transaction, their outbox rows: one delivery
+// per endpoint that webhook.Subscribers chooses among the merchant's live endpoints.
 func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error {
+	type scope struct {
+		merchantID string
+		livemode   bool
+	}
+	endpoints := map[scope][]webhook.Endpoint{} // loaded once per merchant and mode
 	for _, e := range events {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, merchant_id, livemode, type, session_id, api_version,
 				created_at, object, previous_attributes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -21,7 +29,16 @@ func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error 
 			[]byte(e.Object), []byte(e.PreviousAttributes)); err != nil {
 			return unavailable("record event "+e.Type, err)
 		}
-		if _, err := enqueueDeliveries(ctx, tx, e, false); err != nil {
+		sc := scope{e.MerchantID, e.Livemode}
+		eps, loaded := endpoints[sc]
+		if !loaded {
+			var err error
+			if eps, err = liveEndpoints(ctx, tx, e.MerchantID, e.Livemode); err != nil {
+				return err
+			}
+			endpoints[sc] = eps
+		}
+		if err := insertDeliveries(ctx, tx, webhook.Subscribers(eps, e, false, e.Created)); err != nil {
 			return err
 		}
 	}

@@ -24,6 +24,7 @@ type receiver struct {
 	headers []http.Header
 	answer  func(n int) int // status for the n-th request (1-based)
 	hang    func(n int) bool
+	body    []byte // the response body; nil: {"received":true}
 }
 
 func newReceiver(t *testing.T, answer func(n int) int) *receiver {
@@ -39,6 +40,10 @@ func newReceiver(t *testing.T, answer func(n int) int) *receiver {
 			time.Sleep(3 * time.Second) // past the tests' 2 s delivery timeout
 		}
 		w.WriteHeader(r.answer(n))
+		if r.body != nil {
+			_, _ = w.Write(r.body)
+			return
+		}
 		_, _ = w.Write([]byte(`{"received":true}`))
 	}))
 	t.Cleanup(r.Close)
@@ -143,9 +148,9 @@ func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
 		t.Fatalf("redeliver: %d %s", r.status, r.raw)
 	}
 	eventually(t, "the redelivery", func() (bool, error) { return rcv.count() == 5, nil })
-	eventually(t, "two deliveries listed", func() (bool, error) {
+	eventually(t, "two deliveries listed, newest first", func() (bool, error) {
 		d = deliveries(t, key, evt)
-		return len(d.Data) == 2 && d.Data[1].Redelivery && d.Data[1].Status == "succeeded", nil
+		return len(d.Data) == 2 && d.Data[0].Redelivery && d.Data[0].Status == "succeeded", nil
 	})
 	if err := webhook.Verify(rcv.bodies[4], rcv.headers[4].Get("Stripe-Signature"), newSecret, webhook.DefaultTolerance); err != nil {
 		t.Fatalf("redelivery with the new secret: %v", err)
@@ -227,4 +232,39 @@ func TestWebhookDeliveryResumesAfterWorkerRestart(t *testing.T) {
 		d := deliveries(t, key, evt)
 		return len(d.Data) == 1 && d.Data[0].Status == "succeeded" && len(d.Data[0].Attempts) == 2, nil
 	})
+}
+
+// A receiver whose answer is not storable text (invalid UTF-8, NUL) gets one POST and the
+// attempt is recorded. Fails before this change: the record failed, so the activity failed
+// and Temporal POSTed again, about once a minute, forever, with nothing recorded.
+func TestWebhookUnstorableResponseRecordedOnce(t *testing.T) {
+	key, _ := newMerchant(t, "Binary Store")
+	rcv := newReceiver(t, func(int) int { return http.StatusOK })
+	rcv.body = append([]byte("\xff\x00"), strings.Repeat("é", 400)...)
+	endpoint(t, key, rcv.URL, "*")
+	evt := expiredEvent(t, key)
+	var d deliveriesView
+	eventually(t, "the delivery recorded as succeeded", func() (bool, error) {
+		d = deliveries(t, key, evt)
+		return len(d.Data) == 1 && d.Data[0].Status == "succeeded", nil
+	})
+	if len(d.Data[0].Attempts) != 1 || *d.Data[0].Attempts[0].StatusCode != 200 || rcv.count() != 1 {
+		t.Fatalf("%d POSTs, attempts %+v", rcv.count(), d.Data[0].Attempts)
+	}
+}
+
+// Redelivery is rate limited per event: the sixth in a minute is a 429 with Stripe's rate_limit.
+func TestRedeliverRateLimited(t *testing.T) {
+	key, _ := newMerchant(t, "Eager Store")
+	endpoint(t, key, newReceiver(t, func(int) int { return http.StatusOK }).URL, "*")
+	evt := expiredEvent(t, key)
+	for i := range webhook.MaxRedeliveriesPerEvent {
+		if r := postForm(t, "/v1/events/"+evt+"/redeliver", key, nil, nil); r.status != 200 {
+			t.Fatalf("redelivery %d: %d %s", i+1, r.status, r.raw)
+		}
+	}
+	r := postForm(t, "/v1/events/"+evt+"/redeliver", key, nil, nil)
+	if r.status != http.StatusTooManyRequests || r.errField("code") != "rate_limit" || r.errField("type") != "invalid_request_error" {
+		t.Fatalf("past the limit: %d %s", r.status, r.raw)
+	}
 }

@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -66,7 +67,8 @@ func runTests(m *testing.M) (int, error) {
 	defer sim.backend.Close()
 	cfg := service.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(), TemporalNamespace: "default",
 		Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true,
-		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}, WebhookAllowPrivate: true, WebhookTimeout: 2 * time.Second, WebhookFirstRetry: 100 * time.Millisecond}
+		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}, WebhookAllowPrivate: true, WebhookTimeout: 2 * time.Second, WebhookFirstRetry: 100 * time.Millisecond,
+		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	app, err := service.New(ctx, cfg, log)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	ratesadapter "github.com/chaincheckout/checkout/adapters/rates"
+	"github.com/chaincheckout/checkout/adapters/secrets"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
 	"github.com/chaincheckout/checkout/adapters/webhooks"
 	"github.com/chaincheckout/checkout/core/chain"
@@ -72,6 +73,9 @@ type Config struct {
 	// SupervisePeriod is how often a worker restarts a scanner or dispatcher that ended (0: 30 s).
 	SupervisePeriod time.Duration
 	envErrs         []error // values FromEnv could not read; New refuses to start with them
+	// SecretsKeys is the keyring that encrypts webhook secrets at rest: "id:base64,…", 32-byte
+	// keys, the first seals. Required: the service refuses to start without it.
+	SecretsKeys string
 }
 
 // FromEnv reads the configuration, with defaults that match `make dev`.
@@ -103,6 +107,10 @@ func FromEnv() Config {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_EVENT_RETENTION_DAYS=%q is not a whole number of days", v))
 		}
 		c.EventRetentionDays = days
+	}
+	c.SecretsKeys = os.Getenv("CHECKOUT_SECRETS_KEYS")
+	if k := os.Getenv("CHECKOUT_SECRETS_KEY"); c.SecretsKeys == "" && k != "" {
+		c.SecretsKeys = "default:" + k // the single-key form; its id is "default" in a later keyring
 	}
 	return c
 }
@@ -155,6 +163,7 @@ type App struct {
 	Scans      *workflows.ScanActivities
 	retention  *workflows.Retention
 	supervisor *temporaladapter.Supervisor
+	Deliveries *workflows.DeliveryActivities // nil for the api role
 	clients    map[int64]ethereum.Client
 	workerMu   sync.Mutex
 	worker     worker.Worker
@@ -188,16 +197,25 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.SecretsKeys == "" {
+		return nil, fmt.Errorf("no key to encrypt webhook secrets: set CHECKOUT_SECRETS_KEYS (or CHECKOUT_SECRETS_KEY), see the README")
+	}
+	box, err := secrets.ParseKeyring(cfg.SecretsKeys)
+	if err != nil {
+		return nil, err
+	}
 	store, err := postgres.Open(ctx, cfg.DatabaseURL, apiPoolSize)
 	if err != nil {
 		return nil, err
 	}
+	store = store.WithSecrets(box)
 	a := &App{cfg: cfg, log: log, Store: store, workerDB: store, Chains: chainsFile, clients: map[int64]ethereum.Client{}}
 	if cfg.Role == RoleAll {
 		if a.workerDB, err = postgres.Open(ctx, cfg.DatabaseURL, workerPoolSize); err != nil {
 			a.Close()
 			return nil, err
 		}
+		a.workerDB = a.workerDB.WithSecrets(box)
 	}
 	for _, ch := range chainsFile.Chains {
 		if a.clients[ch.ID], err = a.chainClient(ctx, ch); err != nil {
@@ -215,6 +233,12 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			a.Close()
 			return nil, err
 		}
+	}
+	if n, err := store.ResealSecrets(ctx); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("seal webhook secrets under the current key: %w", err)
+	} else if n > 0 {
+		log.Info("webhook secrets sealed under the current key", "count", n)
 	}
 	if a.Temporal, err = temporaladapter.Dial(ctx, cfg.temporalConnection(), log); err != nil {
 		a.Close()
@@ -253,8 +277,13 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	deliveries, err := webhook.NewDeliveries(store, now)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	if cfg.Role != RoleWorker {
-		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: store,
+		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: deliveries,
 			Sessions: a.Sessions, Merchants: a.Merchants, Idempotency: store, Renderer: renderer, Events: store,
 			Logger: log, Now: now,
 		})
@@ -273,16 +302,18 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			}
 			scanners[ch.ID] = sc
 		}
-		hooks := &workflows.WebhookDeps{Deliveries: a.workerDB, Starter: a.Orch,
-			Sender: webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
-			Encode: func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }}
-		acts, err := workflows.NewActivities(a.workerDB, workerSessions, hooks, now)
+		acts, err := workflows.NewActivities(a.workerDB, workerSessions, now)
 		if err != nil {
 			a.Close()
 			return nil, err
 		}
 		scans, err := workflows.NewScanActivities(scanners, now, 500*time.Millisecond)
 		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		if a.Deliveries, err = workflows.NewDeliveryActivities(a.workerDB, webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
+			func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }, a.Orch, now); err != nil {
 			a.Close()
 			return nil, err
 		}
@@ -437,7 +468,7 @@ func (a *App) RestartWorker() error {
 }
 
 func (a *App) capabilities() temporaladapter.Capabilities {
-	return temporaladapter.Capabilities{Sessions: a.Activities, Scans: a.Scans, Retention: a.retention}
+	return temporaladapter.Capabilities{Sessions: a.Activities, Scans: a.Scans, Deliveries: a.Deliveries, Retention: a.retention}
 }
 
 // Listen opens the configured address.

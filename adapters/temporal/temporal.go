@@ -376,18 +376,18 @@ func EnsureRetentionSchedules(ctx context.Context, c client.Client, eventWindowD
 	return nil
 }
 
-// NewWorker registers the workflows and activities on the task queue.
 // Capabilities are the activity structs a worker runs, one per capability.
 type Capabilities struct {
-	Sessions  *workflows.Activities
-	Scans     *workflows.ScanActivities
-	Retention *workflows.Retention
+	Sessions   *workflows.Activities
+	Scans      *workflows.ScanActivities
+	Deliveries *workflows.DeliveryActivities
+	Retention  *workflows.Retention
 }
 
 // NewWorker registers the workflows and each capability's activities on the task queue.
 func NewWorker(c client.Client, caps Capabilities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, caps.Sessions, caps.Scans)
+	workflows.Register(w, caps.Sessions, caps.Scans, caps.Deliveries)
 	workflows.RegisterRetention(w, caps.Retention)
 	return w
 }

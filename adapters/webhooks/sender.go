@@ -4,7 +4,7 @@ package webhooks
 import (
 	"bytes"
 	"context"
-	"fmt"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -14,6 +14,8 @@ import (
 
 	"github.com/chaincheckout/checkout/core/webhook"
 )
+
+var errNotPublic = errors.New("refusing to connect: the host resolved to an address that is not a public address")
 
 // Sender posts payloads with a per-request timeout. Unless allowPrivate, it refuses at connect
 // time any address that is not public, so a DNS answer that changed after the URL was checked
@@ -34,7 +36,7 @@ func NewSender(timeout time.Duration, allowPrivate bool) *Sender {
 			return err
 		}
 		if !allowPrivate && !webhook.Public(ip) {
-			return fmt.Errorf("refusing to connect to non-public address %s", ip)
+			return errNotPublic // recorded on the attempt and shown to the merchant: no internal address in it
 		}
 		return nil
 	}}

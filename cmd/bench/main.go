@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"flag"
 	"fmt"
 	"io"
@@ -110,7 +111,8 @@ func run(n1, n32, payments, backlog, events, burst int) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	app, err := service.New(ctx, service.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(),
 		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true,
-		Chains: chainsFile, WebhookAllowPrivate: true}, log)
+		Chains: chainsFile, WebhookAllowPrivate: true,
+		SecretsKeys: "bench:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}, log)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -53,7 +54,8 @@ func TestEndToEndOnGeth(t *testing.T) {
 	base := "http://" + ln.Addr().String()
 	app, err := service.New(ctx, service.Config{DatabaseURL: dbURL, TemporalAddress: temporal.FrontendHostPort(),
 		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll,
-		AutoMigrate: true, ChainsFile: chainsFile}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		AutoMigrate: true, ChainsFile: chainsFile,
+		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ const (
 	KindInProgress               // another request with the same key is running
 	KindUnauthorized             // missing or wrong credentials
 	KindUnavailable              // a dependency is down; retry later
+	KindRateLimited              // too many requests of this kind; retry after a while
 )
 
 // Error is a classified error with Stripe's code/param vocabulary.
@@ -76,4 +77,9 @@ func Conflict(code, format string, args ...any) *Error {
 // Unavailable wraps a dependency failure the caller may retry.
 func Unavailable(msg string, err error) *Error {
 	return &Error{Kind: KindUnavailable, Message: msg, Err: err}
+}
+
+// RateLimited refuses a call made too often (Stripe's 429 with code rate_limit).
+func RateLimited(format string, args ...any) *Error {
+	return &Error{Kind: KindRateLimited, Code: "rate_limit", Message: fmt.Sprintf(format, args...)}
 }

@@ -5,6 +5,18 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/event"
+	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/core/paging"
+	"github.com/chaincheckout/checkout/core/text"
+)
+
+// DeliveryStatus is where a delivery stands.
+type DeliveryStatus string
+
+const (
+	DeliveryPending   DeliveryStatus = "pending"
+	DeliverySucceeded DeliveryStatus = "succeeded"
+	DeliveryFailed    DeliveryStatus = "failed"
 )
 
 // Delivery is one (event, endpoint) pair to deliver, with its attempts.
@@ -16,9 +28,23 @@ type Delivery struct {
 	MerchantID string
 	Livemode   bool
 	Redelivery bool
-	Status     string // pending, succeeded, failed
+	Status     DeliveryStatus
 	Created    time.Time
 	Attempts   []Attempt
+}
+
+// Subscribers returns a new pending delivery of e for each endpoint that wants it: same
+// merchant and mode, enabled, subscribed to e's type (or "*").
+func Subscribers(endpoints []Endpoint, e event.Event, redelivery bool, at time.Time) []Delivery {
+	var out []Delivery
+	for _, ep := range endpoints {
+		if ep.MerchantID != e.MerchantID || ep.Livemode != e.Livemode || !ep.Wants(e.Type) {
+			continue
+		}
+		out = append(out, Delivery{ID: ident.New("whd"), EventID: e.ID, EventType: e.Type, EndpointID: ep.ID,
+			MerchantID: e.MerchantID, Livemode: e.Livemode, Redelivery: redelivery, Status: DeliveryPending, Created: at})
+	}
+	return out
 }
 
 // Attempt is one POST to the endpoint.
@@ -29,6 +55,25 @@ type Attempt struct {
 	Latency    time.Duration
 	Error      string
 	Excerpt    string // the first bytes of the response body
+}
+
+// MaxExcerpt bounds the recorded response excerpt and error text, in bytes.
+const MaxExcerpt = 500
+
+// Storable returns the attempt with its remote text made storable: whatever a receiver
+// answers (invalid UTF-8, NUL, a split character) must never stop the attempt being recorded.
+func (a Attempt) Storable() Attempt {
+	a.Excerpt = text.Sanitize(a.Excerpt, MaxExcerpt)
+	a.Error = text.Sanitize(a.Error, MaxExcerpt)
+	return a
+}
+
+// Outcome returns what the recorded attempt meant for the delivery.
+func (a Attempt) Outcome() Outcome {
+	if a.Error != "" {
+		return Retry
+	}
+	return Classify(a.StatusCode)
 }
 
 // Outcome is what an attempt means for the delivery.
@@ -52,6 +97,27 @@ func Classify(status int) Outcome {
 	return Retry
 }
 
+// Actions are what an outcome makes the delivery do before any further attempt.
+type Actions struct {
+	DisableEndpoint bool           // the receiver said 410 Gone
+	Finish          bool           // the delivery is over
+	Status          DeliveryStatus // its final status when Finish
+}
+
+// Actions maps the outcome to its effects: 2xx succeeds, 410 disables the endpoint and fails,
+// a stopped endpoint fails, anything else waits for another attempt.
+func (o Outcome) Actions() Actions {
+	switch o {
+	case Delivered:
+		return Actions{Finish: true, Status: DeliverySucceeded}
+	case Gone:
+		return Actions{DisableEndpoint: true, Finish: true, Status: DeliveryFailed}
+	case Stop:
+		return Actions{Finish: true, Status: DeliveryFailed}
+	}
+	return Actions{}
+}
+
 // RetryWindow is how long a delivery keeps trying.
 const RetryWindow = 72 * time.Hour
 
@@ -68,15 +134,31 @@ func Backoff(n int, first time.Duration) time.Duration {
 	return min(d, time.Hour)
 }
 
+// NextAttempt says how long to wait after failed attempt n of a delivery started at started,
+// or that the delivery gives up because the next attempt would fall past the retry window.
+func NextAttempt(n int, first time.Duration, started, now time.Time) (wait time.Duration, giveUp bool) {
+	if first <= 0 {
+		first = FirstRetry
+	}
+	wait = Backoff(n, first)
+	return wait, now.Add(wait).Sub(started) > RetryWindow
+}
+
 // DeliveryStore keeps deliveries and attempts.
 type DeliveryStore interface {
 	// ClaimUnstarted marks up to n deliveries started and returns them (the dispatcher starts
 	// their workflows; a start that fails is retried because the claim rolls back with it).
 	ClaimUnstarted(ctx context.Context, n int, start func(context.Context, []Delivery) error) (int, error)
+	// LoadDelivery returns the delivery with its recorded attempts, its endpoint (Disabled
+	// when since deleted) and its event.
 	LoadDelivery(ctx context.Context, id string) (Delivery, Endpoint, event.Event, error)
-	RecordAttempt(ctx context.Context, deliveryID string, a Attempt) error
-	FinishDelivery(ctx context.Context, deliveryID, status string, at time.Time) error
+	RecordAttempt(ctx context.Context, deliveryID string, a Attempt) error // once per number
+	FinishDelivery(ctx context.Context, deliveryID string, status DeliveryStatus, at time.Time) error
 	DisableEndpoint(ctx context.Context, endpointID string) error
-	ListDeliveries(ctx context.Context, merchantID string, livemode bool, eventID string) ([]Delivery, error)
-	Redeliver(ctx context.Context, merchantID string, livemode bool, eventID string, at time.Time) (int, error)
+	// ListDeliveries pages through an event's deliveries, newest first, with their attempts.
+	ListDeliveries(ctx context.Context, merchantID string, livemode bool, eventID string, p paging.Params) (paging.Page[Delivery], error)
+	// Redeliver reads the recent redelivery counts, lets allow refuse, and queues the
+	// deliveries that Subscribers makes of the merchant's live endpoints, in one transaction.
+	Redeliver(ctx context.Context, merchantID string, livemode bool, eventID string, at time.Time,
+		allow func(RedeliveryCounts) error) (int, error)
 }

@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -81,21 +82,12 @@ func (g Guard) Check(ctx context.Context, raw string, livemode bool) error {
 		}
 	}
 	for _, a := range addrs {
-		if !Public(a) {
+		if !Public(a) { // the address itself is not shown: the answer must not map internal DNS
 			return apperr.Invalid("url", "url_invalid",
-				"The URL resolves to %s, a private, loopback, link-local or metadata address; webhooks only go to public addresses.", a)
+				"The URL's host %s is not a public address; webhooks only go to public addresses.", host)
 		}
 	}
 	return nil
-}
-
-// Public reports whether a is an address webhooks may reach.
-func Public(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsGlobalUnicast() && !a.IsPrivate() && !a.IsLoopback() && !a.IsLinkLocalUnicast() &&
-		!a.IsLinkLocalMulticast() && !a.IsUnspecified() &&
-		!netip.MustParsePrefix("100.64.0.0/10").Contains(a) && // carrier-grade NAT, used by some clouds' metadata
-		!netip.MustParsePrefix("fd00:ec2::/32").Contains(a)
 }
 
 // EndpointParams are POST /v1/webhook_endpoints (and its update).
@@ -108,11 +100,14 @@ type EndpointParams struct {
 	APIVersion    *string           `json:"api_version"` // accepted when it is ours
 }
 
-// Store persists endpoints.
+// Store persists endpoints. GetEndpoint and ListEndpoints leave Secret empty: it is shown
+// only at creation and roll, and read back only to sign deliveries.
 type Store interface {
 	CreateEndpoint(ctx context.Context, e Endpoint, max int) error // apperr Invalid past max
 	GetEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (Endpoint, error)
-	UpdateEndpoint(ctx context.Context, e Endpoint) error
+	// UpdateEndpoint loads the endpoint for update, applies change and saves it, in one
+	// transaction, so concurrent changes (an update and a secret roll) never overwrite each other.
+	UpdateEndpoint(ctx context.Context, merchantID string, livemode bool, id string, change func(*Endpoint) error) (Endpoint, error)
 	DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string) error
 	ListEndpoints(ctx context.Context, merchantID string, livemode bool, p paging.Params) (paging.Page[Endpoint], error)
 }
@@ -171,7 +166,7 @@ func (s *Endpoints) Create(ctx context.Context, c merchant.Caller, p EndpointPar
 		return Endpoint{}, err
 	}
 	e := Endpoint{ID: ident.New("we"), MerchantID: c.MerchantID, Livemode: c.Livemode, URL: *p.URL,
-		EnabledEvents: p.EnabledEvents, Secret: "whsec_" + ident.Random(32), Metadata: md, Created: s.now()}
+		EnabledEvents: p.EnabledEvents, Secret: NewSecret(), Metadata: md, Created: s.now()}
 	if p.Description != nil {
 		e.Description = *p.Description
 	}
@@ -184,26 +179,32 @@ func (s *Endpoints) Create(ctx context.Context, c merchant.Caller, p EndpointPar
 	return e, nil
 }
 
-// Update changes the URL, events, description, disabled flag or metadata.
+// Update changes the URL, events, description, disabled flag or metadata. The parameters are
+// checked first (the URL's DNS lookup stays outside the row lock), then applied to the row.
 func (s *Endpoints) Update(ctx context.Context, c merchant.Caller, id string, p EndpointParams) (Endpoint, error) {
-	e, err := s.store.GetEndpoint(ctx, c.MerchantID, c.Livemode, id)
-	if err != nil {
-		return Endpoint{}, err
-	}
 	if p.URL != nil {
 		if err := s.guard.Check(ctx, *p.URL, c.Livemode); err != nil {
 			return Endpoint{}, err
 		}
-		e.URL = *p.URL
 	}
 	if p.EnabledEvents != nil {
 		if err := checkEvents(p.EnabledEvents); err != nil {
 			return Endpoint{}, err
 		}
-		e.EnabledEvents = p.EnabledEvents
 	}
 	if err := checkVersion(p.APIVersion); err != nil {
 		return Endpoint{}, err
+	}
+	return s.store.UpdateEndpoint(ctx, c.MerchantID, c.Livemode, id, p.apply)
+}
+
+// apply writes the given parameters onto e; an empty metadata value deletes the key.
+func (p EndpointParams) apply(e *Endpoint) error {
+	if p.URL != nil {
+		e.URL = *p.URL
+	}
+	if p.EnabledEvents != nil {
+		e.EnabledEvents = p.EnabledEvents
 	}
 	if p.Description != nil {
 		e.Description = *p.Description
@@ -211,31 +212,32 @@ func (s *Endpoints) Update(ctx context.Context, c merchant.Caller, id string, p 
 	if p.Disabled != nil {
 		e.Disabled = *p.Disabled
 	}
-	for k, v := range p.Metadata { // an empty value deletes the key
-		if e.Metadata == nil {
-			e.Metadata = map[string]string{}
+	md := maps.Clone(e.Metadata)
+	for k, v := range p.Metadata {
+		if md == nil {
+			md = map[string]string{}
 		}
 		if v == "" {
-			delete(e.Metadata, k)
+			delete(md, k)
 		} else {
-			e.Metadata[k] = v
+			md[k] = v
 		}
 	}
-	if e.Metadata, err = metadata.Validate("metadata", e.Metadata); err != nil {
-		return Endpoint{}, err
-	}
-	return e, s.store.UpdateEndpoint(ctx, e)
+	var err error
+	e.Metadata, err = metadata.Validate("metadata", md)
+	return err
 }
+
+// NewSecret makes an endpoint signing secret.
+func NewSecret() string { return "whsec_" + ident.Random(32) }
 
 // RollSecret replaces the endpoint's signing secret and returns the endpoint with the new one
 // (shown this once). Deliveries signed from now on use it.
 func (s *Endpoints) RollSecret(ctx context.Context, c merchant.Caller, id string) (Endpoint, error) {
-	e, err := s.store.GetEndpoint(ctx, c.MerchantID, c.Livemode, id)
-	if err != nil {
-		return Endpoint{}, err
-	}
-	e.Secret = "whsec_" + ident.Random(32)
-	return e, s.store.UpdateEndpoint(ctx, e)
+	return s.store.UpdateEndpoint(ctx, c.MerchantID, c.Livemode, id, func(e *Endpoint) error {
+		e.Secret = NewSecret()
+		return nil
+	})
 }
 
 // Get, List and Delete pass through with the caller's scope.
