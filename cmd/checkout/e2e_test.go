@@ -20,31 +20,33 @@ import (
 	"github.com/chaincheckout/checkout/adapters/testenv"
 )
 
-// The README's walkthrough against a real geth --dev node: deploy the test stablecoin,
-// create a session over HTTP, `dev pay` it, and watch it complete after 3 confirmations.
-func TestEndToEndOnGeth(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
+// e2e is the whole product on a real geth --dev node with the test stablecoin deployed.
+type e2e struct {
+	app               *service.App
+	api               apiClient
+	rpcURL, chainsCfg string
+}
+
+func startE2E(ctx context.Context, t *testing.T) *e2e {
+	t.Helper()
 	dir := t.TempDir()
 	rpcURL, stopGeth, err := testenv.Geth(ctx, filepath.Join(dir, "geth"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer stopGeth()
+	t.Cleanup(stopGeth)
 	dbURL, drop, err := testenv.Database(ctx, "checkout_e2e")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer drop()
+	t.Cleanup(drop)
 	temporal, err := testenv.Temporal(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer temporal.Stop()
-
+	t.Cleanup(func() { _ = temporal.Stop() })
 	chainsFile := filepath.Join(dir, "chains.json")
-	var out bytes.Buffer
-	if err := devDeploy(ctx, []string{"--rpc", rpcURL, "--out", chainsFile}, &out); err != nil {
+	if err := devDeploy(ctx, []string{"--rpc", rpcURL, "--out", chainsFile}, io.Discard); err != nil {
 		t.Fatalf("dev deploy: %v", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -59,12 +61,25 @@ func TestEndToEndOnGeth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer app.Close()
+	t.Cleanup(app.Close)
 	go func() { _ = app.Run(ctx, ln) }()
 	_, key, err := app.Merchants.Create(ctx, "E2E Store", ethereum.DemoXPub)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Setenv("CHECKOUT_API_URL", base)
+	t.Setenv("CHECKOUT_API_KEY", key)
+	return &e2e{app: app, api: apiClient{base: base, key: key}, rpcURL: rpcURL, chainsCfg: chainsFile}
+}
+
+// The README's walkthrough against a real geth --dev node: deploy the test stablecoin,
+// create a session over HTTP, `dev pay` it, and watch it complete after 3 confirmations.
+func TestEndToEndOnGeth(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	env := startE2E(ctx, t)
+	api, rpcURL, chainsFile := env.api, env.rpcURL, env.chainsCfg
+	var out bytes.Buffer
 
 	form := url.Values{"mode": {"payment"}, "line_items[0][price_data][currency]": {"usd"},
 		"line_items[0][price_data][unit_amount]": {"1999"}, "line_items[0][price_data][product_data][name]": {"T-shirt"},
@@ -81,13 +96,9 @@ func TestEndToEndOnGeth(t *testing.T) {
 			} `json:"payments"`
 		} `json:"crypto"`
 	}
-	api := apiClient{base: base, key: key}
 	if err := api.do(ctx, http.MethodPost, "/v1/checkout/sessions", form, &sess); err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv("CHECKOUT_API_URL", base)
-	t.Setenv("CHECKOUT_API_KEY", key)
-	out.Reset()
 	if err := devPay(ctx, []string{sess.ID, "--asset", "tusd@dev", "--rpc", rpcURL, "--chains", chainsFile}, &out); err != nil {
 		t.Fatalf("dev pay: %v", err)
 	}
@@ -120,5 +131,59 @@ func TestEndToEndOnGeth(t *testing.T) {
 	if err := devPay(ctx, []string{sess.ID, "--rpc", rpcURL, "--chains", chainsFile}, io.Discard); err == nil ||
 		!strings.Contains(err.Error(), "nothing is due") {
 		t.Fatalf("second dev pay: %v", err)
+	}
+}
+
+// A payment mined before the merchant's expire request is a sale even when the scanner has
+// not read its block yet (here: the worker is down when the request comes). Before the
+// deadline rule, the request expired the session and the payment later showed as paid_late.
+func TestExpireRequestWhileTheScannerIsBehindKeepsTheSale(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	env := startE2E(ctx, t)
+	form := url.Values{"mode": {"payment"}, "line_items[0][price_data][currency]": {"usd"},
+		"line_items[0][price_data][unit_amount]": {"500"}, "line_items[0][price_data][product_data][name]": {"Mug"},
+		"line_items[0][quantity]": {"1"}, "crypto[asset]": {"tusd@dev"}}
+	var sess struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Crypto struct {
+			State string `json:"state"`
+		} `json:"crypto"`
+	}
+	if err := env.api.do(ctx, http.MethodPost, "/v1/checkout/sessions", form, &sess); err != nil {
+		t.Fatal(err)
+	}
+	for sess.Crypto.State != "awaiting_payment" { // the preselected asset is quoted by the workflow
+		if err := env.api.do(ctx, http.MethodGet, "/v1/checkout/sessions/"+sess.ID, nil, &sess); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	env.app.StopWorker() // no scanner, no session workflow: nobody reads the chain for now
+	if err := devPay(ctx, []string{sess.ID, "--rpc", env.rpcURL, "--chains", env.chainsCfg}, io.Discard); err != nil {
+		t.Fatalf("dev pay: %v", err)
+	}
+	expired := make(chan error, 1)
+	go func() { // the request waits for the workflow, which waits for the scan past its moment
+		expired <- env.api.do(ctx, http.MethodPost, "/v1/checkout/sessions/"+sess.ID+"/expire", url.Values{}, &sess)
+	}()
+	if err := env.app.RestartWorker(); err != nil {
+		t.Fatal(err)
+	}
+	err := <-expired
+	if err == nil || !strings.Contains(err.Error(), " 409 ") {
+		t.Fatalf("expire while a payment mined before it was unseen: %v (session %s)", err, sess.Status)
+	}
+	for deadline := time.Now().Add(60 * time.Second); sess.Status != "complete"; time.Sleep(100 * time.Millisecond) {
+		if err := env.api.do(ctx, http.MethodGet, "/v1/checkout/sessions/"+sess.ID, nil, &sess); err != nil {
+			t.Fatal(err)
+		}
+		if sess.Status == "expired" || time.Now().After(deadline) {
+			t.Fatalf("the sale was lost: status %s, crypto state %s", sess.Status, sess.Crypto.State)
+		}
+	}
+	if sess.Crypto.State != "paid" {
+		t.Fatalf("completed as %s, want paid", sess.Crypto.State)
 	}
 }
