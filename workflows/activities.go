@@ -16,9 +16,9 @@ import (
 	"github.com/chaincheckout/checkout/core/checkout"
 )
 
-// Activities are the workflows' only way to touch the world. Each is idempotent,
+// SessionActivities are what a session workflow does to the world. Each is idempotent,
 // because Temporal may run it more than once.
-type Activities struct {
+type SessionActivities struct {
 	sessions checkout.Store
 	checkout *checkout.Service
 	now      func() time.Time
@@ -26,16 +26,16 @@ type Activities struct {
 	ScanPoll time.Duration
 }
 
-// NewActivities wires the activities to their ports and use cases.
-func NewActivities(sessions checkout.Store, svc *checkout.Service, now func() time.Time) (*Activities, error) {
+// NewSessionActivities wires the activities to their ports and use cases.
+func NewSessionActivities(sessions checkout.Store, svc *checkout.Service, now func() time.Time) (*SessionActivities, error) {
 	if sessions == nil || svc == nil || now == nil {
-		return nil, fmt.Errorf("workflows.NewActivities: nil dependency")
+		return nil, fmt.Errorf("workflows.NewSessionActivities: nil dependency")
 	}
-	return &Activities{sessions: sessions, checkout: svc, now: now, ScanPoll: 250 * time.Millisecond}, nil
+	return &SessionActivities{sessions: sessions, checkout: svc, now: now, ScanPoll: 250 * time.Millisecond}, nil
 }
 
 // SessionRecorded reports whether the session's row was committed (waiting for its creator).
-func (a *Activities) SessionRecorded(ctx context.Context, sessionID string) (bool, error) {
+func (a *SessionActivities) SessionRecorded(ctx context.Context, sessionID string) (bool, error) {
 	ok, err := a.sessions.SessionRecorded(ctx, sessionID)
 	if err != nil {
 		return false, fmt.Errorf("check session %s recorded: %w", sessionID, err)
@@ -45,13 +45,13 @@ func (a *Activities) SessionRecorded(ctx context.Context, sessionID string) (boo
 
 // ExpireSession expires the session as of now (the step of sessions started before
 // deadlines waited for the scanner; kept so their histories replay).
-func (a *Activities) ExpireSession(ctx context.Context, sessionID string) (SessionState, error) {
+func (a *SessionActivities) ExpireSession(ctx context.Context, sessionID string) (SessionState, error) {
 	return a.ExpireSessionAt(ctx, sessionID, a.now())
 }
 
 // ExpireSessionAt expires the session as of deadline if it is still open (a payment mined by
 // then and still confirming refuses it) and returns the state it holds.
-func (a *Activities) ExpireSessionAt(ctx context.Context, sessionID string, deadline time.Time) (SessionState, error) {
+func (a *SessionActivities) ExpireSessionAt(ctx context.Context, sessionID string, deadline time.Time) (SessionState, error) {
 	s, err := a.checkout.ExpireAt(ctx, sessionID, deadline)
 	if err != nil {
 		return SessionState{}, activityError("expire session "+sessionID, err)
@@ -61,7 +61,7 @@ func (a *Activities) ExpireSessionAt(ctx context.Context, sessionID string, dead
 
 // AwaitChainScanned waits until the session's chain has been scanned past t, heartbeating,
 // for at most ScanWaitLimit. It answers false when the wait ran out.
-func (a *Activities) AwaitChainScanned(ctx context.Context, sessionID string, t time.Time) (bool, error) {
+func (a *SessionActivities) AwaitChainScanned(ctx context.Context, sessionID string, t time.Time) (bool, error) {
 	giveUp := time.Now().Add(ScanWaitLimit)
 	for {
 		ok, err := a.checkout.ScannedPast(ctx, sessionID, t)
@@ -81,7 +81,7 @@ func (a *Activities) AwaitChainScanned(ctx context.Context, sessionID string, t 
 }
 
 // Requote prices the session again when its quote lapsed with nothing paid.
-func (a *Activities) Requote(ctx context.Context, sessionID string) (SessionState, error) {
+func (a *SessionActivities) Requote(ctx context.Context, sessionID string) (SessionState, error) {
 	s, err := a.checkout.Requote(ctx, sessionID)
 	if err != nil {
 		return SessionState{}, activityError("requote "+sessionID, err)
@@ -90,7 +90,7 @@ func (a *Activities) Requote(ctx context.Context, sessionID string) (SessionStat
 }
 
 // AssignAsset quotes the asset and assigns the deposit address.
-func (a *Activities) AssignAsset(ctx context.Context, sessionID, assetID string) (SessionState, error) {
+func (a *SessionActivities) AssignAsset(ctx context.Context, sessionID, assetID string) (SessionState, error) {
 	s, err := a.checkout.AssignAsset(ctx, sessionID, assetID)
 	if err != nil {
 		return SessionState{}, activityError("assign "+assetID+" to "+sessionID, err)
@@ -99,7 +99,7 @@ func (a *Activities) AssignAsset(ctx context.Context, sessionID, assetID string)
 }
 
 // Reconcile sums the session's payments and stores the outcome.
-func (a *Activities) Reconcile(ctx context.Context, sessionID string) (SessionState, error) {
+func (a *SessionActivities) Reconcile(ctx context.Context, sessionID string) (SessionState, error) {
 	s, err := a.checkout.Reconcile(ctx, sessionID)
 	if err != nil {
 		return SessionState{}, activityError("reconcile "+sessionID, err)
@@ -108,7 +108,7 @@ func (a *Activities) Reconcile(ctx context.Context, sessionID string) (SessionSt
 }
 
 // CheckNativeBalance records native funds that reached the address without a visible transfer.
-func (a *Activities) CheckNativeBalance(ctx context.Context, sessionID string) (bool, error) {
+func (a *SessionActivities) CheckNativeBalance(ctx context.Context, sessionID string) (bool, error) {
 	found, err := a.checkout.CheckNativeBalance(ctx, sessionID)
 	if err != nil {
 		return false, activityError("check balance of "+sessionID, err)

@@ -18,7 +18,7 @@ import (
 // sale: the deadline waits for the scan, the reconcile finds the payment confirming, and the
 // session completes instead of expiring. Before the fix it expired, then went paid_late.
 func (s *sessionSuite) TestPaymentMinedInTimeButSeenAfterTheDeadlineCompletes() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran,
@@ -37,7 +37,7 @@ func (s *sessionSuite) TestPaymentMinedInTimeButSeenAfterTheDeadlineCompletes() 
 
 // While a payment is confirming, the merchant's expire request is refused (409 in the API).
 func (s *sessionSuite) TestExpireRequestRefusedWhilePaymentConfirms() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran,
@@ -63,7 +63,7 @@ func (s *sessionSuite) TestExpireRequestRefusedWhilePaymentConfirms() {
 // An expire request waits for the scan past its moment; a payment mined before it that the
 // scan reveals as already confirmed completes the session, and the request does not expire it.
 func (s *sessionSuite) TestExpireRequestFindsAPaymentMinedBeforeIt() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusComplete, PaymentStatus: checkout.PaymentPaid, CryptoState: chain.StatePaid})
@@ -85,7 +85,7 @@ func (s *sessionSuite) TestExpireRequestFindsAPaymentMinedBeforeIt() {
 // A volatile asset's quote lapses after its lifetime and is renewed while nothing is paid, so
 // the shopper never holds a free option on the price for the whole session.
 func (s *sessionSuite) TestLapsedQuoteIsRenewedWhileNothingIsPaid() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.in.PreselectAsset = "eth@dev"
 	quote := func(at time.Time) SessionState {
@@ -119,7 +119,7 @@ func (s *sessionSuite) TestLapsedQuoteIsRenewedWhileNothingIsPaid() {
 
 // However many transfers arrive, one run's history stays bounded: the session continues as new.
 func (s *sessionSuite) TestManyPaymentSignalsContinueAsNew() {
-	var a *Activities
+	var a *SessionActivities
 	s.in.ExpiresAt = s.start.Add(24 * time.Hour)
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(

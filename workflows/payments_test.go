@@ -14,7 +14,7 @@ import (
 
 // reconcileReturns makes each Reconcile answer the next state in turn, noting when it ran.
 func (s *sessionSuite) reconcileReturns(at *[]time.Time, states ...SessionState) {
-	var a *Activities
+	var a *SessionActivities
 	i := 0
 	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
 		func(_ context.Context, id string) (SessionState, error) {
@@ -34,7 +34,7 @@ func (s *sessionSuite) signalAt(d time.Duration) {
 
 // A payment mined before expiry but still confirming at the deadline is waited for.
 func (s *sessionSuite) TestExpiryWaitsForAPaymentStillConfirming() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran,
@@ -54,7 +54,7 @@ func (s *sessionSuite) TestExpiryWaitsForAPaymentStillConfirming() {
 }
 
 func (s *sessionSuite) TestUnderpaidAtExpiryExpires() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateUnderpaid, AmountReceived: "10"})
@@ -70,7 +70,7 @@ func (s *sessionSuite) TestUnderpaidAtExpiryExpires() {
 
 // After expiry the workflow keeps reconciling for the monitoring window, then ends.
 func (s *sessionSuite) TestLatePaymentDuringTheMonitoringWindow() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.expireReturns(checkout.StatusExpired, nil)
 	var ran []time.Time
@@ -88,7 +88,7 @@ func (s *sessionSuite) TestLatePaymentDuringTheMonitoringWindow() {
 }
 
 func (s *sessionSuite) TestSelectAssetIsRefusedOnceClosed() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.nothingPaid()
 	s.expireReturns(checkout.StatusExpired, nil)
@@ -108,7 +108,7 @@ func (s *sessionSuite) TestSelectAssetIsRefusedOnceClosed() {
 
 func (s *sessionSuite) TestPreselectedAssetIsAssignedAtStart() {
 	s.in.PreselectAsset = "tusd@dev"
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.env.OnActivity(a.AssignAsset, mock.Anything, s.in.SessionID, "tusd@dev").Return(
 		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil).Once()
@@ -129,7 +129,7 @@ func (s *sessionSuite) TestLastLookAtTheBalanceFindsInternalTransfers() {
 	s.env = s.NewTestWorkflowEnvironment() // a fresh environment without the default "nothing found"
 	s.env.SetStartTime(s.start)
 	s.env.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
-	var a *Activities
+	var a *SessionActivities
 	s.env.RegisterActivity(a)
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var checkedAt time.Time

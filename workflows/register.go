@@ -12,7 +12,7 @@ type Registry interface {
 }
 
 // Register puts every workflow and the activities on r under their stable names.
-func Register(r Registry, acts *Activities, scans *ScanActivities, deliveries *DeliveryActivities) {
+func Register(r Registry, acts *SessionActivities, scans *ScanActivities, deliveries *DeliveryActivities) {
 	r.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
 	r.RegisterWorkflowWithOptions(ChainScanner, workflow.RegisterOptions{Name: ChainScannerWorkflow})
 	r.RegisterWorkflowWithOptions(WebhookDelivery, workflow.RegisterOptions{Name: WebhookDeliveryWorkflow})

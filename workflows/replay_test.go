@@ -13,7 +13,7 @@ import (
 )
 
 // Histories recorded from a real server (`temporal workflow show --output json`, or
-// TestRecordHistories in adapters/service) must replay against the current code: a change
+// TestRecordHistories in adapters/wiring) must replay against the current code: a change
 // that breaks determinism for running workflows fails here.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.json")

@@ -245,7 +245,7 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 // begin confirms the session's row exists and applies a preselected asset. done: orphaned.
 func (w *sessionWorkflow) begin(ctx workflow.Context) (bool, error) {
 	var recorded bool
-	if err := workflow.ExecuteActivity(ctx, (*Activities).SessionRecorded, w.in.SessionID).Get(ctx, &recorded); err != nil {
+	if err := workflow.ExecuteActivity(ctx, (*SessionActivities).SessionRecorded, w.in.SessionID).Get(ctx, &recorded); err != nil {
 		return true, err
 	}
 	w.checked = true
@@ -320,7 +320,7 @@ func (w *sessionWorkflow) atDeadline(ctx workflow.Context, scan bool) (bool, err
 func (w *sessionWorkflow) awaitScanned(ctx workflow.Context, t time.Time) error {
 	sctx := workflow.WithActivityOptions(ctx, scanWaitOptions)
 	var scanned bool
-	err := workflow.ExecuteActivity(sctx, (*Activities).AwaitChainScanned, w.in.SessionID, t).Get(sctx, &scanned)
+	err := workflow.ExecuteActivity(sctx, (*SessionActivities).AwaitChainScanned, w.in.SessionID, t).Get(sctx, &scanned)
 	if isMissing(err) {
 		w.state.Orphaned = true
 		return nil
@@ -349,7 +349,7 @@ func (w *sessionWorkflow) requote(ctx workflow.Context) error {
 		return err
 	}
 	var st SessionState
-	err := workflow.ExecuteActivity(ctx, (*Activities).Requote, w.in.SessionID).Get(ctx, &st)
+	err := workflow.ExecuteActivity(ctx, (*SessionActivities).Requote, w.in.SessionID).Get(ctx, &st)
 	switch {
 	case isMissing(err):
 		w.state.Orphaned = true
@@ -421,7 +421,7 @@ func (w *sessionWorkflow) lastLook(ctx workflow.Context) (bool, error) {
 	}
 	bctx := workflow.WithActivityOptions(ctx, balanceOptions)
 	var found bool
-	if err := workflow.ExecuteActivity(bctx, (*Activities).CheckNativeBalance, w.in.SessionID).Get(bctx, &found); err != nil {
+	if err := workflow.ExecuteActivity(bctx, (*SessionActivities).CheckNativeBalance, w.in.SessionID).Get(bctx, &found); err != nil {
 		if isMissing(err) {
 			w.state.Orphaned = true
 			return false, nil
@@ -438,7 +438,7 @@ func (w *sessionWorkflow) lastLook(ctx workflow.Context) (bool, error) {
 
 func (w *sessionWorkflow) selectAsset(ctx workflow.Context, asset string) error {
 	var st SessionState
-	if err := workflow.ExecuteActivity(ctx, (*Activities).AssignAsset, w.in.SessionID, asset).Get(ctx, &st); err != nil {
+	if err := workflow.ExecuteActivity(ctx, (*SessionActivities).AssignAsset, w.in.SessionID, asset).Get(ctx, &st); err != nil {
 		return err
 	}
 	w.adopt(st)
@@ -450,7 +450,7 @@ func (w *sessionWorkflow) reconcileIfDirty(ctx workflow.Context) error {
 		w.dirty = false
 		w.reconciles++
 		var st SessionState
-		err := workflow.ExecuteActivity(ctx, (*Activities).Reconcile, w.in.SessionID).Get(ctx, &st)
+		err := workflow.ExecuteActivity(ctx, (*SessionActivities).Reconcile, w.in.SessionID).Get(ctx, &st)
 		if isMissing(err) {
 			w.state.Orphaned = true
 			return nil
@@ -494,9 +494,9 @@ func (w *sessionWorkflow) expire(ctx workflow.Context, by string, at time.Time) 
 	var st SessionState
 	var err error
 	if at.IsZero() {
-		err = workflow.ExecuteActivity(ctx, (*Activities).ExpireSession, w.in.SessionID).Get(ctx, &st)
+		err = workflow.ExecuteActivity(ctx, (*SessionActivities).ExpireSession, w.in.SessionID).Get(ctx, &st)
 	} else {
-		err = workflow.ExecuteActivity(ctx, (*Activities).ExpireSessionAt, w.in.SessionID, at).Get(ctx, &st)
+		err = workflow.ExecuteActivity(ctx, (*SessionActivities).ExpireSessionAt, w.in.SessionID, at).Get(ctx, &st)
 	}
 	if isMissing(err) {
 		w.state.Orphaned = true

@@ -37,7 +37,7 @@ func (s *sessionSuite) SetupTest() {
 	s.start = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	s.env.SetStartTime(s.start)
 	s.env.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
-	var a *Activities
+	var a *SessionActivities
 	s.env.RegisterActivity(a)
 	s.in = SessionInput{SessionID: "cs_test_1", MerchantID: "acct_1", ExpiresAt: s.start.Add(time.Hour)}
 	// The last look at the deadline finds nothing unless a test says otherwise, and the chain
@@ -53,7 +53,7 @@ func (s *sessionSuite) SetupTest() {
 
 // nothingPaid makes every reconcile find the session open with no payment.
 func (s *sessionSuite) nothingPaid() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
 		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, CryptoState: chain.StateAwaitingPayment}, nil)
 }
@@ -62,7 +62,7 @@ func (s *sessionSuite) AfterTest(string, string) { s.env.AssertExpectations(s.T(
 
 // expireReturns answers the expire activity once, noting the deadline it was given.
 func (s *sessionSuite) expireReturns(status checkout.Status, deadline *time.Time) {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(
 		func(_ context.Context, id string, at time.Time) (SessionState, error) {
 			if deadline != nil {
@@ -81,7 +81,7 @@ func (s *sessionSuite) result() SessionState {
 }
 
 func (s *sessionSuite) TestTimerExpiresAtExpiresAt() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.nothingPaid()
 	var calledAt time.Time
@@ -104,7 +104,7 @@ func (s *sessionSuite) TestTimerExpiresAtExpiresAt() {
 }
 
 func (s *sessionSuite) TestExpireUpdateEndsSessionEarly() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.nothingPaid()
 	var calledAt time.Time
@@ -128,7 +128,7 @@ func (s *sessionSuite) TestExpireUpdateEndsSessionEarly() {
 }
 
 func (s *sessionSuite) TestConcurrentExpireRequestsExpireOnce() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.nothingPaid()
 	s.expireReturns(checkout.StatusExpired, nil) // .Once(): a second run would fail the test
@@ -152,7 +152,7 @@ func (s *sessionSuite) TestConcurrentExpireRequestsExpireOnce() {
 }
 
 func (s *sessionSuite) TestRowNeverCommittedEndsWorkflow() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(false, nil).Once()
 	// ExpireSession is not mocked: calling it would fail the test.
 
@@ -164,7 +164,7 @@ func (s *sessionSuite) TestRowNeverCommittedEndsWorkflow() {
 }
 
 func (s *sessionSuite) TestRowDeletedBeforeExpiryEndsWorkflow() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.nothingPaid()
 	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(SessionState{},
@@ -176,7 +176,7 @@ func (s *sessionSuite) TestRowDeletedBeforeExpiryEndsWorkflow() {
 }
 
 func (s *sessionSuite) TestDatabaseOutageIsRetriedNotFatal() {
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.nothingPaid()
 	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(SessionState{}, errDBDown).Times(3)
@@ -189,7 +189,7 @@ func (s *sessionSuite) TestDatabaseOutageIsRetriedNotFatal() {
 
 func (s *sessionSuite) TestAlreadyPastExpiryExpiresImmediately() {
 	s.in.ExpiresAt = s.start.Add(-time.Minute) // e.g. the worker was down past the deadline
-	var a *Activities
+	var a *SessionActivities
 	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.nothingPaid()
 	var deadline time.Time

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/adapters/secrets"
-	"github.com/chaincheckout/checkout/adapters/testenv"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
@@ -23,7 +23,7 @@ var testKeyring = "k1:" + base64.StdEncoding.EncodeToString([]byte("0123456789ab
 func newStore(t *testing.T) *Store {
 	t.Helper()
 	ctx := context.Background()
-	url, drop, err := testenv.Database(ctx, "pgtest")
+	url, drop, err := wiringtest.Database(ctx, "pgtest")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,14 +5,14 @@ import (
 	"testing"
 
 	"github.com/chaincheckout/checkout/adapters/postgres"
-	"github.com/chaincheckout/checkout/adapters/testenv"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 )
 
 // openStore gives a test its own migrated database, dropped when the test ends.
 func openStore(t *testing.T, prefix string) *postgres.Store {
 	t.Helper()
 	ctx := context.Background()
-	url, drop, err := testenv.Database(ctx, prefix)
+	url, drop, err := wiringtest.Database(ctx, prefix)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,8 +165,8 @@ func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) er
 	return nil
 }
 
-// ExpireSession sends the expire update and waits for its result.
-func (o *Orchestrator) ExpireSession(ctx context.Context, id string) error {
+// RequestExpiry sends the expire update and waits for its result.
+func (o *Orchestrator) RequestExpiry(ctx context.Context, id string) error {
 	return o.update(ctx, id, workflows.UpdateExpire, workflows.ExpireRequest{})
 }
 
@@ -378,7 +378,7 @@ func EnsureRetentionSchedules(ctx context.Context, c client.Client, eventWindowD
 
 // Capabilities are the activity structs a worker runs, one per capability.
 type Capabilities struct {
-	Sessions   *workflows.Activities
+	Sessions   *workflows.SessionActivities
 	Scans      *workflows.ScanActivities
 	Deliveries *workflows.DeliveryActivities
 	Retention  *workflows.Retention

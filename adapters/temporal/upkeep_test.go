@@ -16,13 +16,13 @@ import (
 
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
-	"github.com/chaincheckout/checkout/adapters/testenv"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 	"github.com/chaincheckout/checkout/workflows"
 )
 
 func devServer(t *testing.T) client.Client {
 	t.Helper()
-	srv, err := testenv.Temporal(context.Background(), nil)
+	srv, err := wiringtest.Temporal(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,12 +113,12 @@ func (h *recordedErrors) count() int {
 
 // A start that fails (here: a namespace that does not exist) is logged as an error every round.
 func TestSupervisorLogsFailedStartsAndRetries(t *testing.T) {
-	srv, err := testenv.Temporal(context.Background(), nil)
+	srv, err := wiringtest.Temporal(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Stop() })
-	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Namespace: "missing", Logger: testenv.QuietLogger{}})
+	c, err := client.Dial(client.Options{HostPort: srv.FrontendHostPort(), Namespace: "missing", Logger: wiringtest.QuietLogger{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func pruneWindow(t *testing.T, action client.ScheduleAction) int {
 func TestRetentionSchedules(t *testing.T) {
 	ctx := context.Background()
 	c := devServer(t)
-	url, drop, err := testenv.Database(ctx, "checkout_schedules")
+	url, drop, err := wiringtest.Database(ctx, "checkout_schedules")
 	if err != nil {
 		t.Fatal(err)
 	}

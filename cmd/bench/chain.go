@@ -21,11 +21,11 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/rpc"
 
-	"github.com/chaincheckout/checkout/adapters/chains"
+	"github.com/chaincheckout/checkout/adapters/chainconfig"
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
 	"github.com/chaincheckout/checkout/adapters/postgres"
-	"github.com/chaincheckout/checkout/adapters/testenv"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/ident"
 )
@@ -181,14 +181,14 @@ func apiCall(ctx context.Context, base, key, method, path string, form url.Value
 }
 
 // devChain starts geth --dev in dir and deploys nothing: ETH payments need no contract.
-func devChain(ctx context.Context, dir string) (*chains.File, string, func(), error) {
-	rpcURL, stop, err := testenv.Geth(ctx, filepath.Join(dir, "geth"), nil)
+func devChain(ctx context.Context, dir string) (*chainconfig.File, string, func(), error) {
+	rpcURL, stop, err := wiringtest.Geth(ctx, filepath.Join(dir, "geth"), nil)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	dev := chains.DevChain()
+	dev := chainconfig.DevChain()
 	dev.RPCURL = rpcURL
-	f := chains.Default()
+	f := chainconfig.Default()
 	f.Chains = []chain.Chain{dev}
 	return &f, rpcURL, stop, nil
 }

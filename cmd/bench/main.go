@@ -31,8 +31,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
-	"github.com/chaincheckout/checkout/adapters/service"
-	"github.com/chaincheckout/checkout/adapters/testenv"
+	"github.com/chaincheckout/checkout/adapters/wiring"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/workflows"
 )
@@ -74,12 +74,12 @@ func main() {
 func run(n1, n32, payments, backlog, events, burst int) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dbURL, drop, err := testenv.Database(ctx, "checkout_bench")
+	dbURL, drop, err := wiringtest.Database(ctx, "checkout_bench")
 	if err != nil {
 		return err
 	}
 	defer drop()
-	bin, err := testenv.TemporalBinary()
+	bin, err := wiringtest.TemporalBinary()
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func run(n1, n32, payments, backlog, events, burst int) error {
 	// A SQLite file, as `make dev` runs Temporal: the same server serves both measurements.
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath: bin, DBFilename: filepath.Join(dir, "temporal.db"), LogLevel: "error",
-		ClientOptions: &client.Options{Logger: testenv.QuietLogger{}}, Stdout: io.Discard, Stderr: io.Discard,
+		ClientOptions: &client.Options{Logger: wiringtest.QuietLogger{}}, Stdout: io.Discard, Stderr: io.Discard,
 	})
 	if err != nil {
 		return err
@@ -109,8 +109,8 @@ func run(n1, n32, payments, backlog, events, burst int) error {
 	}
 	base := "http://" + ln.Addr().String()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	app, err := service.New(ctx, service.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(),
-		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true,
+	app, err := wiring.New(ctx, wiring.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(),
+		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll, AutoMigrate: true,
 		Chains: chainsFile, WebhookAllowPrivate: true,
 		SecretsKeys: "bench:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}, log)
 	if err != nil {
@@ -284,7 +284,7 @@ func measure(ctx context.Context, conc, n int, op func(context.Context) error) (
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func serverVersion(ctx context.Context, app *service.App) string {
+func serverVersion(ctx context.Context, app *wiring.App) string {
 	var v string
 	_ = app.Store.DB().GetContext(ctx, &v, `SHOW server_version`)
 	return v

@@ -21,7 +21,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 
-	"github.com/chaincheckout/checkout/adapters/chains"
+	"github.com/chaincheckout/checkout/adapters/chainconfig"
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
 	"github.com/chaincheckout/checkout/core/chain"
 )
@@ -91,7 +91,7 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if prev, err := chains.Load(*file, nil); err == nil && len(prev.Chains) == 1 && len(prev.Chains[0].Tokens) == 1 {
+	if prev, err := chainconfig.Load(*file, nil); err == nil && len(prev.Chains) == 1 && len(prev.Chains[0].Tokens) == 1 {
 		code, err := node.eth.CodeAt(ctx, common.HexToAddress(prev.Chains[0].Tokens[0].Contract), nil)
 		if err == nil && len(code) > 0 {
 			fmt.Fprintf(out, "test stablecoin: reusing %s\n", prev.Chains[0].Tokens[0].Contract)
@@ -111,10 +111,10 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("deploy test stablecoin: %w", err)
 	}
-	dev := chains.DevChain()
+	dev := chainconfig.DevChain()
 	dev.RPCURL = *rpcURL
 	dev.Tokens = []chain.Token{{Symbol: "tUSD", Contract: strings.ToLower(rc.ContractAddress.Hex()), Decimals: 6, Peg: "usd"}}
-	f := chains.Default()
+	f := chainconfig.Default()
 	f.Chains = []chain.Chain{dev}
 	raw, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -166,7 +166,7 @@ func devPay(ctx context.Context, args []string, out io.Writer) error {
 	if sess.Crypto.Asset == "" {
 		return errors.New("the session has no asset yet: pass --asset (see GET /v1/crypto/assets)")
 	}
-	cfg, err := chains.Load(*chainsFile, os.Environ())
+	cfg, err := chainconfig.Load(*chainsFile, os.Environ())
 	if err != nil {
 		return err
 	}

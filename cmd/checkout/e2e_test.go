@@ -16,13 +16,13 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
-	"github.com/chaincheckout/checkout/adapters/service"
-	"github.com/chaincheckout/checkout/adapters/testenv"
+	"github.com/chaincheckout/checkout/adapters/wiring"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 )
 
 // e2e is the whole product on a real geth --dev node with the test stablecoin deployed.
 type e2e struct {
-	app               *service.App
+	app               *wiring.App
 	api               apiClient
 	rpcURL, chainsCfg string
 }
@@ -30,17 +30,17 @@ type e2e struct {
 func startE2E(ctx context.Context, t *testing.T) *e2e {
 	t.Helper()
 	dir := t.TempDir()
-	rpcURL, stopGeth, err := testenv.Geth(ctx, filepath.Join(dir, "geth"), nil)
+	rpcURL, stopGeth, err := wiringtest.Geth(ctx, filepath.Join(dir, "geth"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(stopGeth)
-	dbURL, drop, err := testenv.Database(ctx, "checkout_e2e")
+	dbURL, drop, err := wiringtest.Database(ctx, "checkout_e2e")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(drop)
-	temporal, err := testenv.Temporal(ctx, nil)
+	temporal, err := wiringtest.Temporal(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +54,8 @@ func startE2E(ctx context.Context, t *testing.T) *e2e {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	app, err := service.New(ctx, service.Config{DatabaseURL: dbURL, TemporalAddress: temporal.FrontendHostPort(),
-		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll,
+	app, err := wiring.New(ctx, wiring.Config{DatabaseURL: dbURL, TemporalAddress: temporal.FrontendHostPort(),
+		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll,
 		AutoMigrate: true, ChainsFile: chainsFile,
 		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

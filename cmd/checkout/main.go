@@ -26,7 +26,7 @@ import (
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/postgres"
-	"github.com/chaincheckout/checkout/adapters/service"
+	"github.com/chaincheckout/checkout/adapters/wiring"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
@@ -57,8 +57,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(usage)
 	}
-	cfg := service.FromEnv()
-	log := service.NewLogger()
+	cfg := wiring.FromEnv()
+	log := wiring.NewLogger()
 	switch cmd := strings.Join(args[:min(2, len(args))], " "); {
 	case args[0] == "serve":
 		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -84,8 +84,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 }
 
-func serve(ctx context.Context, cfg service.Config, log *slog.Logger) error {
-	app, err := service.New(ctx, cfg, log)
+func serve(ctx context.Context, cfg wiring.Config, log *slog.Logger) error {
+	app, err := wiring.New(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func serve(ctx context.Context, cfg service.Config, log *slog.Logger) error {
 	return app.Run(ctx, ln)
 }
 
-func migrate(ctx context.Context, cfg service.Config, out io.Writer) error {
+func migrate(ctx context.Context, cfg wiring.Config, out io.Writer) error {
 	store, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func migrate(ctx context.Context, cfg service.Config, out io.Writer) error {
 	return nil
 }
 
-func merchants(ctx context.Context, cfg service.Config) (*merchant.Service, func(), error) {
+func merchants(ctx context.Context, cfg wiring.Config) (*merchant.Service, func(), error) {
 	store, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return nil, nil, err
@@ -130,7 +130,7 @@ func merchants(ctx context.Context, cfg service.Config) (*merchant.Service, func
 	return svc, func() { store.Close() }, nil
 }
 
-func createMerchant(ctx context.Context, cfg service.Config, args []string, out io.Writer) error {
+func createMerchant(ctx context.Context, cfg wiring.Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("merchant create", flag.ContinueOnError)
 	name := fs.String("name", "", "the merchant's display name (required)")
 	xpub := fs.String("xpub", "", "the account-level xpub (m/44'/60'/0') deposit addresses derive from (required)")
@@ -154,7 +154,7 @@ func createMerchant(ctx context.Context, cfg service.Config, args []string, out 
 }
 
 // devSeed reuses the key in the env file while it still authenticates, else creates the demo merchant.
-func devSeed(ctx context.Context, cfg service.Config, args []string, out io.Writer) error {
+func devSeed(ctx context.Context, cfg wiring.Config, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("dev seed", flag.ContinueOnError)
 	envFile := fs.String("env-file", ".dev/env", "where to write CHECKOUT_API_URL and CHECKOUT_API_KEY")
 	if err := fs.Parse(args); err != nil {

@@ -73,11 +73,12 @@ type ListQuery struct {
 
 // Orchestrator runs the durable side of a session (a Temporal workflow in production).
 type Orchestrator interface {
-	// StartSession starts the session's workflow; starting one that exists is an error.
+	// StartSession starts the session's workflow; one that exists (or existed) is a success.
 	StartSession(ctx context.Context, s *Session) error
-	// ExpireSession asks the running workflow to expire the session now and waits for it.
-	// It returns apperr Conflict when the session is no longer open.
-	ExpireSession(ctx context.Context, id string) error
+	// RequestExpiry asks the session's workflow to expire it as of now and waits for the
+	// outcome: apperr Conflict when it is no longer open or a payment is confirming,
+	// ErrWorkflowMissing when no workflow answers.
+	RequestExpiry(ctx context.Context, id string) error
 	// SelectAsset asks the workflow to quote the asset and assign the deposit address.
 	SelectAsset(ctx context.Context, id, assetID string) error
 }

@@ -171,7 +171,7 @@ func (s *Service) Expire(ctx context.Context, caller merchant.Caller, id string)
 	if !sess.Open() {
 		return nil, notOpen(sess)
 	}
-	if err := s.withWorkflow(ctx, sess, func() error { return s.orch.ExpireSession(ctx, id) }); err != nil {
+	if err := s.withWorkflow(ctx, sess, func() error { return s.orch.RequestExpiry(ctx, id) }); err != nil {
 		if !apperr.IsKind(err, apperr.KindConflict) {
 			return nil, fmt.Errorf("expire session %s: %w", id, err)
 		}

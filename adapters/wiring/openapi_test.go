@@ -1,4 +1,4 @@
-package service_test
+package wiring_test
 
 import (
 	"os"
@@ -11,12 +11,12 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/goccy/go-yaml"
 
-	"github.com/chaincheckout/checkout/adapters/testenv"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 )
 
 // openapi.yaml documents exactly the routes the server has.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	root, err := testenv.RepoRoot()
+	root, err := wiringtest.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

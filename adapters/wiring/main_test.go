@@ -1,4 +1,4 @@
-package service_test
+package wiring_test
 
 import (
 	"bytes"
@@ -20,14 +20,14 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
-	"github.com/chaincheckout/checkout/adapters/service"
-	"github.com/chaincheckout/checkout/adapters/testenv"
+	"github.com/chaincheckout/checkout/adapters/wiring"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 )
 
 // The whole service runs once per package against a fresh database and a fresh Temporal dev
 // server; each test isolates itself by creating its own merchant.
 var it struct {
-	app      *service.App
+	app      *wiring.App
 	base     string
 	temporal client.Client
 	chain    *simChain
@@ -45,12 +45,12 @@ func TestMain(m *testing.M) {
 func runTests(m *testing.M) (int, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dbURL, drop, err := testenv.Database(ctx, "checkout_it")
+	dbURL, drop, err := wiringtest.Database(ctx, "checkout_it")
 	if err != nil {
 		return 0, err
 	}
 	defer drop()
-	srv, err := testenv.Temporal(ctx, nil, recordingServerArgs()...)
+	srv, err := wiringtest.Temporal(ctx, nil, recordingServerArgs()...)
 	if err != nil {
 		return 0, err
 	}
@@ -65,12 +65,12 @@ func runTests(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer sim.backend.Close()
-	cfg := service.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(), TemporalNamespace: "default",
-		Listen: ln.Addr().String(), PublicURL: base, Role: service.RoleAll, AutoMigrate: true,
+	cfg := wiring.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(), TemporalNamespace: "default",
+		Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll, AutoMigrate: true,
 		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}, WebhookAllowPrivate: true, WebhookTimeout: 2 * time.Second, WebhookFirstRetry: 100 * time.Millisecond,
 		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
-	app, err := service.New(ctx, cfg, log)
+	app, err := wiring.New(ctx, cfg, log)
 	if err != nil {
 		return 0, err
 	}

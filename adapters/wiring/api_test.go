@@ -1,4 +1,4 @@
-package service_test
+package wiring_test
 
 import (
 	"context"
@@ -390,7 +390,7 @@ func TestWorkflowStartedAfterCrashBetweenCommitAndStart(t *testing.T) {
 }
 
 func TestSearchAttributesRegisteredByTheService(t *testing.T) {
-	// The dev server in TestMain starts without them; service.New registered them.
+	// The dev server in TestMain starts without them; wiring.New registered them.
 	res, err := it.temporal.ListWorkflow(context.Background(), listReq(`CheckoutStatus="open" AND MerchantID="nobody"`))
 	if err != nil || len(res.Executions) != 0 {
 		t.Fatalf("query on our attributes: %v", err)

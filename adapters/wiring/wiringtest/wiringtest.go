@@ -1,6 +1,6 @@
-// Package testenv starts the real parts tests and benchmarks run against: a fresh Postgres
+// Package wiringtest starts the real parts tests and benchmarks run against: a fresh Postgres
 // database and a Temporal dev server from the project's bin/ (it never downloads one).
-package testenv
+package wiringtest
 
 import (
 	"context"

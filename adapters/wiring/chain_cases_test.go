@@ -1,4 +1,4 @@
-package service_test
+package wiring_test
 
 import (
 	"context"
@@ -277,11 +277,11 @@ func TestInternalTransferFoundByTheBalanceCheck(t *testing.T) {
 	if r := get(t, "/v1/checkout/sessions/"+id, key); len(paymentsOf(r)) != 0 {
 		t.Fatalf("the scan saw an internal transfer?: %s", r.raw)
 	}
-	found, err := it.app.Activities.CheckNativeBalance(ctx, id) // what the workflow runs at the deadline
+	found, err := it.app.SessionActs.CheckNativeBalance(ctx, id) // what the workflow runs at the deadline
 	if err != nil || !found {
 		t.Fatalf("balance check: %v %v", found, err)
 	}
-	if again, err := it.app.Activities.CheckNativeBalance(ctx, id); err != nil || again {
+	if again, err := it.app.SessionActs.CheckNativeBalance(ctx, id); err != nil || again {
 		t.Fatalf("a second check recorded the same funds again: %v %v", again, err)
 	}
 	it.chain.mine(3)

@@ -1,5 +1,5 @@
-// Package chains loads the chain and rate configuration: a JSON file plus environment overrides.
-package chains
+// Package chainconfig loads the chain and rate configuration: a JSON file plus environment overrides.
+package chainconfig
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package testenv
+package wiringtest
 
 // QuietLogger keeps the SDK's per-poll chatter out of test output.
 type QuietLogger struct{}

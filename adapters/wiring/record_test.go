@@ -1,4 +1,4 @@
-package service_test
+package wiring_test
 
 import (
 	"context"
@@ -41,7 +41,7 @@ func recordingServerArgs() []string {
 // TestRecordHistories drives each workflow type through the real service and writes its
 // history as `temporal workflow show -o json` does, for workflows/replay_test.go. Opt-in:
 //
-//	RECORD_HISTORIES=$(pwd)/workflows/testdata go test ./adapters/service/ -run TestRecordHistories -count=1 -v
+//	RECORD_HISTORIES=$(pwd)/workflows/testdata go test ./adapters/wiring/ -run TestRecordHistories -count=1 -v
 func TestRecordHistories(t *testing.T) {
 	dir := recordDir()
 	if dir == "" {

@@ -1,4 +1,4 @@
-package service_test
+package wiring_test
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chaincheckout/checkout/adapters/service"
+	"github.com/chaincheckout/checkout/adapters/wiring"
 	"github.com/chaincheckout/checkout/workflows"
 )
 
@@ -34,7 +34,7 @@ func TestEventRetentionUnder30DaysIsRefused(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.value, func(t *testing.T) {
 			t.Setenv("CHECKOUT_EVENT_RETENTION_DAYS", c.value)
-			_, err := service.New(context.Background(), service.FromEnv(), slog.New(slog.DiscardHandler))
+			_, err := wiring.New(context.Background(), wiring.FromEnv(), slog.New(slog.DiscardHandler))
 			if err == nil || !strings.Contains(err.Error(), "CHECKOUT_EVENT_RETENTION_DAYS") || !strings.Contains(err.Error(), c.errHas) {
 				t.Fatalf("New with CHECKOUT_EVENT_RETENTION_DAYS=%s: %v", c.value, err)
 			}

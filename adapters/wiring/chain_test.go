@@ -1,4 +1,4 @@
-package service_test
+package wiring_test
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 
-	"github.com/chaincheckout/checkout/adapters/chains"
+	"github.com/chaincheckout/checkout/adapters/chainconfig"
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
 	"github.com/chaincheckout/checkout/core/chain"
 )
@@ -61,8 +61,8 @@ func newSimChain() (*simChain, error) {
 }
 
 // config is the chain as the service sees it: ETH and tUSD, 3 confirmations.
-func (c *simChain) config() *chains.File {
-	return &chains.File{
+func (c *simChain) config() *chainconfig.File {
+	return &chainconfig.File{
 		Chains: []chain.Chain{{Key: "sim", ID: simChainID, Name: "Simulated chain", RPCURL: "simulated://in-process",
 			Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18},
 			Tokens: []chain.Token{{Symbol: "tUSD", Contract: c.tokenAt.Hex(), Decimals: 6, Peg: "usd"}}}},

@@ -1,6 +1,6 @@
-// Package service wires the adapters to the core once, for the binary and the integration
+// Package wiring wires the adapters to the core once, for the binary and the integration
 // tests alike: Postgres, the Temporal client and worker, and the HTTP server.
-package service
+package wiring
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
-	"github.com/chaincheckout/checkout/adapters/chains"
+	"github.com/chaincheckout/checkout/adapters/chainconfig"
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
 	"github.com/chaincheckout/checkout/adapters/postgres"
@@ -54,8 +54,8 @@ type Config struct {
 	PublicURL         string
 	Role              string
 	AutoMigrate       bool
-	ChainsFile        string       // JSON chains and rates; empty for the dev default
-	Chains            *chains.File // set directly by tests; wins over ChainsFile
+	ChainsFile        string            // JSON chains and rates; empty for the dev default
+	Chains            *chainconfig.File // set directly by tests; wins over ChainsFile
 	// WebhookAllowPrivate lets webhook URLs reach loopback and private addresses (dev, tests).
 	WebhookAllowPrivate bool
 	// WebhookTimeout bounds one delivery attempt.
@@ -149,26 +149,26 @@ const (
 
 // App is a wired service.
 type App struct {
-	cfg        Config
-	log        *slog.Logger
-	Store      *postgres.Store // the API's pool (the worker's alone for the worker role)
-	workerDB   *postgres.Store
-	Temporal   client.Client
-	Sessions   *checkout.Service
-	Merchants  *merchant.Service
-	Chains     chains.File
-	Orch       *temporaladapter.Orchestrator
-	Handler    http.Handler
-	Activities *workflows.Activities // nil for the api role
-	Scans      *workflows.ScanActivities
-	retention  *workflows.Retention
-	supervisor *temporaladapter.Supervisor
-	Deliveries *workflows.DeliveryActivities // nil for the api role
-	clients    map[int64]ethereum.Client
-	workerMu   sync.Mutex
-	worker     worker.Worker
-	stopLoop   func() // ends the supervisor loop of the running worker
-	closers    []func()
+	cfg         Config
+	log         *slog.Logger
+	Store       *postgres.Store // the API's pool (the worker's alone for the worker role)
+	workerDB    *postgres.Store
+	Temporal    client.Client
+	Sessions    *checkout.Service
+	Merchants   *merchant.Service
+	Chains      chainconfig.File
+	Orch        *temporaladapter.Orchestrator
+	Handler     http.Handler
+	SessionActs *workflows.SessionActivities // nil for the api role
+	Scans       *workflows.ScanActivities
+	retention   *workflows.Retention
+	supervisor  *temporaladapter.Supervisor
+	Deliveries  *workflows.DeliveryActivities // nil for the api role
+	clients     map[int64]ethereum.Client
+	workerMu    sync.Mutex
+	worker      worker.Worker
+	stopLoop    func() // ends the supervisor loop of the running worker
+	closers     []func()
 }
 
 // New connects to Postgres and Temporal and builds the handler and worker the role needs.
@@ -302,7 +302,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			}
 			scanners[ch.ID] = sc
 		}
-		acts, err := workflows.NewActivities(a.workerDB, workerSessions, now)
+		acts, err := workflows.NewSessionActivities(a.workerDB, workerSessions, now)
 		if err != nil {
 			a.Close()
 			return nil, err
@@ -317,7 +317,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			a.Close()
 			return nil, err
 		}
-		a.Activities, a.Scans = acts, scans
+		a.SessionActs, a.Scans = acts, scans
 		if a.retention, err = workflows.NewRetention(a.workerDB, now); err != nil {
 			a.Close()
 			return nil, err
@@ -381,11 +381,11 @@ func (a *App) chainClient(ctx context.Context, ch chain.Chain) (ethereum.Client,
 	return c, nil
 }
 
-func loadChains(cfg Config) (chains.File, error) {
+func loadChains(cfg Config) (chainconfig.File, error) {
 	if cfg.Chains != nil {
 		return *cfg.Chains, cfg.Chains.Config().Validate()
 	}
-	return chains.Load(cfg.ChainsFile, os.Environ())
+	return chainconfig.Load(cfg.ChainsFile, os.Environ())
 }
 
 // Run serves HTTP on ln (when the role has an API) and runs the worker until ctx ends.
@@ -455,7 +455,7 @@ func (a *App) startSupervising() {
 func (a *App) RestartWorker() error {
 	a.workerMu.Lock()
 	defer a.workerMu.Unlock()
-	if a.worker != nil || a.Activities == nil {
+	if a.worker != nil || a.SessionActs == nil {
 		return fmt.Errorf("restart worker: a worker is running or this role has none")
 	}
 	w := temporaladapter.NewWorker(a.Temporal, a.capabilities())
@@ -468,7 +468,7 @@ func (a *App) RestartWorker() error {
 }
 
 func (a *App) capabilities() temporaladapter.Capabilities {
-	return temporaladapter.Capabilities{Sessions: a.Activities, Scans: a.Scans, Deliveries: a.Deliveries, Retention: a.retention}
+	return temporaladapter.Capabilities{Sessions: a.SessionActs, Scans: a.Scans, Deliveries: a.Deliveries, Retention: a.retention}
 }
 
 // Listen opens the configured address.

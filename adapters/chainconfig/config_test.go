@@ -1,4 +1,4 @@
-package chains
+package chainconfig
 
 import (
 	"math/big"
