@@ -3,9 +3,15 @@ package core_test
 import (
 	"encoding/json"
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"os/exec"
+	"path"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -16,13 +22,15 @@ const module = "github.com/chaincheckout/checkout/"
 // transitive imports of its non-test files, so test files never count against a rule.
 type goPackage struct {
 	ImportPath string
+	Dir        string
+	GoFiles    []string // non-test files
 	Deps       []string
 }
 
 // modulePackages lists every package of the module with its build dependencies.
 func modulePackages(t *testing.T) []goPackage {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-json=ImportPath,Deps", module+"...").Output()
+	out, err := exec.Command("go", "list", "-json=ImportPath,Dir,GoFiles,Deps", module+"...").Output()
 	if err != nil {
 		var exit *exec.ExitError
 		if errors.As(err, &exit) {
@@ -139,4 +147,59 @@ func TestHexagonRule(t *testing.T) {
 			t.Errorf("%s → %s: broken = %v, want %v", tc.pkg, tc.dep, got, tc.broken)
 		}
 	}
+}
+
+// HTTP handlers call the core's services, never its store ports. The idempotency middleware
+// is the exception: replaying a kept response is transport infrastructure (see idempotent).
+func TestHandlersUseNoStorePort(t *testing.T) {
+	allowed := map[string]bool{module + "core/idempotency.Store": true}
+	for _, p := range modulePackages(t) {
+		if !within(p.ImportPath, "adapters/http") {
+			continue
+		}
+		for _, name := range p.GoFiles {
+			for _, ref := range storePortsUsed(t, filepath.Join(p.Dir, name)) {
+				if !allowed[ref] {
+					t.Errorf("%s uses the store port %s; call the capability's service instead", name, ref)
+				}
+			}
+		}
+	}
+}
+
+// storePortsUsed lists the core types named *Store or *Repository that a file refers to.
+func storePortsUsed(t *testing.T, file string) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	corePkgs := map[string]string{} // name in the file → import path
+	for _, imp := range f.Imports {
+		p, _ := strconv.Unquote(imp.Path.Value)
+		if !within(p, "core") {
+			continue
+		}
+		name := path.Base(p)
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		corePkgs[name] = p
+	}
+	var refs []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		pkg, ok := sel.X.(*ast.Ident)
+		if !ok || corePkgs[pkg.Name] == "" {
+			return true
+		}
+		if strings.HasSuffix(sel.Sel.Name, "Store") || strings.HasSuffix(sel.Sel.Name, "Repository") {
+			refs = append(refs, corePkgs[pkg.Name]+"."+sel.Sel.Name)
+		}
+		return true
+	})
+	return refs
 }

@@ -131,10 +131,10 @@ func confirmations(p chain.Payment, height uint64) int64 {
 }
 
 func (s *Renderer) heights(ctx context.Context) map[int64]uint64 {
-	if s.heightsDB == nil {
+	if s.heightSource == nil {
 		return nil
 	}
-	h, err := s.heightsDB.ScannedHeights(ctx)
+	h, err := s.heightSource.ScannedHeights(ctx)
 	if err != nil {
 		s.log.Warn("scanner heights unavailable; confirmations shown as 0", "err", err)
 		return nil

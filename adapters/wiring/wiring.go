@@ -282,9 +282,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		a.Close()
 		return nil, err
 	}
+	events, err := event.NewService(store)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	if cfg.Role != RoleWorker {
 		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: deliveries,
-			Sessions: a.Sessions, Merchants: a.Merchants, Idempotency: store, Renderer: renderer, Events: store,
+			Sessions: a.Sessions, Merchants: a.Merchants, Idempotency: store, Renderer: renderer, Events: events,
 			Logger: log, Now: now,
 		})
 		if err != nil {
