@@ -96,6 +96,10 @@ func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map
 			due, dueDec := cr.AmountDue.String(), chain.FormatUnits(cr.AmountDue, cr.Decimals)
 			o.AmountDue, o.AmountDueDecimal = &due, &dueDec
 		}
+		if !cr.QuoteExpiresAt.IsZero() {
+			at := cr.QuoteExpiresAt.Unix()
+			o.QuoteExpiresAt = &at
+		}
 		received := chain.FormatUnits(cr.AmountReceived, cr.Decimals)
 		o.AmountReceivedDecimal = &received
 	}

@@ -94,6 +94,7 @@ type cryptoJSON struct {
 	Rate                    *string       `json:"rate"`
 	AmountDue               *string       `json:"amount_due"`
 	AmountDueDecimal        *string       `json:"amount_due_decimal"`
+	QuoteExpiresAt          *int64        `json:"quote_expires_at"`
 	AmountReceived          string        `json:"amount_received"`
 	AmountReceivedDecimal   *string       `json:"amount_received_decimal"`
 	State                   string        `json:"state"`
