@@ -1,4 +1,5 @@
-# The two commands are `make dev` (run everything locally) and `make test` (run the tests).
+# The two commands are `make dev` (run everything locally) and `make test` (run the tests);
+# `make unit` runs the tests that need no running service, in well under a minute.
 # Tools are built from the Go module proxy at pinned versions into bin/ (git-ignored) once.
 
 TEMPORAL_CLI_VERSION := v1.5.1
@@ -8,7 +9,7 @@ BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
 
-.PHONY: dev test bench tools build lint postgres clean-dev
+.PHONY: help dev test unit bench tools build lint postgres clean-dev
 
 ## dev: Postgres, Temporal (+ Web UI on :8233), geth --dev, the service and a demo merchant, in the foreground
 dev: tools build postgres
@@ -17,6 +18,10 @@ dev: tools build postgres
 ## test: vet, format check, unit, workflow and integration tests against real Postgres and Temporal
 test: tools postgres lint
 	$(GO) test -count=1 -timeout 20m ./...
+
+## unit: every test that needs no Postgres, Temporal or geth running (go test -short); no tools, no servers
+unit:
+	$(GO) test -short -count=1 ./...
 
 ## bench: create-session latency and throughput beside the bare Temporal + Postgres floor
 bench: tools postgres
@@ -53,6 +58,10 @@ $(BIN)/.workflowcheck-$(WORKFLOWCHECK_VERSION):
 	@mkdir -p $(BIN)
 	GOBIN=$(BIN) $(GO) install go.temporal.io/sdk/contrib/tools/workflowcheck@$(WORKFLOWCHECK_VERSION)
 	@touch $@
+
+## help: list these targets
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
 ## clean-dev: forget local dev state (Temporal history, chain, demo key)
 clean-dev:

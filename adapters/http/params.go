@@ -159,6 +159,7 @@ func child(path, key string) string {
 	return path + "[" + key + "]"
 }
 
+// bind decodes node into v; path names the parameter in errors (line_items[0][quantity]).
 func bind(node any, v reflect.Value, path string) error {
 	if node == nil { // JSON null: leave unset
 		return nil
@@ -168,65 +169,91 @@ func bind(node any, v reflect.Value, path string) error {
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
-		if s, ok := node.(string); ok && s == "" && v.Type().Elem().Kind() != reflect.String {
-			return nil // an empty form value unsets a non-string parameter
-		}
-		nv := reflect.New(v.Type().Elem())
-		if err := bind(node, nv.Elem(), path); err != nil {
-			return err
-		}
-		v.Set(nv)
-		return nil
+		return bindPointer(node, v, path)
 	case reflect.Struct:
-		if v.NumField() == 0 { // checkout.Ignored: accept anything
-			return nil
-		}
-		m, ok := node.(map[string]any)
-		if !ok {
-			return apperr.Invalid(path, "parameter_invalid", "Invalid %s: must be an object.", path)
-		}
-		fields := fieldIndex(v.Type())
-		for _, k := range sortedKeys(m) {
-			idx, ok := fields[k]
-			if !ok {
-				return apperr.Invalid(child(path, k), "parameter_unknown", "Received unknown parameter: %s", child(path, k))
-			}
-			if err := bind(m[k], v.FieldByIndex(idx), child(path, k)); err != nil {
-				return err
-			}
-		}
-		return nil
+		return bindStruct(node, v, path)
 	case reflect.Map:
-		m, ok := node.(map[string]any)
-		if !ok {
-			if s, isStr := node.(string); isStr && s == "" {
-				return nil // metadata= (empty) clears nothing on create
-			}
-			return apperr.Invalid(path, "parameter_invalid", "Invalid %s: must be an object of key/value pairs.", path)
-		}
-		out := reflect.MakeMapWithSize(v.Type(), len(m))
-		for _, k := range sortedKeys(m) {
-			ev := reflect.New(v.Type().Elem()).Elem()
-			if err := bind(m[k], ev, child(path, k)); err != nil {
-				return err
-			}
-			out.SetMapIndex(reflect.ValueOf(k), ev)
-		}
-		v.Set(out)
-		return nil
+		return bindMap(node, v, path)
 	case reflect.Slice:
-		items, err := listItems(node, path)
-		if err != nil {
+		return bindSlice(node, v, path)
+	case reflect.String, reflect.Int64, reflect.Int, reflect.Bool:
+		return bindScalar(node, v, path)
+	}
+	return fmt.Errorf("bind %s: unsupported kind %s", path, v.Kind())
+}
+
+func bindPointer(node any, v reflect.Value, path string) error {
+	if s, ok := node.(string); ok && s == "" && v.Type().Elem().Kind() != reflect.String {
+		return nil // an empty form value unsets a non-string parameter
+	}
+	nv := reflect.New(v.Type().Elem())
+	if err := bind(node, nv.Elem(), path); err != nil {
+		return err
+	}
+	v.Set(nv)
+	return nil
+}
+
+// bindStruct fills the fields named by json tags, refusing a parameter no field takes.
+func bindStruct(node any, v reflect.Value, path string) error {
+	if v.NumField() == 0 { // checkout.Ignored: accept anything
+		return nil
+	}
+	m, ok := node.(map[string]any)
+	if !ok {
+		return apperr.Invalid(path, "parameter_invalid", "Invalid %s: must be an object.", path)
+	}
+	fields := fieldIndex(v.Type())
+	for _, k := range sortedKeys(m) {
+		idx, ok := fields[k]
+		if !ok {
+			return apperr.Invalid(child(path, k), "parameter_unknown", "Received unknown parameter: %s", child(path, k))
+		}
+		if err := bind(m[k], v.FieldByIndex(idx), child(path, k)); err != nil {
 			return err
 		}
-		out := reflect.MakeSlice(v.Type(), len(items), len(items))
-		for i, it := range items {
-			if err := bind(it.node, out.Index(i), fmt.Sprintf("%s[%d]", path, it.index)); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+func bindMap(node any, v reflect.Value, path string) error {
+	m, ok := node.(map[string]any)
+	if !ok {
+		if s, isStr := node.(string); isStr && s == "" {
+			return nil // metadata= (empty) clears nothing on create
 		}
-		v.Set(out)
-		return nil
+		return apperr.Invalid(path, "parameter_invalid", "Invalid %s: must be an object of key/value pairs.", path)
+	}
+	out := reflect.MakeMapWithSize(v.Type(), len(m))
+	for _, k := range sortedKeys(m) {
+		ev := reflect.New(v.Type().Elem()).Elem()
+		if err := bind(m[k], ev, child(path, k)); err != nil {
+			return err
+		}
+		out.SetMapIndex(reflect.ValueOf(k), ev)
+	}
+	v.Set(out)
+	return nil
+}
+
+func bindSlice(node any, v reflect.Value, path string) error {
+	items, err := listItems(node, path)
+	if err != nil {
+		return err
+	}
+	out := reflect.MakeSlice(v.Type(), len(items), len(items))
+	for i, it := range items {
+		if err := bind(it.node, out.Index(i), fmt.Sprintf("%s[%d]", path, it.index)); err != nil {
+			return err
+		}
+	}
+	v.Set(out)
+	return nil
+}
+
+// bindScalar takes a string, a whole number (JSON number or its form text) or a boolean.
+func bindScalar(node any, v reflect.Value, path string) error {
+	switch v.Kind() {
 	case reflect.String:
 		s, ok := node.(string)
 		if !ok {
@@ -241,20 +268,18 @@ func bind(node any, v reflect.Value, path string) error {
 		}
 		v.SetInt(n)
 		return nil
-	case reflect.Bool:
-		switch b := node.(type) {
-		case bool:
-			v.SetBool(b)
-			return nil
-		case string:
-			if b == "true" || b == "false" {
-				v.SetBool(b == "true")
-				return nil
-			}
-		}
-		return apperr.Invalid(path, "parameter_invalid", "Invalid boolean: %s must be true or false.", path)
 	}
-	return fmt.Errorf("bind %s: unsupported kind %s", path, v.Kind())
+	switch b := node.(type) {
+	case bool:
+		v.SetBool(b)
+		return nil
+	case string:
+		if b == "true" || b == "false" {
+			v.SetBool(b == "true")
+			return nil
+		}
+	}
+	return apperr.Invalid(path, "parameter_invalid", "Invalid boolean: %s must be true or false.", path)
 }
 
 type listItem struct {

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -75,4 +76,85 @@ func TestEmptyFormValueUnsetsNonStrings(t *testing.T) {
 	if err != nil || p.ExpiresAt != nil || p.ClientReferenceID == nil || *p.ClientReferenceID != "" {
 		t.Fatalf("p = %+v, err %v", p, err)
 	}
+}
+
+// bindSample has a parameter of every kind bind decodes.
+type bindSample struct {
+	Name   string            `json:"name"`
+	Count  *int64            `json:"count"`
+	Live   bool              `json:"live"`
+	Tags   map[string]string `json:"tags"`
+	Items  []sampleItem      `json:"items"`
+	Extras struct{}          `json:"extras"`
+}
+
+type sampleItem struct {
+	N int `json:"n"`
+}
+
+// Each kind takes what the form and JSON encodings send for it, and refuses the rest by name.
+func TestBindEveryKind(t *testing.T) {
+	cases := []struct {
+		name, ctype, body string
+		want              string // the bound value as %+v; "" when refused
+		code, param       string
+	}{
+		{"form values", "application/x-www-form-urlencoded", "name=a&count=7&live=true&tags[k]=v&extras[anything]=1&items[1][n]=2&items[0][n]=1",
+			"{Name:a Count:7 Live:true Tags:map[k:v] Items:[{N:1} {N:2}] Extras:{}}", "", ""},
+		{"json values", "application/json", `{"name":"a","count":7,"live":false,"tags":{"k":"v"},"extras":[1,2],"items":[{"n":1}]}`,
+			"{Name:a Count:7 Live:false Tags:map[k:v] Items:[{N:1}] Extras:{}}", "", ""},
+		{"json nulls leave unset", "application/json", `{"name":null,"count":null,"tags":null}`,
+			"{Name: Count:<nil> Live:false Tags:map[] Items:[] Extras:{}}", "", ""},
+		{"empty form values", "application/x-www-form-urlencoded", "count=&tags=&items=",
+			"{Name: Count:<nil> Live:false Tags:map[] Items:[] Extras:{}}", "", ""},
+		{"integer given words", "application/x-www-form-urlencoded", "count=seven", "", "parameter_invalid_integer", "count"},
+		{"integer given a fraction", "application/json", `{"count":1.5}`, "", "parameter_invalid_integer", "count"},
+		{"boolean given yes", "application/x-www-form-urlencoded", "live=yes", "", "parameter_invalid", "live"},
+		{"boolean given a number", "application/json", `{"live":1}`, "", "parameter_invalid", "live"},
+		{"map given a scalar", "application/json", `{"tags":"k"}`, "", "parameter_invalid", "tags"},
+		{"list given a scalar", "application/json", `{"items":"x"}`, "", "parameter_invalid", "items"},
+		{"list with a gap", "application/x-www-form-urlencoded", "items[1][n]=1", "", "parameter_invalid", "items[0]"},
+		{"list item unknown field", "application/json", `{"items":[{"n":1},{"m":2}]}`, "", "parameter_unknown", "items[1][m]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body))
+			r.Header.Set("Content-Type", tc.ctype)
+			tree, err := readParams(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got bindSample
+			err = bindParams(tree, &got)
+			if tc.code == "" {
+				if s := fmt.Sprintf("%+v", printable(got)); err != nil || s != tc.want {
+					t.Fatalf("bound %s (err %v), want %s", s, err, tc.want)
+				}
+				return
+			}
+			if e, ok := apperr.As(err); !ok || e.Code != tc.code || e.Param != tc.param {
+				t.Fatalf("err = %#v, want %s %q", err, tc.code, tc.param)
+			}
+		})
+	}
+}
+
+// printable shows the pointer's value rather than its address.
+func printable(s bindSample) any {
+	type shown struct {
+		Name   string
+		Count  any
+		Live   bool
+		Tags   map[string]string
+		Items  []sampleItem
+		Extras struct{}
+	}
+	var count any
+	if s.Count != nil {
+		count = *s.Count
+	}
+	if s.Items == nil {
+		s.Items = []sampleItem{}
+	}
+	return shown{s.Name, count, s.Live, s.Tags, s.Items, s.Extras}
 }

@@ -22,6 +22,7 @@ import (
 
 func devServer(t *testing.T) client.Client {
 	t.Helper()
+	wiringtest.NeedsServices(t)
 	srv, err := wiringtest.Temporal(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -113,6 +114,7 @@ func (h *recordedErrors) count() int {
 
 // A start that fails (here: a namespace that does not exist) is logged as an error every round.
 func TestSupervisorLogsFailedStartsAndRetries(t *testing.T) {
+	wiringtest.NeedsServices(t)
 	srv, err := wiringtest.Temporal(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package wiring_test
 import (
 	"context"
 	"math/big"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
+	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/workflows"
 )
 
@@ -217,7 +217,8 @@ func TestWorkerKilledWhileConfirmingCompletesOnce(t *testing.T) {
 
 	it.app.StopWorker()
 	it.chain.mine(3) // deep enough now, but no worker is there to see it
-	time.Sleep(500 * time.Millisecond)
+	// The scan that would read those blocks, and only it could complete the session, is due.
+	waitStuck(t, workflows.ScannerWorkflowID(simChainID))
 	if r := get(t, "/v1/checkout/sessions/"+id, key); r.str("status") != "open" {
 		t.Fatalf("completed with no worker running: %s", r.raw)
 	}
@@ -237,7 +238,7 @@ func TestWorkerKilledWhileConfirmingCompletesOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		if a := ev.GetUpsertWorkflowSearchAttributesEventAttributes(); a != nil &&
-			strings.Contains(a.GetSearchAttributes().String(), "complete") {
+			keyword(t, a.GetSearchAttributes(), workflows.AttrCheckoutStatus.GetName()) == string(checkout.StatusComplete) {
 			completions++
 		}
 	}

@@ -12,8 +12,10 @@ import (
 
 	"github.com/stripe/stripe-go/v84"
 	stripewebhook "github.com/stripe/stripe-go/v84/webhook"
+	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/chaincheckout/checkout/core/webhook"
+	"github.com/chaincheckout/checkout/workflows"
 )
 
 // receiver is a real HTTP server that answers from a script and keeps what it got.
@@ -119,7 +121,12 @@ func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
 	if len(a) != 4 || *a[0].StatusCode != 500 || *a[3].StatusCode != 200 || d.Data[0].WebhookEndpoint != we.ID {
 		t.Fatalf("attempts: %+v", d.Data[0])
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Every attempt is an activity of the delivery's workflow: once it has ended, none can follow.
+	var status string
+	run := it.temporal.GetWorkflow(context.Background(), workflows.DeliveryWorkflowID(evt, we.ID, "", false), "")
+	if err := run.Get(context.Background(), &status); err != nil || status != string(webhook.DeliverySucceeded) {
+		t.Fatalf("delivery workflow ended %q: %v", status, err)
+	}
 	if rcv.count() != 4 {
 		t.Fatalf("%d requests after success, want 4", rcv.count())
 	}
@@ -165,16 +172,20 @@ func TestWebhookSubscriptionsAndDisabledEndpoints(t *testing.T) {
 	all := newReceiver(t, func(int) int { return 200 })
 	completedOnly := newReceiver(t, func(int) int { return 200 })
 	disabled := newReceiver(t, func(int) int { return 200 })
-	endpoint(t, key, all.URL, "checkout.session.expired")
+	subscribed := endpoint(t, key, all.URL, "checkout.session.expired")
 	endpoint(t, key, completedOnly.URL, "checkout.session.completed")
 	off := endpoint(t, key, disabled.URL, "*")
 	if _, err := stripeClient(key).V1WebhookEndpoints.Update(context.Background(), off.ID,
 		&stripe.WebhookEndpointUpdateParams{Disabled: stripe.Bool(true)}); err != nil {
 		t.Fatal(err)
 	}
-	expiredEvent(t, key)
+	evt := expiredEvent(t, key)
 	eventually(t, "the subscribed endpoint", func() (bool, error) { return all.count() == 1, nil })
-	time.Sleep(500 * time.Millisecond)
+	// The deliveries are written with the event, in its transaction, and nothing POSTs without
+	// one: the event's only delivery, to the subscribed endpoint, means no other will get it.
+	if d := deliveries(t, key, evt); len(d.Data) != 1 || d.Data[0].WebhookEndpoint != subscribed.ID {
+		t.Fatalf("deliveries of the event: %+v, want one to %s", d.Data, subscribed.ID)
+	}
 	if completedOnly.count() != 0 || disabled.count() != 0 {
 		t.Fatalf("unsubscribed %d, disabled %d requests", completedOnly.count(), disabled.count())
 	}
@@ -217,11 +228,16 @@ func TestWebhookDeliveryResumesAfterWorkerRestart(t *testing.T) {
 		}
 		return http.StatusOK
 	})
-	endpoint(t, key, rcv.URL, "*")
+	we := endpoint(t, key, rcv.URL, "*")
 	evt := expiredEvent(t, key)
-	eventually(t, "the first (failed) attempt", func() (bool, error) { return rcv.count() == 1, nil })
+	delivery := workflows.DeliveryWorkflowID(evt, we.ID, "", false)
+	eventually(t, "the first attempt failed and the retry's timer set", func() (bool, error) {
+		return rcv.count() == 1 && hasEvent(history(t, delivery, ""), enumspb.EVENT_TYPE_TIMER_STARTED), nil
+	})
 	it.app.StopWorker()
-	time.Sleep(300 * time.Millisecond) // the retry falls due while no worker runs
+	eventually(t, "the retry due while no worker runs", func() (bool, error) {
+		return hasEvent(history(t, delivery, ""), enumspb.EVENT_TYPE_TIMER_FIRED), nil
+	})
 	if rcv.count() != 1 {
 		t.Fatalf("%d requests with no worker", rcv.count())
 	}

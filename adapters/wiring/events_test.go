@@ -1,11 +1,13 @@
 package wiring_test
 
 import (
+	"context"
 	"encoding/json"
 	"math/big"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/chaincheckout/checkout/workflows"
 )
 
 type eventView struct {
@@ -71,11 +73,27 @@ func TestEventsRecordEachTransitionOnce(t *testing.T) {
 	if r := get(t, "/v1/events/"+done.ID, key); r.status != 200 || r.str("type") != "checkout.session.completed" {
 		t.Fatalf("retrieve: %d %s", r.status, r.raw)
 	}
-	// A rescan of the same blocks changes nothing and so emits nothing.
+	// A rescan of the same blocks changes nothing and so emits nothing: the scanner's steps over
+	// them report no change for the session, and a session hears of (and emits for) changes only.
+	mark := markHistory(t, workflows.ScannerWorkflowID(simChainID))
 	rewindScanner(t, 4)
 	it.chain.mine(1)
-	waitScanned(t)
-	time.Sleep(300 * time.Millisecond)
+	head, err := it.chain.client.BlockNumber(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []workflows.ScanResult
+	eventually(t, "the rescan's steps in the scanner's history", func() (bool, error) {
+		steps = scanStepsSince(t, mark)
+		return len(steps) > 0 && steps[len(steps)-1].To >= head, nil
+	})
+	for _, s := range steps {
+		for _, c := range s.Changes {
+			if c.SessionID == id {
+				t.Fatalf("the rescan of blocks %d-%d changed the session's payment: %+v", s.From, s.To, c)
+			}
+		}
+	}
 	if again := sessionEvents(t, key, id); len(again) != len(evs) {
 		t.Fatalf("a rescan emitted again: %s", eventTypes(again))
 	}

@@ -34,6 +34,9 @@ var it struct {
 }
 
 func TestMain(m *testing.M) {
+	if wiringtest.ServicesSkipped("adapters/wiring") {
+		return
+	}
 	code, err := runTests(m)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "integration setup:", err)

@@ -29,6 +29,7 @@ type e2e struct {
 
 func startE2E(ctx context.Context, t *testing.T) *e2e {
 	t.Helper()
+	wiringtest.NeedsServices(t)
 	dir := t.TempDir()
 	rpcURL, stopGeth, err := wiringtest.Geth(ctx, filepath.Join(dir, "geth"), nil)
 	if err != nil {

@@ -32,6 +32,9 @@ func AdminURL() string {
 
 // Database creates an empty database and returns its URL and a function that drops it.
 func Database(ctx context.Context, prefix string) (string, func(), error) {
+	if err := refuseUnderShort("database " + prefix); err != nil {
+		return "", nil, err
+	}
 	admin, err := sql.Open("postgres", AdminURL())
 	if err != nil {
 		return "", nil, err
@@ -84,6 +87,9 @@ func TemporalBinary() (string, error) {
 // pre-registered: the service must register its own at start-up. extraArgs go to
 // `temporal server start-dev` (e.g. a --dynamic-config-value).
 func Temporal(ctx context.Context, logs io.Writer, extraArgs ...string) (*testsuite.DevServer, error) {
+	if err := refuseUnderShort("temporal dev server"); err != nil {
+		return nil, err
+	}
 	bin, err := TemporalBinary()
 	if err != nil {
 		return nil, err
@@ -104,6 +110,9 @@ func Temporal(ctx context.Context, logs io.Writer, extraArgs ...string) (*testsu
 // Geth starts bin/geth --dev (a block per second) on free loopback ports in dir and returns
 // its HTTP JSON-RPC URL and a stop function.
 func Geth(ctx context.Context, dir string, logs io.Writer) (string, func(), error) {
+	if err := refuseUnderShort("geth"); err != nil {
+		return "", nil, err
+	}
 	root, err := RepoRoot()
 	if err != nil {
 		return "", nil, err

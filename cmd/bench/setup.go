@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/chaincheckout/checkout/adapters/chainconfig"
+	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/adapters/wiring"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
+	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/workflows"
+)
+
+// benchEnv is what every measurement runs against: started once, on the same servers.
+type benchEnv struct {
+	app    *wiring.App
+	base   string // the API's URL
+	key    string // the bench merchant's secret key
+	rpcURL string // geth --dev
+	chains *chainconfig.File
+	undo   []func() // stops what was started, last first
+}
+
+func (e *benchEnv) close() {
+	for i := len(e.undo) - 1; i >= 0; i-- {
+		e.undo[i]()
+	}
+}
+
+// startBench starts a fresh database, Temporal, geth --dev and the service with a merchant.
+func startBench(ctx context.Context) (*benchEnv, error) {
+	e := &benchEnv{}
+	dbURL, temporalAddr, err := e.startServers(ctx)
+	if err == nil {
+		err = e.startService(ctx, dbURL, temporalAddr)
+	}
+	if err != nil {
+		e.close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// startServers starts the database, Temporal (a SQLite file, as `make dev` runs it: the same
+// server serves both measurements) and geth --dev.
+func (e *benchEnv) startServers(ctx context.Context) (dbURL, temporalAddr string, err error) {
+	dbURL, drop, err := wiringtest.Database(ctx, "checkout_bench")
+	if err != nil {
+		return "", "", err
+	}
+	e.undo = append(e.undo, drop)
+	bin, err := wiringtest.TemporalBinary()
+	if err != nil {
+		return "", "", err
+	}
+	dir, err := os.MkdirTemp("", "checkout-bench")
+	if err != nil {
+		return "", "", err
+	}
+	e.undo = append(e.undo, func() { _ = os.RemoveAll(dir) })
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath: bin, DBFilename: filepath.Join(dir, "temporal.db"), LogLevel: "error",
+		ClientOptions: &client.Options{Logger: wiringtest.QuietLogger{}}, Stdout: io.Discard, Stderr: io.Discard,
+	})
+	if err != nil {
+		return "", "", err
+	}
+	e.undo = append(e.undo, func() { _ = srv.Stop() })
+	chains, rpcURL, stopGeth, err := devChain(ctx, dir)
+	if err != nil {
+		return "", "", err
+	}
+	e.undo = append(e.undo, stopGeth)
+	e.chains, e.rpcURL = chains, rpcURL
+	return dbURL, srv.FrontendHostPort(), nil
+}
+
+// startService runs the whole service (API and worker) and creates the bench merchant.
+func (e *benchEnv) startService(ctx context.Context, dbURL, temporalAddr string) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	e.base = "http://" + ln.Addr().String()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	app, err := wiring.New(ctx, wiring.Config{DatabaseURL: dbURL, TemporalAddress: temporalAddr,
+		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: e.base, Role: wiring.RoleAll, AutoMigrate: true,
+		Chains: e.chains, WebhookAllowPrivate: true,
+		SecretsKeys: "bench:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	e.app = app
+	e.undo = append(e.undo, app.Close)
+	go func() { _ = app.Run(ctx, ln) }()
+	_, e.key, err = app.Merchants.Create(ctx, "Bench Store", ethereum.DemoXPub)
+	return err
+}
+
+// floorOp starts the floor's worker and table and returns one floor operation: a bare INSERT
+// plus a bare StartWorkflow carrying the same search attributes as a session.
+func (e *benchEnv) floorOp(ctx context.Context) (func(context.Context) error, error) {
+	fw := worker.New(e.app.Temporal, floorQueue, worker.Options{})
+	fw.RegisterWorkflow(floorWorkflow)
+	fw.RegisterActivity(floorActivity)
+	if err := fw.Start(); err != nil {
+		return nil, err
+	}
+	e.undo = append(e.undo, fw.Stop)
+	db := e.app.Store.DB()
+	if _, err := db.ExecContext(ctx, `CREATE TABLE bench_floor (id text PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL)`); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		id := ident.New("floor")
+		if _, err := db.ExecContext(ctx, `INSERT INTO bench_floor (id, payload, created_at) VALUES ($1, '{}', now())`, id); err != nil {
+			return err
+		}
+		_, err := e.app.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "floor/" + id, TaskQueue: floorQueue,
+			TypedSearchAttributes: temporal.NewSearchAttributes( // the same attributes a session carries
+				workflows.AttrCheckoutStatus.ValueSet("open"), workflows.AttrMerchantID.ValueSet("acct_bench"),
+				workflows.AttrClientReferenceID.ValueSet(""))}, floorWorkflow, floorInput{ID: id, ExpiresAt: time.Now().Add(time.Hour)})
+		return err
+	}, nil
+}
+
+// createSessionOp is one create-session request through the HTTP API, as a merchant sends it.
+func (e *benchEnv) createSessionOp() func(context.Context) error {
+	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	body := url.Values{
+		"mode": {"payment"}, "line_items[0][price_data][currency]": {"usd"},
+		"line_items[0][price_data][unit_amount]": {"1999"}, "line_items[0][price_data][product_data][name]": {"T-shirt"},
+		"line_items[0][quantity]": {"2"}, "metadata[order_id]": {"42"},
+	}.Encode()
+	return func(ctx context.Context) error {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.base+"/v1/checkout/sessions", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+e.key)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Idempotency-Key", ident.Random(24)) // as the official clients send on every POST
+		res, err := httpc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		_, _ = io.Copy(io.Discard, res.Body)
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("status %d", res.StatusCode)
+		}
+		return nil
+	}
+}

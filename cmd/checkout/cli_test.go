@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/adapters/wiring"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
+)
+
+// BIP-32 test vector 1: its master private key, and its master public key (depth 0).
+const (
+	vectorXPrv = "xprv9s21ZrQH143K3QTDL4LXw2F7HEK3wJUD2nW2nRk4stbPy6cq3jPPqjiChkVvvNKmPGJxWUtg6LnF5kejMRNNU3TGtRBeJgk33yuGBxrMPHi"
+	vectorXPub = "xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD265TMg7usUDFdp6W1EGMcet8"
+)
+
+var secretKey = regexp.MustCompile(`sk_test_[A-Za-z0-9]+`)
+
+// Wrong command lines are refused with what to type instead, before anything is connected to.
+func TestCommandLineRefusals(t *testing.T) {
+	t.Setenv("CHECKOUT_API_URL", "")
+	t.Setenv("CHECKOUT_API_KEY", "")
+	t.Setenv("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none?sslmode=disable") // never reached
+	missing := filepath.Join(t.TempDir(), "env")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "usage:"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"merchant create without xpub", []string{"merchant", "create", "--name", "Shop"}, "needs --name and --xpub"},
+		{"merchant create without name", []string{"merchant", "create", "--xpub", ethereum.DemoXPub}, "needs --name and --xpub"},
+		{"dev pay without session", []string{"dev", "pay"}, "usage: checkout dev pay <session id>"},
+		{"dev listen without API", []string{"dev", "listen", "--env-file", missing}, "CHECKOUT_API_URL and CHECKOUT_API_KEY are neither set nor in " + missing},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), tc.args, &out)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("run %q = %v, want an error saying %q", tc.args, err, tc.want)
+			}
+			if out.Len() != 0 {
+				t.Fatalf("a refused command printed %q", out.String())
+			}
+		})
+	}
+}
+
+// cliDatabase gives a test its own database as DATABASE_URL, the way the CLI finds it.
+func cliDatabase(t *testing.T) *sql.DB {
+	t.Helper()
+	wiringtest.NeedsServices(t)
+	url, drop, err := wiringtest.Database(context.Background(), "checkout_cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	t.Setenv("DATABASE_URL", url)
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
+func merchantCount(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM merchants`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// keyValid asks the merchant service, as the API would, whether a secret key authenticates.
+func keyValid(t *testing.T, key string) bool {
+	t.Helper()
+	svc, closeFn, err := merchants(context.Background(), wiring.FromEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	ok, err := svc.KeyValid(context.Background(), key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
+}
+
+// merchant create prints the new test key once, and that key authenticates.
+func TestMerchantCreatePrintsItsKeyOnce(t *testing.T) {
+	db := cliDatabase(t)
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"merchant", "create", "--name", "CLI Store", "--xpub", ethereum.DemoXPub}, &out); err != nil {
+		t.Fatal(err)
+	}
+	keys := secretKey.FindAllString(out.String(), -1)
+	if len(keys) != 1 || !strings.Contains(out.String(), "(CLI Store)") || !strings.Contains(out.String(), "shown once") {
+		t.Fatalf("merchant create printed %q, want the merchant and one key", out.String())
+	}
+	if !keyValid(t, keys[0]) || merchantCount(t, db) != 1 {
+		t.Fatalf("the printed key does not authenticate (%d merchants)", merchantCount(t, db))
+	}
+}
+
+// A private key, a key at another depth or no key at all is refused with the reason, and
+// neither a merchant nor a key is written or printed.
+func TestMerchantCreateRefusesAnythingButAnAccountXPub(t *testing.T) {
+	db := cliDatabase(t)
+	cases := []struct {
+		name, xpub, want string
+	}{
+		{"private key", vectorXPrv, "that is a private key; give the account's xpub, never its xprv"},
+		{"master xpub", vectorXPub, "the key is at depth 0; export the account-level key (m/44'/60'/0', depth 3)"},
+		{"not a key", "xpub-of-my-shop", "not an extended public key"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"merchant", "create", "--name", "Refused Store", "--xpub", tc.xpub}, &out)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("merchant create with a %s = %v, want %q", tc.name, err, tc.want)
+			}
+			if out.Len() != 0 || merchantCount(t, db) != 0 {
+				t.Fatalf("a refused merchant printed %q, %d merchants written", out.String(), merchantCount(t, db))
+			}
+		})
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// dev seed creates the demo merchant and writes its key; run again it reuses the key while
+// it authenticates, and replaces a key that no longer does.
+func TestDevSeedCreatesThenReuses(t *testing.T) {
+	db := cliDatabase(t)
+	t.Setenv("CHECKOUT_PUBLIC_URL", "http://127.0.0.1:4999")
+	t.Setenv("CHECKOUT_CHAINS_FILE", "/srv/chains.json")
+	envFile := filepath.Join(t.TempDir(), "dev", "env")
+	seed := func() string {
+		t.Helper()
+		var out bytes.Buffer
+		if err := run(context.Background(), []string{"dev", "seed", "--env-file", envFile}, &out); err != nil {
+			t.Fatalf("dev seed: %v", err)
+		}
+		if secretKey.MatchString(out.String()) {
+			t.Fatalf("dev seed printed a key: %q", out.String())
+		}
+		return out.String()
+	}
+
+	if said := seed(); !strings.Contains(said, "demo merchant: created acct_") {
+		t.Fatalf("first seed said %q", said)
+	}
+	first := readFile(t, envFile)
+	key := secretKey.FindString(first)
+	if !keyValid(t, key) || first != "CHECKOUT_API_URL=http://127.0.0.1:4999\nCHECKOUT_API_KEY="+key+"\nCHECKOUT_CHAINS_FILE=/srv/chains.json\n" {
+		t.Fatalf("env file:\n%s", first)
+	}
+	if info, err := os.Stat(envFile); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("env file mode %v (%v), want 0600: it holds a secret key", info.Mode().Perm(), err)
+	}
+
+	if said := seed(); !strings.Contains(said, "reusing the key in "+envFile) || readFile(t, envFile) != first || merchantCount(t, db) != 1 {
+		t.Fatalf("second seed said %q, wrote\n%s(%d merchants)", said, readFile(t, envFile), merchantCount(t, db))
+	}
+
+	stale := strings.Replace(first, key, "sk_test_"+strings.Repeat("0", 32), 1) // e.g. a database reset since
+	if err := os.WriteFile(envFile, []byte(stale), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if said := seed(); !strings.Contains(said, "created") || merchantCount(t, db) != 2 {
+		t.Fatalf("seed over a stale key said %q (%d merchants)", said, merchantCount(t, db))
+	}
+	if fresh := secretKey.FindString(readFile(t, envFile)); fresh == key || !keyValid(t, fresh) {
+		t.Fatalf("the stale key was not replaced by a working one: %s", readFile(t, envFile))
+	}
+}
