@@ -130,7 +130,7 @@ func run(n1, n32, payments, backlog, events, burst int) error {
 		return err
 	}
 	defer fw.Stop()
-	db := app.Store.DB()
+	db := app.DB()
 	if _, err := db.ExecContext(ctx, `CREATE TABLE bench_floor (id text PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL)`); err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func run(n1, n32, payments, backlog, events, burst int) error {
 	if err := benchPaymentLatency(ctx, base, key, rpcURL, chainsFile.Chains[0].Confirmations, payments); err != nil {
 		return fmt.Errorf("payment latency: %w", err)
 	}
-	if err := benchCatchUp(ctx, app.Store, backlog); err != nil {
+	if err := benchCatchUp(ctx, app.API.Chain, backlog); err != nil {
 		return fmt.Errorf("scanner catch-up: %w", err)
 	}
 	if err := benchWebhooks(ctx, base, key, events, burst); err != nil {
@@ -286,7 +286,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func serverVersion(ctx context.Context, app *wiring.App) string {
 	var v string
-	_ = app.Store.DB().GetContext(ctx, &v, `SHOW server_version`)
+	_ = app.DB().GetContext(ctx, &v, `SHOW server_version`)
 	return v
 }
 
