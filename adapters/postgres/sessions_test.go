@@ -108,6 +108,24 @@ func (st *testRepos) eventCounts(t *testing.T, sessionID string) (events, outbox
 	return events, outbox, byType
 }
 
+// checkLedger checks that the stored amount received is the ledger of the stored payments, and want.
+func (st *testRepos) checkLedger(t *testing.T, sessionID string, want int64) *checkout.Session {
+	t.Helper()
+	got, err := st.sessions.LoadSession(context.Background(), sessionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := st.sessions.ListPayments(context.Background(), sessionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := chain.Account(got.Terms(), stored)
+	if got.Crypto.AmountReceived.Cmp(ledger.Received) != 0 || ledger.Received.Int64() != want {
+		t.Fatalf("amount_received %s, ledger %s, want %d", got.Crypto.AmountReceived, ledger.Received, want)
+	}
+	return got
+}
+
 // Many credits of one session at once, each under the session's row lock: none is lost or
 // counted twice, the stored amount is the ledger's, and each event is recorded once.
 func TestConcurrentCreditsNeverDoubleCount(t *testing.T) {
@@ -156,18 +174,7 @@ func TestConcurrentCreditsNeverDoubleCount(t *testing.T) {
 			if err := concurrently(credits, func(i int) error { return tc.credit(sess, payments[i]) }); err != nil {
 				t.Fatal(err)
 			}
-			got, err := st.sessions.LoadSession(ctx, sess)
-			if err != nil {
-				t.Fatal(err)
-			}
-			stored, err := st.sessions.ListPayments(ctx, sess)
-			if err != nil {
-				t.Fatal(err)
-			}
-			ledger := chain.Account(got.Terms(), stored)
-			if got.Crypto.AmountReceived.Cmp(ledger.Received) != 0 || ledger.Received.Int64() != credits*amount {
-				t.Fatalf("amount_received %s, ledger %s, want %d", got.Crypto.AmountReceived, ledger.Received, credits*amount)
-			}
+			got := st.checkLedger(t, sess, credits*amount)
 			events, outbox, byType := st.eventCounts(t, sess)
 			if outbox != events {
 				t.Fatalf("%d outbox rows for %d events", outbox, events)
@@ -180,6 +187,27 @@ func TestConcurrentCreditsNeverDoubleCount(t *testing.T) {
 	}
 }
 
+// expireInRequest expires the session inside an idempotent request's transaction, which then
+// answers status (a later step of the request decides).
+func (st *testRepos) expireInRequest(merchantID, sess string, events checkout.TransitionFunc, status int) error {
+	scope := idempotency.Scope{MerchantID: merchantID}
+	_, res, err := st.idempotency.Run(context.Background(), scope, ident.New("key"), "fp", time.Now(), idempotency.InTransaction,
+		func(ctx context.Context) idempotency.Response {
+			if _, err := st.sessions.Update(ctx, sess, expireNow, events); err != nil {
+				return idempotency.Response{StatusCode: 500}
+			}
+			return idempotency.Response{StatusCode: status}
+		})
+	if err == nil && res.StatusCode != 200 {
+		err = fmt.Errorf("request answered %d", res.StatusCode)
+	}
+	return err
+}
+
+func expireNow(s *checkout.Session, payments []chain.Payment) error {
+	return s.Expire(time.Now().UTC(), payments)
+}
+
 // The events of a change and their outbox rows commit with the change or not at all: also
 // when what fails comes after the events were derived (their insert, or the request that
 // made the change).
@@ -189,9 +217,8 @@ func TestEventsAndOutboxCommitWithTheChange(t *testing.T) {
 	m := newMerchant(t, st)
 	newEndpoint(t, st, m, "http://127.0.0.1:9/a", nil)
 	newEndpoint(t, st, m, "http://127.0.0.1:9/b", nil)
-	expire := func(s *checkout.Session, payments []chain.Payment) error { return s.Expire(time.Now().UTC(), payments) }
 	update := func(sess string, events checkout.TransitionFunc) error {
-		_, err := st.sessions.Update(ctx, sess, expire, events)
+		_, err := st.sessions.Update(ctx, sess, expireNow, events)
 		return err
 	}
 	duplicated := func(before, after *checkout.Session) ([]event.Event, error) { // the second insert fails
@@ -201,17 +228,7 @@ func TestEventsAndOutboxCommitWithTheChange(t *testing.T) {
 	failing := func(_, _ *checkout.Session) ([]event.Event, error) { return nil, errors.New("encode failed") }
 	inRequest := func(status int) func(string, checkout.TransitionFunc) error {
 		return func(sess string, events checkout.TransitionFunc) error {
-			_, res, err := st.idempotency.Run(ctx, idempotency.Scope{MerchantID: m}, ident.New("key"), "fp", time.Now(), idempotency.InTransaction,
-				func(ctx context.Context) idempotency.Response {
-					if _, err := st.sessions.Update(ctx, sess, expire, events); err != nil {
-						return idempotency.Response{StatusCode: 500}
-					}
-					return idempotency.Response{StatusCode: status} // a later step of the request decides
-				})
-			if err == nil && res.StatusCode != 200 {
-				err = fmt.Errorf("request answered %d", res.StatusCode)
-			}
-			return err
+			return st.expireInRequest(m, sess, events, status)
 		}
 	}
 	cases := []struct {
