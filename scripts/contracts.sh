@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates the development contracts: Solidity → ABI/bytecode (npm solc, pinned in
+# Regenerates the contract bindings: Solidity → ABI/bytecode (npm solc, pinned in
 # package.json/package-lock.json) → Go bindings (go-ethereum's abigen, pinned below).
-# The outputs are committed; run this only after changing a .sol file.
+# The outputs are committed; run this only after changing a .sol file or a pin below.
 set -euo pipefail
-cd "$(dirname "$0")/../adapters/ethereum/contracts"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root/adapters/ethereum/contracts"
 ABIGEN="github.com/ethereum/go-ethereum/cmd/abigen@v1.17.8"
 
+# The development and test contracts, bound in adapters/ethereum/contracts.
 npm ci --no-audit --no-fund
 rm -rf build && mkdir -p build
 for name in TestToken MockPriceFeed Forwarder; do
@@ -16,5 +18,26 @@ for name in TestToken MockPriceFeed Forwarder; do
   lower=$(tr '[:upper:]' '[:lower:]' <<<"$name")
   go run "$ABIGEN" --abi "$name.abi" --bin "$name.bin" --pkg contracts --type "$name" --out "$lower.go"
 done
+
+# The Chainlink reader in adapters/rates binds the real AggregatorV3Interface of
+# @chainlink/contracts, pinned by version and tarball integrity. `npm pack` fetches that
+# package alone: installing it would also fetch its dependencies (one from GitHub), which
+# one interface does not need.
+CHAINLINK="@chainlink/contracts@1.5.0"
+CHAINLINK_INTEGRITY="sha512-1fGJwjvivqAxvVOTqZUEXGR54CATtg0vjcXgSIk4Cfoad2nUhSG/qaWHXjLg1CkNTeOoteoxGQcpP/HiA5HsUA=="
+mkdir -p build/chainlink
+tarball=$(cd build/chainlink && npm pack "$CHAINLINK" --silent)
+got="sha512-$(openssl dgst -sha512 -binary "build/chainlink/$tarball" | base64 -w0)"
+if [[ "$got" != "$CHAINLINK_INTEGRITY" ]]; then
+  echo "$CHAINLINK: integrity $got, want $CHAINLINK_INTEGRITY" >&2
+  exit 1
+fi
+tar -xzf "build/chainlink/$tarball" -C build/chainlink
+(cd build/chainlink/package/src/v0.8/shared/interfaces &&
+  "$root/adapters/ethereum/contracts/node_modules/.bin/solcjs" AggregatorV3Interface.sol --abi -o "$root/adapters/ethereum/contracts/build")
+rates="$root/adapters/rates"
+cp build/AggregatorV3Interface_sol_AggregatorV3Interface.abi "$rates/AggregatorV3Interface.abi"
+go run "$ABIGEN" --abi "$rates/AggregatorV3Interface.abi" --pkg rates --type aggregatorV3 --out "$rates/aggregatorv3.go"
+
 rm -rf build
-echo "regenerated: $(ls ./*.abi ./*.bin ./*.go | tr '\n' ' ')"
+echo "regenerated: $(ls ./*.abi ./*.bin ./*.go "$rates"/*.abi "$rates/aggregatorv3.go" | tr '\n' ' ')"

@@ -96,6 +96,10 @@ func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map
 			due, dueDec := cr.AmountDue.String(), chain.FormatUnits(cr.AmountDue, cr.Decimals)
 			o.AmountDue, o.AmountDueDecimal = &due, &dueDec
 		}
+		if !cr.QuoteExpiresAt.IsZero() {
+			at := cr.QuoteExpiresAt.Unix()
+			o.QuoteExpiresAt = &at
+		}
 		received := chain.FormatUnits(cr.AmountReceived, cr.Decimals)
 		o.AmountReceivedDecimal = &received
 	}
@@ -131,10 +135,10 @@ func confirmations(p chain.Payment, height uint64) int64 {
 }
 
 func (s *Renderer) heights(ctx context.Context) map[int64]uint64 {
-	if s.heightsDB == nil {
+	if s.heightSource == nil {
 		return nil
 	}
-	h, err := s.heightsDB.ScannedHeights(ctx)
+	h, err := s.heightSource.ScannedHeights(ctx)
 	if err != nil {
 		s.log.Warn("scanner heights unavailable; confirmations shown as 0", "err", err)
 		return nil

@@ -54,8 +54,7 @@ func (s *Server) listEvents(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	caller := callerOf(c)
-	q := event.ListQuery{MerchantID: caller.MerchantID, Livemode: caller.Livemode, Page: p.paging(), Types: p.Types}
+	q := event.ListQuery{Page: p.paging(), Types: p.Types}
 	if p.Type != nil {
 		q.Types = append(q.Types, *p.Type)
 	}
@@ -65,7 +64,7 @@ func (s *Server) listEvents(c *gin.Context) {
 	if p.Created != nil {
 		q.Created = p.Created.TimeRange
 	}
-	page, err := event.List(c.Request.Context(), s.events, q)
+	page, err := s.events.List(c.Request.Context(), callerOf(c), q)
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -78,8 +77,7 @@ func (s *Server) getEvent(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	caller := callerOf(c)
-	e, err := s.events.GetEvent(c.Request.Context(), caller.MerchantID, caller.Livemode, c.Param("id"))
+	e, err := s.events.Get(c.Request.Context(), callerOf(c), c.Param("id"))
 	if err != nil {
 		s.writeError(c, err)
 		return

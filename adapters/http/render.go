@@ -14,10 +14,10 @@ import (
 // Renderer turns domain objects into the API's JSON shapes; the server uses it for responses
 // and the core (through checkout.Encoder) for event payloads.
 type Renderer struct {
-	publicURL string
-	chains    chain.Config
-	heightsDB HeightReader
-	log       *slog.Logger
+	publicURL    string
+	chains       chain.Config
+	heightSource HeightReader
+	log          *slog.Logger
 }
 
 // NewRenderer renders hosted-page URLs under publicURL; UseHeights says where confirmations
@@ -27,7 +27,7 @@ func NewRenderer(publicURL string, chains chain.Config, log *slog.Logger) *Rende
 }
 
 // UseHeights sets the source of the scanners' heights; without one, confirmations show as 0.
-func (s *Renderer) UseHeights(h HeightReader) { s.heightsDB = h }
+func (s *Renderer) UseHeights(h HeightReader) { s.heightSource = h }
 
 // EncodeSession implements checkout.Encoder.
 func (s *Renderer) EncodeSession(ctx context.Context, sess *checkout.Session) (json.RawMessage, error) {
@@ -94,6 +94,7 @@ type cryptoJSON struct {
 	Rate                    *string       `json:"rate"`
 	AmountDue               *string       `json:"amount_due"`
 	AmountDueDecimal        *string       `json:"amount_due_decimal"`
+	QuoteExpiresAt          *int64        `json:"quote_expires_at"`
 	AmountReceived          string        `json:"amount_received"`
 	AmountReceivedDecimal   *string       `json:"amount_received_decimal"`
 	State                   string        `json:"state"`

@@ -36,9 +36,9 @@ const (
 type Deps struct {
 	Sessions    *checkout.Service
 	Merchants   *merchant.Service
-	Idempotency idempotency.Store //
+	Idempotency idempotency.Store // transport infrastructure, see idempotent
 	Renderer    *Renderer         // the API's JSON shapes
-	Events      event.Store       //
+	Events      *event.Service
 	Endpoints   *webhook.Endpoints
 	Deliveries  *webhook.Deliveries
 	Logger      *slog.Logger
@@ -48,7 +48,7 @@ type Deps struct {
 // Server holds the routes' dependencies.
 type Server struct {
 	*Renderer
-	events    event.Store
+	events    *event.Service
 	endpoints *webhook.Endpoints
 	delivs    *webhook.Deliveries
 	sessions  *checkout.Service
@@ -226,6 +226,9 @@ func (w *bufferWriter) Written() bool                     { return false }
 // response commit in one transaction; the client gets the response only once that is done.
 // Only successful responses are kept: a refused or failed request leaves nothing behind, so
 // the same key may execute again once corrected.
+// It calls the idempotency.Store port directly, the one store a handler may hold: replaying a
+// kept HTTP response is transport infrastructure wrapped around every use case (its
+// transaction spans the whole request), not a use case a service could own.
 func (s *Server) idempotent(c *gin.Context) {
 	key := c.GetHeader("Idempotency-Key")
 	if c.Request.Method != http.MethodPost || key == "" {

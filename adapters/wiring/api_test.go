@@ -269,7 +269,7 @@ func TestListPagingAndFilters(t *testing.T) {
 	if got, _ := page("client_reference_id=ref-1"); !eq(got, []string{ids[3], ids[1]}) {
 		t.Fatalf("by client_reference_id %v", got)
 	}
-	postForm(t, "/v1/checkout/sessions/"+ids[2]+"/expire", key, nil, nil)
+	expire(t, key, ids[2])
 	if got, _ := page("status=expired"); !eq(got, []string{ids[2]}) {
 		t.Fatalf("by status %v", got)
 	}
@@ -299,7 +299,7 @@ func TestHostedPage(t *testing.T) {
 	if page.status != 200 || !strings.Contains(csp, "default-src 'none'") || !strings.Contains(csp, "script-src 'self'") {
 		t.Fatalf("status %d csp %q", page.status, csp)
 	}
-	postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil)
+	expire(t, key, id)
 	after := string(call(t, http.MethodGet, "/c/"+id, "", nil, "", nil).raw)
 	if !strings.Contains(after, "Expired") || strings.Contains(after, "Choose how to pay") {
 		t.Fatalf("expired page:\n%s", after)

@@ -155,7 +155,7 @@ func TestPaymentAfterExpiryIsPaidLate(t *testing.T) {
 	key, _ := newMerchant(t, "Late Store")
 	sel := openSession(t, key, "tusd@sim")
 	id := sel.str("id")
-	if r := postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil); r.status != 200 {
+	if r := expire(t, key, id); r.status != 200 {
 		t.Fatalf("expire: %s", r.raw)
 	}
 	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))

@@ -239,3 +239,25 @@ func rewindScanner(t *testing.T, n int) {
 		t.Fatal(err)
 	}
 }
+
+// expire posts an expire request while mining a block every 50 ms: the request waits until the
+// session's chain has been scanned past its moment, and the simulated chain only moves when a
+// test mines (on geth --dev a block comes every second by itself).
+func expire(t *testing.T, key, id string) response {
+	t.Helper()
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+				it.chain.mine(1)
+			}
+		}
+	}()
+	defer func() { close(done); <-stopped }()
+	return postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil)
+}

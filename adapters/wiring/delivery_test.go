@@ -81,7 +81,7 @@ type deliveriesView struct {
 func expiredEvent(t *testing.T, key string) string {
 	t.Helper()
 	id := postForm(t, "/v1/checkout/sessions", key, validForm(), nil).str("id")
-	postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil)
+	expire(t, key, id)
 	evs := sessionEvents(t, key, id)
 	if len(evs) != 1 {
 		t.Fatalf("events: %v", evs)

@@ -95,7 +95,7 @@ func TestEventsRecordEachTransitionOnce(t *testing.T) {
 func TestExpiryAndReversalEvents(t *testing.T) {
 	key, _ := newMerchant(t, "Expiry Events Store")
 	exp := postForm(t, "/v1/checkout/sessions", key, validForm(), nil).str("id")
-	postForm(t, "/v1/checkout/sessions/"+exp+"/expire", key, nil, nil)
+	expire(t, key, exp)
 	if got := eventTypes(sessionEvents(t, key, exp)); got != "checkout.session.expired" {
 		t.Fatalf("expire events = %s", got)
 	}

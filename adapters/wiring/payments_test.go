@@ -80,7 +80,7 @@ func TestAssetsQuotesAndAddresses(t *testing.T) {
 			t.Fatalf("%s: %d %s", tc.name, r.status, r.raw)
 		}
 	}
-	postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil)
+	expire(t, key, id)
 	if r := postForm(t, "/v1/checkout/sessions/"+id+"/select_asset", key, url.Values{"asset": {"tusd@sim"}}, nil); r.status != 409 {
 		t.Fatalf("select on an expired session: %d %s", r.status, r.raw)
 	}

@@ -107,7 +107,7 @@ func recordToppedUp(t *testing.T, key string) string {
 
 func recordExpiredByRequest(t *testing.T, key string) string {
 	id := openSession(t, key, "tusd@sim").str("id")
-	if r := postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil); r.status != 200 {
+	if r := expire(t, key, id); r.status != 200 {
 		t.Fatalf("expire: %d %s", r.status, r.raw)
 	}
 	return workflows.SessionWorkflowID(id)

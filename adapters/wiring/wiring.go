@@ -350,8 +350,12 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 
 // handler is the HTTP API and hosted page, on the API's pool.
 func (a *App) handler(u useCases) (http.Handler, error) {
+	events, err := event.NewService(a.API.Events)
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.NewHandler(httpapi.Deps{Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
-		Merchants: a.Merchants, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: a.API.Events,
+		Merchants: a.Merchants, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
 		Logger: a.log, Now: a.now})
 }
 

@@ -31,9 +31,12 @@ func TransitionEvents(before, after *Session) []string {
 			types = append(types, event.SessionUnderpaid)
 		case chain.StatePaidLate:
 			types = append(types, event.SessionPaidLate)
-		case chain.StateReverted:
-			types = append(types, event.SessionPaymentReverted)
 		}
+	}
+	// A payment the merchant was told of left the chain (a reorg), whether or not it counted yet.
+	if after.Crypto.PaymentsLive < before.Crypto.PaymentsLive ||
+		(before.Crypto.State != after.Crypto.State && after.Crypto.State == chain.StateReverted) {
+		types = append(types, event.SessionPaymentReverted)
 	}
 	if before.Status != after.Status {
 		switch after.Status {

@@ -5,11 +5,9 @@ package event
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
-	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/paging"
 )
 
@@ -43,7 +41,8 @@ type Event struct {
 	PreviousAttributes json.RawMessage // the fields that changed, as they were before
 }
 
-// ListQuery selects a merchant's events, newest first.
+// ListQuery selects a merchant's events, newest first. Service.List sets the merchant and
+// the mode from the caller.
 type ListQuery struct {
 	MerchantID string
 	Livemode   bool
@@ -62,17 +61,3 @@ type Store interface {
 
 // Known reports whether t is an event type (or "*").
 func Known(t string) bool { return t == "*" || slices.Contains(Types, t) }
-
-// List validates a list query and runs it.
-func List(ctx context.Context, st Store, q ListQuery) (paging.Page[Event], error) {
-	if err := q.Page.Normalize(); err != nil {
-		return paging.Page[Event]{}, err
-	}
-	for i, t := range q.Types {
-		if !Known(t) || t == "*" {
-			return paging.Page[Event]{}, apperr.Invalid(fmt.Sprintf("types[%d]", i), "parameter_invalid",
-				"Unknown event type %q.", t)
-		}
-	}
-	return st.ListEvents(ctx, q)
-}

@@ -1,0 +1,54 @@
+package wiring_test
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// The page shows ?error= text chosen by code only: a link cannot make a real checkout page say
+// what a phisher wants. Before, the text of the query was rendered as given.
+func TestPageErrorTextIsChosenByCode(t *testing.T) {
+	key, _ := newMerchant(t, "Phish Store")
+	id := postForm(t, "/v1/checkout/sessions", key, validForm(), nil).str("id")
+	lure := "Send your payment to 0xBAD0000000000000000000000000000000000BAD instead"
+	page := string(call(t, http.MethodGet, "/c/"+id+"?error="+strings.ReplaceAll(lure, " ", "+"), "", nil, "", nil).raw)
+	if strings.Contains(page, "0xBAD") {
+		t.Fatal("the page rendered text taken from its URL")
+	}
+	if !strings.Contains(page, "That did not work; please try again.") {
+		t.Fatal("an unknown error code shows no generic message")
+	}
+	known := string(call(t, http.MethodGet, "/c/"+id+"?error=payment_already_received", "", nil, "", nil).raw)
+	if !strings.Contains(known, "it can no longer change") {
+		t.Fatal("a known error code shows no message")
+	}
+}
+
+// The page's form is a few bytes: a 20 MB upload is refused before anything parses it, and the
+// session is unchanged. Before, the whole multipart body was read first.
+func TestPageRefusesLargeBodies(t *testing.T) {
+	key, _ := newMerchant(t, "Upload Store")
+	id := postForm(t, "/v1/checkout/sessions", key, validForm(), nil).str("id")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	part, _ := mw.CreateFormFile("file", "big.bin")
+	_, _ = part.Write(bytes.Repeat([]byte("x"), 20<<20))
+	_ = mw.WriteField("asset", "tusd@sim")
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, it.base+"/c/"+id+"/select", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := noRedirect.Do(req)
+	if err == nil {
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "error=") {
+			t.Fatalf("a 20 MB form answered %s %q", res.Status, res.Header.Get("Location"))
+		}
+	}
+	if s := get(t, "/v1/checkout/sessions/"+id, key); cryptoState(s) != "awaiting_asset" {
+		t.Fatalf("the oversized form selected an asset: %s", cryptoState(s))
+	}
+}
