@@ -1,5 +1,5 @@
-// Package postgres implements the storage ports with sqlx and lib/pq.
-// Transactions begin and end inside this package.
+// Package postgres implements the storage ports with sqlx and lib/pq: one repository per
+// aggregate, all built from one DB (a connection pool). Transactions begin and end here.
 package postgres
 
 import (
@@ -19,43 +19,51 @@ import (
 	"github.com/chaincheckout/checkout/migrations"
 )
 
-// Store implements checkout.Store, merchant.Store and idempotency.Store.
-type Store struct {
-	db      *sqlx.DB
+// DB is a connection pool and the box that seals webhook secrets; repositories share it.
+type DB struct {
+	pool    *sqlx.DB
 	secrets webhook.SecretBox // seals endpoint secrets; see WithSecrets
 }
 
 // Open connects with a pool of at most maxConns connections and checks the connection.
-func Open(ctx context.Context, url string, maxConns int) (*Store, error) {
-	db, err := sqlx.Open("postgres", url)
+func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
+	pool, err := sqlx.Open("postgres", url)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	db.SetMaxOpenConns(maxConns)
-	db.SetMaxIdleConns(maxConns)
-	db.SetConnMaxIdleTime(5 * time.Minute)
+	pool.SetMaxOpenConns(maxConns)
+	pool.SetMaxIdleConns(maxConns)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := db.PingContext(pctx); err != nil {
-		db.Close()
+	if err := pool.PingContext(pctx); err != nil {
+		pool.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &Store{db: db}, nil
+	return &DB{pool: pool}, nil
+}
+
+// WithSecrets returns a DB that seals endpoint secrets with box (sharing the pool).
+// Endpoint writes and delivery loads need it; repositories of a DB without one refuse them.
+func (d *DB) WithSecrets(box webhook.SecretBox) *DB {
+	c := *d
+	c.secrets = box
+	return &c
 }
 
 // Close releases the pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (d *DB) Close() error { return d.pool.Close() }
 
-// DB exposes the pool to benchmarks and tests that measure it bare.
-func (s *Store) DB() *sqlx.DB { return s.db }
+// Pool exposes the pool to benchmarks and tests that measure it bare or set up rows.
+func (d *DB) Pool() *sqlx.DB { return d.pool }
 
 // Migrate applies pending migrations; a session lock makes concurrent starts safe.
-func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
 		return nil, fmt.Errorf("migration locker: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, s.db.DB, migrations.FS, goose.WithSessionLocker(locker))
+	p, err := goose.NewProvider(goose.DialectPostgres, d.pool.DB, migrations.FS, goose.WithSessionLocker(locker))
 	if err != nil {
 		return nil, fmt.Errorf("migration provider: %w", err)
 	}
@@ -72,11 +80,11 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 
 // inTx runs fn in a transaction, committing only if fn succeeds. Under a request's
 // transaction (an idempotent request) fn joins it, and the request commits everything once.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if rt, ok := requestTxOf(ctx); ok {
 		return fn(rt.tx)
 	}
-	tx, err := s.db.BeginTxx(ctx, nil)
+	tx, err := d.pool.BeginTxx(ctx, nil)
 	if err != nil {
 		return unavailable("begin transaction", err)
 	}
@@ -92,7 +100,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 
 // afterCommit runs hook once what was just written is committed: now, or when the request's
 // transaction commits. So nothing slow (a workflow start) ever runs inside a transaction.
-func (s *Store) afterCommit(ctx context.Context, hook func(context.Context)) {
+func (d *DB) afterCommit(ctx context.Context, hook func(context.Context)) {
 	if rt, ok := requestTxOf(ctx); ok {
 		rt.hooks = append(rt.hooks, hook)
 		return
@@ -100,11 +108,41 @@ func (s *Store) afterCommit(ctx context.Context, hook func(context.Context)) {
 	hook(ctx)
 }
 
+var errNoSecretBox = errors.New("postgres: no secret box configured (CHECKOUT_SECRETS_KEYS)")
+
+// seal encrypts an endpoint's secret for storage, bound to the endpoint's ID.
+func (d *DB) seal(endpointID, secret string) (string, error) {
+	if d.secrets == nil {
+		return "", errNoSecretBox
+	}
+	sealed, err := d.secrets.Seal(endpointID, secret)
+	if err != nil {
+		return "", fmt.Errorf("seal secret of %s: %w", endpointID, err)
+	}
+	return sealed, nil
+}
+
+// open returns the stored secret in clear (a plain-text row from before sealing opens as is).
+func (d *DB) open(endpointID, stored string) (string, error) {
+	if d.secrets == nil {
+		return "", errNoSecretBox
+	}
+	secret, _, err := d.secrets.Open(endpointID, stored)
+	return secret, err
+}
+
 func unavailable(what string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	return apperr.Unavailable("The database is unavailable; retry the request.", fmt.Errorf("%s: %w", what, err))
+}
+
+func unavailableIf(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return unavailable(what, err)
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

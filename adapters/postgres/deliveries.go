@@ -14,25 +14,12 @@ import (
 	"github.com/chaincheckout/checkout/core/webhook"
 )
 
-// insertDeliveries writes outbox rows that core chose (webhook.Subscribers), in the caller's
-// transaction: the event's own, so both commit or neither does.
-func insertDeliveries(ctx context.Context, tx *sqlx.Tx, ds []webhook.Delivery) error {
-	if len(ds) == 0 {
-		return nil
-	}
-	ids, events, endpoints := make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds))
-	redeliveries, statuses, created := make([]bool, len(ds)), make([]string, len(ds)), make([]time.Time, len(ds))
-	for i, d := range ds {
-		ids[i], events[i], endpoints[i] = d.ID, d.EventID, d.EndpointID
-		redeliveries[i], statuses[i], created[i] = d.Redelivery, string(d.Status), d.Created
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, redelivery, status, created_at)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[])`,
-		pq.Array(ids), pq.Array(events), pq.Array(endpoints), pq.Array(redeliveries), pq.Array(statuses), pq.Array(created)); err != nil {
-		return unavailable("enqueue deliveries", err)
-	}
-	return nil
-}
+// Deliveries implements webhook.DeliveryStore: the outbox's rows once written (see
+// insertDeliveries), their attempts, and redeliveries.
+type Deliveries struct{ db *DB }
+
+// NewDeliveries returns the webhook deliveries repository of db.
+func NewDeliveries(db *DB) *Deliveries { return &Deliveries{db: db} }
 
 type deliveryRow struct {
 	Seq        int64     `db:"seq"`
@@ -58,9 +45,9 @@ const deliveryColumns = `seq, id, event_id, type, endpoint_id, merchant_id, live
 
 // ClaimUnstarted hands up to n unstarted deliveries to start and marks them started in the
 // same transaction, so a failed start leaves them to the next claim.
-func (s *Store) ClaimUnstarted(ctx context.Context, n int, start func(context.Context, []webhook.Delivery) error) (int, error) {
+func (r *Deliveries) ClaimUnstarted(ctx context.Context, n int, start func(context.Context, []webhook.Delivery) error) (int, error) {
 	var count int
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var rows []deliveryRow
 		if err := tx.SelectContext(ctx, &rows, `SELECT d.seq, d.id, d.event_id, e.type, d.endpoint_id, e.merchant_id,
 			e.livemode, d.redelivery, d.status, d.created_at
@@ -73,9 +60,9 @@ func (s *Store) ClaimUnstarted(ctx context.Context, n int, start func(context.Co
 		}
 		ds := make([]webhook.Delivery, 0, len(rows))
 		ids := make([]string, 0, len(rows))
-		for _, r := range rows {
-			ds = append(ds, r.delivery())
-			ids = append(ids, r.ID)
+		for _, row := range rows {
+			ds = append(ds, row.delivery())
+			ids = append(ids, row.ID)
 		}
 		if err := start(ctx, ds); err != nil {
 			return err
@@ -91,35 +78,35 @@ func (s *Store) ClaimUnstarted(ctx context.Context, n int, start func(context.Co
 
 // LoadDelivery returns a delivery with its attempts, its endpoint (even if since deleted, then
 // Disabled) with the secret opened, and its event.
-func (s *Store) LoadDelivery(ctx context.Context, id string) (webhook.Delivery, webhook.Endpoint, event.Event, error) {
-	var r deliveryRow
-	if err := s.db.GetContext(ctx, &r, `SELECT `+deliveryColumns+` FROM webhook_delivery_log WHERE id = $1`, id); err != nil {
+func (r *Deliveries) LoadDelivery(ctx context.Context, id string) (webhook.Delivery, webhook.Endpoint, event.Event, error) {
+	var row deliveryRow
+	if err := r.db.pool.GetContext(ctx, &row, `SELECT `+deliveryColumns+` FROM webhook_delivery_log WHERE id = $1`, id); err != nil {
 		if isNoRows(err) {
 			return webhook.Delivery{}, webhook.Endpoint{}, event.Event{}, apperr.NotFound("delivery", id)
 		}
 		return webhook.Delivery{}, webhook.Endpoint{}, event.Event{}, unavailable("load delivery "+id, err)
 	}
-	d := r.delivery()
-	attempts, err := s.attempts(ctx, []string{id})
+	d := row.delivery()
+	attempts, err := r.attempts(ctx, []string{id})
 	if err != nil {
 		return webhook.Delivery{}, webhook.Endpoint{}, event.Event{}, err
 	}
 	d.Attempts = attempts[id]
-	ep, err := s.deliveryEndpoint(ctx, r.EndpointID)
+	ep, err := r.deliveryEndpoint(ctx, row.EndpointID)
 	if err != nil {
 		return webhook.Delivery{}, webhook.Endpoint{}, event.Event{}, err
 	}
 	var ev eventRow
-	if err := s.db.GetContext(ctx, &ev, `SELECT `+eventColumns+` FROM events WHERE id = $1`, r.EventID); err != nil {
-		return webhook.Delivery{}, webhook.Endpoint{}, event.Event{}, unavailable("load event "+r.EventID, err)
+	if err := r.db.pool.GetContext(ctx, &ev, `SELECT `+eventColumns+` FROM events WHERE id = $1`, row.EventID); err != nil {
+		return webhook.Delivery{}, webhook.Endpoint{}, event.Event{}, unavailable("load event "+row.EventID, err)
 	}
 	return d, ep, ev.event(), nil
 }
 
-func (s *Store) deliveryEndpoint(ctx context.Context, id string) (webhook.Endpoint, error) {
+func (r *Deliveries) deliveryEndpoint(ctx context.Context, id string) (webhook.Endpoint, error) {
 	var er endpointRow
 	var deleted sql.NullTime
-	if err := s.db.QueryRowxContext(ctx, `SELECT `+endpointColumns+`, deleted_at FROM webhook_endpoints WHERE id = $1`, id).
+	if err := r.db.pool.QueryRowxContext(ctx, `SELECT `+endpointColumns+`, deleted_at FROM webhook_endpoints WHERE id = $1`, id).
 		Scan(&er.Seq, &er.ID, &er.MerchantID, &er.Livemode, &er.URL, &er.Description, &er.EnabledEvents, &er.Disabled,
 			&er.Secret, &er.Metadata, &er.Created, &deleted); err != nil {
 		return webhook.Endpoint{}, unavailable("load endpoint "+id, err)
@@ -128,7 +115,7 @@ func (s *Store) deliveryEndpoint(ctx context.Context, id string) (webhook.Endpoi
 	if err != nil {
 		return webhook.Endpoint{}, err
 	}
-	if ep.Secret, err = s.open(ep.ID, er.Secret); err != nil {
+	if ep.Secret, err = r.db.open(ep.ID, er.Secret); err != nil {
 		return webhook.Endpoint{}, err
 	}
 	if deleted.Valid {
@@ -138,7 +125,7 @@ func (s *Store) deliveryEndpoint(ctx context.Context, id string) (webhook.Endpoi
 }
 
 // attempts returns the recorded attempts of the given deliveries, in order, by delivery ID.
-func (s *Store) attempts(ctx context.Context, deliveryIDs []string) (map[string][]webhook.Attempt, error) {
+func (r *Deliveries) attempts(ctx context.Context, deliveryIDs []string) (map[string][]webhook.Attempt, error) {
 	var rows []struct {
 		DeliveryID string         `db:"delivery_id"`
 		Attempt    int            `db:"attempt"`
@@ -148,7 +135,7 @@ func (s *Store) attempts(ctx context.Context, deliveryIDs []string) (map[string]
 		Error      sql.NullString `db:"error"`
 		Excerpt    sql.NullString `db:"response_excerpt"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT delivery_id, attempt, attempted_at, status_code, latency_ms,
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT delivery_id, attempt, attempted_at, status_code, latency_ms,
 		error, response_excerpt FROM webhook_attempts WHERE delivery_id = ANY($1) ORDER BY delivery_id, attempt`,
 		pq.Array(deliveryIDs)); err != nil {
 		return nil, unavailable("load attempts", err)
@@ -163,8 +150,8 @@ func (s *Store) attempts(ctx context.Context, deliveryIDs []string) (map[string]
 }
 
 // RecordAttempt stores an attempt once (a retried activity does not add a second row).
-func (s *Store) RecordAttempt(ctx context.Context, deliveryID string, a webhook.Attempt) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code,
+func (r *Deliveries) RecordAttempt(ctx context.Context, deliveryID string, a webhook.Attempt) error {
+	_, err := r.db.pool.ExecContext(ctx, `INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code,
 		latency_ms, error, response_excerpt) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
 		deliveryID, a.Number, a.At, sql.NullInt64{Int64: int64(a.StatusCode), Valid: a.StatusCode != 0},
 		a.Latency.Milliseconds(), nullable(a.Error), nullable(a.Excerpt))
@@ -175,8 +162,8 @@ func (s *Store) RecordAttempt(ctx context.Context, deliveryID string, a webhook.
 }
 
 // FinishDelivery records a delivery's end.
-func (s *Store) FinishDelivery(ctx context.Context, deliveryID string, status webhook.DeliveryStatus, at time.Time) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $2, finished_at = $3 WHERE id = $1`,
+func (r *Deliveries) FinishDelivery(ctx context.Context, deliveryID string, status webhook.DeliveryStatus, at time.Time) error {
+	if _, err := r.db.pool.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $2, finished_at = $3 WHERE id = $1`,
 		deliveryID, string(status), at); err != nil {
 		return unavailable("finish delivery", err)
 	}
@@ -184,57 +171,49 @@ func (s *Store) FinishDelivery(ctx context.Context, deliveryID string, status we
 }
 
 // DisableEndpoint turns an endpoint off (it answered 410 Gone).
-func (s *Store) DisableEndpoint(ctx context.Context, endpointID string) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE webhook_endpoints SET disabled = true WHERE id = $1`, endpointID); err != nil {
+func (r *Deliveries) DisableEndpoint(ctx context.Context, endpointID string) error {
+	if _, err := r.db.pool.ExecContext(ctx, `UPDATE webhook_endpoints SET disabled = true WHERE id = $1`, endpointID); err != nil {
 		return unavailable("disable endpoint", err)
 	}
 	return nil
 }
 
 // ListDeliveries pages through an event's deliveries, newest first, with their attempts.
-func (s *Store) ListDeliveries(ctx context.Context, merchantID string, livemode bool, eventID string, p paging.Params) (paging.Page[webhook.Delivery], error) {
-	var page paging.Page[webhook.Delivery]
-	if _, err := s.GetEvent(ctx, merchantID, livemode, eventID); err != nil {
-		return page, err
+func (r *Deliveries) ListDeliveries(ctx context.Context, merchantID string, livemode bool, eventID string, p paging.Params) (paging.Page[webhook.Delivery], error) {
+	if _, err := getEvent(ctx, r.db.pool, merchantID, livemode, eventID); err != nil {
+		return paging.Page[webhook.Delivery]{}, err
 	}
 	f := scoped(merchantID, livemode)
 	f.add("event_id = ?", eventID)
-	cursor, err := s.cursor(ctx, "webhook_delivery_log", "webhook_delivery", merchantID, livemode, p)
+	spec := listSpec{table: "webhook_delivery_log", columns: deliveryColumns, object: "webhook_delivery"}
+	page, err := listPage(ctx, r.db, spec, f, p, func(row deliveryRow) (webhook.Delivery, error) { return row.delivery(), nil })
 	if err != nil {
 		return page, err
 	}
-	var rows []deliveryRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+deliveryColumns+` FROM webhook_delivery_log WHERE `+f.page(cursor, p.Limit),
-		f.args...); err != nil {
-		return page, unavailable("list deliveries", err)
+	ids := make([]string, 0, len(page.Data))
+	for _, d := range page.Data {
+		ids = append(ids, d.ID)
 	}
-	rows, page.HasMore = pageOf(rows, p.Limit, cursor)
-	ids := make([]string, 0, len(rows))
-	for _, r := range rows {
-		ids = append(ids, r.ID)
-	}
-	attempts, err := s.attempts(ctx, ids)
+	attempts, err := r.attempts(ctx, ids)
 	if err != nil {
 		return page, err
 	}
-	for _, r := range rows {
-		d := r.delivery()
-		d.Attempts = attempts[d.ID]
-		page.Data = append(page.Data, d)
+	for i := range page.Data {
+		page.Data[i].Attempts = attempts[page.Data[i].ID]
 	}
 	return page, nil
 }
 
 // Redeliver queues the event again for the endpoints core chooses, if allow accepts the recent
 // redelivery counts. The merchant's row lock makes count-then-insert atomic per merchant.
-func (s *Store) Redeliver(ctx context.Context, merchantID string, livemode bool, eventID string, at time.Time,
+func (r *Deliveries) Redeliver(ctx context.Context, merchantID string, livemode bool, eventID string, at time.Time,
 	allow func(webhook.RedeliveryCounts) error) (int, error) {
-	e, err := s.GetEvent(ctx, merchantID, livemode, eventID)
+	e, err := getEvent(ctx, r.db.pool, merchantID, livemode, eventID)
 	if err != nil {
 		return 0, err
 	}
 	var n int
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err = r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM merchants WHERE id = $1 FOR UPDATE`, merchantID); err != nil {
 			return unavailable("lock merchant", err)
 		}

@@ -23,15 +23,6 @@ import (
 	"github.com/chaincheckout/checkout/workflows"
 )
 
-func (s *Store) count(t *testing.T, query string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := s.db.GetContext(context.Background(), &n, query, args...); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 // The outbox rows are part of the event's transaction: a rollback leaves neither, a commit
 // leaves one pending row per endpoint that wants the event.
 func TestOutboxRowsCommitWithTheEvent(t *testing.T) {
@@ -46,12 +37,12 @@ func TestOutboxRowsCommitWithTheEvent(t *testing.T) {
 	newEndpoint(t, st, m, "http://127.0.0.1:9/off", func(e *webhook.Endpoint) { e.Disabled = true })
 	newEndpoint(t, st, m, "http://127.0.0.1:9/live", func(e *webhook.Endpoint) { e.Livemode = true })
 	gone := newEndpoint(t, st, m, "http://127.0.0.1:9/deleted", nil)
-	if err := st.DeleteEndpoint(ctx, m, false, gone.ID); err != nil {
+	if err := st.endpoints.DeleteEndpoint(ctx, m, false, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 
 	rolledBack := newEvent(m, event.SessionExpired)
-	tx, err := st.db.BeginTxx(ctx, nil)
+	tx, err := st.db.pool.BeginTxx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,10 +61,10 @@ func TestOutboxRowsCommitWithTheEvent(t *testing.T) {
 	}
 
 	committed := newEvent(m, event.SessionExpired)
-	if err := st.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, []event.Event{committed}) }); err != nil {
+	if err := st.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, []event.Event{committed}) }); err != nil {
 		t.Fatal(err)
 	}
-	page, err := st.ListDeliveries(ctx, m, false, committed.ID, paging.Params{Limit: 10})
+	page, err := st.deliveries.ListDeliveries(ctx, m, false, committed.ID, paging.Params{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,19 +101,19 @@ func TestListDeliveriesPages(t *testing.T) {
 		newEndpoint(t, st, m, "http://127.0.0.1:9/hook", nil)
 	}
 	ev := newEvent(m, event.SessionExpired)
-	if err := st.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, []event.Event{ev}) }); err != nil {
+	if err := st.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, []event.Event{ev}) }); err != nil {
 		t.Fatal(err)
 	}
 	var ids []string // oldest first
-	if err := st.db.SelectContext(ctx, &ids, `SELECT id FROM webhook_deliveries WHERE event_id = $1 ORDER BY seq`, ev.ID); err != nil {
+	if err := st.db.pool.SelectContext(ctx, &ids, `SELECT id FROM webhook_deliveries WHERE event_id = $1 ORDER BY seq`, ev.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.RecordAttempt(ctx, ids[4], webhook.Attempt{Number: 1, At: time.Now(), StatusCode: 500, Excerpt: "oops"}); err != nil {
+	if err := st.deliveries.RecordAttempt(ctx, ids[4], webhook.Attempt{Number: 1, At: time.Now(), StatusCode: 500, Excerpt: "oops"}); err != nil {
 		t.Fatal(err)
 	}
 	list := func(p paging.Params) ([]string, bool, []webhook.Delivery) {
 		t.Helper()
-		page, err := st.ListDeliveries(ctx, m, false, ev.ID, p)
+		page, err := st.deliveries.ListDeliveries(ctx, m, false, ev.ID, p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,10 +144,10 @@ func TestListDeliveriesPages(t *testing.T) {
 	if _, _, ds := list(paging.Params{Limit: 1}); len(ds[0].Attempts) != 1 || ds[0].Attempts[0].Excerpt != "oops" {
 		t.Errorf("attempts: %+v", ds[0])
 	}
-	if _, err := st.ListDeliveries(ctx, m, false, ev.ID, paging.Params{Limit: 2, StartingAfter: "whd_nope"}); !apperr.IsKind(err, apperr.KindInvalid) {
+	if _, err := st.deliveries.ListDeliveries(ctx, m, false, ev.ID, paging.Params{Limit: 2, StartingAfter: "whd_nope"}); !apperr.IsKind(err, apperr.KindInvalid) {
 		t.Errorf("unknown cursor: %v", err)
 	}
-	if _, err := st.ListDeliveries(ctx, newMerchant(t, st), false, ev.ID, paging.Params{Limit: 2}); !apperr.IsKind(err, apperr.KindNotFound) {
+	if _, err := st.deliveries.ListDeliveries(ctx, newMerchant(t, st), false, ev.ID, paging.Params{Limit: 2}); !apperr.IsKind(err, apperr.KindNotFound) {
 		t.Errorf("another merchant's event: %v", err)
 	}
 }
@@ -173,12 +164,12 @@ func TestRedeliverIsRateLimited(t *testing.T) {
 	for range webhook.MaxRedeliveriesPerMerchant + 1 {
 		events = append(events, newEvent(m, event.SessionExpired))
 	}
-	if err := st.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, events) }); err != nil {
+	if err := st.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, events) }); err != nil {
 		t.Fatal(err)
 	}
 	at := time.Now().UTC()
 	redeliver := func(e event.Event, at time.Time) (int, error) {
-		return st.Redeliver(ctx, m, false, e.ID, at, webhook.RedeliveryCounts.Allow)
+		return st.deliveries.Redeliver(ctx, m, false, e.ID, at, webhook.RedeliveryCounts.Allow)
 	}
 	for i := range webhook.MaxRedeliveriesPerEvent {
 		if n, err := redeliver(events[0], at.Add(time.Duration(i)*time.Second)); err != nil || n != 2 {
@@ -226,14 +217,14 @@ func TestUnstorableResponseIsRecordedOnceAndNotPostedAgain(t *testing.T) {
 	defer rcv.Close()
 	newEndpoint(t, st, m, rcv.URL, nil)
 	ev := newEvent(m, event.SessionExpired)
-	if err := st.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, []event.Event{ev}) }); err != nil {
+	if err := st.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, []event.Event{ev}) }); err != nil {
 		t.Fatal(err)
 	}
 	var deliveryID string
-	if err := st.db.GetContext(ctx, &deliveryID, `SELECT id FROM webhook_deliveries WHERE event_id = $1`, ev.ID); err != nil {
+	if err := st.db.pool.GetContext(ctx, &deliveryID, `SELECT id FROM webhook_deliveries WHERE event_id = $1`, ev.ID); err != nil {
 		t.Fatal(err)
 	}
-	acts, err := workflows.NewDeliveryActivities(st, webhooks.NewSender(2*time.Second, true),
+	acts, err := workflows.NewDeliveryActivities(st.deliveries, webhooks.NewSender(2*time.Second, true),
 		func(e event.Event) ([]byte, error) { return json.Marshal(e) }, noStarter{}, func() time.Time { return time.Now().UTC() })
 	if err != nil {
 		t.Fatal(err)
@@ -264,7 +255,7 @@ func TestUnstorableResponseIsRecordedOnceAndNotPostedAgain(t *testing.T) {
 			t.Fatalf("after attempt %d: %d POSTs, want %d", tc.n, got, tc.wantPosts)
 		}
 	}
-	d, _, _, err := st.LoadDelivery(ctx, deliveryID)
+	d, _, _, err := st.deliveries.LoadDelivery(ctx, deliveryID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -38,46 +36,23 @@ func (r endpointRow) endpoint() (webhook.Endpoint, error) {
 	return e, json.Unmarshal(r.Metadata, &e.Metadata)
 }
 
-// WithSecrets returns a store that seals endpoint secrets with box (sharing the pool).
-// Endpoint writes and delivery loads need it; a store without one refuses them.
-func (s *Store) WithSecrets(box webhook.SecretBox) *Store {
-	c := *s
-	c.secrets = box
-	return &c
-}
+// Endpoints implements webhook.Store. Secrets are sealed at rest with the DB's box.
+type Endpoints struct{ db *DB }
 
-var errNoSecretBox = errors.New("postgres: no secret box configured (CHECKOUT_SECRETS_KEYS)")
-
-func (s *Store) seal(endpointID, secret string) (string, error) {
-	if s.secrets == nil {
-		return "", errNoSecretBox
-	}
-	sealed, err := s.secrets.Seal(endpointID, secret)
-	if err != nil {
-		return "", fmt.Errorf("seal secret of %s: %w", endpointID, err)
-	}
-	return sealed, nil
-}
-
-func (s *Store) open(endpointID, stored string) (string, error) {
-	if s.secrets == nil {
-		return "", errNoSecretBox
-	}
-	secret, _, err := s.secrets.Open(endpointID, stored)
-	return secret, err
-}
+// NewEndpoints returns the webhook endpoints repository of db.
+func NewEndpoints(db *DB) *Endpoints { return &Endpoints{db: db} }
 
 // CreateEndpoint stores an endpoint unless the merchant already has max in this mode.
-func (s *Store) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max int) error {
+func (r *Endpoints) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max int) error {
 	md, err := json.Marshal(e.Metadata)
 	if err != nil {
 		return err
 	}
-	sealed, err := s.seal(e.ID, e.Secret)
+	sealed, err := r.db.seal(e.ID, e.Secret)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		// Serialise creations per merchant so two concurrent ones cannot both pass the limit.
 		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM merchants WHERE id = $1 FOR UPDATE`, e.MerchantID); err != nil {
 			return unavailable("lock merchant", err)
@@ -102,9 +77,9 @@ func (s *Store) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max int)
 }
 
 // GetEndpoint returns one of the caller's endpoints.
-func (s *Store) GetEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Endpoint, error) {
-	var r endpointRow
-	err := s.db.GetContext(ctx, &r, `SELECT `+endpointColumns+` FROM webhook_endpoints
+func (r *Endpoints) GetEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (webhook.Endpoint, error) {
+	var row endpointRow
+	err := r.db.pool.GetContext(ctx, &row, `SELECT `+endpointColumns+` FROM webhook_endpoints
 		WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND deleted_at IS NULL`, id, merchantID, livemode)
 	if isNoRows(err) {
 		return webhook.Endpoint{}, apperr.NotFound("webhook_endpoint", id)
@@ -112,46 +87,24 @@ func (s *Store) GetEndpoint(ctx context.Context, merchantID string, livemode boo
 	if err != nil {
 		return webhook.Endpoint{}, unavailable("load endpoint "+id, err)
 	}
-	return r.endpoint()
+	return row.endpoint()
 }
 
 // UpdateEndpoint loads the endpoint FOR UPDATE, applies change and saves it in one
 // transaction; the secret is sealed again under the current key on every write.
-func (s *Store) UpdateEndpoint(ctx context.Context, merchantID string, livemode bool, id string,
+func (r *Endpoints) UpdateEndpoint(ctx context.Context, merchantID string, livemode bool, id string,
 	change func(*webhook.Endpoint) error) (webhook.Endpoint, error) {
 	var out webhook.Endpoint
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var r endpointRow
-		err := tx.GetContext(ctx, &r, `SELECT `+endpointColumns+` FROM webhook_endpoints
-			WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND deleted_at IS NULL FOR UPDATE`, id, merchantID, livemode)
-		if isNoRows(err) {
-			return apperr.NotFound("webhook_endpoint", id)
-		}
+	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		e, err := r.lockEndpoint(ctx, tx, merchantID, livemode, id)
 		if err != nil {
-			return unavailable("load endpoint "+id, err)
-		}
-		e, err := r.endpoint()
-		if err != nil {
-			return err
-		}
-		if e.Secret, err = s.open(e.ID, r.Secret); err != nil {
 			return err
 		}
 		if err := change(&e); err != nil {
 			return err
 		}
-		md, err := json.Marshal(e.Metadata)
-		if err != nil {
+		if err := r.saveEndpoint(ctx, tx, e); err != nil {
 			return err
-		}
-		sealed, err := s.seal(e.ID, e.Secret)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET url = $2, description = $3, enabled_events = $4,
-			disabled = $5, metadata = $6, secret = $7 WHERE id = $1`,
-			e.ID, e.URL, e.Description, pq.Array(e.EnabledEvents), e.Disabled, md, sealed); err != nil {
-			return unavailable("update endpoint "+e.ID, err)
 		}
 		out = e
 		return nil
@@ -159,36 +112,73 @@ func (s *Store) UpdateEndpoint(ctx context.Context, merchantID string, livemode 
 	return out, err
 }
 
+// lockEndpoint loads the caller's endpoint FOR UPDATE, with its secret opened.
+func (r *Endpoints) lockEndpoint(ctx context.Context, tx *sqlx.Tx, merchantID string, livemode bool, id string) (webhook.Endpoint, error) {
+	var row endpointRow
+	err := tx.GetContext(ctx, &row, `SELECT `+endpointColumns+` FROM webhook_endpoints
+		WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND deleted_at IS NULL FOR UPDATE`, id, merchantID, livemode)
+	if isNoRows(err) {
+		return webhook.Endpoint{}, apperr.NotFound("webhook_endpoint", id)
+	}
+	if err != nil {
+		return webhook.Endpoint{}, unavailable("load endpoint "+id, err)
+	}
+	e, err := row.endpoint()
+	if err != nil {
+		return e, err
+	}
+	e.Secret, err = r.db.open(e.ID, row.Secret)
+	return e, err
+}
+
+// saveEndpoint writes what a change may touch, the secret sealed under the current key.
+func (r *Endpoints) saveEndpoint(ctx context.Context, tx *sqlx.Tx, e webhook.Endpoint) error {
+	md, err := json.Marshal(e.Metadata)
+	if err != nil {
+		return err
+	}
+	sealed, err := r.db.seal(e.ID, e.Secret)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET url = $2, description = $3, enabled_events = $4,
+		disabled = $5, metadata = $6, secret = $7 WHERE id = $1`,
+		e.ID, e.URL, e.Description, pq.Array(e.EnabledEvents), e.Disabled, md, sealed); err != nil {
+		return unavailable("update endpoint "+e.ID, err)
+	}
+	return nil
+}
+
 // ResealSecrets seals again every secret stored in plain text or under an older key (run at
 // start-up, so a rotation or the move to encryption needs no migration). A row changed
 // meanwhile is left to that change, which sealed it itself.
-func (s *Store) ResealSecrets(ctx context.Context) (int, error) {
-	if s.secrets == nil {
+func (r *Endpoints) ResealSecrets(ctx context.Context) (int, error) {
+	if r.db.secrets == nil {
 		return 0, errNoSecretBox
 	}
 	var rows []struct {
 		ID     string `db:"id"`
 		Secret string `db:"secret"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT id, secret FROM webhook_endpoints ORDER BY seq`); err != nil {
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT id, secret FROM webhook_endpoints ORDER BY seq`); err != nil {
 		return 0, unavailable("list endpoint secrets", err)
 	}
 	n := 0
-	for _, r := range rows {
-		secret, current, err := s.secrets.Open(r.ID, r.Secret)
+	for _, row := range rows {
+		secret, current, err := r.db.secrets.Open(row.ID, row.Secret)
 		if err != nil {
 			return n, err
 		}
 		if current {
 			continue
 		}
-		sealed, err := s.seal(r.ID, secret)
+		sealed, err := r.db.seal(row.ID, secret)
 		if err != nil {
 			return n, err
 		}
-		if _, err := s.db.ExecContext(ctx, `UPDATE webhook_endpoints SET secret = $2 WHERE id = $1 AND secret = $3`,
-			r.ID, sealed, r.Secret); err != nil {
-			return n, unavailable("reseal secret of "+r.ID, err)
+		if _, err := r.db.pool.ExecContext(ctx, `UPDATE webhook_endpoints SET secret = $2 WHERE id = $1 AND secret = $3`,
+			row.ID, sealed, row.Secret); err != nil {
+			return n, unavailable("reseal secret of "+row.ID, err)
 		}
 		n++
 	}
@@ -204,8 +194,8 @@ func liveEndpoints(ctx context.Context, tx *sqlx.Tx, merchantID string, livemode
 		return nil, unavailable("load endpoints of "+merchantID, err)
 	}
 	out := make([]webhook.Endpoint, 0, len(rows))
-	for _, r := range rows {
-		e, err := r.endpoint()
+	for _, row := range rows {
+		e, err := row.endpoint()
 		if err != nil {
 			return nil, err
 		}
@@ -215,8 +205,8 @@ func liveEndpoints(ctx context.Context, tx *sqlx.Tx, merchantID string, livemode
 }
 
 // DeleteEndpoint removes an endpoint (kept, marked deleted, for the delivery log).
-func (s *Store) DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE webhook_endpoints SET deleted_at = now()
+func (r *Endpoints) DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string) error {
+	res, err := r.db.pool.ExecContext(ctx, `UPDATE webhook_endpoints SET deleted_at = now()
 		WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND deleted_at IS NULL`, id, merchantID, livemode)
 	if err != nil {
 		return unavailable("delete endpoint "+id, err)
@@ -228,26 +218,9 @@ func (s *Store) DeleteEndpoint(ctx context.Context, merchantID string, livemode 
 }
 
 // ListEndpoints pages through the caller's endpoints, newest first.
-func (s *Store) ListEndpoints(ctx context.Context, merchantID string, livemode bool, p paging.Params) (paging.Page[webhook.Endpoint], error) {
+func (r *Endpoints) ListEndpoints(ctx context.Context, merchantID string, livemode bool, p paging.Params) (paging.Page[webhook.Endpoint], error) {
 	f := scoped(merchantID, livemode)
-	f.where = append(f.where, "deleted_at IS NULL")
-	cursor, err := s.cursor(ctx, "webhook_endpoints", "webhook_endpoint", merchantID, livemode, p)
-	if err != nil {
-		return paging.Page[webhook.Endpoint]{}, err
-	}
-	var rows []endpointRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE `+f.page(cursor, p.Limit),
-		f.args...); err != nil {
-		return paging.Page[webhook.Endpoint]{}, unavailable("list endpoints", err)
-	}
-	var page paging.Page[webhook.Endpoint]
-	rows, page.HasMore = pageOf(rows, p.Limit, cursor)
-	for _, r := range rows {
-		e, err := r.endpoint()
-		if err != nil {
-			return page, err
-		}
-		page.Data = append(page.Data, e)
-	}
-	return page, nil
+	f.require("deleted_at IS NULL")
+	spec := listSpec{table: "webhook_endpoints", columns: endpointColumns, object: "webhook_endpoint"}
+	return listPage(ctx, r.db, spec, f, p, endpointRow.endpoint)
 }

@@ -20,7 +20,7 @@ func TestConcurrentUpdateAndRollLoseNothing(t *testing.T) {
 	st := newStore(t)
 	ctx := context.Background()
 	caller := merchant.Caller{MerchantID: newMerchant(t, st)}
-	uses, err := webhook.NewEndpoints(st, webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: true},
+	uses, err := webhook.NewEndpoints(st.endpoints, webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: true},
 		func() time.Time { return time.Now().UTC() })
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestSecretsSealedAtRest(t *testing.T) {
 	ep := newEndpoint(t, st, m, "http://127.0.0.1:9/a", nil)
 	raw := func(id string) string {
 		var s string
-		if err := st.db.GetContext(ctx, &s, `SELECT secret FROM webhook_endpoints WHERE id = $1`, id); err != nil {
+		if err := st.db.pool.GetContext(ctx, &s, `SELECT secret FROM webhook_endpoints WHERE id = $1`, id); err != nil {
 			t.Fatal(err)
 		}
 		return s
@@ -88,7 +88,7 @@ func TestSecretsSealedAtRest(t *testing.T) {
 	// Two rows as an older version stored them: in plain text.
 	plain := []webhook.Endpoint{newEndpoint(t, st, m, "http://127.0.0.1:9/b", nil), newEndpoint(t, st, m, "http://127.0.0.1:9/c", nil)}
 	for _, p := range plain {
-		if _, err := st.db.ExecContext(ctx, `UPDATE webhook_endpoints SET secret = $2 WHERE id = $1`, p.ID, p.Secret); err != nil {
+		if _, err := st.db.pool.ExecContext(ctx, `UPDATE webhook_endpoints SET secret = $2 WHERE id = $1`, p.ID, p.Secret); err != nil {
 			t.Fatal(err)
 		}
 		if storedSecret(t, st, p.ID) != p.Secret {
@@ -96,13 +96,13 @@ func TestSecretsSealedAtRest(t *testing.T) {
 		}
 	}
 	desc := "touched"
-	if _, err := st.UpdateEndpoint(ctx, m, false, plain[0].ID, func(e *webhook.Endpoint) error { e.Description = desc; return nil }); err != nil {
+	if _, err := st.endpoints.UpdateEndpoint(ctx, m, false, plain[0].ID, func(e *webhook.Endpoint) error { e.Description = desc; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if s := raw(plain[0].ID); !strings.HasPrefix(s, "v1:k1:") {
 		t.Fatalf("after a write: %q", s)
 	}
-	if n, err := st.ResealSecrets(ctx); err != nil || n != 1 || !strings.HasPrefix(raw(plain[1].ID), "v1:k1:") {
+	if n, err := st.endpoints.ResealSecrets(ctx); err != nil || n != 1 || !strings.HasPrefix(raw(plain[1].ID), "v1:k1:") {
 		t.Fatalf("ResealSecrets = %d, %v; stored %q", n, err, raw(plain[1].ID))
 	}
 	// Rotation: a new first key; every row moves to it at start-up and still opens.
@@ -110,8 +110,8 @@ func TestSecretsSealedAtRest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rotated := st.WithSecrets(box)
-	if n, err := rotated.ResealSecrets(ctx); err != nil || n != 3 {
+	rotated := reposOf(st.db.WithSecrets(box))
+	if n, err := rotated.endpoints.ResealSecrets(ctx); err != nil || n != 3 {
 		t.Fatalf("after rotation ResealSecrets = %d, %v", n, err)
 	}
 	for _, e := range append(plain, ep) {

@@ -14,6 +14,13 @@ import (
 	"github.com/chaincheckout/checkout/core/webhook"
 )
 
+// Events implements event.Store. Events are written by the repository of the object they
+// describe, with insertEvents, in the transaction of the change.
+type Events struct{ db *DB }
+
+// NewEvents returns the events repository of db.
+func NewEvents(db *DB) *Events { return &Events{db: db} }
+
 // insertEvents records events and, in the same transaction, their outbox rows: one delivery
 // per endpoint that webhook.Subscribers chooses among the merchant's live endpoints.
 func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error {
@@ -65,9 +72,13 @@ func (r eventRow) event() event.Event {
 }
 
 // GetEvent returns one of the caller's events.
-func (s *Store) GetEvent(ctx context.Context, merchantID string, livemode bool, id string) (event.Event, error) {
-	var r eventRow
-	err := s.db.GetContext(ctx, &r, `SELECT `+eventColumns+` FROM events WHERE id = $1 AND merchant_id = $2 AND livemode = $3`,
+func (r *Events) GetEvent(ctx context.Context, merchantID string, livemode bool, id string) (event.Event, error) {
+	return getEvent(ctx, r.db.pool, merchantID, livemode, id)
+}
+
+func getEvent(ctx context.Context, q sqlx.QueryerContext, merchantID string, livemode bool, id string) (event.Event, error) {
+	var row eventRow
+	err := sqlx.GetContext(ctx, q, &row, `SELECT `+eventColumns+` FROM events WHERE id = $1 AND merchant_id = $2 AND livemode = $3`,
 		id, merchantID, livemode)
 	if isNoRows(err) {
 		return event.Event{}, apperr.NotFound("event", id)
@@ -75,11 +86,11 @@ func (s *Store) GetEvent(ctx context.Context, merchantID string, livemode bool, 
 	if err != nil {
 		return event.Event{}, unavailable("load event "+id, err)
 	}
-	return r.event(), nil
+	return row.event(), nil
 }
 
 // ListEvents pages through the caller's events, newest first.
-func (s *Store) ListEvents(ctx context.Context, q event.ListQuery) (paging.Page[event.Event], error) {
+func (r *Events) ListEvents(ctx context.Context, q event.ListQuery) (paging.Page[event.Event], error) {
 	f := scoped(q.MerchantID, q.Livemode)
 	if len(q.Types) > 0 {
 		f.add("type = ANY(?)", pq.Array(q.Types))
@@ -88,19 +99,26 @@ func (s *Store) ListEvents(ctx context.Context, q event.ListQuery) (paging.Page[
 		f.add("session_id = ?", q.SessionID)
 	}
 	f.created(q.Created)
-	cursor, err := s.cursor(ctx, "events", "event", q.MerchantID, q.Livemode, q.Page)
-	if err != nil {
-		return paging.Page[event.Event]{}, err
+	spec := listSpec{table: "events", columns: eventColumns, object: "event"}
+	return listPage(ctx, r.db, spec, f, q.Page, func(row eventRow) (event.Event, error) { return row.event(), nil })
+}
+
+// insertDeliveries writes outbox rows that core chose (webhook.Subscribers), in the caller's
+// transaction: the event's own, so both commit or neither does.
+func insertDeliveries(ctx context.Context, tx *sqlx.Tx, ds []webhook.Delivery) error {
+	if len(ds) == 0 {
+		return nil
 	}
-	var rows []eventRow
-	if err := s.db.SelectContext(ctx, &rows, `SELECT `+eventColumns+` FROM events WHERE `+f.page(cursor, q.Page.Limit),
-		f.args...); err != nil {
-		return paging.Page[event.Event]{}, unavailable("list events", err)
+	ids, events, endpoints := make([]string, len(ds)), make([]string, len(ds)), make([]string, len(ds))
+	redeliveries, statuses, created := make([]bool, len(ds)), make([]string, len(ds)), make([]time.Time, len(ds))
+	for i, d := range ds {
+		ids[i], events[i], endpoints[i] = d.ID, d.EventID, d.EndpointID
+		redeliveries[i], statuses[i], created[i] = d.Redelivery, string(d.Status), d.Created
 	}
-	var page paging.Page[event.Event]
-	rows, page.HasMore = pageOf(rows, q.Page.Limit, cursor)
-	for _, r := range rows {
-		page.Data = append(page.Data, r.event())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, redelivery, status, created_at)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[])`,
+		pq.Array(ids), pq.Array(events), pq.Array(endpoints), pq.Array(redeliveries), pq.Array(statuses), pq.Array(created)); err != nil {
+		return unavailable("enqueue deliveries", err)
 	}
-	return page, nil
+	return nil
 }

@@ -19,8 +19,24 @@ import (
 // testKeyring is a fixed keyring: tests need no randomness in their keys.
 var testKeyring = "k1:" + base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
 
+// testRepos are one test database's repositories.
+type testRepos struct {
+	db          *DB
+	sessions    *Sessions
+	events      *Events
+	endpoints   *Endpoints
+	deliveries  *Deliveries
+	merchants   *Merchants
+	idempotency *Idempotency
+}
+
+func reposOf(db *DB) *testRepos {
+	return &testRepos{db: db, sessions: NewSessions(db), events: NewEvents(db), endpoints: NewEndpoints(db),
+		deliveries: NewDeliveries(db), merchants: NewMerchants(db), idempotency: NewIdempotency(db)}
+}
+
 // newStore opens a fresh, migrated database with the test keyring.
-func newStore(t *testing.T) *Store {
+func newStore(t *testing.T) *testRepos {
 	t.Helper()
 	ctx := context.Background()
 	url, drop, err := wiringtest.Database(ctx, "pgtest")
@@ -28,50 +44,60 @@ func newStore(t *testing.T) *Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(drop)
-	st, err := Open(ctx, url, 4)
+	db, err := Open(ctx, url, 8)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	box, err := secrets.ParseKeyring(testKeyring)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st.WithSecrets(box)
+	return reposOf(db.WithSecrets(box))
+}
+
+// count runs a count(*) query.
+func (st *testRepos) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := st.db.pool.GetContext(context.Background(), &n, query, args...); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 // storedSecret is the endpoint's secret as a delivery would sign with it.
-func storedSecret(t *testing.T, st *Store, id string) string {
+func storedSecret(t *testing.T, st *testRepos, id string) string {
 	t.Helper()
-	ep, err := st.deliveryEndpoint(context.Background(), id)
+	ep, err := st.deliveries.deliveryEndpoint(context.Background(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ep.Secret
 }
 
-func newMerchant(t *testing.T, st *Store) string {
+func newMerchant(t *testing.T, st *testRepos) string {
 	t.Helper()
 	id := ident.New("acct")
 	now := time.Now().UTC()
-	if err := st.CreateMerchant(context.Background(), merchant.Merchant{ID: id, Name: "Test", XPub: "xpub", CreatedAt: now},
+	if err := st.merchants.CreateMerchant(context.Background(), merchant.Merchant{ID: id, Name: "Test", XPub: "xpub", CreatedAt: now},
 		merchant.APIKey{ID: ident.New("key"), MerchantID: id, Hash: ident.Random(40), Hint: "sk_test_…", CreatedAt: now}); err != nil {
 		t.Fatal(err)
 	}
 	return id
 }
 
-func newEndpoint(t *testing.T, st *Store, merchantID, url string, mutate func(*webhook.Endpoint)) webhook.Endpoint {
+func newEndpoint(t *testing.T, st *testRepos, merchantID, url string, mutate func(*webhook.Endpoint)) webhook.Endpoint {
 	t.Helper()
 	e := webhook.Endpoint{ID: ident.New("we"), MerchantID: merchantID, URL: url, EnabledEvents: []string{"*"},
 		Secret: webhook.NewSecret(), Created: time.Now().UTC()}
 	if mutate != nil {
 		mutate(&e)
 	}
-	if err := st.CreateEndpoint(context.Background(), e, webhook.MaxEndpoints); err != nil {
+	if err := st.endpoints.CreateEndpoint(context.Background(), e, webhook.MaxEndpoints); err != nil {
 		t.Fatal(err)
 	}
 	return e

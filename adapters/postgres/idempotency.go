@@ -42,20 +42,28 @@ const claimSQL = `
 		   OR (k.status_code IS NULL AND k.locked_at < $7 AND k.fingerprint = EXCLUDED.fingerprint)
 	RETURNING true`
 
+// Idempotency implements idempotency.Store. In InTransaction mode the request's transaction
+// travels in the context: the other repositories' writes join it (DB.inTx) and their
+// after-commit hooks wait for it (DB.afterCommit).
+type Idempotency struct{ db *DB }
+
+// NewIdempotency returns the idempotency keys repository of db.
+func NewIdempotency(db *DB) *Idempotency { return &Idempotency{db: db} }
+
 // Run executes fn under the key in the given mode (see idempotency.Mode).
-func (s *Store) Run(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time, mode idempotency.Mode,
+func (r *Idempotency) Run(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time, mode idempotency.Mode,
 	fn func(context.Context) idempotency.Response) (idempotency.Outcome, idempotency.Response, error) {
 	if mode == idempotency.AroundCall {
-		return s.runAroundCall(ctx, sc, key, fp, now, fn)
+		return r.runAroundCall(ctx, sc, key, fp, now, fn)
 	}
-	return s.runInTransaction(ctx, sc, key, fp, now, fn)
+	return r.runInTransaction(ctx, sc, key, fp, now, fn)
 }
 
 // runInTransaction claims the key, runs fn in the same transaction and stores its response
 // with its writes; a second request with the key blocks on the claim's row lock.
-func (s *Store) runInTransaction(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time,
+func (r *Idempotency) runInTransaction(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time,
 	fn func(context.Context) idempotency.Response) (idempotency.Outcome, idempotency.Response, error) {
-	tx, err := s.db.BeginTxx(ctx, nil)
+	tx, err := r.db.pool.BeginTxx(ctx, nil)
 	if err != nil {
 		return 0, idempotency.Response{}, unavailable("begin transaction", err)
 	}
@@ -83,11 +91,11 @@ func (s *Store) runInTransaction(ctx context.Context, sc idempotency.Scope, key,
 
 // runAroundCall commits the claim, runs fn outside any transaction, then keeps its response
 // (or frees the key if it failed). No transaction is open while fn waits on a workflow.
-func (s *Store) runAroundCall(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time,
+func (r *Idempotency) runAroundCall(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time,
 	fn func(context.Context) idempotency.Response) (idempotency.Outcome, idempotency.Response, error) {
 	var outcome idempotency.Outcome
 	var stored idempotency.Response
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		outcome, stored, err = claim(ctx, tx, sc, key, fp, now)
 		return err
@@ -97,7 +105,7 @@ func (s *Store) runAroundCall(ctx context.Context, sc idempotency.Scope, key, fp
 	}
 	res := fn(idempotency.WithKey(ctx, idempotency.Key{Scope: sc, Value: key}))
 	done := context.WithoutCancel(ctx) // a client that hung up must not leave the key claimed
-	err = s.inTx(done, func(tx *sqlx.Tx) error {
+	err = r.db.inTx(done, func(tx *sqlx.Tx) error {
 		if res.Succeeded() {
 			return storeResponse(done, tx, sc, key, res)
 		}

@@ -10,9 +10,15 @@ import (
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
+// Merchants implements merchant.Store and checkout.MerchantNames: merchants and their API keys.
+type Merchants struct{ db *DB }
+
+// NewMerchants returns the merchants repository of db.
+func NewMerchants(db *DB) *Merchants { return &Merchants{db: db} }
+
 // CreateMerchant writes a merchant and its first key together.
-func (s *Store) CreateMerchant(ctx context.Context, m merchant.Merchant, key merchant.APIKey) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+func (r *Merchants) CreateMerchant(ctx context.Context, m merchant.Merchant, key merchant.APIKey) error {
+	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO merchants (id, name, xpub, created_at) VALUES ($1, $2, $3, $4)`,
 			m.ID, m.Name, m.XPub, m.CreatedAt); err != nil {
@@ -23,8 +29,8 @@ func (s *Store) CreateMerchant(ctx context.Context, m merchant.Merchant, key mer
 }
 
 // AddKey stores another key for an existing merchant.
-func (s *Store) AddKey(ctx context.Context, key merchant.APIKey) error {
-	return s.inTx(ctx, func(tx *sqlx.Tx) error { return insertKey(ctx, tx, key) })
+func (r *Merchants) AddKey(ctx context.Context, key merchant.APIKey) error {
+	return r.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertKey(ctx, tx, key) })
 }
 
 func insertKey(ctx context.Context, tx *sqlx.Tx, k merchant.APIKey) error {
@@ -38,9 +44,9 @@ func insertKey(ctx context.Context, tx *sqlx.Tx, k merchant.APIKey) error {
 }
 
 // CallerByKeyHash resolves an active key.
-func (s *Store) CallerByKeyHash(ctx context.Context, hash string) (merchant.Caller, error) {
+func (r *Merchants) CallerByKeyHash(ctx context.Context, hash string) (merchant.Caller, error) {
 	var c merchant.Caller
-	err := s.db.QueryRowxContext(ctx, `
+	err := r.db.pool.QueryRowxContext(ctx, `
 		SELECT k.merchant_id, m.name, k.livemode, k.id
 		FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
 		WHERE k.key_hash = $1 AND k.revoked_at IS NULL`, hash).
@@ -55,9 +61,9 @@ func (s *Store) CallerByKeyHash(ctx context.Context, hash string) (merchant.Call
 }
 
 // GetMerchant returns a merchant by ID.
-func (s *Store) GetMerchant(ctx context.Context, id string) (merchant.Merchant, error) {
+func (r *Merchants) GetMerchant(ctx context.Context, id string) (merchant.Merchant, error) {
 	var m merchant.Merchant
-	err := s.db.QueryRowxContext(ctx, `SELECT id, name, xpub, created_at FROM merchants WHERE id = $1`, id).
+	err := r.db.pool.QueryRowxContext(ctx, `SELECT id, name, xpub, created_at FROM merchants WHERE id = $1`, id).
 		Scan(&m.ID, &m.Name, &m.XPub, &m.CreatedAt)
 	if isNoRows(err) {
 		return m, apperr.NotFound("account", id)
@@ -69,7 +75,7 @@ func (s *Store) GetMerchant(ctx context.Context, id string) (merchant.Merchant, 
 }
 
 // MerchantName implements checkout.MerchantNames.
-func (s *Store) MerchantName(ctx context.Context, id string) (string, error) {
-	m, err := s.GetMerchant(ctx, id)
+func (r *Merchants) MerchantName(ctx context.Context, id string) (string, error) {
+	m, err := r.GetMerchant(ctx, id)
 	return m.Name, err
 }

@@ -9,7 +9,7 @@ import (
 func TestOpenPaymentsIndexHoldsConfirmingPaymentsOnly(t *testing.T) {
 	s := openStore(t, "checkout_migrations")
 	var def string
-	if err := s.DB().Get(&def, `SELECT indexdef FROM pg_indexes WHERE indexname = 'payments_open'`); err != nil {
+	if err := s.Pool().Get(&def, `SELECT indexdef FROM pg_indexes WHERE indexname = 'payments_open'`); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(def, "(chain_id, block_number) WHERE (status = 'detected'::text)") {

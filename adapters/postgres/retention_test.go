@@ -10,17 +10,17 @@ import (
 	"github.com/chaincheckout/checkout/core/retention"
 )
 
-func exec(t *testing.T, s *postgres.Store, query string, args ...any) {
+func exec(t *testing.T, s *postgres.DB, query string, args ...any) {
 	t.Helper()
-	if _, err := s.DB().Exec(query, args...); err != nil {
+	if _, err := s.Pool().Exec(query, args...); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 }
 
-func ids(t *testing.T, s *postgres.Store, query string) []string {
+func ids(t *testing.T, s *postgres.DB, query string) []string {
 	t.Helper()
 	var out []string
-	if err := s.DB().Select(&out, query); err != nil {
+	if err := s.Pool().Select(&out, query); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	slices.Sort(out)
@@ -28,7 +28,7 @@ func ids(t *testing.T, s *postgres.Store, query string) []string {
 }
 
 // retentionFixture writes events of several ages and delivery states and returns "now".
-func retentionFixture(t *testing.T, s *postgres.Store) time.Time {
+func retentionFixture(t *testing.T, s *postgres.DB) time.Time {
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	old, young := now.AddDate(0, 0, -40), now.AddDate(0, 0, -10)
 	exec(t, s, `INSERT INTO merchants (id, name, xpub, created_at) VALUES ('m1', 'M', 'xpub', $1)`, old)
@@ -92,19 +92,20 @@ func TestRetentionDeletesOnlyOldFinishedRows(t *testing.T) {
 	s := openStore(t, "checkout_retention")
 	ctx := context.Background()
 	now := retentionFixture(t, s)
+	ret := postgres.NewRetention(s)
 	window, err := retention.NewEventWindow(30)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const limit = 2 // smaller than the backlog, so the batches repeat
 	events := drain(t, limit, func() (retention.Counts, error) {
-		return s.DeleteEvents(ctx, window.Cutoff(now), retention.FinishedDeliveryStatuses, limit)
+		return ret.DeleteEvents(ctx, window.Cutoff(now), retention.FinishedDeliveryStatuses, limit)
 	})
 	if want := (retention.Counts{Events: 2, WebhookDeliveries: 2, WebhookAttempts: 5}); events != want {
 		t.Errorf("event prune deleted %+v, want %+v", events, want)
 	}
 	keys := drain(t, limit, func() (retention.Counts, error) {
-		return s.DeleteIdempotencyKeys(ctx, retention.IdempotencyCutoff(now), limit)
+		return ret.DeleteIdempotencyKeys(ctx, retention.IdempotencyCutoff(now), limit)
 	})
 	if want := (retention.Counts{IdempotencyKeys: 3}); keys != want {
 		t.Errorf("key sweep deleted %+v, want %+v", keys, want)

@@ -20,19 +20,27 @@ const testChainID = 7
 
 var stepTime = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-func openScanStore(t *testing.T) *postgres.Store {
+// scanRepos is the scanner's repository with the database it reads, and the sessions'
+// (which read the payments it writes).
+type scanRepos struct {
+	*postgres.ChainState
+	db       *postgres.DB
+	sessions *postgres.Sessions
+}
+
+func openScanStore(t *testing.T) scanRepos {
 	t.Helper()
-	st := openStore(t, "checkout_scan")
-	if _, err := st.DB().Exec(`INSERT INTO merchants (id, name, xpub, created_at) VALUES ('mch_1', 'Shop', 'xpub', now())`); err != nil {
+	db := openStore(t, "checkout_scan")
+	if _, err := db.Pool().Exec(`INSERT INTO merchants (id, name, xpub, created_at) VALUES ('mch_1', 'Shop', 'xpub', now())`); err != nil {
 		t.Fatal(err)
 	}
-	return st
+	return scanRepos{ChainState: postgres.NewChainState(db), db: db, sessions: postgres.NewSessions(db)}
 }
 
 // addSession stores a session accepting assets, with its deposit address watched until watchUntil.
-func addSession(t *testing.T, st *postgres.Store, id, address string, livemode bool, assets []string, watchUntil time.Time) {
+func addSession(t *testing.T, st scanRepos, id, address string, livemode bool, assets []string, watchUntil time.Time) {
 	t.Helper()
-	db := st.DB()
+	db := st.db.Pool()
 	if _, err := db.Exec(`INSERT INTO checkout_sessions (id, merchant_id, livemode, mode, status, payment_status, currency,
 		amount_subtotal, amount_total, expires_at, created_at, accepted_assets)
 		VALUES ($1, 'mch_1', $2, 'payment', 'open', 'unpaid', 'usd', 100, 100, $3, now(), $4)`,
@@ -57,7 +65,7 @@ func found(session, tx string, b chain.BlockRef, amount int64, dust bool) chain.
 }
 
 // commit commits a step from the stored cursor to the given blocks.
-func commit(t *testing.T, st *postgres.Store, fork *uint64, blocks []chain.BlockRef, cursor chain.BlockRef, pays ...chain.Payment) []string {
+func commit(t *testing.T, st scanRepos, fork *uint64, blocks []chain.BlockRef, cursor chain.BlockRef, pays ...chain.Payment) []string {
 	t.Helper()
 	ctx := context.Background()
 	prev, ok, err := st.Cursor(ctx, testChainID)
@@ -113,7 +121,7 @@ func TestCommitStepSettlesPaymentsAndKeepsTheCursor(t *testing.T) {
 	if !reflect.DeepEqual(got, []string{"cs_a:0xt1:detected"}) {
 		t.Fatalf("reinstatement changes %v", got)
 	}
-	pays, err := st.ListPayments(ctx, "cs_a")
+	pays, err := st.sessions.ListPayments(ctx, "cs_a")
 	if err != nil || len(pays) != 2 {
 		t.Fatalf("payments %+v %v", pays, err)
 	}
@@ -172,7 +180,7 @@ func TestCommitStepConcurrentStepsOneWins(t *testing.T) {
 	}); wins != 1 {
 		t.Fatalf("%d steps from the same cursor won, want 1", wins)
 	}
-	if pays, err := st.ListPayments(ctx, "cs_a"); err != nil || len(pays) != 1 {
+	if pays, err := st.sessions.ListPayments(ctx, "cs_a"); err != nil || len(pays) != 1 {
 		t.Fatalf("the payment was counted %d times (%v)", len(pays), err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // openStore gives a test its own migrated database, dropped when the test ends.
-func openStore(t *testing.T, prefix string) *postgres.Store {
+func openStore(t *testing.T, prefix string) *postgres.DB {
 	t.Helper()
 	ctx := context.Background()
 	url, drop, err := wiringtest.Database(ctx, prefix)
@@ -17,13 +17,13 @@ func openStore(t *testing.T, prefix string) *postgres.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(drop)
-	store, err := postgres.Open(ctx, url, 4)
+	db, err := postgres.Open(ctx, url, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
+	t.Cleanup(func() { _ = db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return store
+	return db
 }

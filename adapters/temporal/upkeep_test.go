@@ -140,7 +140,7 @@ func TestSupervisorLogsFailedStartsAndRetries(t *testing.T) {
 	waitFor(t, "two rounds logged as errors", 20*time.Second, func() bool { return logs.count() >= 2 })
 }
 
-func retentionWorker(t *testing.T, c client.Client, store *postgres.Store) {
+func retentionWorker(t *testing.T, c client.Client, store *postgres.Retention) {
 	t.Helper()
 	ret, err := workflows.NewRetention(store, func() time.Time { return time.Now().UTC() })
 	if err != nil {
@@ -183,22 +183,22 @@ func TestRetentionSchedules(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(drop)
-	store, err := postgres.Open(ctx, url, 4)
+	db, err := postgres.Open(ctx, url, 4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = store.Close() })
-	if _, err := store.Migrate(ctx); err != nil {
+	t.Cleanup(func() { _ = db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for i, age := range []time.Duration{25 * time.Hour, 72 * time.Hour, time.Hour} {
 		at := time.Now().Add(-age)
-		if _, err := store.DB().Exec(`INSERT INTO idempotency_keys (merchant_id, livemode, key, fingerprint, created_at, locked_at)
+		if _, err := db.Pool().Exec(`INSERT INTO idempotency_keys (merchant_id, livemode, key, fingerprint, created_at, locked_at)
 			VALUES ('m1', false, $1, 'fp', $2, $2)`, []string{"old1", "old2", "young"}[i], at); err != nil {
 			t.Fatal(err)
 		}
 	}
-	retentionWorker(t, c, store)
+	retentionWorker(t, c, postgres.NewRetention(db))
 
 	if err := temporaladapter.EnsureRetentionSchedules(ctx, c, 45); err != nil {
 		t.Fatal(err)

@@ -23,7 +23,7 @@ import (
 func sessionCount(t *testing.T, merchantID string) int {
 	t.Helper()
 	var n int
-	if err := it.app.Store.DB().Get(&n, `SELECT count(*) FROM checkout_sessions WHERE merchant_id = $1`, merchantID); err != nil {
+	if err := it.app.DB().Get(&n, `SELECT count(*) FROM checkout_sessions WHERE merchant_id = $1`, merchantID); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -315,7 +315,7 @@ func TestHostedPage(t *testing.T) {
 	if !strings.Contains(after, "Expired") || strings.Contains(after, "Choose how to pay") {
 		t.Fatalf("expired page:\n%s", after)
 	}
-	row, err := it.app.Store.LoadSession(context.Background(), id)
+	row, err := it.app.API.Sessions.LoadSession(context.Background(), id)
 	if err != nil || row.ExpiredAt == nil || time.Since(*row.ExpiredAt) > time.Minute {
 		t.Fatalf("expired_at = %v (%v), want just now", row.ExpiredAt, err)
 	}
@@ -365,7 +365,7 @@ func storedWithoutWorkflow(t *testing.T, merchantID string, created time.Time) *
 		Crypto: checkout.Crypto{AcceptedAssets: []string{"tusd@sim"}, State: chain.StateAwaitingAsset},
 		LineItems: []checkout.LineItem{{ID: "li_" + strconv.FormatInt(time.Now().UnixNano(), 10), PriceID: "price_c", ProductID: "prod_c",
 			Name: "x", Currency: "usd", UnitAmount: &one, Quantity: 1, AmountSubtotal: 100, AmountTotal: 100}}}
-	if err := it.app.Store.CreateSession(context.Background(), s, func(context.Context) {}); err != nil {
+	if err := it.app.API.Sessions.CreateSession(context.Background(), s, func(context.Context) {}); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -393,7 +393,7 @@ func TestWorkflowStartedAfterCrashBetweenCommitAndStart(t *testing.T) {
 		t.Fatalf("sweep did not start the workflow: %v", err)
 	}
 	var pending int
-	_ = it.app.Store.DB().Get(&pending, `SELECT count(*) FROM checkout_sessions WHERE id IN ($1, $2) AND NOT workflow_started`,
+	_ = it.app.DB().Get(&pending, `SELECT count(*) FROM checkout_sessions WHERE id IN ($1, $2) AND NOT workflow_started`,
 		touched.ID, untouched.ID)
 	if pending != 0 {
 		t.Fatalf("%d sessions still marked unstarted", pending)

@@ -90,7 +90,7 @@ func waitScanned(t *testing.T) {
 		t.Fatal(err)
 	}
 	eventually(t, "scanner at head", func() (bool, error) {
-		h, err := it.app.Store.ScannedHeights(context.Background())
+		h, err := it.app.API.Sessions.ScannedHeights(context.Background())
 		return h[simChainID] >= head, err
 	})
 }

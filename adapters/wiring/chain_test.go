@@ -233,7 +233,7 @@ func dueOf(t *testing.T, r response) *big.Int {
 // rewindScanner moves the scanner's cursor back n blocks: it reads them again.
 func rewindScanner(t *testing.T, n int) {
 	t.Helper()
-	if _, err := it.app.Store.DB().Exec(`UPDATE chain_cursors SET block_number = block_number - $2,
+	if _, err := it.app.DB().Exec(`UPDATE chain_cursors SET block_number = block_number - $2,
 		block_hash = (SELECT hash FROM chain_blocks b WHERE b.chain_id = chain_cursors.chain_id AND b.number = chain_cursors.block_number - $2)
 		WHERE chain_id = $1`, simChainID, n); err != nil {
 		t.Fatal(err)

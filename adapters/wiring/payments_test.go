@@ -48,7 +48,7 @@ func TestAssetsQuotesAndAddresses(t *testing.T) {
 	}
 	// The address is the merchant xpub's test-branch address for the index allocated to the session.
 	var index uint32
-	if err := it.app.Store.DB().Get(&index, `SELECT address_index FROM deposit_addresses WHERE session_id = $1`, id); err != nil {
+	if err := it.app.DB().Get(&index, `SELECT address_index FROM deposit_addresses WHERE session_id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := ethereum.HD{}.DeriveAddress(ethereum.DemoXPub, checkout.TestAddressBranch, index)

@@ -151,8 +151,9 @@ const (
 type App struct {
 	cfg         Config
 	log         *slog.Logger
-	Store       *postgres.Store // the API's pool (the worker's alone for the worker role)
-	workerDB    *postgres.Store
+	now         func() time.Time
+	API         Repositories // on the API's pool (the worker's alone for the worker role)
+	workerRepos Repositories // on the worker's pool (the API's for the api and worker roles)
 	Temporal    client.Client
 	Sessions    *checkout.Service
 	Merchants   *merchant.Service
@@ -168,180 +169,240 @@ type App struct {
 	workerMu    sync.Mutex
 	worker      worker.Worker
 	stopLoop    func() // ends the supervisor loop of the running worker
-	closers     []func()
+	closers     closers
 }
 
-// New connects to Postgres and Temporal and builds the handler and worker the role needs.
-func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
-	switch cfg.Role {
-	case RoleAll, RoleAPI, RoleWorker:
-	default:
-		return nil, fmt.Errorf("unknown role %q: use all, api or worker", cfg.Role)
-	}
-	now := func() time.Time { return time.Now().UTC() }
-	if cfg.QuoteLifetime < 0 {
-		return nil, fmt.Errorf("CHECKOUT_QUOTE_LIFETIME must be a positive duration such as 15m")
-	}
-	if cfg.WebhookTimeout <= 0 {
-		cfg.WebhookTimeout = 10 * time.Second
-	}
-	if cfg.SupervisePeriod <= 0 {
-		cfg.SupervisePeriod = 30 * time.Second
-	}
-	window, err := cfg.eventWindow()
+// New connects to Postgres, the chains and Temporal and builds the handler and worker the
+// role needs. A failure closes what was opened so far.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) {
+	cfg, box, err := cfg.checked()
 	if err != nil {
 		return nil, err
 	}
-	cfg.EventRetentionDays = window.Days() // the schedule shows the days it keeps, never 0
-	chainsFile, err := loadChains(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.SecretsKeys == "" {
-		return nil, fmt.Errorf("no key to encrypt webhook secrets: set CHECKOUT_SECRETS_KEYS (or CHECKOUT_SECRETS_KEY), see the README")
-	}
-	box, err := secrets.ParseKeyring(cfg.SecretsKeys)
-	if err != nil {
-		return nil, err
-	}
-	store, err := postgres.Open(ctx, cfg.DatabaseURL, apiPoolSize)
-	if err != nil {
-		return nil, err
-	}
-	store = store.WithSecrets(box)
-	a := &App{cfg: cfg, log: log, Store: store, workerDB: store, Chains: chainsFile, clients: map[int64]ethereum.Client{}}
-	if cfg.Role == RoleAll {
-		if a.workerDB, err = postgres.Open(ctx, cfg.DatabaseURL, workerPoolSize); err != nil {
+	a := &App{cfg: cfg, log: log, now: func() time.Time { return time.Now().UTC() }, clients: map[int64]ethereum.Client{}}
+	defer func() {
+		if err != nil {
 			a.Close()
-			return nil, err
 		}
-		a.workerDB = a.workerDB.WithSecrets(box)
+	}()
+	if a.Chains, err = loadChains(cfg); err != nil {
+		return nil, err
 	}
-	for _, ch := range chainsFile.Chains {
-		if a.clients[ch.ID], err = a.chainClient(ctx, ch); err != nil {
-			a.Close()
-			return nil, err
-		}
+	if err = a.openDatabases(ctx, box); err != nil {
+		return nil, err
 	}
-	rates, err := a.rateSource(now)
+	rates, err := a.connectChains(ctx)
 	if err != nil {
-		a.Close()
 		return nil, err
 	}
-	if cfg.AutoMigrate {
-		if _, err := store.Migrate(ctx); err != nil {
-			a.Close()
-			return nil, err
-		}
-	}
-	if n, err := store.ResealSecrets(ctx); err != nil {
-		a.Close()
-		return nil, fmt.Errorf("seal webhook secrets under the current key: %w", err)
-	} else if n > 0 {
-		log.Info("webhook secrets sealed under the current key", "count", n)
-	}
-	if a.Temporal, err = temporaladapter.Dial(ctx, cfg.temporalConnection(), log); err != nil {
-		a.Close()
+	if err = a.connectTemporal(ctx); err != nil {
 		return nil, err
 	}
-	if err := temporaladapter.EnsureSearchAttributes(ctx, a.Temporal, cfg.TemporalNamespace); err != nil {
-		a.Close()
-		return nil, err
-	}
-	if a.Orch, err = temporaladapter.NewOrchestrator(a.Temporal); err != nil {
-		a.Close()
-		return nil, err
-	}
-	a.Orch.WebhookFirstRetry = cfg.WebhookFirstRetry
-	renderer := httpapi.NewRenderer(cfg.PublicURL, chainsFile.Config(), log)
-	sessionDeps := checkout.Deps{Store: store, Orch: a.Orch, Now: now, Chains: chainsFile.Config(), Rates: rates,
-		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: renderer, Names: store, Logger: log,
-		QuoteLifetime: cfg.QuoteLifetime}
-	if a.Sessions, err = checkout.NewService(sessionDeps); err != nil {
-		a.Close()
-		return nil, err
-	}
-	renderer.UseHeights(a.Sessions)
-	sessionDeps.Store, sessionDeps.Names = a.workerDB, a.workerDB
-	workerSessions, err := checkout.NewService(sessionDeps)
+	uses, err := a.useCases(rates)
 	if err != nil {
-		a.Close()
-		return nil, err
-	}
-	if a.Merchants, err = merchant.NewService(store, ethereum.HD{}, now); err != nil {
-		a.Close()
-		return nil, err
-	}
-	endpoints, err := webhook.NewEndpoints(store, webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: cfg.WebhookAllowPrivate}, now)
-	if err != nil {
-		a.Close()
-		return nil, err
-	}
-	deliveries, err := webhook.NewDeliveries(store, now)
-	if err != nil {
-		a.Close()
-		return nil, err
-	}
-	events, err := event.NewService(store)
-	if err != nil {
-		a.Close()
 		return nil, err
 	}
 	if cfg.Role != RoleWorker {
-		a.Handler, err = httpapi.NewHandler(httpapi.Deps{Endpoints: endpoints, Deliveries: deliveries,
-			Sessions: a.Sessions, Merchants: a.Merchants, Idempotency: store, Renderer: renderer, Events: events,
-			Logger: log, Now: now,
-		})
-		if err != nil {
-			a.Close()
+		if a.Handler, err = a.handler(uses); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.Role != RoleAPI {
-		scanners := map[int64]*chain.Scanner{}
-		for _, ch := range chainsFile.Chains {
-			sc, err := chain.NewScanner(ch, ethereum.NewReader(a.clients[ch.ID], ch.ID), a.workerDB, func() string { return ident.New("pay") })
-			if err != nil {
-				a.Close()
-				return nil, err
-			}
-			scanners[ch.ID] = sc
-		}
-		acts, err := workflows.NewSessionActivities(a.workerDB, workerSessions, now)
-		if err != nil {
-			a.Close()
+		if err = a.buildWorker(uses.workerSessions); err != nil {
 			return nil, err
 		}
-		scans, err := workflows.NewScanActivities(scanners, now, 500*time.Millisecond)
-		if err != nil {
-			a.Close()
-			return nil, err
-		}
-		if a.Deliveries, err = workflows.NewDeliveryActivities(a.workerDB, webhooks.NewSender(cfg.WebhookTimeout, cfg.WebhookAllowPrivate),
-			func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }, a.Orch, now); err != nil {
-			a.Close()
-			return nil, err
-		}
-		a.SessionActs, a.Scans = acts, scans
-		if a.retention, err = workflows.NewRetention(a.workerDB, now); err != nil {
-			a.Close()
-			return nil, err
-		}
-		var chainIDs []int64
-		for _, ch := range chainsFile.Chains {
-			chainIDs = append(chainIDs, ch.ID)
-		}
-		if a.supervisor, err = temporaladapter.NewSupervisor(a.Temporal, chainIDs, cfg.SupervisePeriod, log); err != nil {
-			a.Close()
-			return nil, err
-		}
-		a.supervisor.Repair(func(ctx context.Context) error { // a crash between a session's commit and its start
-			_, err := workerSessions.StartPending(ctx)
-			return err
-		})
-		a.worker = temporaladapter.NewWorker(a.Temporal, a.capabilities())
 	}
 	return a, nil
+}
+
+// checked refuses what the service cannot start with and fills defaults; box seals webhook secrets.
+func (c Config) checked() (Config, *secrets.Box, error) {
+	switch c.Role {
+	case RoleAll, RoleAPI, RoleWorker:
+	default:
+		return c, nil, fmt.Errorf("unknown role %q: use all, api or worker", c.Role)
+	}
+	if c.QuoteLifetime < 0 {
+		return c, nil, fmt.Errorf("CHECKOUT_QUOTE_LIFETIME must be a positive duration such as 15m")
+	}
+	if c.WebhookTimeout <= 0 {
+		c.WebhookTimeout = 10 * time.Second
+	}
+	if c.SupervisePeriod <= 0 {
+		c.SupervisePeriod = 30 * time.Second
+	}
+	window, err := c.eventWindow()
+	if err != nil {
+		return c, nil, err
+	}
+	c.EventRetentionDays = window.Days() // the schedule shows the days it keeps, never 0
+	if c.SecretsKeys == "" {
+		return c, nil, fmt.Errorf("no key to encrypt webhook secrets: set CHECKOUT_SECRETS_KEYS (or CHECKOUT_SECRETS_KEY), see the README")
+	}
+	box, err := secrets.ParseKeyring(c.SecretsKeys)
+	return c, box, err
+}
+
+// openDatabases opens the API's pool and, for the all role, the worker's; migrates (if
+// configured) and seals webhook secrets left in plain text or under an older key.
+func (a *App) openDatabases(ctx context.Context, box webhook.SecretBox) error {
+	api, err := a.openPool(ctx, apiPoolSize, box)
+	if err != nil {
+		return err
+	}
+	a.API, a.workerRepos = repositoriesOf(api), repositoriesOf(api)
+	if a.cfg.Role == RoleAll {
+		work, err := a.openPool(ctx, workerPoolSize, box)
+		if err != nil {
+			return err
+		}
+		a.workerRepos = repositoriesOf(work)
+	}
+	if a.cfg.AutoMigrate {
+		if _, err := api.Migrate(ctx); err != nil {
+			return err
+		}
+	}
+	n, err := a.API.Endpoints.ResealSecrets(ctx)
+	if err != nil {
+		return fmt.Errorf("seal webhook secrets under the current key: %w", err)
+	}
+	if n > 0 {
+		a.log.Info("webhook secrets sealed under the current key", "count", n)
+	}
+	return nil
+}
+
+func (a *App) openPool(ctx context.Context, size int, box webhook.SecretBox) (*postgres.DB, error) {
+	db, err := postgres.Open(ctx, a.cfg.DatabaseURL, size)
+	if err != nil {
+		return nil, err
+	}
+	a.closers.add(func() { _ = db.Close() })
+	return db.WithSecrets(box), nil
+}
+
+// connectChains connects to every configured chain's RPC endpoint and returns the rates
+// (Chainlink feeds read through those connections).
+func (a *App) connectChains(ctx context.Context) (chain.RateSource, error) {
+	for _, ch := range a.Chains.Chains {
+		c, err := a.chainClient(ctx, ch)
+		if err != nil {
+			return nil, err
+		}
+		a.clients[ch.ID] = c
+	}
+	return a.rateSource(a.now)
+}
+
+// connectTemporal dials Temporal, registers the search attributes and makes the orchestrator.
+func (a *App) connectTemporal(ctx context.Context) error {
+	c, err := temporaladapter.Dial(ctx, a.cfg.temporalConnection(), a.log)
+	if err != nil {
+		return err
+	}
+	a.Temporal = c
+	a.closers.add(c.Close)
+	if err := temporaladapter.EnsureSearchAttributes(ctx, c, a.cfg.TemporalNamespace); err != nil {
+		return err
+	}
+	if a.Orch, err = temporaladapter.NewOrchestrator(c); err != nil {
+		return err
+	}
+	a.Orch.WebhookFirstRetry = a.cfg.WebhookFirstRetry
+	return nil
+}
+
+// useCases are what the handler and the worker are built from, beside App's exported ones.
+type useCases struct {
+	renderer       *httpapi.Renderer
+	workerSessions *checkout.Service // the session use cases on the worker's pool
+	endpoints      *webhook.Endpoints
+	deliveries     *webhook.Deliveries
+}
+
+// useCases builds the session use cases on each pool and the merchant and webhook ones.
+func (a *App) useCases(rates chain.RateSource) (useCases, error) {
+	var u useCases
+	var err error
+	u.renderer = httpapi.NewRenderer(a.cfg.PublicURL, a.Chains.Config(), a.log)
+	deps := checkout.Deps{Store: a.API.Sessions, Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
+		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: u.renderer, Names: a.API.Merchants,
+		Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime}
+	if a.Sessions, err = checkout.NewService(deps); err != nil {
+		return u, err
+	}
+	u.renderer.UseHeights(a.Sessions)
+	deps.Store, deps.Names = a.workerRepos.Sessions, a.workerRepos.Merchants
+	if u.workerSessions, err = checkout.NewService(deps); err != nil {
+		return u, err
+	}
+	if a.Merchants, err = merchant.NewService(a.API.Merchants, ethereum.HD{}, a.now); err != nil {
+		return u, err
+	}
+	guard := webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: a.cfg.WebhookAllowPrivate}
+	if u.endpoints, err = webhook.NewEndpoints(a.API.Endpoints, guard, a.now); err != nil {
+		return u, err
+	}
+	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)
+	return u, err
+}
+
+// handler is the HTTP API and hosted page, on the API's pool.
+func (a *App) handler(u useCases) (http.Handler, error) {
+	events, err := event.NewService(a.API.Events)
+	if err != nil {
+		return nil, err
+	}
+	return httpapi.NewHandler(httpapi.Deps{Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
+		Merchants: a.Merchants, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
+		Logger: a.log, Now: a.now})
+}
+
+// buildWorker makes the activities (on the worker's pool), the supervisor and the worker.
+func (a *App) buildWorker(sessions *checkout.Service) error {
+	repos := a.workerRepos
+	var err error
+	scanners := map[int64]*chain.Scanner{}
+	for _, ch := range a.Chains.Chains {
+		reader := ethereum.NewReader(a.clients[ch.ID], ch.ID)
+		if scanners[ch.ID], err = chain.NewScanner(ch, reader, repos.Chain, func() string { return ident.New("pay") }); err != nil {
+			return err
+		}
+	}
+	if a.SessionActs, err = workflows.NewSessionActivities(repos.Sessions, sessions, a.now); err != nil {
+		return err
+	}
+	if a.Scans, err = workflows.NewScanActivities(scanners, a.now, 500*time.Millisecond); err != nil {
+		return err
+	}
+	sender := webhooks.NewSender(a.cfg.WebhookTimeout, a.cfg.WebhookAllowPrivate)
+	encode := func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }
+	if a.Deliveries, err = workflows.NewDeliveryActivities(repos.Deliveries, sender, encode, a.Orch, a.now); err != nil {
+		return err
+	}
+	if a.retention, err = workflows.NewRetention(repos.Retention, a.now); err != nil {
+		return err
+	}
+	return a.superviseAndWork(sessions)
+}
+
+// superviseAndWork makes the supervisor of the long-running workflows and the worker.
+func (a *App) superviseAndWork(sessions *checkout.Service) error {
+	var chainIDs []int64
+	for _, ch := range a.Chains.Chains {
+		chainIDs = append(chainIDs, ch.ID)
+	}
+	var err error
+	if a.supervisor, err = temporaladapter.NewSupervisor(a.Temporal, chainIDs, a.cfg.SupervisePeriod, a.log); err != nil {
+		return err
+	}
+	a.supervisor.Repair(func(ctx context.Context) error { // a crash between a session's commit and its start
+		_, err := sessions.StartPending(ctx)
+		return err
+	})
+	a.worker = temporaladapter.NewWorker(a.Temporal, a.capabilities())
+	return nil
 }
 
 // rateSource puts Chainlink feeds (per chain) before the fixed rates.
@@ -382,7 +443,7 @@ func (a *App) chainClient(ctx context.Context, ch chain.Chain) (ethereum.Client,
 	if err != nil {
 		return nil, fmt.Errorf("chain %s: connect to %s: %w", ch.Key, ch.RPCURL, err)
 	}
-	a.closers = append(a.closers, c.Close)
+	a.closers.add(c.Close)
 	return c, nil
 }
 
@@ -488,21 +549,8 @@ func (a *App) Listen() (net.Listener, error) {
 	return ln, nil
 }
 
-// Close releases connections.
-func (a *App) Close() {
-	for _, c := range a.closers {
-		c()
-	}
-	if a.Temporal != nil {
-		a.Temporal.Close()
-	}
-	if a.workerDB != nil && a.workerDB != a.Store {
-		_ = a.workerDB.Close()
-	}
-	if a.Store != nil {
-		_ = a.Store.Close()
-	}
-}
+// Close releases what New opened, the last opened first.
+func (a *App) Close() { a.closers.closeAll() }
 
 // NewLogger makes the process logger from LOG_LEVEL and LOG_FORMAT.
 func NewLogger() *slog.Logger {

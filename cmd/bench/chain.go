@@ -24,7 +24,6 @@ import (
 	"github.com/chaincheckout/checkout/adapters/chainconfig"
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
-	"github.com/chaincheckout/checkout/adapters/postgres"
 	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/ident"
@@ -32,7 +31,7 @@ import (
 
 // benchCatchUp times the scanner over a backlog of blocks on the simulated EVM (no RPC
 // latency), beside a bare loop that reads the same blocks through the same client.
-func benchCatchUp(ctx context.Context, store *postgres.Store, blocks int) error {
+func benchCatchUp(ctx context.Context, store chain.ScanStore, blocks int) error {
 	key, _ := crypto.GenerateKey()
 	from := crypto.PubkeyToAddress(key.PublicKey)
 	b := simulated.NewBackend(types.GenesisAlloc{from: {Balance: new(big.Int).Exp(big.NewInt(10), big.NewInt(24), nil)}})

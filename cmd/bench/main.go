@@ -79,7 +79,7 @@ func run(o options) error {
 	if err := benchPaymentLatency(ctx, e.base, e.key, e.rpcURL, e.chains.Chains[0].Confirmations, o.payments); err != nil {
 		return fmt.Errorf("payment latency: %w", err)
 	}
-	if err := benchCatchUp(ctx, e.app.Store, o.backlog); err != nil {
+	if err := benchCatchUp(ctx, e.app.API.Chain, o.backlog); err != nil {
 		return fmt.Errorf("scanner catch-up: %w", err)
 	}
 	if err := benchWebhooks(ctx, e.base, e.key, o.events, o.burst); err != nil {
@@ -203,7 +203,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func serverVersion(ctx context.Context, app *wiring.App) string {
 	var v string
-	_ = app.Store.DB().GetContext(ctx, &v, `SHOW server_version`)
+	_ = app.DB().GetContext(ctx, &v, `SHOW server_version`)
 	return v
 }
 

@@ -124,7 +124,7 @@ func (e *benchEnv) floorOp(ctx context.Context) (func(context.Context) error, er
 		return nil, err
 	}
 	e.undo = append(e.undo, fw.Stop)
-	db := e.app.Store.DB()
+	db := e.app.DB()
 	if _, err := db.ExecContext(ctx, `CREATE TABLE bench_floor (id text PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL)`); err != nil {
 		return nil, err
 	}

@@ -100,12 +100,12 @@ func serve(ctx context.Context, cfg wiring.Config, log *slog.Logger) error {
 }
 
 func migrate(ctx context.Context, cfg wiring.Config, out io.Writer) error {
-	store, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return err
 	}
-	defer store.Close()
-	applied, err := store.Migrate(ctx)
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
 	if err != nil {
 		return err
 	}
@@ -114,20 +114,20 @@ func migrate(ctx context.Context, cfg wiring.Config, out io.Writer) error {
 }
 
 func merchants(ctx context.Context, cfg wiring.Config) (*merchant.Service, func(), error) {
-	store, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := store.Migrate(ctx); err != nil {
-		store.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
 		return nil, nil, err
 	}
-	svc, err := merchant.NewService(store, ethereum.HD{}, func() time.Time { return time.Now().UTC() })
+	svc, err := merchant.NewService(postgres.NewMerchants(db), ethereum.HD{}, func() time.Time { return time.Now().UTC() })
 	if err != nil {
-		store.Close()
+		db.Close()
 		return nil, nil, err
 	}
-	return svc, func() { store.Close() }, nil
+	return svc, func() { db.Close() }, nil
 }
 
 func createMerchant(ctx context.Context, cfg wiring.Config, args []string, out io.Writer) error {

@@ -13,15 +13,26 @@ import (
 	"github.com/chaincheckout/checkout/core/chain"
 )
 
+// ChainState implements chain.ScanStore: each chain's cursor, its recent block hashes, the
+// deposit addresses it watches and the payments the scanner writes.
+type ChainState struct{ db *DB }
+
+// NewChainState returns the scanner's repository of db.
+func NewChainState(db *DB) *ChainState { return &ChainState{db: db} }
+
 // Cursor is where a chain's scanner stands, with the block's time and parent when recorded.
-func (s *Store) Cursor(ctx context.Context, chainID int64) (chain.BlockRef, bool, error) {
-	var r struct {
+func (r *ChainState) Cursor(ctx context.Context, chainID int64) (chain.BlockRef, bool, error) {
+	return readCursor(ctx, r.db.pool, chainID)
+}
+
+func readCursor(ctx context.Context, q sqlx.QueryerContext, chainID int64) (chain.BlockRef, bool, error) {
+	var row struct {
 		Number int64          `db:"block_number"`
 		Hash   string         `db:"block_hash"`
 		Time   sql.NullTime   `db:"block_time"`
 		Parent sql.NullString `db:"parent_hash"`
 	}
-	err := s.db.GetContext(ctx, &r, `SELECT block_number, block_hash, block_time, parent_hash FROM chain_cursors
+	err := sqlx.GetContext(ctx, q, &row, `SELECT block_number, block_hash, block_time, parent_hash FROM chain_cursors
 		WHERE chain_id = $1`, chainID)
 	if isNoRows(err) {
 		return chain.BlockRef{}, false, nil
@@ -29,51 +40,51 @@ func (s *Store) Cursor(ctx context.Context, chainID int64) (chain.BlockRef, bool
 	if err != nil {
 		return chain.BlockRef{}, false, unavailable("read cursor", err)
 	}
-	return chain.BlockRef{Number: uint64(r.Number), Hash: r.Hash, ParentHash: r.Parent.String, Time: timeOf(r.Time)}, true, nil
+	return chain.BlockRef{Number: uint64(row.Number), Hash: row.Hash, ParentHash: row.Parent.String, Time: timeOf(row.Time)}, true, nil
 }
 
 // BlockHashes returns stored canonical hashes in [from, to].
-func (s *Store) BlockHashes(ctx context.Context, chainID int64, from, to uint64) (map[uint64]string, error) {
+func (r *ChainState) BlockHashes(ctx context.Context, chainID int64, from, to uint64) (map[uint64]string, error) {
 	var rows []struct {
 		Number int64  `db:"number"`
 		Hash   string `db:"hash"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT number, hash FROM chain_blocks
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT number, hash FROM chain_blocks
 		WHERE chain_id = $1 AND number BETWEEN $2 AND $3`, chainID, int64(from), int64(to)); err != nil {
 		return nil, unavailable("read block hashes", err)
 	}
 	out := make(map[uint64]string, len(rows))
-	for _, r := range rows {
-		out[uint64(r.Number)] = r.Hash
+	for _, row := range rows {
+		out[uint64(row.Number)] = row.Hash
 	}
 	return out, nil
 }
 
 // WatchedAddresses maps the deposit addresses in their watch window whose sessions are in the
 // scope's mode and accept one of its assets to their sessions.
-func (s *Store) WatchedAddresses(ctx context.Context, scope chain.WatchScope, now time.Time) (map[string]string, error) {
+func (r *ChainState) WatchedAddresses(ctx context.Context, scope chain.WatchScope, now time.Time) (map[string]string, error) {
 	var rows []struct {
 		Address   string `db:"address"`
 		SessionID string `db:"session_id"`
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT d.address, d.session_id FROM deposit_addresses d
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT d.address, d.session_id FROM deposit_addresses d
 		JOIN checkout_sessions s ON s.id = d.session_id
 		WHERE d.watch_until > $1 AND s.livemode = $2 AND s.accepted_assets && $3::text[]`,
 		now, scope.Livemode, pq.Array(scope.AssetIDs)); err != nil {
 		return nil, unavailable(fmt.Sprintf("read watched addresses of chain %d", scope.ChainID), err)
 	}
 	out := make(map[string]string, len(rows))
-	for _, r := range rows {
-		out[r.Address] = r.SessionID
+	for _, row := range rows {
+		out[row.Address] = row.SessionID
 	}
 	return out, nil
 }
 
 // CommitStep applies a scan step atomically: it locks the cursor (compare-and-set), loads the
 // payments the step touches FOR UPDATE, lets chain.Settle decide, and saves the outcome.
-func (s *Store) CommitStep(ctx context.Context, st chain.Step) ([]chain.Change, error) {
+func (r *ChainState) CommitStep(ctx context.Context, st chain.Step) ([]chain.Change, error) {
 	var changes []chain.Change
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := lockCursor(ctx, tx, st); err != nil {
 			return err
 		}
@@ -141,8 +152,8 @@ func touchedPayments(ctx context.Context, tx *sqlx.Tx, st chain.Step) ([]chain.P
 		return nil, unavailable("load payments of the step", err)
 	}
 	out := make([]chain.Payment, 0, len(rows))
-	for _, r := range rows {
-		if p := r.payment(); st.Touches(p) || keys[p.Key()] {
+	for _, row := range rows {
+		if p := row.payment(); st.Touches(p) || keys[p.Key()] {
 			out = append(out, p)
 		}
 	}
@@ -221,5 +232,3 @@ func moveCursor(ctx context.Context, tx *sqlx.Tx, st chain.Step) error {
 	}
 	return nil
 }
-
-func nullTime(t time.Time) sql.NullTime { return sql.NullTime{Time: t, Valid: !t.IsZero()} }

@@ -1,0 +1,149 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chaincheckout/checkout/core/idempotency"
+	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/core/merchant"
+)
+
+// modes are the idempotency modes, each with what the other requests see while fn runs
+// (the InTransaction ones wait on the claim's row lock and then replay).
+var modes = []struct {
+	name   string
+	mode   idempotency.Mode
+	others idempotency.Outcome
+}{
+	{"in transaction", idempotency.InTransaction, idempotency.Replay},
+	{"around call", idempotency.AroundCall, idempotency.InProgress},
+}
+
+// writeMerchant writes a row through ctx: under InTransaction it joins the request's transaction.
+func writeMerchant(ctx context.Context, st *testRepos, name string) error {
+	id, now := ident.New("acct"), time.Now().UTC()
+	return st.merchants.CreateMerchant(ctx, merchant.Merchant{ID: id, Name: name, XPub: "xpub", CreatedAt: now},
+		merchant.APIKey{ID: ident.New("key"), MerchantID: id, Hash: ident.Random(40), Hint: "sk_test_…", CreatedAt: now})
+}
+
+// waitFor polls cond until it holds, failing after a few seconds (well within the key's lock timeout).
+func waitFor(what string, cond func() (bool, error)) error {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if ok, err := cond(); ok || err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("timed out waiting for %s", what)
+}
+
+// N requests with one key at once: exactly one executes, and it runs only once every other
+// has met its claim (waiting on its lock, or answered InProgress); the others then get the
+// replay or InProgress, and the one execution's writes are stored once.
+func TestConcurrentRunsWithOneKeyExecuteOnce(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	scope := idempotency.Scope{MerchantID: newMerchant(t, st)}
+	const n = 5
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			key, name := ident.New("key"), ident.New("merchant")
+			var executed, returned atomic.Int32
+			othersMet := func() (bool, error) {
+				if m.mode == idempotency.AroundCall {
+					return returned.Load() == n-1, nil
+				}
+				var waiting int
+				err := st.db.pool.Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+					WHERE datname = current_database() AND wait_event_type = 'Lock'`)
+				return waiting == n-1, err
+			}
+			fn := func(ctx context.Context) idempotency.Response {
+				executed.Add(1)
+				if err := writeMerchant(ctx, st, name); err != nil {
+					return idempotency.Response{StatusCode: 500, Body: []byte(err.Error())}
+				}
+				if err := waitFor("the other requests", othersMet); err != nil {
+					return idempotency.Response{StatusCode: 500, Body: []byte(err.Error())}
+				}
+				return idempotency.Response{StatusCode: 201, Body: []byte(`{"ok":true}`)}
+			}
+			outcomes := make([]idempotency.Outcome, n)
+			var mu sync.Mutex
+			err := concurrently(n, func(i int) error {
+				outcome, res, err := st.idempotency.Run(ctx, scope, key, "fp", time.Now(), m.mode, fn)
+				returned.Add(1)
+				mu.Lock()
+				defer mu.Unlock()
+				outcomes[i] = outcome
+				if err == nil && outcome != idempotency.InProgress && res.StatusCode != 201 {
+					err = fmt.Errorf("outcome %d answered %d %s", outcome, res.StatusCode, res.Body)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			count := map[idempotency.Outcome]int{}
+			for _, o := range outcomes {
+				count[o]++
+			}
+			if executed.Load() != 1 || count[idempotency.Executed] != 1 || count[m.others] != n-1 {
+				t.Fatalf("fn ran %d times; outcomes %v, want 1 executed and %d of %d", executed.Load(), count, n-1, m.others)
+			}
+			if got := st.count(t, `SELECT count(*) FROM merchants WHERE name = $1`, name); got != 1 {
+				t.Fatalf("the request's write stored %d times", got)
+			}
+			if o, res, err := st.idempotency.Run(ctx, scope, key, "fp", time.Now(), m.mode, fn); err != nil ||
+				o != idempotency.Replay || string(res.Body) != `{"ok":true}` {
+				t.Fatalf("after the burst: outcome %d, %s, %v; want the replay", o, res.Body, err)
+			}
+		})
+	}
+}
+
+// A run whose response is not a success leaves the key free (and, in a transaction, none of
+// its writes): the corrected retry executes.
+func TestFailedRunFreesTheKey(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	scope := idempotency.Scope{MerchantID: newMerchant(t, st)}
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			key, name := ident.New("key"), ident.New("merchant")
+			run := func(status int) (idempotency.Outcome, error) {
+				o, res, err := st.idempotency.Run(ctx, scope, key, "fp", time.Now(), m.mode, func(ctx context.Context) idempotency.Response {
+					if err := writeMerchant(ctx, st, name); err != nil {
+						return idempotency.Response{StatusCode: 500}
+					}
+					return idempotency.Response{StatusCode: status}
+				})
+				if err == nil && res.StatusCode != status {
+					err = errors.New("the response is not fn's")
+				}
+				return o, err
+			}
+			if o, err := run(402); err != nil || o != idempotency.Executed {
+				t.Fatalf("failing run: %d, %v", o, err)
+			}
+			if n := st.count(t, `SELECT count(*) FROM idempotency_keys WHERE key = $1`, key); n != 0 {
+				t.Fatalf("the failed run left its key (%d rows)", n)
+			}
+			wantWrites := 0 // rolled back with the request
+			if m.mode == idempotency.AroundCall {
+				wantWrites = 1 // fn ran outside any transaction
+			}
+			if n := st.count(t, `SELECT count(*) FROM merchants WHERE name = $1`, name); n != wantWrites {
+				t.Fatalf("the failed run left %d writes, want %d", n, wantWrites)
+			}
+			if o, err := run(200); err != nil || o != idempotency.Executed {
+				t.Fatalf("retry: %d, %v", o, err)
+			}
+		})
+	}
+}

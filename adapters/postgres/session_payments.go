@@ -1,0 +1,152 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/checkout"
+)
+
+// This file holds what Sessions reads and writes beside the session row: its deposit
+// address, its payments, and how far the scanners have read (for confirmations).
+
+// EnsureDepositAddress allocates the session's address once: the next index of the merchant's
+// xpub on branch (the row lock on hd_accounts serialises allocations; indexes are never reused).
+func (r *Sessions) EnsureDepositAddress(ctx context.Context, sessionID string, branch uint32, derive checkout.DeriveFunc, watchUntil time.Time) (string, error) {
+	var address string
+	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		xpub, existing, err := lockSessionAccount(ctx, tx, sessionID)
+		if err != nil || existing != "" {
+			address = existing
+			return err
+		}
+		var index int64
+		if err := tx.QueryRowxContext(ctx, `INSERT INTO hd_accounts AS a (xpub, branch, next_index) VALUES ($1, $2, 1)
+			ON CONFLICT (xpub, branch) DO UPDATE SET next_index = a.next_index + 1
+			RETURNING next_index - 1`, xpub, int64(branch)).Scan(&index); err != nil {
+			return unavailable("allocate address index", err)
+		}
+		addr, err := derive(xpub, branch, uint32(index))
+		if err != nil {
+			return fmt.Errorf("derive address %d/%d: %w", branch, index, err)
+		}
+		address = strings.ToLower(addr)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO deposit_addresses (address, session_id, xpub, branch, address_index,
+			watch_until, created_at) VALUES ($1, $2, $3, $4, $5, $6, now())`,
+			address, sessionID, xpub, int64(branch), index, watchUntil); err != nil {
+			return unavailable("record deposit address", err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE checkout_sessions SET deposit_address = $2 WHERE id = $1`, sessionID, address)
+		return unavailableIf("store deposit address", err)
+	})
+	return address, err
+}
+
+// lockSessionAccount locks the session's row and returns its merchant's xpub and the address
+// it already has, if any.
+func lockSessionAccount(ctx context.Context, tx *sqlx.Tx, sessionID string) (xpub, address string, err error) {
+	var addr sql.NullString
+	err = tx.QueryRowxContext(ctx, `SELECT m.xpub, s.deposit_address FROM checkout_sessions s
+		JOIN merchants m ON m.id = s.merchant_id WHERE s.id = $1 FOR UPDATE OF s`, sessionID).Scan(&xpub, &addr)
+	if isNoRows(err) {
+		return "", "", apperr.NotFound("checkout.session", sessionID)
+	}
+	if err != nil {
+		return "", "", unavailable("lock session "+sessionID, err)
+	}
+	return xpub, addr.String, nil
+}
+
+// ListPayments returns a session's payments in the order they were detected.
+func (r *Sessions) ListPayments(ctx context.Context, sessionID string) ([]chain.Payment, error) {
+	return listPayments(ctx, r.db.pool, sessionID)
+}
+
+// RecordPayment stores a payment found outside the scanner once; it reports whether this call stored it.
+func (r *Sessions) RecordPayment(ctx context.Context, p chain.Payment) (bool, error) {
+	res, err := r.db.pool.ExecContext(ctx, `INSERT INTO payments (id, chain_id, tx_hash, log_index, session_id, asset_id,
+			from_address, to_address, amount, block_number, block_hash, block_time, status, detected_at, dust)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::numeric, $10, $11, $12, $13, $14, $15)
+		ON CONFLICT (chain_id, tx_hash, log_index) DO NOTHING`,
+		p.ID, p.ChainID, p.TxHash, p.LogIndex, p.SessionID, p.AssetID, p.From, p.To, p.Amount.String(),
+		int64(p.BlockNumber), p.BlockHash, p.BlockTime, string(p.Status), p.DetectedAt, p.Dust)
+	if err != nil {
+		return false, unavailable("record payment", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// Cursor is how far the chain's scanner has read, as the scanner stores it.
+func (r *Sessions) Cursor(ctx context.Context, chainID int64) (chain.BlockRef, bool, error) {
+	return readCursor(ctx, r.db.pool, chainID)
+}
+
+// ScannedHeights returns how far each chain's scanner has read.
+func (r *Sessions) ScannedHeights(ctx context.Context) (map[int64]uint64, error) {
+	var rows []struct {
+		ChainID int64 `db:"chain_id"`
+		Number  int64 `db:"block_number"`
+	}
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT chain_id, block_number FROM chain_cursors`); err != nil {
+		return nil, unavailable("read scanner heights", err)
+	}
+	out := make(map[int64]uint64, len(rows))
+	for _, row := range rows {
+		out[row.ChainID] = uint64(row.Number)
+	}
+	return out, nil
+}
+
+type paymentRow struct {
+	ID           string    `db:"id"`
+	SessionID    string    `db:"session_id"`
+	ChainID      int64     `db:"chain_id"`
+	AssetID      string    `db:"asset_id"`
+	TxHash       string    `db:"tx_hash"`
+	LogIndex     int64     `db:"log_index"`
+	BlockNumber  int64     `db:"block_number"`
+	BlockHash    string    `db:"block_hash"`
+	BlockTime    time.Time `db:"block_time"`
+	From         string    `db:"from_address"`
+	To           string    `db:"to_address"`
+	Amount       string    `db:"amount"`
+	Status       string    `db:"status"`
+	WasConfirmed bool      `db:"was_confirmed"`
+	DetectedAt   time.Time `db:"detected_at"`
+
+	Dust        bool         `db:"dust"`
+	ConfirmedAt sql.NullTime `db:"confirmed_at"`
+	RevertedAt  sql.NullTime `db:"reverted_at"`
+}
+
+const paymentColumns = `id, session_id, chain_id, asset_id, tx_hash, log_index, block_number, block_hash, block_time,
+	from_address, to_address, amount::text AS amount, status, was_confirmed, dust, detected_at, confirmed_at, reverted_at`
+
+func (r paymentRow) payment() chain.Payment {
+	return chain.Payment{ID: r.ID, SessionID: r.SessionID, ChainID: r.ChainID, AssetID: r.AssetID, TxHash: r.TxHash,
+		LogIndex: r.LogIndex, BlockNumber: uint64(r.BlockNumber), BlockHash: r.BlockHash, BlockTime: r.BlockTime.UTC(),
+		From: r.From, To: r.To, Amount: bigOf(r.Amount), Status: chain.PaymentStatus(r.Status),
+		WasConfirmed: r.WasConfirmed, Dust: r.Dust, DetectedAt: r.DetectedAt.UTC(),
+		ConfirmedAt: timeOf(r.ConfirmedAt), RevertedAt: timeOf(r.RevertedAt)}
+}
+
+func listPayments(ctx context.Context, q sqlx.QueryerContext, sessionID string) ([]chain.Payment, error) {
+	var rows []paymentRow
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+paymentColumns+` FROM payments WHERE session_id = $1
+		ORDER BY detected_at, block_number, log_index`, sessionID); err != nil {
+		return nil, unavailable("list payments of "+sessionID, err)
+	}
+	out := make([]chain.Payment, 0, len(rows))
+	for _, row := range rows {
+		out = append(out, row.payment())
+	}
+	return out, nil
+}
