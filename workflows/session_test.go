@@ -26,7 +26,8 @@ type sessionSuite struct {
 	start time.Time
 	in    SessionInput
 
-	scannedPast []time.Time // the deadlines AwaitChainScanned was asked about
+	scannedPast []time.Time     // the deadlines AwaitChainScanned was asked about
+	rowStatus   checkout.Status // the row's status as the activities see it
 }
 
 func TestSessionWorkflow(t *testing.T) { suite.Run(t, new(sessionSuite)) }
@@ -43,7 +44,7 @@ func (s *sessionSuite) SetupTest() {
 	// The last look at the deadline finds nothing unless a test says otherwise, and the chain
 	// has been scanned past every deadline.
 	s.env.OnActivity(a.CheckNativeBalance, mock.Anything, mock.Anything).Return(false, nil).Maybe()
-	s.scannedPast = nil
+	s.scannedPast, s.rowStatus = nil, checkout.StatusOpen
 	s.env.OnActivity(a.AwaitChainScanned, mock.Anything, s.in.SessionID, mock.Anything).Return(
 		func(_ context.Context, _ string, t time.Time) (bool, error) {
 			s.scannedPast = append(s.scannedPast, t.UTC())
@@ -51,11 +52,12 @@ func (s *sessionSuite) SetupTest() {
 		}).Maybe()
 }
 
-// nothingPaid makes every reconcile find the session open with no payment.
+// nothingPaid makes every reconcile find no payment, and the row open until it expired.
 func (s *sessionSuite) nothingPaid() {
 	var a *SessionActivities
-	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
-		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, CryptoState: chain.StateAwaitingPayment}, nil)
+	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(func(context.Context, string) (SessionState, error) {
+		return SessionState{SessionID: s.in.SessionID, Status: s.rowStatus, CryptoState: chain.StateAwaitingPayment}, nil
+	})
 }
 
 func (s *sessionSuite) AfterTest(string, string) { s.env.AssertExpectations(s.T()) }
@@ -68,6 +70,7 @@ func (s *sessionSuite) expireReturns(status checkout.Status, deadline *time.Time
 			if deadline != nil {
 				*deadline = at.UTC()
 			}
+			s.rowStatus = status
 			return SessionState{SessionID: id, Status: status, PaymentStatus: checkout.PaymentUnpaid, ExpiresAt: s.in.ExpiresAt}, nil
 		}).Once()
 }
