@@ -101,14 +101,19 @@ func deliveries(t *testing.T, key, eventID string) deliveriesView {
 	return v
 }
 
-func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
-	key, _ := newMerchant(t, "Webhook Store")
-	rcv := newReceiver(t, func(n int) int {
-		if n <= 3 {
+// failFirst answers 500 to the first n requests, then 200.
+func failFirst(n int) func(int) int {
+	return func(i int) int {
+		if i <= n {
 			return http.StatusInternalServerError
 		}
 		return http.StatusOK
-	})
+	}
+}
+
+func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
+	key, _ := newMerchant(t, "Webhook Store")
+	rcv := newReceiver(t, failFirst(3))
 	we := endpoint(t, key, rcv.URL, "*")
 	evt := expiredEvent(t, key)
 	eventually(t, "4 attempts", func() (bool, error) { return rcv.count() >= 4, nil })

@@ -150,12 +150,7 @@ func recordReorged(t *testing.T, key string) string {
 
 func recordDelivery(t *testing.T) string {
 	key, _ := newMerchant(t, "Recording Hooks Store")
-	rcv := newReceiver(t, func(n int) int {
-		if n <= 2 {
-			return http.StatusInternalServerError
-		}
-		return http.StatusOK
-	})
+	rcv := newReceiver(t, failFirst(2))
 	we := endpoint(t, key, rcv.URL, "*")
 	evt := expiredEvent(t, key)
 	wid := workflows.DeliveryWorkflowID(evt, we.ID, "", false)

@@ -178,32 +178,35 @@ func devPay(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	node, err := dialDevNode(ctx, *rpcURL)
-	if err != nil {
-		return err
-	}
-	to := common.HexToAddress(sess.Crypto.DepositAddress)
-	var rc *types.Receipt
-	if asset.Native() {
-		rc, err = node.send(ctx, &to, amount, nil)
-	} else {
-		parsed, perr := contracts.TestTokenMetaData.GetAbi()
-		if perr != nil {
-			return perr
-		}
-		data, perr := parsed.Pack("transfer", to, amount)
-		if perr != nil {
-			return perr
-		}
-		token := common.HexToAddress(asset.Contract)
-		rc, err = node.send(ctx, &token, new(big.Int), data)
-	}
+	rc, err := payFromDevAccount(ctx, *rpcURL, asset, sess.Crypto.DepositAddress, amount)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "sent %s %s to %s in block %d (tx %s)\nwatch it: %s/c/%s\n", chain.FormatUnits(amount, asset.Decimals),
 		asset.Symbol, sess.Crypto.DepositAddress, rc.BlockNumber, rc.TxHash.Hex(), api.base, id)
 	return nil
+}
+
+// payFromDevAccount sends amount base units of asset to the address from geth's dev account.
+func payFromDevAccount(ctx context.Context, rpcURL string, asset chain.Asset, address string, amount *big.Int) (*types.Receipt, error) {
+	node, err := dialDevNode(ctx, rpcURL)
+	if err != nil {
+		return nil, err
+	}
+	to := common.HexToAddress(address)
+	if asset.Native() {
+		return node.send(ctx, &to, amount, nil)
+	}
+	parsed, err := contracts.TestTokenMetaData.GetAbi()
+	if err != nil {
+		return nil, err
+	}
+	data, err := parsed.Pack("transfer", to, amount)
+	if err != nil {
+		return nil, err
+	}
+	token := common.HexToAddress(asset.Contract)
+	return node.send(ctx, &token, new(big.Int), data)
 }
 
 type devSession struct {

@@ -130,27 +130,32 @@ func Account(t Terms, payments []Payment) Ledger {
 	if rest := new(big.Int).Sub(due, new(big.Int).Add(l.Received, l.Pending)); rest.Sign() > 0 && !l.Covered {
 		l.Remaining = rest
 	}
+	l.State = l.state(t, due, revertedCounted)
+	return l
+}
+
+// state names what the sums mean for the session; revertedCounted: a payment that had counted
+// was taken back by a reorg.
+func (l Ledger) state(t Terms, due *big.Int, revertedCounted bool) CryptoState {
 	switch {
 	case t.AssetID == "":
-		l.State = StateAwaitingAsset
+		return StateAwaitingAsset
 	case l.Covered && l.Received.Cmp(due) > 0:
-		l.State = StateOverpaid
+		return StateOverpaid
 	case l.Covered:
-		l.State = StatePaid
+		return StatePaid
 	case t.Completed && revertedCounted:
-		l.State = StateReverted // counted funds were taken back by a reorg after completion
+		return StateReverted // counted funds were taken back by a reorg after completion
 	case l.Pending.Sign() > 0:
-		l.State = StateConfirming
+		return StateConfirming
 	case l.Late.Sign() > 0:
-		l.State = StatePaidLate
+		return StatePaidLate
 	case revertedCounted:
-		l.State = StateReverted
+		return StateReverted
 	case l.Received.Sign() > 0:
-		l.State = StateUnderpaid
-	default:
-		l.State = StateAwaitingPayment
+		return StateUnderpaid
 	}
-	return l
+	return StateAwaitingPayment
 }
 
 // BalanceLogIndex marks a payment found by a balance check rather than by a transfer: funds a

@@ -50,30 +50,10 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 	if err := buildLineItems(s, p.LineItems); err != nil {
 		return nil, err
 	}
+	if err := buildReferences(s, p); err != nil {
+		return nil, err
+	}
 	var err error
-	if s.SuccessURL, err = optionalURL("success_url", p.SuccessURL); err != nil {
-		return nil, err
-	}
-	if s.CancelURL, err = optionalURL("cancel_url", p.CancelURL); err != nil {
-		return nil, err
-	}
-	if p.ClientReferenceID != nil {
-		if err := text.Check("client_reference_id", *p.ClientReferenceID, MaxClientRefLen); err != nil {
-			return nil, err
-		}
-		s.ClientReferenceID = *p.ClientReferenceID
-	}
-	if p.CustomerEmail != nil && *p.CustomerEmail != "" {
-		if err := text.Check("customer_email", *p.CustomerEmail, 512); err != nil {
-			return nil, err
-		}
-		addr, err := mail.ParseAddress(*p.CustomerEmail)
-		if err != nil || addr.Address != *p.CustomerEmail || len(addr.Address) > 512 {
-			return nil, apperr.Invalid("customer_email", "email_invalid",
-				"Invalid email address: %s", *p.CustomerEmail)
-		}
-		s.CustomerEmail = addr.Address
-	}
 	if s.Metadata, err = ValidateMetadata("metadata", p.Metadata); err != nil {
 		return nil, err
 	}
@@ -89,6 +69,35 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 		s.ExpiresAt = at
 	}
 	return s, nil
+}
+
+// buildReferences takes the redirect URLs and what identifies the buyer and the order.
+func buildReferences(s *Session, p CreateParams) error {
+	var err error
+	if s.SuccessURL, err = optionalURL("success_url", p.SuccessURL); err != nil {
+		return err
+	}
+	if s.CancelURL, err = optionalURL("cancel_url", p.CancelURL); err != nil {
+		return err
+	}
+	if p.ClientReferenceID != nil {
+		if err := text.Check("client_reference_id", *p.ClientReferenceID, MaxClientRefLen); err != nil {
+			return err
+		}
+		s.ClientReferenceID = *p.ClientReferenceID
+	}
+	if p.CustomerEmail == nil || *p.CustomerEmail == "" {
+		return nil
+	}
+	if err := text.Check("customer_email", *p.CustomerEmail, 512); err != nil {
+		return err
+	}
+	addr, err := mail.ParseAddress(*p.CustomerEmail)
+	if err != nil || addr.Address != *p.CustomerEmail || len(addr.Address) > 512 {
+		return apperr.Invalid("customer_email", "email_invalid", "Invalid email address: %s", *p.CustomerEmail)
+	}
+	s.CustomerEmail = addr.Address
+	return nil
 }
 
 // buildCrypto checks the crypto additions against the assets of the key's mode.
@@ -180,7 +189,8 @@ func buildLineItems(s *Session, items []LineItemParams) error {
 
 func exp(cur string) int32 { e, _ := money.Exponent(cur); return e }
 
-func buildLineItem(param string, it LineItemParams) (LineItem, error) {
+// priceSource checks that exactly one of price, product and price_data is given.
+func priceSource(param string, it LineItemParams) error {
 	set := 0
 	for _, present := range []bool{it.Price != nil, it.Product != nil, it.PriceData != nil} {
 		if present {
@@ -189,16 +199,36 @@ func buildLineItem(param string, it LineItemParams) (LineItem, error) {
 	}
 	switch {
 	case set == 0:
-		return LineItem{}, apperr.Invalid(param, "parameter_missing",
-			"Each line item needs one of price, price_data or product.")
+		return apperr.Invalid(param, "parameter_missing", "Each line item needs one of price, price_data or product.")
 	case set > 1:
-		return LineItem{}, apperr.Invalid(param, "parameters_exclusive",
+		return apperr.Invalid(param, "parameters_exclusive",
 			"You may only specify one of these parameters: price, price_data, product.")
 	case it.Price != nil:
 		// The product library is not part of this server yet, so no price ID can exist.
-		return LineItem{}, apperr.Invalid(param+"[price]", "resource_missing", "No such price: '%s'", *it.Price)
+		return apperr.Invalid(param+"[price]", "resource_missing", "No such price: '%s'", *it.Price)
 	case it.Product != nil:
-		return LineItem{}, apperr.Invalid(param+"[product]", "resource_missing", "No such product: '%s'", *it.Product)
+		return apperr.Invalid(param+"[product]", "resource_missing", "No such product: '%s'", *it.Product)
+	}
+	return nil
+}
+
+// adHocProduct fills the item's product from price_data[product_data] (never saved).
+func adHocProduct(li *LineItem, pp string, pd *PriceDataParams) error {
+	switch {
+	case pd.Product != nil && pd.ProductData != nil:
+		return apperr.Invalid(pp+"[product]", "parameters_exclusive",
+			"You may only specify one of these parameters: product, product_data.")
+	case pd.Product != nil:
+		return apperr.Invalid(pp+"[product]", "resource_missing", "No such product: '%s'", *pd.Product)
+	case pd.ProductData == nil:
+		return apperr.Missing(pp + "[product_data]")
+	}
+	return fillProduct(li, pp+"[product_data]", pd.ProductData)
+}
+
+func buildLineItem(param string, it LineItemParams) (LineItem, error) {
+	if err := priceSource(param, it); err != nil {
+		return LineItem{}, err
 	}
 	if it.Quantity == nil {
 		return LineItem{}, apperr.Missing(param + "[quantity]")
@@ -231,16 +261,7 @@ func buildLineItem(param string, it LineItemParams) (LineItem, error) {
 		return LineItem{}, apperr.Invalid(param, "amount_too_small", "The line item's amount rounds to zero.")
 	}
 	li.AmountSubtotal, li.AmountTotal = total, total
-	switch {
-	case pd.Product != nil && pd.ProductData != nil:
-		return LineItem{}, apperr.Invalid(pp+"[product]", "parameters_exclusive",
-			"You may only specify one of these parameters: product, product_data.")
-	case pd.Product != nil:
-		return LineItem{}, apperr.Invalid(pp+"[product]", "resource_missing", "No such product: '%s'", *pd.Product)
-	case pd.ProductData == nil:
-		return LineItem{}, apperr.Missing(pp + "[product_data]")
-	}
-	return li, fillProduct(&li, pp+"[product_data]", pd.ProductData)
+	return li, adHocProduct(&li, pp, pd)
 }
 
 // fillUnitPrice takes the unit price from unit_amount (whole minor units) or
