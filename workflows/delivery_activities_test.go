@@ -27,19 +27,30 @@ type fakeDeliveries struct {
 	disabled  []string
 }
 
-func (f *fakeDeliveries) ClaimUnstarted(ctx context.Context, n int, start func(context.Context, []webhook.Delivery) error) (int, error) {
+func (f *fakeDeliveries) ClaimUnstarted(ctx context.Context, n int,
+	handle func(context.Context, []webhook.Claimed) (map[string]webhook.End, error)) (int, error) {
 	f.mu.Lock()
-	claimed := f.unstarted[:min(n, len(f.unstarted))]
+	var claimed []webhook.Claimed
+	for _, d := range f.unstarted[:min(n, len(f.unstarted))] {
+		d.Attempts = slices.Clone(f.recorded)
+		claimed = append(claimed, webhook.Claimed{Delivery: d, Endpoint: f.endpoint, Event: event.Event{ID: d.EventID}})
+	}
 	f.mu.Unlock()
 	if len(claimed) == 0 {
 		return 0, nil
 	}
-	if err := start(ctx, claimed); err != nil {
+	ends, err := handle(ctx, claimed)
+	if err != nil {
 		return 0, err
 	}
 	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.unstarted = f.unstarted[len(claimed):]
-	f.mu.Unlock()
+	for _, c := range claimed {
+		if end, ok := ends[c.Delivery.ID]; ok {
+			f.finished = append(f.finished, end.Status)
+		}
+	}
 	return len(claimed), nil
 }
 
@@ -83,28 +94,40 @@ func (f *fakeDeliveries) Redeliver(context.Context, string, bool, string, time.T
 	return 0, errors.New("not used")
 }
 
+// fakeSender answers status, or err when set.
 type fakeSender struct {
 	mu     sync.Mutex
 	posts  int
 	status int
+	err    error
 }
 
 func (s *fakeSender) Post(context.Context, string, []byte, string) (int, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.posts++
+	if s.err != nil {
+		return 0, "", s.err
+	}
 	return s.status, "ok", nil
 }
 
+// fakeStarter records the retry workflows started; err makes every start fail.
 type fakeStarter struct {
 	mu      sync.Mutex
 	started []string
+	first   []time.Time
+	err     error
 }
 
-func (s *fakeStarter) StartDelivery(_ context.Context, d webhook.Delivery) error {
+func (s *fakeStarter) StartDelivery(_ context.Context, d webhook.Delivery, firstAttempt time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
 	s.started = append(s.started, d.ID)
+	s.first = append(s.first, firstAttempt)
 	return nil
 }
 
@@ -115,6 +138,7 @@ func newFakeActivities(t *testing.T, store *fakeDeliveries, sender *fakeSender, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	acts.DispatchFor = 0 // one claim per activity run
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
 	env.RegisterActivity(acts)
@@ -188,21 +212,79 @@ func TestDeliverWebhookRetriedAfterItsRecord(t *testing.T) {
 	}
 }
 
-// The dispatcher's activity starts one delivery workflow per claimed outbox row.
-func TestDispatchStartsADeliveryPerClaimedRow(t *testing.T) {
-	store := &fakeDeliveries{unstarted: []webhook.Delivery{{ID: "whd_a"}, {ID: "whd_b"}, {ID: "whd_c"}}}
-	starter := &fakeStarter{}
-	acts, env := newFakeActivities(t, store, &fakeSender{}, starter)
-	v, err := env.ExecuteActivity(acts.DispatchDeliveries)
-	if err != nil {
+// The dispatcher's activity makes each claimed row's first attempt itself: a 2xx, a 410 and a
+// disabled endpoint end the delivery there (no workflow); a failure records attempt 1 and
+// starts the retry workflow with the attempt's time.
+func TestDispatchMakesFirstAttempts(t *testing.T) {
+	rows := []webhook.Delivery{{ID: "whd_a", EventID: "evt_a"}, {ID: "whd_b", EventID: "evt_b"}, {ID: "whd_c", EventID: "evt_c"}}
+	cases := []struct {
+		name       string
+		status     int
+		postErr    error
+		disabled   bool
+		wantPosts  int
+		wantEnd    webhook.DeliveryStatus // "" when the deliveries go on in retry workflows
+		wantGone   bool
+		wantRecord int
+	}{
+		{"2xx succeeds", 200, nil, false, 3, webhook.DeliverySucceeded, false, 3},
+		{"410 disables and fails", 410, nil, false, 3, webhook.DeliveryFailed, true, 3},
+		{"disabled endpoint stops unposted", 200, nil, true, 0, webhook.DeliveryFailed, false, 0},
+		{"500 goes on in a workflow", 500, nil, false, 3, "", false, 3},
+		{"no answer goes on in a workflow", 0, errors.New("connection refused"), false, 3, "", false, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			store := &fakeDeliveries{unstarted: slices.Clone(rows),
+				endpoint: webhook.Endpoint{ID: "we_1", URL: "https://example.com/hook", Secret: "whsec_x", Disabled: tc.disabled}}
+			sender, starter := &fakeSender{status: tc.status, err: tc.postErr}, &fakeStarter{}
+			acts, env := newFakeActivities(t, store, sender, starter)
+			v, err := env.ExecuteActivity(acts.DispatchDeliveries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := v.Get(&n); err != nil || n != 3 || len(store.unstarted) != 0 {
+				t.Fatalf("dispatched %d, %v, left %v", n, err, store.unstarted)
+			}
+			if sender.posts != tc.wantPosts || len(store.recorded) != tc.wantRecord || (len(store.disabled) == 3) != tc.wantGone {
+				t.Fatalf("posts %d, recorded %v, disabled %v", sender.posts, store.recorded, store.disabled)
+			}
+			for _, a := range store.recorded {
+				if a.Number != 1 {
+					t.Fatalf("recorded %+v, want attempt 1", a)
+				}
+			}
+			if tc.wantEnd != "" {
+				if len(starter.started) != 0 || !slices.Equal(store.finished, []webhook.DeliveryStatus{tc.wantEnd, tc.wantEnd, tc.wantEnd}) {
+					t.Fatalf("started %v, finished %v", starter.started, store.finished)
+				}
+				return
+			}
+			slices.Sort(starter.started)
+			if !slices.Equal(starter.started, []string{"whd_a", "whd_b", "whd_c"}) || len(store.finished) != 0 ||
+				!starter.first[0].Equal(store.recorded[0].At) {
+				t.Fatalf("started %v at %v, finished %v", starter.started, starter.first, store.finished)
+			}
+		})
+	}
+}
+
+// A claim that fails after its POSTs (the retry workflow could not be started) is taken again
+// and the recorded attempt 1 is not POSTed a second time.
+func TestDispatchRetriedClaimDoesNotPostAgain(t *testing.T) {
+	store := &fakeDeliveries{unstarted: []webhook.Delivery{{ID: "whd_r", EventID: "evt_r"}},
+		endpoint: webhook.Endpoint{ID: "we_r", URL: "https://example.com/hook", Secret: "whsec_x"}}
+	sender, starter := &fakeSender{status: 503}, &fakeStarter{err: errors.New("temporal unavailable")}
+	acts, env := newFakeActivities(t, store, sender, starter)
+	if _, err := env.ExecuteActivity(acts.DispatchDeliveries); err == nil {
+		t.Fatal("a failed start did not fail the claim")
+	}
+	starter.err = nil
+	if _, err := env.ExecuteActivity(acts.DispatchDeliveries); err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	if err := v.Get(&n); err != nil || n != 3 {
-		t.Fatalf("dispatched %d, %v", n, err)
-	}
-	slices.Sort(starter.started)
-	if !slices.Equal(starter.started, []string{"whd_a", "whd_b", "whd_c"}) || len(store.unstarted) != 0 {
-		t.Fatalf("started %v, left %v", starter.started, store.unstarted)
+	if sender.posts != 1 || len(store.recorded) != 1 || !slices.Equal(starter.started, []string{"whd_r"}) || len(store.unstarted) != 0 {
+		t.Fatalf("posts %d, recorded %v, started %v, left %v", sender.posts, store.recorded, starter.started, store.unstarted)
 	}
 }

@@ -76,6 +76,8 @@ const (
 	changeMonitoringWindow = "monitoring-window"
 	changeBalanceCheck     = "balance-check"
 	changeBoundedDelivery  = "bounded-delivery" // an attempt whose activity retries ran out is a failed attempt
+	// The dispatcher made attempt 1 straight from the outbox; the workflow starts at attempt 2.
+	changeFirstAttemptByDispatcher = "first-attempt-by-dispatcher"
 	// Deadlines wait for the chain to be scanned past them; quotes lapse; long runs continue as new.
 	changeDeadlineScan = "deadline-scan"
 )

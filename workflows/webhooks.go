@@ -2,7 +2,9 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -21,9 +23,10 @@ type Sender interface {
 	Post(ctx context.Context, url string, body []byte, signature string) (int, string, error)
 }
 
-// DeliveryStarter starts a delivery's workflow (idempotent per delivery).
+// DeliveryStarter starts a delivery's retry workflow (idempotent per delivery), whose first
+// attempt was made at firstAttempt.
 type DeliveryStarter interface {
-	StartDelivery(ctx context.Context, d webhook.Delivery) error
+	StartDelivery(ctx context.Context, d webhook.Delivery, firstAttempt time.Time) error
 }
 
 // DeliveryActivities are the webhook delivery activities: the outbox dispatcher and the
@@ -36,6 +39,10 @@ type DeliveryActivities struct {
 	now        func() time.Time
 	// DispatchPoll is how often the dispatcher looks for new outbox rows (an indexed query).
 	DispatchPoll time.Duration
+	// DispatchBatch rows are claimed at a time; DispatchConcurrency POSTs of a batch run at once.
+	DispatchBatch, DispatchConcurrency int
+	// DispatchFor is how long one DispatchDeliveries activity keeps claiming before it returns.
+	DispatchFor time.Duration
 }
 
 // NewDeliveryActivities wires the delivery activities to their ports.
@@ -45,7 +52,7 @@ func NewDeliveryActivities(deliveries webhook.DeliveryStore, sender Sender, enco
 		return nil, fmt.Errorf("workflows.NewDeliveryActivities: nil dependency")
 	}
 	return &DeliveryActivities{deliveries: deliveries, sender: sender, encode: encode, starter: starter, now: now,
-		DispatchPoll: 100 * time.Millisecond}, nil
+		DispatchPoll: 20 * time.Millisecond, DispatchBatch: 128, DispatchConcurrency: 32, DispatchFor: 10 * time.Second}, nil
 }
 
 // DeliveryInput starts a delivery workflow.
@@ -54,6 +61,8 @@ type DeliveryInput struct {
 	EventID    string
 	EndpointID string
 	FirstRetry time.Duration // the first backoff; later ones triple it (0: webhook.FirstRetry)
+	// FirstAttemptAt is when the dispatcher made attempt 1 (zero: the workflow makes it).
+	FirstAttemptAt time.Time
 }
 
 // AttemptResult is one attempt's outcome, as the history shows it.
@@ -74,12 +83,23 @@ var deliverOptions = workflow.ActivityOptions{
 
 // WebhookDelivery delivers one event to one endpoint: an attempt, then a durable timer
 // (5 s, tripling, at most an hour) and another, until a 2xx, a 410 (which disables the
-// endpoint), the endpoint going away, or three days. Every attempt is recorded.
+// endpoint), the endpoint going away, or three days. Every attempt is recorded. When the
+// dispatcher made attempt 1 (and it failed), the workflow waits out its backoff and goes on.
 func WebhookDelivery(ctx workflow.Context, in DeliveryInput) (string, error) {
 	ctx = workflow.WithActivityOptions(ctx, deliverOptions)
-	started := workflow.Now(ctx)
+	started, first := workflow.Now(ctx), 1
+	if !in.FirstAttemptAt.IsZero() && workflow.GetVersion(ctx, changeFirstAttemptByDispatcher, workflow.DefaultVersion, 1) == 1 {
+		started, first = in.FirstAttemptAt, 2
+		wait, giveUp := webhook.NextAttempt(1, in.FirstRetry, started, workflow.Now(ctx))
+		if giveUp {
+			return finishFailed(ctx, in.DeliveryID)
+		}
+		if err := workflow.Sleep(ctx, max(0, wait-workflow.Now(ctx).Sub(started))); err != nil {
+			return "", err
+		}
+	}
 	var acts *DeliveryActivities
-	for attempt := 1; ; attempt++ {
+	for attempt := first; ; attempt++ {
 		var res AttemptResult
 		if err := workflow.ExecuteActivity(ctx, acts.DeliverWebhook, in.DeliveryID, attempt).Get(ctx, &res); err != nil {
 			if isMissing(err) || workflow.GetVersion(ctx, changeBoundedDelivery, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
@@ -98,8 +118,14 @@ func WebhookDelivery(ctx workflow.Context, in DeliveryInput) (string, error) {
 			return "", err
 		}
 	}
+	return finishFailed(ctx, in.DeliveryID)
+}
+
+// finishFailed records that a delivery gave up.
+func finishFailed(ctx workflow.Context, deliveryID string) (string, error) {
+	var acts *DeliveryActivities
 	failed := webhook.DeliveryFailed
-	return string(failed), workflow.ExecuteActivity(ctx, acts.FinishDelivery, in.DeliveryID, string(failed)).Get(ctx, nil)
+	return string(failed), workflow.ExecuteActivity(ctx, acts.FinishDelivery, deliveryID, string(failed)).Get(ctx, nil)
 }
 
 // WebhookDispatcher starts a delivery workflow for each outbox row (workflow ID
@@ -115,31 +141,78 @@ func WebhookDispatcher(ctx workflow.Context) error {
 	return workflow.NewContinueAsNewError(ctx, WebhookDispatcher)
 }
 
-// DispatchDeliveries starts workflows for unstarted deliveries, waiting up to ~10 s for some.
+// DispatchDeliveries makes the first attempt of each outbox row, starting a retry workflow
+// only for a failed one; it keeps claiming for DispatchFor, polling every DispatchPoll while
+// the outbox is empty, and returns how many rows it handled. A crash after a POST but before
+// the claim commits POSTs that delivery again (at-least-once); a recorded attempt never does.
 func (a *DeliveryActivities) DispatchDeliveries(ctx context.Context) (int, error) {
-	deadline := time.Now().Add(10 * time.Second)
+	deadline, total := time.Now().Add(a.DispatchFor), 0
 	for {
-		n, err := a.deliveries.ClaimUnstarted(ctx, 100, func(ctx context.Context, ds []webhook.Delivery) error {
-			g, gctx := errgroup.WithContext(ctx)
-			g.SetLimit(16) // starts are independent round trips to Temporal
-			for _, d := range ds {
-				g.Go(func() error { return a.starter.StartDelivery(gctx, d) })
-			}
-			return g.Wait()
-		})
+		n, err := a.deliveries.ClaimUnstarted(ctx, a.DispatchBatch, a.firstAttempts)
 		if err != nil {
-			return 0, err
+			return total, err
 		}
-		activity.RecordHeartbeat(ctx, n)
-		if n > 0 || time.Now().After(deadline) {
-			return n, nil
+		total += n
+		activity.RecordHeartbeat(ctx, total)
+		if !time.Now().Before(deadline) {
+			return total, nil
+		}
+		if n == a.DispatchBatch {
+			continue // more are waiting
 		}
 		select {
 		case <-ctx.Done():
-			return 0, ctx.Err()
+			return total, ctx.Err()
 		case <-time.After(a.DispatchPoll):
 		}
 	}
+}
+
+// firstAttempts makes the claimed deliveries' first attempts, DispatchConcurrency at a time,
+// and returns the ends of those that are over. One delivery's error does not cancel the
+// others' POSTs: it fails the claim, which is taken again without POSTing the recorded ones.
+func (a *DeliveryActivities) firstAttempts(ctx context.Context, claimed []webhook.Claimed) (map[string]webhook.End, error) {
+	var mu sync.Mutex
+	ends, errs := map[string]webhook.End{}, []error(nil)
+	var g errgroup.Group
+	g.SetLimit(max(1, a.DispatchConcurrency))
+	for _, c := range claimed {
+		g.Go(func() error {
+			end, over, err := a.firstAttempt(ctx, c)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+			} else if over {
+				ends[c.Delivery.ID] = end
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return ends, errors.Join(errs...)
+}
+
+// firstAttempt makes (or finds recorded) attempt 1 of a claimed delivery, disables a gone
+// endpoint, and either says how the delivery ended or starts its retry workflow.
+func (a *DeliveryActivities) firstAttempt(ctx context.Context, c webhook.Claimed) (webhook.End, bool, error) {
+	res, at, err := a.attemptOnce(ctx, c.Delivery, c.Endpoint, c.Event, 1)
+	if err != nil {
+		return webhook.End{}, false, err
+	}
+	acts := res.Outcome.Actions()
+	if acts.DisableEndpoint {
+		if err := a.deliveries.DisableEndpoint(ctx, c.Endpoint.ID); err != nil {
+			return webhook.End{}, false, fmt.Errorf("disable endpoint %s: %w", c.Endpoint.ID, err)
+		}
+	}
+	if acts.Finish {
+		return webhook.End{Status: acts.Status, At: a.now()}, true, nil
+	}
+	if err := a.starter.StartDelivery(ctx, c.Delivery, at); err != nil {
+		return webhook.End{}, false, fmt.Errorf("start retries of %s: %w", c.Delivery.ID, err)
+	}
+	return webhook.End{}, false, nil
 }
 
 // DeliverWebhook makes attempt number n: a signed POST, recorded whatever the receiver
@@ -153,18 +226,42 @@ func (a *DeliveryActivities) DeliverWebhook(ctx context.Context, deliveryID stri
 	if err != nil {
 		return AttemptResult{}, fmt.Errorf("load delivery %s: %w", deliveryID, err)
 	}
+	res, _, err := a.attemptOnce(ctx, d, ep, ev, n)
+	if err != nil {
+		return AttemptResult{}, err
+	}
+	if err := a.apply(ctx, d, ep, res.Outcome); err != nil {
+		if res.posted { // the POST was made: failing the activity would make Temporal POST again
+			activity.GetLogger(ctx).Error("webhook attempt outcome not applied", "delivery", d.ID, "attempt", n, "error", err)
+			return res.AttemptResult, nil
+		}
+		return AttemptResult{}, err // safe to retry: the attempt is recorded
+	}
+	return res.AttemptResult, nil
+}
+
+// attempt is an attempt's result and whether this call POSTed without recording it.
+type attempt struct {
+	AttemptResult
+	posted bool // POSTed now and not recorded: never fail after this
+}
+
+// attemptOnce makes attempt n unless it is recorded (then returns the recorded one): a
+// signed POST, recorded whatever the receiver answered. A disabled endpoint is not POSTed.
+// It returns the attempt's time (now when nothing was POSTed).
+func (a *DeliveryActivities) attemptOnce(ctx context.Context, d webhook.Delivery, ep webhook.Endpoint, ev event.Event,
+	n int) (attempt, time.Time, error) {
 	for _, done := range d.Attempts {
-		if done.Number == n { // this activity ran before and its POST was recorded
-			res := AttemptResult{Outcome: done.Outcome(), StatusCode: done.StatusCode, Error: done.Error}
-			return res, a.apply(ctx, d, ep, res.Outcome)
+		if done.Number == n { // made before and recorded
+			return attempt{AttemptResult: AttemptResult{Outcome: done.Outcome(), StatusCode: done.StatusCode, Error: done.Error}}, done.At, nil
 		}
 	}
 	if ep.Disabled {
-		return AttemptResult{Outcome: webhook.Stop}, a.apply(ctx, d, ep, webhook.Stop)
+		return attempt{AttemptResult: AttemptResult{Outcome: webhook.Stop}}, a.now(), nil
 	}
 	payload, err := a.encode(ev)
 	if err != nil {
-		return AttemptResult{}, fmt.Errorf("encode %s: %w", ev.ID, err)
+		return attempt{}, time.Time{}, fmt.Errorf("encode %s: %w", ev.ID, err)
 	}
 	start := a.now()
 	status, excerpt, postErr := a.sender.Post(ctx, ep.URL, payload, webhook.Sign(payload, ep.Secret, start))
@@ -173,16 +270,12 @@ func (a *DeliveryActivities) DeliverWebhook(ctx context.Context, deliveryID stri
 		at.Error = postErr.Error()
 	}
 	at = at.Storable()
-	res := AttemptResult{Outcome: at.Outcome(), StatusCode: status, Error: at.Error}
+	res := attempt{AttemptResult: AttemptResult{Outcome: at.Outcome(), StatusCode: status, Error: at.Error}}
 	if err := a.record(ctx, d.ID, at); err != nil {
-		// The POST was made: failing the activity would make Temporal POST again.
 		activity.GetLogger(ctx).Error("webhook attempt not recorded", "delivery", d.ID, "attempt", n, "error", err)
-		if err := a.apply(ctx, d, ep, res.Outcome); err != nil {
-			activity.GetLogger(ctx).Error("webhook attempt outcome not applied", "delivery", d.ID, "attempt", n, "error", err)
-		}
-		return res, nil
+		res.posted = true
 	}
-	return res, a.apply(ctx, d, ep, res.Outcome) // safe to retry: the attempt is recorded
+	return res, start, nil
 }
 
 // recordTries are the waits before each in-activity try to record an attempt.

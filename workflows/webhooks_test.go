@@ -67,6 +67,39 @@ func (s *deliverySuite) TestBacksOffThenSucceeds() {
 	s.Equal([]time.Duration{0, 5 * time.Second, 20 * time.Second, 65 * time.Second}, at)
 }
 
+// When the dispatcher made attempt 1 (it failed 2 s before the workflow started), the workflow
+// waits out the rest of the first backoff, then makes attempt 2 onwards.
+func (s *deliverySuite) TestRetriesStartAtAttemptTwo() {
+	var a *DeliveryActivities
+	var attempts []int
+	var at []time.Duration
+	s.env.OnActivity(a.DeliverWebhook, mock.Anything, "whd_5", mock.Anything).Return(
+		func(_ context.Context, _ string, attempt int) (AttemptResult, error) {
+			attempts = append(attempts, attempt)
+			at = append(at, s.env.Now().Sub(s.start))
+			if attempt < 3 {
+				return AttemptResult{Outcome: webhook.Retry, StatusCode: 503}, nil
+			}
+			return AttemptResult{Outcome: webhook.Delivered, StatusCode: 200}, nil
+		})
+
+	s.env.ExecuteWorkflow(WebhookDeliveryWorkflow, DeliveryInput{DeliveryID: "whd_5", FirstAttemptAt: s.start.Add(-2 * time.Second)})
+
+	s.Equal("succeeded", s.status())
+	s.Equal([]int{2, 3}, attempts)
+	s.Equal([]time.Duration{3 * time.Second, 18 * time.Second}, at, "5 s after attempt 1, then 15 s")
+}
+
+// A first attempt made longer ago than the retry window gives up without another attempt.
+func (s *deliverySuite) TestFirstAttemptPastTheWindowGivesUp() {
+	var a *DeliveryActivities
+	s.env.OnActivity(a.FinishDelivery, mock.Anything, "whd_6", "failed").Return(nil).Once()
+
+	s.env.ExecuteWorkflow(WebhookDeliveryWorkflow, DeliveryInput{DeliveryID: "whd_6", FirstAttemptAt: s.start.Add(-webhook.RetryWindow)})
+
+	s.Equal("failed", s.status())
+}
+
 // An endpoint that never answers 2xx is tried for three days, an hour apart at most, then the
 // delivery is recorded failed.
 func (s *deliverySuite) TestGivesUpAfterThreeDays() {

@@ -43,37 +43,94 @@ func (r deliveryRow) delivery() webhook.Delivery {
 // deliveryColumns are read from webhook_delivery_log (migration 0007), or from d joined to e.
 const deliveryColumns = `seq, id, event_id, type, endpoint_id, merchant_id, livemode, redelivery, status, created_at`
 
-// ClaimUnstarted hands up to n unstarted deliveries to start and marks them started in the
-// same transaction, so a failed start leaves them to the next claim.
-func (r *Deliveries) ClaimUnstarted(ctx context.Context, n int, start func(context.Context, []webhook.Delivery) error) (int, error) {
+// ClaimUnstarted locks up to n unstarted deliveries and hands them, with their attempts,
+// endpoints and events, to handle while the lock is held (FOR NO KEY UPDATE: recording an
+// attempt, whose foreign key takes a key-share lock, does not wait for this claim). Then it
+// marks them started and ends the ones handle ended, in the same transaction.
+func (r *Deliveries) ClaimUnstarted(ctx context.Context, n int,
+	handle func(context.Context, []webhook.Claimed) (map[string]webhook.End, error)) (int, error) {
 	var count int
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var rows []deliveryRow
 		if err := tx.SelectContext(ctx, &rows, `SELECT d.seq, d.id, d.event_id, e.type, d.endpoint_id, e.merchant_id,
 			e.livemode, d.redelivery, d.status, d.created_at
 			FROM webhook_deliveries d JOIN events e ON e.id = d.event_id
-			WHERE NOT d.started ORDER BY d.seq LIMIT $1 FOR UPDATE OF d SKIP LOCKED`, n); err != nil {
+			WHERE NOT d.started ORDER BY d.seq LIMIT $1 FOR NO KEY UPDATE OF d SKIP LOCKED`, n); err != nil {
 			return unavailable("claim deliveries", err)
 		}
 		if len(rows) == 0 {
 			return nil
 		}
-		ds := make([]webhook.Delivery, 0, len(rows))
-		ids := make([]string, 0, len(rows))
-		for _, row := range rows {
-			ds = append(ds, row.delivery())
-			ids = append(ids, row.ID)
-		}
-		if err := start(ctx, ds); err != nil {
+		claimed, err := r.claimed(ctx, rows)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET started = true WHERE id = ANY($1)`, pq.Array(ids)); err != nil {
-			return unavailable("mark deliveries started", err)
+		ends, err := handle(ctx, claimed)
+		if err != nil {
+			return err
 		}
 		count = len(rows)
-		return nil
+		return r.markClaimed(ctx, tx, rows, ends)
 	})
 	return count, err
+}
+
+// claimed loads what the first attempts of rows need, a query per kind of thing.
+func (r *Deliveries) claimed(ctx context.Context, rows []deliveryRow) ([]webhook.Claimed, error) {
+	ids := make([]string, 0, len(rows))
+	eventIDs := make([]string, 0, len(rows))
+	for _, row := range rows {
+		ids = append(ids, row.ID)
+		eventIDs = append(eventIDs, row.EventID)
+	}
+	attempts, err := r.attempts(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var evs []eventRow
+	if err := r.db.pool.SelectContext(ctx, &evs, `SELECT `+eventColumns+` FROM events WHERE id = ANY($1)`,
+		pq.Array(eventIDs)); err != nil {
+		return nil, unavailable("load claimed events", err)
+	}
+	events := make(map[string]event.Event, len(evs))
+	for _, ev := range evs {
+		events[ev.ID] = ev.event()
+	}
+	endpoints := map[string]webhook.Endpoint{}
+	out := make([]webhook.Claimed, 0, len(rows))
+	for _, row := range rows {
+		ep, ok := endpoints[row.EndpointID]
+		if !ok {
+			if ep, err = r.deliveryEndpoint(ctx, row.EndpointID); err != nil {
+				return nil, err
+			}
+			endpoints[row.EndpointID] = ep
+		}
+		d := row.delivery()
+		d.Attempts = attempts[row.ID]
+		out = append(out, webhook.Claimed{Delivery: d, Endpoint: ep, Event: events[row.EventID]})
+	}
+	return out, nil
+}
+
+// markClaimed marks rows started and records the ends handle returned.
+func (r *Deliveries) markClaimed(ctx context.Context, tx *sqlx.Tx, rows []deliveryRow, ends map[string]webhook.End) error {
+	ids := make([]string, 0, len(rows))
+	for _, row := range rows {
+		ids = append(ids, row.ID)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET started = true WHERE id = ANY($1)`, pq.Array(ids)); err != nil {
+		return unavailable("mark deliveries started", err)
+	}
+	for _, row := range rows { // in claim order, so two claims lock rows in the same order
+		if end, ok := ends[row.ID]; ok {
+			if _, err := tx.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $2, finished_at = $3 WHERE id = $1`,
+				row.ID, string(end.Status), end.At); err != nil {
+				return unavailable("finish claimed delivery "+row.ID, err)
+			}
+		}
+	}
+	return nil
 }
 
 // LoadDelivery returns a delivery with its attempts, its endpoint (even if since deleted, then

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -272,4 +273,73 @@ func TestUnstorableResponseIsRecordedOnceAndNotPostedAgain(t *testing.T) {
 
 type noStarter struct{}
 
-func (noStarter) StartDelivery(context.Context, webhook.Delivery) error { return nil }
+func (noStarter) StartDelivery(context.Context, webhook.Delivery, time.Time) error { return nil }
+
+// Two dispatchers claiming at the same time never take the same row: while both hold their
+// claims, each has rows the other skipped, together all of them. An attempt can be recorded
+// while its row is claimed, and the ends the handler returns are saved with the claim.
+func TestConcurrentClaimsTakeDistinctRows(t *testing.T) {
+	st := newStore(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	m := newMerchant(t, st)
+	newEndpoint(t, st, m, "https://example.com/hook", nil)
+	var events []event.Event
+	for range 30 {
+		events = append(events, newEvent(m, event.SessionExpired))
+	}
+	if err := st.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, events) }); err != nil {
+		t.Fatal(err)
+	}
+	var both sync.WaitGroup // both claims are held at once: the second did not wait for the first's lock
+	both.Add(2)
+	claimed := make([][]string, 2)
+	claim := func(i int) error {
+		_, err := st.deliveries.ClaimUnstarted(ctx, 20, func(ctx context.Context, cs []webhook.Claimed) (map[string]webhook.End, error) {
+			ends := map[string]webhook.End{}
+			for _, c := range cs {
+				if c.Endpoint.Secret == "" || c.Event.ID != c.Delivery.EventID {
+					t.Errorf("claimed without its endpoint or event: %+v", c)
+				}
+				claimed[i] = append(claimed[i], c.Delivery.ID)
+				if err := st.deliveries.RecordAttempt(ctx, c.Delivery.ID, webhook.Attempt{Number: 1, At: time.Now(), StatusCode: 200}); err != nil {
+					return nil, err
+				}
+				ends[c.Delivery.ID] = webhook.End{Status: webhook.DeliverySucceeded, At: time.Now()}
+			}
+			both.Done()
+			held := make(chan struct{})
+			go func() { both.Wait(); close(held) }()
+			select {
+			case <-held:
+				return ends, nil
+			case <-ctx.Done():
+				return nil, fmt.Errorf("the other claim never came while this one was held: %w", ctx.Err())
+			}
+		})
+		return err
+	}
+	errs := make(chan error, 2)
+	for i := range 2 {
+		go func() { errs <- claim(i) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := append(slices.Clone(claimed[0]), claimed[1]...)
+	slices.Sort(all)
+	if len(claimed[0]) == 0 || len(claimed[1]) == 0 || len(slices.Compact(all)) != 30 || len(all) != 30 {
+		t.Fatalf("claims %d and %d rows, %d distinct of 30", len(claimed[0]), len(claimed[1]), len(slices.Compact(all)))
+	}
+	if n := st.count(t, `SELECT count(*) FROM webhook_deliveries WHERE started AND status = $1 AND finished_at IS NOT NULL`,
+		string(webhook.DeliverySucceeded)); n != 30 {
+		t.Fatalf("%d of 30 marked started and succeeded", n)
+	}
+	if n, err := st.deliveries.ClaimUnstarted(ctx, 20, func(context.Context, []webhook.Claimed) (map[string]webhook.End, error) {
+		return nil, nil
+	}); n != 0 || err != nil {
+		t.Fatalf("claimed %d again, %v", n, err)
+	}
+}

@@ -245,9 +245,9 @@ func StartScanner(ctx context.Context, c client.Client, chainID int64) error {
 	return nil
 }
 
-// StartDelivery starts a delivery's workflow; one already started (running or done) is fine,
-// so the dispatcher may start the same delivery twice after a crash.
-func (o *Orchestrator) StartDelivery(ctx context.Context, d webhook.Delivery) error {
+// StartDelivery starts a delivery's retry workflow (attempt 1 made at firstAttempt); one
+// already started (running or done) is fine, so the dispatcher may start it twice after a crash.
+func (o *Orchestrator) StartDelivery(ctx context.Context, d webhook.Delivery, firstAttempt time.Time) error {
 	_, err := o.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 		ID:                       workflows.DeliveryWorkflowID(d.EventID, d.EndpointID, d.ID, d.Redelivery),
 		TaskQueue:                workflows.TaskQueue,
@@ -259,7 +259,7 @@ func (o *Orchestrator) StartDelivery(ctx context.Context, d webhook.Delivery) er
 			workflows.AttrMerchantID.ValueSet(d.MerchantID),
 		),
 	}, workflows.WebhookDeliveryWorkflow, workflows.DeliveryInput{DeliveryID: d.ID, EventID: d.EventID, EndpointID: d.EndpointID,
-		FirstRetry: o.WebhookFirstRetry})
+		FirstRetry: o.WebhookFirstRetry, FirstAttemptAt: firstAttempt})
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if err != nil && !errors.As(err, &started) {
 		return fmt.Errorf("start delivery %s: %w", d.ID, err)

@@ -144,11 +144,26 @@ func NextAttempt(n int, first time.Duration, started, now time.Time) (wait time.
 	return wait, now.Add(wait).Sub(started) > RetryWindow
 }
 
+// Claimed is an outbox row with what its first attempt needs.
+type Claimed struct {
+	Delivery Delivery    // with its recorded attempts (a claim retried after a crash may have some)
+	Endpoint Endpoint    // Disabled when since deleted; its secret opened
+	Event    event.Event // the event to send
+}
+
+// End is how and when a delivery ended.
+type End struct {
+	Status DeliveryStatus
+	At     time.Time
+}
+
 // DeliveryStore keeps deliveries and attempts.
 type DeliveryStore interface {
-	// ClaimUnstarted marks up to n deliveries started and returns them (the dispatcher starts
-	// their workflows; a start that fails is retried because the claim rolls back with it).
-	ClaimUnstarted(ctx context.Context, n int, start func(context.Context, []Delivery) error) (int, error)
+	// ClaimUnstarted locks up to n unstarted deliveries (skipping rows another claimer holds),
+	// hands them to handle (which makes their first attempts), then, in the same transaction,
+	// marks them started and ends those handle returns an end for. An error from handle rolls
+	// the claim back: the rows are claimed again later.
+	ClaimUnstarted(ctx context.Context, n int, handle func(context.Context, []Claimed) (map[string]End, error)) (int, error)
 	// LoadDelivery returns the delivery with its recorded attempts, its endpoint (Disabled
 	// when since deleted) and its event.
 	LoadDelivery(ctx context.Context, id string) (Delivery, Endpoint, event.Event, error)
