@@ -179,6 +179,7 @@ func (a *DeliveryActivities) firstAttempts(ctx context.Context, claimed []webhoo
 	for _, c := range claimed {
 		g.Go(func() error {
 			end, over, err := a.firstAttempt(ctx, c)
+			activity.RecordHeartbeat(ctx) // a batch of slow receivers takes longer than the heartbeat timeout
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

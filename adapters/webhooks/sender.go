@@ -40,7 +40,8 @@ func NewSender(timeout time.Duration, allowPrivate bool) *Sender {
 		}
 		return nil
 	}}
-	transport := &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 4, IdleConnTimeout: 30 * time.Second,
+	// The dispatcher POSTs up to 32 at once, often to one host: keep that many connections.
+	transport := &http.Transport{DialContext: dialer.DialContext, MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second,
 		TLSHandshakeTimeout: 5 * time.Second, ResponseHeaderTimeout: timeout}
 	return &Sender{client: &http.Client{Transport: transport, Timeout: timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}

@@ -2,6 +2,7 @@ package wiring_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"github.com/stripe/stripe-go/v84"
 	stripewebhook "github.com/stripe/stripe-go/v84/webhook"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 
 	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
@@ -126,7 +128,8 @@ func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
 	if len(a) != 4 || *a[0].StatusCode != 500 || *a[3].StatusCode != 200 || d.Data[0].WebhookEndpoint != we.ID {
 		t.Fatalf("attempts: %+v", d.Data[0])
 	}
-	// Every attempt is an activity of the delivery's workflow: once it has ended, none can follow.
+	// Attempt 1 is the dispatcher's, every later one an activity of the delivery's retry
+	// workflow: once it has ended, none can follow.
 	var status string
 	run := it.temporal.GetWorkflow(context.Background(), workflows.DeliveryWorkflowID(evt, we.ID, "", false), "")
 	if err := run.Get(context.Background(), &status); err != nil || status != string(webhook.DeliverySucceeded) {
@@ -263,7 +266,7 @@ func TestWebhookUnstorableResponseRecordedOnce(t *testing.T) {
 	key, _ := newMerchant(t, "Binary Store")
 	rcv := newReceiver(t, func(int) int { return http.StatusOK })
 	rcv.body = append([]byte("\xff\x00"), strings.Repeat("é", 400)...)
-	endpoint(t, key, rcv.URL, "*")
+	we := endpoint(t, key, rcv.URL, "*")
 	evt := expiredEvent(t, key)
 	var d deliveriesView
 	eventually(t, "the delivery recorded as succeeded", func() (bool, error) {
@@ -272,6 +275,12 @@ func TestWebhookUnstorableResponseRecordedOnce(t *testing.T) {
 	})
 	if len(d.Data[0].Attempts) != 1 || *d.Data[0].Attempts[0].StatusCode != 200 || rcv.count() != 1 {
 		t.Fatalf("%d POSTs, attempts %+v", rcv.count(), d.Data[0].Attempts)
+	}
+	// Delivered by the dispatcher at once, in the claim that also recorded its success: no workflow.
+	_, err := it.temporal.DescribeWorkflowExecution(context.Background(), workflows.DeliveryWorkflowID(evt, we.ID, "", false), "")
+	var missing *serviceerror.NotFound
+	if !errors.As(err, &missing) {
+		t.Fatalf("a delivery that succeeded on its first attempt has a workflow: %v", err)
 	}
 }
 

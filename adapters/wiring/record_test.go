@@ -62,6 +62,8 @@ func TestRecordHistories(t *testing.T) {
 		{"session_expired_by_timer.json", func(t *testing.T) (string, string) { return recordExpiredByTimer(ctx, t, key, merchantID), "" }},
 		{"session_reorged.json", func(t *testing.T) (string, string) { return recordReorged(t, key), "" }},
 		{"delivery_with_retries.json", func(t *testing.T) (string, string) { return recordDelivery(t), "" }},
+		// The same once the dispatcher makes attempt 1: the workflow starts at attempt 2.
+		{"delivery_after_first_attempt.json", func(t *testing.T) (string, string) { return recordDelivery(t), "" }},
 		{"dispatcher.json", func(t *testing.T) (string, string) { return recordDispatcher(t, dispatcherRun), dispatcherRun }},
 		{"scanner_continue_as_new.json", func(t *testing.T) (string, string) { return recordScanner(t, scannerRun), scannerRun }},
 	}
