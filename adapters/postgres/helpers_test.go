@@ -36,7 +36,7 @@ func reposOf(db *DB) *testRepos {
 }
 
 // newStore opens a fresh, migrated database with the test keyring.
-func newStore(t *testing.T) *testRepos {
+func newStore(t testing.TB) *testRepos {
 	t.Helper()
 	ctx := context.Background()
 	url, drop, err := wiringtest.Database(ctx, "pgtest")
@@ -60,7 +60,7 @@ func newStore(t *testing.T) *testRepos {
 }
 
 // count runs a count(*) query.
-func (st *testRepos) count(t *testing.T, query string, args ...any) int {
+func (st *testRepos) count(t testing.TB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := st.db.pool.GetContext(context.Background(), &n, query, args...); err != nil {
@@ -79,7 +79,7 @@ func storedSecret(t *testing.T, st *testRepos, id string) string {
 	return ep.Secret
 }
 
-func newMerchant(t *testing.T, st *testRepos) string {
+func newMerchant(t testing.TB, st *testRepos) string {
 	t.Helper()
 	id := ident.New("acct")
 	now := time.Now().UTC()
@@ -90,7 +90,7 @@ func newMerchant(t *testing.T, st *testRepos) string {
 	return id
 }
 
-func newEndpoint(t *testing.T, st *testRepos, merchantID, url string, mutate func(*webhook.Endpoint)) webhook.Endpoint {
+func newEndpoint(t testing.TB, st *testRepos, merchantID, url string, mutate func(*webhook.Endpoint)) webhook.Endpoint {
 	t.Helper()
 	e := webhook.Endpoint{ID: ident.New("we"), MerchantID: merchantID, URL: url, EnabledEvents: []string{"*"},
 		Secret: webhook.NewSecret(), Created: time.Now().UTC()}
