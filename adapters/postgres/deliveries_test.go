@@ -420,3 +420,64 @@ func BenchmarkDispatchFirstAttempts(b *testing.B) {
 	b.ReportMetric(float64(total)/ours.Seconds(), "deliveries/s")
 	b.ReportMetric(float64(total)/time.Since(t0).Seconds(), "floor_posts/s")
 }
+
+// BenchmarkFirstAttemptLatency times each event's commit to its first attempt reaching a
+// local receiver while the dispatcher's activity polls as it does in production.
+//
+//	go test ./adapters/postgres/ -run '^$' -bench FirstAttemptLatency -benchtime 100x
+func BenchmarkFirstAttemptLatency(b *testing.B) {
+	st := newStore(b)
+	ctx := context.Background()
+	arrived := make(chan time.Time, 1)
+	rcv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		arrived <- time.Now()
+	}))
+	defer rcv.Close()
+	m := newMerchant(b, st)
+	newEndpoint(b, st, m, rcv.URL, nil)
+	acts, err := workflows.NewDeliveryActivities(st.deliveries, webhooks.NewSender(10*time.Second, true),
+		func(e event.Event) ([]byte, error) { return json.Marshal(e) }, noStarter{}, func() time.Time { return time.Now().UTC() })
+	if err != nil {
+		b.Fatal(err)
+	}
+	acts.DispatchFor = time.Second
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	var stop atomic.Bool
+	dispatching := make(chan error, 1)
+	go func() { // the dispatcher workflow's loop of activities
+		for !stop.Load() {
+			if _, err := env.ExecuteActivity(acts.DispatchDeliveries); err != nil {
+				dispatching <- err
+				return
+			}
+		}
+		dispatching <- nil
+	}()
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for range b.N {
+		ev := newEvent(m, event.SessionExpired)
+		if err := st.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertEvents(ctx, tx, []event.Event{ev}) }); err != nil {
+			b.Fatal(err)
+		}
+		committed := time.Now()
+		select {
+		case at := <-arrived:
+			lat = append(lat, at.Sub(committed))
+		case err := <-dispatching:
+			b.Fatalf("dispatcher stopped: %v", err)
+		}
+	}
+	b.StopTimer()
+	stop.Store(true)
+	if err := <-dispatching; err != nil {
+		b.Fatal(err)
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 
+	"github.com/chaincheckout/checkout/adapters/wiring"
 	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
 )
@@ -297,5 +299,18 @@ func TestRedeliverRateLimited(t *testing.T) {
 	r := postForm(t, "/v1/events/"+evt+"/redeliver", key, nil, nil)
 	if r.status != http.StatusTooManyRequests || r.errField("code") != "rate_limit" || r.errField("type") != "invalid_request_error" {
 		t.Fatalf("past the limit: %d %s", r.status, r.raw)
+	}
+}
+
+// A webhook concurrency that is not a positive whole number stops start-up before it connects.
+func TestWebhookConcurrencyMustBePositive(t *testing.T) {
+	for _, value := range []string{"0", "-4", "many"} {
+		t.Run(value, func(t *testing.T) {
+			t.Setenv("CHECKOUT_WEBHOOK_CONCURRENCY", value)
+			_, err := wiring.New(context.Background(), wiring.FromEnv(), slog.New(slog.DiscardHandler))
+			if err == nil || !strings.Contains(err.Error(), "CHECKOUT_WEBHOOK_CONCURRENCY") {
+				t.Fatalf("New with CHECKOUT_WEBHOOK_CONCURRENCY=%s: %v", value, err)
+			}
+		})
 	}
 }

@@ -62,6 +62,8 @@ type Config struct {
 	WebhookTimeout time.Duration
 	// WebhookFirstRetry is the wait after a first failed delivery attempt (later waits triple).
 	WebhookFirstRetry time.Duration
+	// WebhookConcurrency bounds the dispatcher's first-attempt POSTs at once (0: 32).
+	WebhookConcurrency int
 	// QuoteLifetime bounds a quote in a volatile asset (0: the default, 15 minutes).
 	QuoteLifetime time.Duration
 	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
@@ -101,6 +103,11 @@ func FromEnv() Config {
 	c.TemporalTLSCert, c.TemporalTLSKey = os.Getenv("TEMPORAL_TLS_CERT"), os.Getenv("TEMPORAL_TLS_KEY")
 	c.TemporalTLSCA, c.TemporalTLSServerName = os.Getenv("TEMPORAL_TLS_CA"), os.Getenv("TEMPORAL_TLS_SERVER_NAME")
 	c.TemporalAPIKey = os.Getenv("TEMPORAL_API_KEY")
+	if v := os.Getenv("CHECKOUT_WEBHOOK_CONCURRENCY"); v != "" {
+		if c.WebhookConcurrency, _ = strconv.Atoi(v); c.WebhookConcurrency <= 0 {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_WEBHOOK_CONCURRENCY=%q is not a positive whole number", v))
+		}
+	}
 	if v := os.Getenv("CHECKOUT_EVENT_RETENTION_DAYS"); v != "" {
 		days, err := strconv.Atoi(v)
 		if err != nil {
@@ -380,6 +387,9 @@ func (a *App) buildWorker(sessions *checkout.Service) error {
 	encode := func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }
 	if a.Deliveries, err = workflows.NewDeliveryActivities(repos.Deliveries, sender, encode, a.Orch, a.now); err != nil {
 		return err
+	}
+	if a.cfg.WebhookConcurrency > 0 {
+		a.Deliveries.DispatchConcurrency = a.cfg.WebhookConcurrency
 	}
 	if a.retention, err = workflows.NewRetention(repos.Retention, a.now); err != nil {
 		return err
