@@ -27,11 +27,15 @@ type fakeDeliveries struct {
 	disabled  []string
 }
 
+// ClaimUnstarted takes rows out of unstarted (the lock that makes others skip them) and puts
+// them back if handle fails (the rollback).
 func (f *fakeDeliveries) ClaimUnstarted(ctx context.Context, n int,
 	handle func(context.Context, []webhook.Claimed) (map[string]webhook.End, error)) (int, error) {
 	f.mu.Lock()
+	taken := f.unstarted[:min(n, len(f.unstarted))]
+	f.unstarted = f.unstarted[len(taken):]
 	var claimed []webhook.Claimed
-	for _, d := range f.unstarted[:min(n, len(f.unstarted))] {
+	for _, d := range taken {
 		d.Attempts = slices.Clone(f.recorded)
 		claimed = append(claimed, webhook.Claimed{Delivery: d, Endpoint: f.endpoint, Event: event.Event{ID: d.EventID}})
 	}
@@ -40,12 +44,12 @@ func (f *fakeDeliveries) ClaimUnstarted(ctx context.Context, n int,
 		return 0, nil
 	}
 	ends, err := handle(ctx, claimed)
-	if err != nil {
-		return 0, err
-	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.unstarted = f.unstarted[len(claimed):]
+	if err != nil {
+		f.unstarted = slices.Concat(taken, f.unstarted)
+		return 0, err
+	}
 	for _, c := range claimed {
 		if end, ok := ends[c.Delivery.ID]; ok {
 			f.finished = append(f.finished, end.Status)
@@ -286,5 +290,50 @@ func TestDispatchRetriedClaimDoesNotPostAgain(t *testing.T) {
 	}
 	if sender.posts != 1 || len(store.recorded) != 1 || !slices.Equal(starter.started, []string{"whd_r"}) || len(store.unstarted) != 0 {
 		t.Fatalf("posts %d, recorded %v, started %v, left %v", sender.posts, store.recorded, starter.started, store.unstarted)
+	}
+}
+
+// heldSender holds the first POST until a second one arrives (or a minute passes).
+type heldSender struct {
+	first, second sync.Once
+	arrived       chan struct{}
+}
+
+func (s *heldSender) Post(ctx context.Context, _ string, _ []byte, _ string) (int, string, error) {
+	held := false
+	s.first.Do(func() { held = true })
+	if !held {
+		s.second.Do(func() { close(s.arrived) })
+		return 200, "", nil
+	}
+	select {
+	case <-s.arrived:
+		return 200, "", nil
+	case <-time.After(time.Minute):
+		return 0, "", errors.New("no other claim made progress while this POST was held")
+	}
+}
+
+// A batch held up by a slow receiver does not stop other claims: with one row per batch, the
+// second row is POSTed while the first one's POST still waits.
+func TestDispatchSlowBatchDoesNotBlockOthers(t *testing.T) {
+	store := &fakeDeliveries{unstarted: []webhook.Delivery{{ID: "whd_slow", EventID: "evt_1"}, {ID: "whd_fast", EventID: "evt_2"}},
+		endpoint: webhook.Endpoint{ID: "we_1", URL: "https://example.com/hook", Secret: "whsec_x"}}
+	acts, err := NewDeliveryActivities(store, &heldSender{arrived: make(chan struct{})},
+		func(event.Event) ([]byte, error) { return []byte(`{}`), nil }, &fakeStarter{}, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acts.DispatchFor, acts.DispatchBatch, acts.DispatchClaimers = 0, 1, 2
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestActivityEnvironment()
+	env.RegisterActivity(acts)
+	v, err := env.ExecuteActivity(acts.DispatchDeliveries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := v.Get(&n); err != nil || n != 2 || !slices.Equal(store.finished, []webhook.DeliveryStatus{webhook.DeliverySucceeded, webhook.DeliverySucceeded}) {
+		t.Fatalf("dispatched %d, %v, finished %v", n, err, store.finished)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.temporal.io/sdk/activity"
@@ -39,8 +40,8 @@ type DeliveryActivities struct {
 	now        func() time.Time
 	// DispatchPoll is how often the dispatcher looks for new outbox rows (an indexed query).
 	DispatchPoll time.Duration
-	// DispatchBatch rows are claimed at a time; DispatchConcurrency POSTs of a batch run at once.
-	DispatchBatch, DispatchConcurrency int
+	// DispatchClaimers claims of DispatchBatch rows run side by side, sharing DispatchConcurrency POSTs.
+	DispatchClaimers, DispatchBatch, DispatchConcurrency int
 	// DispatchFor is how long one DispatchDeliveries activity keeps claiming before it returns.
 	DispatchFor time.Duration
 }
@@ -52,7 +53,7 @@ func NewDeliveryActivities(deliveries webhook.DeliveryStore, sender Sender, enco
 		return nil, fmt.Errorf("workflows.NewDeliveryActivities: nil dependency")
 	}
 	return &DeliveryActivities{deliveries: deliveries, sender: sender, encode: encode, starter: starter, now: now,
-		DispatchPoll: 20 * time.Millisecond, DispatchBatch: 128, DispatchConcurrency: 32, DispatchFor: 10 * time.Second}, nil
+		DispatchPoll: 40 * time.Millisecond, DispatchClaimers: 4, DispatchBatch: 64, DispatchConcurrency: 32, DispatchFor: 10 * time.Second}, nil
 }
 
 // DeliveryInput starts a delivery workflow.
@@ -142,43 +143,61 @@ func WebhookDispatcher(ctx workflow.Context) error {
 }
 
 // DispatchDeliveries makes the first attempt of each outbox row, starting a retry workflow
-// only for a failed one; it keeps claiming for DispatchFor, polling every DispatchPoll while
-// the outbox is empty, and returns how many rows it handled. A crash after a POST but before
-// the claim commits POSTs that delivery again (at-least-once); a recorded attempt never does.
+// only for a failed one. DispatchClaimers loops claim batches side by side (a batch held up
+// by a slow receiver does not stop the others), sharing DispatchConcurrency POSTs; each keeps
+// claiming for DispatchFor, polling every DispatchPoll while the outbox is empty. It returns
+// how many rows it handled. A crash after a POST but before the claim commits POSTs that
+// delivery again (at least once); a recorded attempt is never POSTed again.
 func (a *DeliveryActivities) DispatchDeliveries(ctx context.Context) (int, error) {
-	deadline, total := time.Now().Add(a.DispatchFor), 0
+	deadline, slots := time.Now().Add(a.DispatchFor), make(chan struct{}, max(1, a.DispatchConcurrency))
+	var total atomic.Int64
+	var g errgroup.Group // no shared cancellation: a claimer's error must not abort another's POSTs
+	for range max(1, a.DispatchClaimers) {
+		g.Go(func() error { return a.claimUntil(ctx, deadline, slots, &total) })
+	}
+	err := g.Wait()
+	return int(total.Load()), err
+}
+
+// claimUntil claims batch after batch until deadline (at least one).
+func (a *DeliveryActivities) claimUntil(ctx context.Context, deadline time.Time, slots chan struct{}, total *atomic.Int64) error {
+	handle := func(ctx context.Context, cs []webhook.Claimed) (map[string]webhook.End, error) {
+		return a.firstAttempts(ctx, cs, slots)
+	}
 	for {
-		n, err := a.deliveries.ClaimUnstarted(ctx, a.DispatchBatch, a.firstAttempts)
+		n, err := a.deliveries.ClaimUnstarted(ctx, a.DispatchBatch, handle)
 		if err != nil {
-			return total, err
+			return err
 		}
-		total += n
-		activity.RecordHeartbeat(ctx, total)
+		activity.RecordHeartbeat(ctx, total.Add(int64(n)))
 		if !time.Now().Before(deadline) {
-			return total, nil
+			return nil
 		}
 		if n == a.DispatchBatch {
 			continue // more are waiting
 		}
 		select {
 		case <-ctx.Done():
-			return total, ctx.Err()
+			return ctx.Err()
 		case <-time.After(a.DispatchPoll):
 		}
 	}
 }
 
-// firstAttempts makes the claimed deliveries' first attempts, DispatchConcurrency at a time,
+// firstAttempts makes the claimed deliveries' first attempts, each holding one of slots,
 // and returns the ends of those that are over. One delivery's error does not cancel the
 // others' POSTs: it fails the claim, which is taken again without POSTing the recorded ones.
-func (a *DeliveryActivities) firstAttempts(ctx context.Context, claimed []webhook.Claimed) (map[string]webhook.End, error) {
+func (a *DeliveryActivities) firstAttempts(ctx context.Context, claimed []webhook.Claimed, slots chan struct{}) (map[string]webhook.End, error) {
 	var mu sync.Mutex
 	ends, errs := map[string]webhook.End{}, []error(nil)
-	var g errgroup.Group
-	g.SetLimit(max(1, a.DispatchConcurrency))
-	for _, c := range claimed {
-		g.Go(func() error {
+	var wg sync.WaitGroup
+	for _, c := range claimed { // started in claim (commit) order
+		slots <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			end, over, err := a.firstAttempt(ctx, c)
+			<-slots
 			activity.RecordHeartbeat(ctx) // a batch of slow receivers takes longer than the heartbeat timeout
 			mu.Lock()
 			defer mu.Unlock()
@@ -187,10 +206,9 @@ func (a *DeliveryActivities) firstAttempts(ctx context.Context, claimed []webhoo
 			} else if over {
 				ends[c.Delivery.ID] = end
 			}
-			return nil
-		})
+		}()
 	}
-	_ = g.Wait()
+	wg.Wait()
 	return ends, errors.Join(errs...)
 }
 
