@@ -337,3 +337,30 @@ func TestDispatchSlowBatchDoesNotBlockOthers(t *testing.T) {
 		t.Fatalf("dispatched %d, %v, finished %v", n, err, store.finished)
 	}
 }
+
+// A dispatch run ends at its deadline, or once rows have stopped coming for DispatchIdle; an
+// empty outbox alone does not end it early (the next run would only poll the same).
+func TestDispatchRunDone(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	a := &DeliveryActivities{DispatchIdle: time.Second}
+	cases := []struct {
+		name     string
+		deadline time.Time
+		rows     int64
+		lastRows time.Time
+		want     bool
+	}{
+		{"before the deadline, nothing yet", now.Add(time.Second), 0, time.Time{}, false},
+		{"at the deadline", now, 0, time.Time{}, true},
+		{"rows a moment ago", now.Add(time.Second), 5, now.Add(-time.Millisecond), false},
+		{"rows stopped an idle period ago", now.Add(time.Second), 5, now.Add(-time.Second), true},
+	}
+	for _, tc := range cases {
+		r := &dispatchRun{deadline: tc.deadline}
+		r.total.Store(tc.rows)
+		r.lastRows.Store(tc.lastRows.UnixNano())
+		if got := a.done(r, now); got != tc.want {
+			t.Errorf("%s: done %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

@@ -42,8 +42,9 @@ type DeliveryActivities struct {
 	DispatchPoll time.Duration
 	// DispatchClaimers claims of DispatchBatch rows run side by side, sharing DispatchConcurrency POSTs.
 	DispatchClaimers, DispatchBatch, DispatchConcurrency int
-	// DispatchFor is how long one DispatchDeliveries activity keeps claiming before it returns.
-	DispatchFor time.Duration
+	// DispatchFor is how long one DispatchDeliveries activity keeps claiming at most; it returns
+	// sooner once it has handled rows and then found none for DispatchIdle.
+	DispatchFor, DispatchIdle time.Duration
 }
 
 // NewDeliveryActivities wires the delivery activities to their ports.
@@ -53,7 +54,8 @@ func NewDeliveryActivities(deliveries webhook.DeliveryStore, sender Sender, enco
 		return nil, fmt.Errorf("workflows.NewDeliveryActivities: nil dependency")
 	}
 	return &DeliveryActivities{deliveries: deliveries, sender: sender, encode: encode, starter: starter, now: now,
-		DispatchPoll: 40 * time.Millisecond, DispatchClaimers: 4, DispatchBatch: 64, DispatchConcurrency: 32, DispatchFor: 10 * time.Second}, nil
+		DispatchPoll: 40 * time.Millisecond, DispatchClaimers: 4, DispatchBatch: 64, DispatchConcurrency: 32, DispatchFor: 10 * time.Second,
+		DispatchIdle: time.Second}, nil
 }
 
 // DeliveryInput starts a delivery workflow.
@@ -144,33 +146,49 @@ func WebhookDispatcher(ctx workflow.Context) error {
 
 // DispatchDeliveries makes the first attempt of each outbox row, starting a retry workflow
 // only for a failed one. DispatchClaimers loops claim batches side by side (a batch held up
-// by a slow receiver does not stop the others), sharing DispatchConcurrency POSTs; each keeps
-// claiming for DispatchFor, polling every DispatchPoll while the outbox is empty. It returns
-// how many rows it handled. A crash after a POST but before the claim commits POSTs that
+// by a slow receiver does not stop the others), sharing DispatchConcurrency POSTs; they poll
+// every DispatchPoll while the outbox is empty, for DispatchFor at most, and stop sooner once
+// rows stop coming (DispatchIdle). It returns how many rows it handled. A crash after a POST but before the claim commits POSTs that
 // delivery again (at least once); a recorded attempt is never POSTed again.
 func (a *DeliveryActivities) DispatchDeliveries(ctx context.Context) (int, error) {
-	deadline, slots := time.Now().Add(a.DispatchFor), make(chan struct{}, max(1, a.DispatchConcurrency))
-	var total atomic.Int64
+	r := &dispatchRun{deadline: time.Now().Add(a.DispatchFor), slots: make(chan struct{}, max(1, a.DispatchConcurrency))}
 	var g errgroup.Group // no shared cancellation: a claimer's error must not abort another's POSTs
 	for range max(1, a.DispatchClaimers) {
-		g.Go(func() error { return a.claimUntil(ctx, deadline, slots, &total) })
+		g.Go(func() error { return a.claimUntilDone(ctx, r) })
 	}
 	err := g.Wait()
-	return int(total.Load()), err
+	return int(r.total.Load()), err
 }
 
-// claimUntil claims batch after batch until deadline (at least one).
-func (a *DeliveryActivities) claimUntil(ctx context.Context, deadline time.Time, slots chan struct{}, total *atomic.Int64) error {
+// dispatchRun is what one DispatchDeliveries run's claimers share.
+type dispatchRun struct {
+	deadline time.Time
+	slots    chan struct{} // a POST in flight holds one
+	total    atomic.Int64  // rows handled
+	lastRows atomic.Int64  // when a claim last found rows (Unix ns)
+}
+
+// done says the run should end: past its deadline, or idle for DispatchIdle after some rows.
+func (a *DeliveryActivities) done(r *dispatchRun, now time.Time) bool {
+	idle := r.total.Load() > 0 && now.Sub(time.Unix(0, r.lastRows.Load())) >= a.DispatchIdle
+	return !now.Before(r.deadline) || idle
+}
+
+// claimUntilDone claims batch after batch until the run is done (at least one).
+func (a *DeliveryActivities) claimUntilDone(ctx context.Context, r *dispatchRun) error {
 	handle := func(ctx context.Context, cs []webhook.Claimed) (map[string]webhook.End, error) {
-		return a.firstAttempts(ctx, cs, slots)
+		return a.firstAttempts(ctx, cs, r.slots)
 	}
 	for {
 		n, err := a.deliveries.ClaimUnstarted(ctx, a.DispatchBatch, handle)
 		if err != nil {
 			return err
 		}
-		activity.RecordHeartbeat(ctx, total.Add(int64(n)))
-		if !time.Now().Before(deadline) {
+		if n > 0 {
+			r.lastRows.Store(time.Now().UnixNano())
+		}
+		activity.RecordHeartbeat(ctx, r.total.Add(int64(n)))
+		if a.done(r, time.Now()) {
 			return nil
 		}
 		if n == a.DispatchBatch {
