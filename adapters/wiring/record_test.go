@@ -174,9 +174,14 @@ func recordDispatcher(t *testing.T, run string) string {
 		if time.Now().After(deadline) {
 			t.Fatalf("the dispatcher's first run %s did not continue as new", run)
 		}
-		n := rcv.count()
+		n, runs := rcv.count(), len(history(t, workflows.DispatcherWorkflowID, run))
 		expiredEvent(t, key)
 		eventually(t, "the delivery", func() (bool, error) { return rcv.count() > n, nil })
+		// The activity keeps claiming while rows come: let it end before the next row, so the
+		// run takes a dozen rows and not hundreds to grow to the suggested length.
+		eventually(t, "the dispatcher's activity to end", func() (bool, error) {
+			return len(history(t, workflows.DispatcherWorkflowID, run)) > runs+1, nil
+		})
 	}
 	return workflows.DispatcherWorkflowID
 }
