@@ -140,6 +140,9 @@ func env(key, def string) string {
 	return def
 }
 
+// startWorkers is how many workflow starts of new sessions run at once in an API process.
+const startWorkers = 8
+
 // Connection pools: the API and the worker each have their own, so a burst of requests can
 // never starve the activities that complete payments (nor the other way round).
 const (
@@ -475,6 +478,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		<-ctx.Done()
 		return nil
 	}
+	go a.Sessions.RunStarts(ctx, startWorkers) // created sessions' workflows, off the request path
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)
