@@ -1,6 +1,7 @@
-// Command bench measures create-session latency and throughput through the HTTP API and
-// prints it beside the floor measured in the same run on the same servers: a bare Postgres
-// INSERT plus a bare Temporal StartWorkflow of an equivalent workflow (one activity, one timer).
+// Command bench measures create-session latency and throughput through the HTTP API and the
+// time until its workflow runs, and prints them beside floors measured in the same run on the
+// same servers: a bare Postgres INSERT and a bare Temporal StartWorkflow of an equivalent
+// workflow (one activity, one timer); then the payment, scanner and webhook figures.
 //
 //	go run ./cmd/bench [-n1 200] [-n16 1600] [-nrun 100] [-sections create,payment,scanner,webhooks] [-cpuprofile f]
 package main
