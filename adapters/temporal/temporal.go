@@ -52,6 +52,9 @@ func (c Connection) Options(logger *slog.Logger) (client.Options, error) {
 	if c.APIKey != "" {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(c.APIKey)
 	}
+	if tlsCfg == nil && c.APIKey == "" { // a plain connection is a local or in-cluster server: gzip costs CPU, saves nothing
+		opts.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
+	}
 	return opts, nil
 }
 
