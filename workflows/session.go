@@ -81,6 +81,8 @@ type sessionWorkflow struct {
 	expiring bool
 	dirty    bool // a payments signal arrived since the last reconcile
 
+	reconciling bool // a reconcile loop runs (the main loop or an update handler): one at a time
+
 	balanceChecked  bool // the last look at the deadline happened
 	deadlineScanned bool // the chain was scanned past expires_at (or the wait for it ended)
 	reconciles      int  // in this run: bounds the history, then the session continues as new
@@ -446,6 +448,11 @@ func (w *sessionWorkflow) selectAsset(ctx workflow.Context, asset string) error 
 }
 
 func (w *sessionWorkflow) reconcileIfDirty(ctx workflow.Context) error {
+	if w.reconciling { // another handler is reconciling: its loop takes what was marked dirty
+		return workflow.Await(ctx, func() bool { return !w.reconciling })
+	}
+	w.reconciling = true
+	defer func() { w.reconciling = false }()
 	for w.dirty {
 		w.dirty = false
 		w.reconciles++
@@ -473,6 +480,10 @@ func (w *sessionWorkflow) reconcileIfDirty(ctx workflow.Context) error {
 // adopt takes the database's view, keeping what only the workflow knows.
 func (w *sessionWorkflow) adopt(st SessionState) {
 	st.ExpiredBy, st.Orphaned = w.state.ExpiredBy, w.state.Orphaned
+	if w.state.Status != checkout.StatusOpen && st.Status == checkout.StatusOpen {
+		// A result read before the session closed, arriving after: a session never reopens.
+		st.Status, st.PaymentStatus = w.state.Status, w.state.PaymentStatus
+	}
 	if st.Payments == nil {
 		st.Payments = w.state.Payments
 	}

@@ -28,13 +28,17 @@ func requestTxOf(ctx context.Context) (*requestTx, bool) {
 }
 
 // keyWait bounds how long a request waits for another holding the same key.
-const keyWait = "10s"
+const keyWait = 10 * time.Second
 
 // claimSQL takes the key: a new key, one whose record expired, or (takeover) an AroundCall
 // claim whose holder did not finish within the lease. It returns no row when the key is held.
+// Its source row sets the transaction's lock_timeout ($8) before the insert can wait on the
+// holder's lock: one round trip instead of a SET LOCAL and then the INSERT.
 const claimSQL = `
 	INSERT INTO idempotency_keys AS k (merchant_id, livemode, key, fingerprint, created_at, locked_at)
-	VALUES ($1, $2, $3, $4, $5, $5)
+	SELECT $1::text, $2::boolean, $3::text, $4::text, $5::timestamptz, $5::timestamptz
+	FROM (SELECT set_config('lock_timeout', $8::text, true)) AS wait
+	WHERE true
 	ON CONFLICT (merchant_id, livemode, key) DO UPDATE
 		SET fingerprint = EXCLUDED.fingerprint, status_code = NULL, response_body = NULL,
 		    created_at = EXCLUDED.created_at, locked_at = EXCLUDED.locked_at
@@ -45,10 +49,13 @@ const claimSQL = `
 // Idempotency implements idempotency.Store. In InTransaction mode the request's transaction
 // travels in the context: the other repositories' writes join it (DB.inTx) and their
 // after-commit hooks wait for it (DB.afterCommit).
-type Idempotency struct{ db *DB }
+type Idempotency struct {
+	db   *DB
+	wait time.Duration // how long a claim waits for the key's holder (keyWait; tests shorten it)
+}
 
 // NewIdempotency returns the idempotency keys repository of db.
-func NewIdempotency(db *DB) *Idempotency { return &Idempotency{db: db} }
+func NewIdempotency(db *DB) *Idempotency { return &Idempotency{db: db, wait: keyWait} }
 
 // Run executes fn under the key in the given mode (see idempotency.Mode).
 func (r *Idempotency) Run(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time, mode idempotency.Mode,
@@ -68,7 +75,7 @@ func (r *Idempotency) runInTransaction(ctx context.Context, sc idempotency.Scope
 		return 0, idempotency.Response{}, unavailable("begin transaction", err)
 	}
 	defer func() { _ = tx.Rollback() }() // a no-op once committed
-	outcome, stored, err := claim(ctx, tx, sc, key, fp, now)
+	outcome, stored, err := r.claim(ctx, tx, sc, key, fp, now)
 	if err != nil || outcome != idempotency.Executed {
 		return outcome, stored, err
 	}
@@ -97,7 +104,7 @@ func (r *Idempotency) runAroundCall(ctx context.Context, sc idempotency.Scope, k
 	var stored idempotency.Response
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		outcome, stored, err = claim(ctx, tx, sc, key, fp, now)
+		outcome, stored, err = r.claim(ctx, tx, sc, key, fp, now)
 		return err
 	})
 	if err != nil || outcome != idempotency.Executed {
@@ -121,14 +128,11 @@ func (r *Idempotency) runAroundCall(ctx context.Context, sc idempotency.Scope, k
 
 // claim takes the key inside tx (Executed), or says why not: a stored response to replay, a
 // mismatch, or another request holding it.
-func claim(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key, fp string, now time.Time) (idempotency.Outcome, idempotency.Response, error) {
+func (r *Idempotency) claim(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key, fp string, now time.Time) (idempotency.Outcome, idempotency.Response, error) {
 	none := idempotency.Response{}
-	if _, err := tx.ExecContext(ctx, `SET LOCAL lock_timeout = '`+keyWait+`'`); err != nil {
-		return 0, none, unavailable("set lock timeout", err)
-	}
 	var claimed bool
 	err := tx.QueryRowxContext(ctx, claimSQL, sc.MerchantID, sc.Livemode, key, fp, now,
-		now.Add(-idempotency.TTL), now.Add(-idempotency.Lease)).Scan(&claimed)
+		now.Add(-idempotency.TTL), now.Add(-idempotency.Lease), fmt.Sprintf("%dms", r.wait.Milliseconds())).Scan(&claimed)
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "55P03" { // lock_not_available: the holder is slow
 		return idempotency.InProgress, none, nil

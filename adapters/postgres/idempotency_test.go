@@ -147,3 +147,38 @@ func TestFailedRunFreesTheKey(t *testing.T) {
 		})
 	}
 }
+
+// A claim waiting on another request's lock gives up after the repository's wait (the
+// lock_timeout its claim statement sets) and answers InProgress; the holder then completes.
+func TestClaimWaitsOnlyTheLockTimeout(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	scope := idempotency.Scope{MerchantID: newMerchant(t, st)}
+	repo := &Idempotency{db: st.db, wait: 300 * time.Millisecond}
+	key := ident.New("key")
+	type answer struct {
+		outcome idempotency.Outcome
+		err     error
+	}
+	second := make(chan answer, 1)
+	holder := func(ctx context.Context) idempotency.Response {
+		go func() { // the second request, while the first holds the key's row lock
+			o, _, err := repo.Run(ctx, scope, key, "fp", time.Now(), idempotency.InTransaction,
+				func(context.Context) idempotency.Response { return idempotency.Response{StatusCode: 200} })
+			second <- answer{o, err}
+		}()
+		select {
+		case a := <-second:
+			second <- a
+		case <-time.After(5 * time.Second): // no bound on the wait: let it through; it then replays and fails the test
+		}
+		return idempotency.Response{StatusCode: 201, Body: []byte(`{"ok":true}`)}
+	}
+	o, res, err := repo.Run(ctx, scope, key, "fp", time.Now(), idempotency.InTransaction, holder)
+	if err != nil || o != idempotency.Executed || res.StatusCode != 201 {
+		t.Fatalf("holder: outcome %d, %d %s, %v", o, res.StatusCode, res.Body, err)
+	}
+	if a := <-second; a.err != nil || a.outcome != idempotency.InProgress {
+		t.Fatalf("the waiting request got outcome %d (%v), want InProgress after the lock timeout", a.outcome, a.err)
+	}
+}

@@ -20,7 +20,8 @@ const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_st
 	amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
 	payment_link, metadata, expires_at, created_at, expired_at, accepted_assets, preselect_asset,
 	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
-	quoted_at, quote_expires_at, crypto_state, amount_received::text, completed_at, payments_seen, payments_live`
+	quoted_at, quote_expires_at, crypto_state, amount_received::text, completed_at, payments_seen, payments_live,
+	workflow_started`
 
 type sessionRow struct {
 	Seq               int64               `db:"seq"`
@@ -58,6 +59,7 @@ type sessionRow struct {
 	CompletedAt       sql.NullTime        `db:"completed_at"`
 	PaymentsSeen      int                 `db:"payments_seen"`
 	PaymentsLive      int                 `db:"payments_live"`
+	WorkflowStarted   bool                `db:"workflow_started"`
 }
 
 func (r sessionRow) session() (*checkout.Session, error) {
@@ -67,7 +69,7 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		Currency: r.Currency, AmountSubtotal: r.AmountSubtotal, AmountTotal: r.AmountTotal,
 		ClientReferenceID: r.ClientReferenceID.String, CustomerEmail: r.CustomerEmail.String,
 		SuccessURL: r.SuccessURL.String, CancelURL: r.CancelURL.String, PaymentLink: r.PaymentLink.String,
-		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(),
+		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), WorkflowStarted: r.WorkflowStarted,
 	}
 	s.ExpiredAt, s.CompletedAt = timeOrNil(r.ExpiredAt), timeOrNil(r.CompletedAt)
 	s.Crypto = checkout.Crypto{

@@ -52,6 +52,9 @@ func (c Connection) Options(logger *slog.Logger) (client.Options, error) {
 	if c.APIKey != "" {
 		opts.Credentials = client.NewAPIKeyStaticCredentials(c.APIKey)
 	}
+	if tlsCfg == nil && c.APIKey == "" { // a plain connection is a local or in-cluster server: gzip costs CPU, saves nothing
+		opts.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
+	}
 	return opts, nil
 }
 
@@ -139,24 +142,32 @@ func NewOrchestrator(c client.Client) (*Orchestrator, error) {
 	return &Orchestrator{c: c}, nil
 }
 
+// sessionStart is how a session's workflow is started: by its creation, by a retry of that,
+// or by the first request that needs the workflow (Update-With-Start). The ID is the session's;
+// a workflow that exists is used, and one that existed and closed is never run again.
+func sessionStart(s *checkout.Session) (client.StartWorkflowOptions, workflows.SessionInput) {
+	return client.StartWorkflowOptions{
+			ID:                       workflows.SessionWorkflowID(s.ID),
+			TaskQueue:                workflows.TaskQueue,
+			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			TypedSearchAttributes: temporal.NewSearchAttributes(
+				workflows.AttrCheckoutStatus.ValueSet(string(s.Status)),
+				workflows.AttrMerchantID.ValueSet(s.MerchantID),
+				workflows.AttrClientReferenceID.ValueSet(s.ClientReferenceID),
+				workflows.AttrPaymentAsset.ValueSet(s.Crypto.PreselectAsset),
+			),
+		}, workflows.SessionInput{
+			SessionID: s.ID, MerchantID: s.MerchantID, Livemode: s.Livemode,
+			ClientReferenceID: s.ClientReferenceID, ExpiresAt: s.ExpiresAt, PreselectAsset: s.Crypto.PreselectAsset,
+		}
+}
+
 // StartSession starts checkout/<id>. A workflow that exists (or existed) under that ID is the
 // session's own: starting again after a crash or a retry is a success, never a second run.
 func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) error {
-	_, err := o.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       workflows.SessionWorkflowID(s.ID),
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.AttrCheckoutStatus.ValueSet(string(s.Status)),
-			workflows.AttrMerchantID.ValueSet(s.MerchantID),
-			workflows.AttrClientReferenceID.ValueSet(s.ClientReferenceID),
-			workflows.AttrPaymentAsset.ValueSet(s.Crypto.PreselectAsset),
-		),
-	}, workflows.CheckoutSessionWorkflow, workflows.SessionInput{
-		SessionID: s.ID, MerchantID: s.MerchantID, Livemode: s.Livemode,
-		ClientReferenceID: s.ClientReferenceID, ExpiresAt: s.ExpiresAt, PreselectAsset: s.Crypto.PreselectAsset,
-	})
+	opts, in := sessionStart(s)
+	_, err := o.c.ExecuteWorkflow(ctx, opts, workflows.CheckoutSessionWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if err != nil && !errors.As(err, &started) {
 		return apperr.Unavailable("Could not start the session's workflow; retry the request.",
@@ -165,14 +176,16 @@ func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) er
 	return nil
 }
 
-// RequestExpiry sends the expire update and waits for its result.
-func (o *Orchestrator) RequestExpiry(ctx context.Context, id string) error {
-	return o.update(ctx, id, workflows.UpdateExpire, workflows.ExpireRequest{})
+// RequestExpiry sends the expire update (starting the workflow if it was not yet) and waits
+// for its result.
+func (o *Orchestrator) RequestExpiry(ctx context.Context, s *checkout.Session) error {
+	return o.update(ctx, s, workflows.UpdateExpire, workflows.ExpireRequest{})
 }
 
-// SelectAsset sends the select_asset update and waits for the quote and address.
-func (o *Orchestrator) SelectAsset(ctx context.Context, id, assetID string) error {
-	return o.update(ctx, id, workflows.UpdateSelectAsset, workflows.SelectAssetRequest{Asset: assetID})
+// SelectAsset sends the select_asset update (starting the workflow if it was not yet) and
+// waits for the quote and address.
+func (o *Orchestrator) SelectAsset(ctx context.Context, s *checkout.Session, assetID string) error {
+	return o.update(ctx, s, workflows.UpdateSelectAsset, workflows.SelectAssetRequest{Asset: assetID})
 }
 
 // updateID makes an update idempotent by the request's Idempotency-Key: a retry of the same
@@ -186,20 +199,28 @@ func updateID(ctx context.Context, id, name string) string {
 	return name + "-" + hex.EncodeToString(h[:16])
 }
 
-// update runs a session update to completion and maps its failures to the API's errors.
-func (o *Orchestrator) update(ctx context.Context, id, name string, arg any) error {
-	h, err := o.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		UpdateID:     updateID(ctx, id, name),
-		WorkflowID:   workflows.SessionWorkflowID(id),
-		UpdateName:   name,
-		Args:         []any{arg},
-		WaitForStage: client.WorkflowUpdateStageCompleted,
+// update runs a session update to completion, with Update-With-Start so that a session whose
+// workflow has not been started yet behaves exactly like one whose workflow has, and maps its
+// failures to the API's errors.
+func (o *Orchestrator) update(ctx context.Context, s *checkout.Session, name string, arg any) error {
+	id := s.ID
+	opts, in := sessionStart(s)
+	h, err := o.c.UpdateWithStartWorkflow(ctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: o.c.NewWithStartWorkflowOperation(opts, workflows.CheckoutSessionWorkflow, in),
+		UpdateOptions: client.UpdateWorkflowOptions{
+			UpdateID:     updateID(ctx, id, name),
+			WorkflowID:   workflows.SessionWorkflowID(id),
+			UpdateName:   name,
+			Args:         []any{arg},
+			WaitForStage: client.WorkflowUpdateStageCompleted,
+		},
 	})
 	if err == nil {
 		var st workflows.SessionState
 		err = h.Get(ctx, &st)
 	}
 	var notFound *serviceerror.NotFound
+	var closed *serviceerror.WorkflowExecutionAlreadyStarted
 	var appErr *temporal.ApplicationError
 	if refused, ok := workflows.RefusalOf(err); ok {
 		return refused
@@ -207,8 +228,8 @@ func (o *Orchestrator) update(ctx context.Context, id, name string, arg any) err
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &notFound): // not started yet, or closed: the service tells which
-		return fmt.Errorf("%s update for %s: %w", name, id, checkout.ErrWorkflowMissing)
+	case errors.As(err, &notFound), errors.As(err, &closed): // its workflow closed: it ran its course
+		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is no longer open.", id)
 	case errors.As(err, &appErr) && appErr.Type() == workflows.ErrConfirming:
 		return apperr.Conflict("payment_confirming",
 			"A payment to the Checkout Session %s is confirming; it cannot expire until the payment is confirmed or reverted.", id)

@@ -400,6 +400,47 @@ func TestWorkflowStartedAfterCrashBetweenCommitAndStart(t *testing.T) {
 	}
 }
 
+// Requests that need a session's workflow behave the same before its start happened: 16
+// concurrent select_asset requests on a session whose start never ran (Update-With-Start)
+// all get the one quote and address, and there is exactly one workflow run.
+func TestSelectAssetHammeredBeforeTheWorkflowStarted(t *testing.T) {
+	ctx := context.Background()
+	_, merchantID := newMerchant(t, "Hammer Store")
+	caller := merchant.Caller{MerchantID: merchantID}
+	sess := storedWithoutWorkflow(t, merchantID, time.Now())
+	var wg sync.WaitGroup
+	addresses := make([]string, 16)
+	errs := make([]error, 16)
+	for i := range addresses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := it.app.Sessions.SelectAsset(ctx, caller, sess.ID, "tusd@sim")
+			if errs[i] = err; err == nil {
+				addresses[i] = got.Crypto.DepositAddress
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil || addresses[i] == "" || addresses[i] != addresses[0] {
+			t.Fatalf("request %d: %v, address %q (first %q)", i, err, addresses[i], addresses[0])
+		}
+	}
+	res, err := it.temporal.ListWorkflow(ctx, listReq(`WorkflowId="`+workflows.SessionWorkflowID(sess.ID)+`"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(res.Executions); n > 1 {
+		t.Fatalf("%d workflow runs for one session", n)
+	}
+	var allocated int
+	_ = it.app.DB().Get(&allocated, `SELECT count(*) FROM deposit_addresses WHERE session_id = $1`, sess.ID)
+	if allocated != 1 {
+		t.Fatalf("%d addresses allocated for one session", allocated)
+	}
+}
+
 func TestSearchAttributesRegisteredByTheService(t *testing.T) {
 	// The dev server in TestMain starts without them; wiring.New registered them.
 	res, err := it.temporal.ListWorkflow(context.Background(), listReq(`CheckoutStatus="open" AND MerchantID="nobody"`))

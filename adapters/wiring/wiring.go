@@ -3,6 +3,7 @@
 package wiring
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -74,7 +75,9 @@ type Config struct {
 	EventRetentionDays int
 	// SupervisePeriod is how often a worker restarts a scanner or dispatcher that ended (0: 30 s).
 	SupervisePeriod time.Duration
-	envErrs         []error // values FromEnv could not read; New refuses to start with them
+	// KeyCacheTTL bounds how long a resolved API key is reused (0: 30 s; negative: never).
+	KeyCacheTTL time.Duration
+	envErrs     []error // values FromEnv could not read; New refuses to start with them
 	// SecretsKeys is the keyring that encrypts webhook secrets at rest: "id:base64,…", 32-byte
 	// keys, the first seals. Required: the service refuses to start without it.
 	SecretsKeys string
@@ -98,6 +101,13 @@ func FromEnv() Config {
 		if d, err := time.ParseDuration(v); err == nil && d > 0 {
 			c.QuoteLifetime = d
 		}
+	}
+	if v := os.Getenv("CHECKOUT_KEY_CACHE_TTL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_KEY_CACHE_TTL=%q is not a duration such as 30s (0 turns the cache off)", v))
+		}
+		c.KeyCacheTTL = cmp.Or(d, -1)
 	}
 	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
 	c.TemporalTLSCert, c.TemporalTLSKey = os.Getenv("TEMPORAL_TLS_CERT"), os.Getenv("TEMPORAL_TLS_KEY")
@@ -146,6 +156,9 @@ func env(key, def string) string {
 	}
 	return def
 }
+
+// startWorkers is how many workflow starts of new sessions run at once in an API process.
+const startWorkers = 8
 
 // Connection pools: the API and the worker each have their own, so a burst of requests can
 // never starve the activities that complete payments (nor the other way round).
@@ -344,7 +357,8 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if u.workerSessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}
-	if a.Merchants, err = merchant.NewService(a.API.Merchants, ethereum.HD{}, a.now); err != nil {
+	if a.Merchants, err = merchant.NewService(a.API.Merchants, ethereum.HD{}, a.now,
+		merchant.CacheKeys(cmp.Or(a.cfg.KeyCacheTTL, 30*time.Second))); err != nil {
 		return u, err
 	}
 	guard := webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: a.cfg.WebhookAllowPrivate}
@@ -485,6 +499,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		<-ctx.Done()
 		return nil
 	}
+	go a.Sessions.RunStarts(ctx, startWorkers) // created sessions' workflows, off the request path
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

@@ -1,8 +1,9 @@
-// Command bench measures create-session latency and throughput through the HTTP API and
-// prints it beside the floor measured in the same run on the same servers: a bare Postgres
-// INSERT plus a bare Temporal StartWorkflow of an equivalent workflow (one activity, one timer).
+// Command bench measures create-session latency and throughput through the HTTP API and the
+// time until its workflow runs, and prints them beside floors measured in the same run on the
+// same servers: a bare Postgres INSERT and a bare Temporal StartWorkflow of an equivalent
+// workflow (one activity, one timer); then the payment, scanner and webhook figures.
 //
-//	go run ./cmd/bench [-n1 200] [-n32 1600]
+//	go run ./cmd/bench [-n1 200] [-n16 1600] [-nrun 100] [-sections create,payment,scanner,webhooks] [-cpuprofile f]
 package main
 
 import (
@@ -11,7 +12,9 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,19 +44,23 @@ func floorWorkflow(ctx workflow.Context, _ floorInput) error {
 
 func floorActivity(context.Context) error { return nil }
 
-// options are the sample sizes of each measurement.
+// options are the sample sizes of each measurement and what to run.
 type options struct {
-	n1, n32, payments, backlog, events, burst int
+	n1, n16, nRun, payments, backlog, events, burst int
+	sections, cpuProfile                            string
 }
 
 func main() {
 	var o options
 	flag.IntVar(&o.n1, "n1", 200, "requests at concurrency 1")
-	flag.IntVar(&o.n32, "n32", 1600, "requests at concurrency 32")
+	flag.IntVar(&o.n16, "n16", 1600, "requests at concurrency 16")
+	flag.IntVar(&o.nRun, "nrun", 100, "sessions for the create-to-workflow-running latency")
 	flag.IntVar(&o.payments, "payments", 5, "payments for the payment-to-complete latency")
 	flag.IntVar(&o.backlog, "backlog", 2000, "blocks of backlog for the scanner catch-up speed")
 	flag.IntVar(&o.events, "events", 20, "events for the event-to-first-attempt latency")
 	flag.IntVar(&o.burst, "burst", 200, "deliveries for the delivery throughput")
+	flag.StringVar(&o.sections, "sections", "create,payment,scanner,webhooks", "which measurements to run")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the create-session table (client and service) here")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -69,77 +76,158 @@ func run(o options) error {
 		return err
 	}
 	defer e.close()
-	floor, err := e.floorOp(ctx)
+	want := func(s string) bool { return slices.Contains(strings.Split(o.sections, ","), s) }
+	if want("create") {
+		if err := benchCreateSession(ctx, e, o); err != nil {
+			return err
+		}
+	}
+	if want("payment") {
+		if err := benchPaymentLatency(ctx, e.base, e.key, e.rpcURL, e.chains.Chains[0].Confirmations, o.payments); err != nil {
+			return fmt.Errorf("payment latency: %w", err)
+		}
+	}
+	if want("scanner") {
+		if err := benchCatchUp(ctx, e.app.API.Chain, o.backlog); err != nil {
+			return fmt.Errorf("scanner catch-up: %w", err)
+		}
+	}
+	if want("webhooks") {
+		if err := benchWebhooks(ctx, e.base, e.key, o.events, o.burst); err != nil {
+			return fmt.Errorf("webhooks: %w", err)
+		}
+	}
+	return nil
+}
+
+// timedOp is one operation; it returns the latency to record (usually its own duration).
+type timedOp func(context.Context) (time.Duration, error)
+
+// timed measures an operation's own duration.
+func timed(op func(context.Context) error) timedOp {
+	return func(ctx context.Context) (time.Duration, error) {
+		t := time.Now()
+		err := op(ctx)
+		return time.Since(t), err
+	}
+}
+
+// row is one line of the create-session table; floor names the row it is compared with.
+type row struct {
+	name  string
+	conc  int
+	n     int
+	op    timedOp
+	floor string
+}
+
+// benchCreateSession warms every path, then runs all rows in alternating rounds and prints
+// one table, each figure beside its floor.
+func benchCreateSession(ctx context.Context, e *benchEnv, o options) error {
+	insert, start, err := e.floorOps(ctx)
 	if err != nil {
 		return err
 	}
-	if err := benchCreateSession(ctx, e, floor, e.createSessionOp(), o.n1, o.n32); err != nil {
-		return err
+	create := timed(e.createSessionOp())
+	both := timed(func(ctx context.Context) error { // the floor of a create that starts its workflow inline
+		if err := insert(ctx); err != nil {
+			return err
+		}
+		return start(ctx)
+	})
+	rows := []row{
+		{"bare INSERT", 1, o.n1, timed(insert), ""},
+		{"bare StartWorkflow", 1, o.n1, timed(start), ""},
+		{"bare INSERT + StartWorkflow", 1, o.n1, both, ""},
+		{"create-session", 1, o.n1, create, "bare INSERT"},
+		{"bare INSERT", 16, o.n16, timed(insert), ""},
+		{"create-session", 16, o.n16, create, "bare INSERT"},
+		{"create -> workflow running", 1, o.nRun, e.untilRunningOp(), "bare StartWorkflow"},
 	}
-	if err := benchPaymentLatency(ctx, e.base, e.key, e.rpcURL, e.chains.Chains[0].Confirmations, o.payments); err != nil {
-		return fmt.Errorf("payment latency: %w", err)
+	for _, r := range rows { // warm connections, caches and the server's query plans
+		if _, err := measure(ctx, r.conc, max(r.conc, 20), r.op); err != nil {
+			return fmt.Errorf("warm-up of %s: %w", r.name, err)
+		}
 	}
-	if err := benchCatchUp(ctx, e.app.API.Chain, o.backlog); err != nil {
-		return fmt.Errorf("scanner catch-up: %w", err)
-	}
-	if err := benchWebhooks(ctx, e.base, e.key, o.events, o.burst); err != nil {
-		return fmt.Errorf("webhooks: %w", err)
-	}
-	return nil
-}
-
-// benchCreateSession warms both paths, then prints the floor and ours at concurrency 1 and 32.
-func benchCreateSession(ctx context.Context, e *benchEnv, floor, ours func(context.Context) error, n1, n32 int) error {
-	// Warm both paths (connections, caches, JIT of the server's query plans).
-	if _, err := measure(ctx, 4, 80, floor); err != nil {
-		return err
-	}
-	if _, err := measure(ctx, 4, 80, ours); err != nil {
-		return err
-	}
-	fmt.Printf("create-session: HTTP API (auth, idempotency, row + line items, workflow start) vs floor (bare INSERT + StartWorkflow)\n")
-	fmt.Printf("floor and ours alternate in 8 rounds each, on the same servers, while geth mines a block a second\n")
-	fmt.Printf("Temporal dev server with a SQLite file, Postgres %s, %d cores\n\n", serverVersion(ctx, e.app), numCPU())
-	fmt.Printf("%-6s %-5s %6s %9s %9s %9s %9s  %s\n", "conc", "path", "n", "p50 ms", "p99 ms", "req/s", "errors", "ratio ours/floor")
-	for _, c := range []struct{ conc, n int }{{1, n1}, {32, n32}} {
-		f, o, err := compare(ctx, c.conc, c.n, floor, ours)
+	if o.cpuProfile != "" {
+		stop, err := startProfile(o.cpuProfile)
 		if err != nil {
 			return err
 		}
-		printCreateRows(c.conc, c.n, f, o)
+		defer stop()
 	}
+	results, err := alternate(ctx, rows)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("create-session through the HTTP API (auth, idempotency, row + line items, workflow start) beside its floor\n")
+	fmt.Printf("all rows alternate in %d rounds on the same servers, while geth mines a block a second\n", rounds)
+	fmt.Printf("Temporal dev server with a SQLite file, Postgres %s, %d cores\n\n", serverVersion(ctx, e.app), numCPU())
+	printTable(rows, results)
 	return nil
 }
 
-// printCreateRows prints the floor's row and ours, with the ratios and the 1.15x p50 verdict.
-func printCreateRows(conc, n int, f, o result) {
-	fmt.Printf("%-6d %-5s %6d %9.2f %9.2f %9.1f %9d\n", conc, "floor", n, ms(f.p50), ms(f.p99), f.rps, f.errors)
-	verdict := "target met"
-	if float64(o.p50) > 1.15*float64(f.p50) {
-		verdict = "TARGET MISSED"
+// rounds is how many times every row runs; results of a row's rounds are pooled.
+const rounds = 8
+
+// alternate runs every row once per round, so slow phases of the shared machine (a geth
+// block, an fsync storm) land on all rows alike.
+func alternate(ctx context.Context, rows []row) ([]result, error) {
+	per := make([][]result, len(rows))
+	for range rounds {
+		for i, r := range rows {
+			res, err := measure(ctx, r.conc, max(1, r.n/rounds), r.op)
+			if err != nil {
+				return nil, fmt.Errorf("%s at concurrency %d: %w", r.name, r.conc, err)
+			}
+			per[i] = append(per[i], res)
+		}
 	}
-	fmt.Printf("%-6d %-5s %6d %9.2f %9.2f %9.1f %9d  p50 %.2fx (target <= 1.15x: %s), p99 %.2fx, throughput %.2fx\n",
-		conc, "ours", n, ms(o.p50), ms(o.p99), o.rps, o.errors,
-		float64(o.p50)/float64(f.p50), verdict, float64(o.p99)/float64(f.p99), o.rps/f.rps)
+	out := make([]result, len(rows))
+	for i := range per {
+		out[i] = pool(per[i])
+	}
+	return out, nil
 }
 
-// compare alternates rounds of the floor and of ours, so slow phases of the shared machine
-// (a geth block, an fsync storm) land on both alike; each side's rounds are then pooled.
-func compare(ctx context.Context, conc, n int, floor, ours func(context.Context) error) (result, result, error) {
-	const rounds = 8
-	var fr, or []result
-	for r := 0; r < rounds; r++ {
-		f, err := measure(ctx, conc, n/rounds, floor)
-		if err != nil {
-			return result{}, result{}, err
+// printTable prints each row with, where it has a floor (the same name at its concurrency,
+// or at concurrency 1 for a latency), the ratios to it.
+func printTable(rows []row, res []result) {
+	fmt.Printf("%-28s %4s %6s %8s %8s %8s %6s  %-20s %7s %7s %7s\n",
+		"measure", "conc", "n", "p50 ms", "p99 ms", "req/s", "errors", "floor", "p50 x", "p99 x", "req/s x")
+	find := func(name string, conc int) int {
+		for i, r := range rows {
+			if r.name == name && r.conc == conc {
+				return i
+			}
 		}
-		o, err := measure(ctx, conc, n/rounds, ours)
-		if err != nil {
-			return result{}, result{}, err
-		}
-		fr, or = append(fr, f), append(or, o)
+		return slices.IndexFunc(rows, func(r row) bool { return r.name == name })
 	}
-	return pool(fr), pool(or), nil
+	for i, r := range rows {
+		o := res[i]
+		line := fmt.Sprintf("%-28s %4d %6d %8.2f %8.2f %8.1f %6d", r.name, r.conc, len(o.lat), ms(o.p50), ms(o.p99), o.rps, o.errors)
+		if r.floor != "" {
+			f := res[find(r.floor, r.conc)]
+			line += fmt.Sprintf("  %-20s %7.2f %7.2f %7.2f", r.floor, ratio(o.p50, f.p50), ratio(o.p99, f.p99), o.rps/f.rps)
+		}
+		fmt.Println(line)
+	}
+}
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(max(b, time.Microsecond)) }
+
+// startProfile writes a CPU profile of this process (the bench client and the whole service)
+// until the returned function is called.
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 func pool(rs []result) result {
@@ -153,7 +241,7 @@ func pool(rs []result) result {
 	}
 	slices.Sort(all)
 	pct := func(p float64) time.Duration { return all[min(len(all)-1, int(float64(len(all))*p))] }
-	return result{p50: pct(0.50), p99: pct(0.99), rps: float64(len(all)) / elapsed.Seconds(), errors: errs}
+	return result{lat: all, p50: pct(0.50), p99: pct(0.99), rps: float64(len(all)) / elapsed.Seconds(), errors: errs}
 }
 
 type result struct {
@@ -165,7 +253,7 @@ type result struct {
 }
 
 // measure runs n operations with conc workers and reports latency percentiles and throughput.
-func measure(ctx context.Context, conc, n int, op func(context.Context) error) (result, error) {
+func measure(ctx context.Context, conc, n int, op timedOp) (result, error) {
 	lat := make([]time.Duration, n)
 	var next, errs atomic.Int64
 	var firstErr atomic.Value
@@ -180,12 +268,12 @@ func measure(ctx context.Context, conc, n int, op func(context.Context) error) (
 				if i >= n {
 					return
 				}
-				t := time.Now()
-				if err := op(ctx); err != nil {
+				d, err := op(ctx)
+				if err != nil {
 					errs.Add(1)
 					firstErr.CompareAndSwap(nil, err)
 				}
-				lat[i] = time.Since(t)
+				lat[i] = d
 			}
 		}()
 	}

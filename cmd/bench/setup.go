@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -114,55 +117,96 @@ func (e *benchEnv) startService(ctx context.Context, dbURL, temporalAddr string)
 	return err
 }
 
-// floorOp starts the floor's worker and table and returns one floor operation: a bare INSERT
-// plus a bare StartWorkflow carrying the same search attributes as a session.
-func (e *benchEnv) floorOp(ctx context.Context) (func(context.Context) error, error) {
+// floorOps starts the floor's worker and table and returns the two bare operations a session
+// creation is compared with: a single-row INSERT and a StartWorkflow carrying the same search
+// attributes as a session.
+func (e *benchEnv) floorOps(ctx context.Context) (insert, start func(context.Context) error, err error) {
 	fw := worker.New(e.app.Temporal, floorQueue, worker.Options{})
 	fw.RegisterWorkflow(floorWorkflow)
 	fw.RegisterActivity(floorActivity)
 	if err := fw.Start(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e.undo = append(e.undo, fw.Stop)
 	db := e.app.DB()
 	if _, err := db.ExecContext(ctx, `CREATE TABLE bench_floor (id text PRIMARY KEY, payload jsonb NOT NULL, created_at timestamptz NOT NULL)`); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return func(ctx context.Context) error {
+	insert = func(ctx context.Context) error {
+		_, err := db.ExecContext(ctx, `INSERT INTO bench_floor (id, payload, created_at) VALUES ($1, '{}', now())`, ident.New("floor"))
+		return err
+	}
+	start = func(ctx context.Context) error {
 		id := ident.New("floor")
-		if _, err := db.ExecContext(ctx, `INSERT INTO bench_floor (id, payload, created_at) VALUES ($1, '{}', now())`, id); err != nil {
-			return err
-		}
 		_, err := e.app.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "floor/" + id, TaskQueue: floorQueue,
 			TypedSearchAttributes: temporal.NewSearchAttributes( // the same attributes a session carries
 				workflows.AttrCheckoutStatus.ValueSet("open"), workflows.AttrMerchantID.ValueSet("acct_bench"),
 				workflows.AttrClientReferenceID.ValueSet(""))}, floorWorkflow, floorInput{ID: id, ExpiresAt: time.Now().Add(time.Hour)})
 		return err
-	}, nil
+	}
+	return insert, start, nil
 }
 
 // createSessionOp is one create-session request through the HTTP API, as a merchant sends it.
 func (e *benchEnv) createSessionOp() func(context.Context) error {
+	create := e.createSession()
+	return func(ctx context.Context) error {
+		_, _, err := create(ctx)
+		return err
+	}
+}
+
+// createSession returns a create-session request that reports the session's ID and when its
+// response arrived.
+func (e *benchEnv) createSession() func(context.Context) (string, time.Time, error) {
 	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	body := url.Values{
 		"mode": {"payment"}, "line_items[0][price_data][currency]": {"usd"},
 		"line_items[0][price_data][unit_amount]": {"1999"}, "line_items[0][price_data][product_data][name]": {"T-shirt"},
 		"line_items[0][quantity]": {"2"}, "metadata[order_id]": {"42"},
 	}.Encode()
-	return func(ctx context.Context) error {
+	return func(ctx context.Context) (string, time.Time, error) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.base+"/v1/checkout/sessions", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+e.key)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Idempotency-Key", ident.Random(24)) // as the official clients send on every POST
 		res, err := httpc.Do(req)
 		if err != nil {
-			return err
+			return "", time.Time{}, err
 		}
 		defer res.Body.Close()
-		_, _ = io.Copy(io.Discard, res.Body)
+		var s struct{ ID string }
+		err = json.NewDecoder(res.Body).Decode(&s)
+		answered := time.Now()
 		if res.StatusCode != http.StatusOK {
-			return fmt.Errorf("status %d", res.StatusCode)
+			return "", answered, fmt.Errorf("status %d", res.StatusCode)
 		}
-		return nil
+		return s.ID, answered, err
+	}
+}
+
+// untilRunningOp creates a session and measures from its HTTP response to its workflow's
+// WorkflowExecutionStarted (zero when the workflow started before the response, as an inline
+// start does), polling DescribeWorkflowExecution: it works whether the start is inline or not.
+func (e *benchEnv) untilRunningOp() func(context.Context) (time.Duration, error) {
+	create := e.createSession()
+	return func(ctx context.Context) (time.Duration, error) {
+		id, answered, err := create(ctx)
+		if err != nil {
+			return 0, err
+		}
+		wfID := workflows.SessionWorkflowID(id)
+		for deadline := answered.Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			d, err := e.app.Temporal.DescribeWorkflowExecution(ctx, wfID, "")
+			var notFound *serviceerror.NotFound
+			if errors.As(err, &notFound) {
+				continue
+			}
+			if err != nil {
+				return 0, err
+			}
+			return max(0, d.WorkflowExecutionInfo.GetStartTime().AsTime().Sub(answered)), nil
+		}
+		return 0, fmt.Errorf("workflow %s not started 30 s after its session was created", wfID)
 	}
 }

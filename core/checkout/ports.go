@@ -76,15 +76,12 @@ type Orchestrator interface {
 	// StartSession starts the session's workflow; one that exists (or existed) is a success.
 	StartSession(ctx context.Context, s *Session) error
 	// RequestExpiry asks the session's workflow to expire it as of now and waits for the
-	// outcome: apperr Conflict when it is no longer open or a payment is confirming,
-	// ErrWorkflowMissing when no workflow answers.
-	RequestExpiry(ctx context.Context, id string) error
+	// outcome: apperr Conflict when it is no longer open or a payment is confirming. Like
+	// SelectAsset, it starts the workflow first if it was not started yet (Update-With-Start).
+	RequestExpiry(ctx context.Context, s *Session) error
 	// SelectAsset asks the workflow to quote the asset and assign the deposit address.
-	SelectAsset(ctx context.Context, id, assetID string) error
+	SelectAsset(ctx context.Context, s *Session, assetID string) error
 }
-
-// ErrWorkflowMissing means the session's workflow does not exist (yet, or any more).
-var ErrWorkflowMissing = errors.New("session workflow not found")
 
 // ErrChainBehind means the chain has not been scanned far enough yet to decide; retry later.
 var ErrChainBehind = errors.New("chain not scanned that far yet")

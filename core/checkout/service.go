@@ -2,10 +2,10 @@ package checkout
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
@@ -51,6 +51,7 @@ type Service struct {
 	names         MerchantNames
 	log           *slog.Logger
 	quoteLifetime time.Duration
+	starts        chan *Session // created, committed, workflow not started yet
 }
 
 // NewService wires the use cases; every dependency is required.
@@ -66,7 +67,8 @@ func NewService(d Deps) (*Service, error) {
 		d.QuoteLifetime = DefaultQuoteLifetime
 	}
 	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses,
-		bals: d.Balances, enc: d.Encoder, names: d.Names, log: d.Logger, quoteLifetime: d.QuoteLifetime}, nil
+		bals: d.Balances, enc: d.Encoder, names: d.Names, log: d.Logger, quoteLifetime: d.QuoteLifetime,
+		starts: make(chan *Session, startQueue)}, nil
 }
 
 // Assets lists what the caller's mode can accept.
@@ -74,18 +76,52 @@ func (s *Service) Assets(caller merchant.Caller) []chain.Asset {
 	return s.chains.Assets(caller.Livemode)
 }
 
-// Create validates p and stores the session; its workflow is started once the row has
-// committed. A start that fails then is not the request's failure: the session is stored, and
-// the start is retried (StartPending, or the first request that needs the workflow).
+// Create validates p and stores the session, and answers once that has committed: the
+// workflow is started right after, off the request (RunStarts). The stored row is the start's
+// durable intent: if the process dies first, StartPending or the first request that needs
+// the workflow (Update-With-Start) starts it.
 func (s *Service) Create(ctx context.Context, caller merchant.Caller, p CreateParams) (*Session, error) {
 	sess, err := Build(p, caller, s.now(), s.chains.Assets(caller.Livemode))
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.CreateSession(ctx, sess, func(ctx context.Context) { s.start(ctx, sess) }); err != nil {
+	if err := s.store.CreateSession(ctx, sess, func(context.Context) { s.queueStart(sess) }); err != nil {
 		return nil, fmt.Errorf("create session %s: %w", sess.ID, err)
 	}
 	return sess, nil
+}
+
+// startQueue bounds the sessions waiting for their start in memory; past it they wait for
+// StartPending, which reads them from Postgres.
+const startQueue = 10_000
+
+func (s *Service) queueStart(sess *Session) {
+	select {
+	case s.starts <- sess:
+	default:
+		s.log.Warn("start queue full; the session's workflow is started by the next sweep", "session", sess.ID)
+	}
+}
+
+// RunStarts starts the workflows of newly created sessions with workers goroutines until ctx
+// ends. Run it in every process that creates sessions.
+func (s *Service) RunStarts(ctx context.Context, workers int) {
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case sess := <-s.starts:
+					s.start(context.WithoutCancel(ctx), sess)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func (s *Service) start(ctx context.Context, sess *Session) {
@@ -99,6 +135,16 @@ func (s *Service) startWorkflow(ctx context.Context, sess *Session) error {
 		return err
 	}
 	return s.store.MarkWorkflowStarted(ctx, sess.ID)
+}
+
+// markStarted notes that an Update-With-Start found or started the session's workflow.
+func (s *Service) markStarted(ctx context.Context, sess *Session) {
+	if sess.WorkflowStarted {
+		return
+	}
+	if err := s.store.MarkWorkflowStarted(ctx, sess.ID); err != nil {
+		s.log.WarnContext(ctx, "could not note the workflow as started; the sweep will", "session", sess.ID, "err", err)
+	}
 }
 
 // startGrace is how long a new session's own request has to start its workflow before
@@ -171,12 +217,13 @@ func (s *Service) Expire(ctx context.Context, caller merchant.Caller, id string)
 	if !sess.Open() {
 		return nil, notOpen(sess)
 	}
-	if err := s.withWorkflow(ctx, sess, func() error { return s.orch.RequestExpiry(ctx, id) }); err != nil {
+	if err := s.orch.RequestExpiry(ctx, sess); err != nil {
 		if !apperr.IsKind(err, apperr.KindConflict) {
 			return nil, fmt.Errorf("expire session %s: %w", id, err)
 		}
 		return nil, err
 	}
+	s.markStarted(ctx, sess)
 	if sess, err = s.store.GetSession(ctx, caller.MerchantID, caller.Livemode, id); err != nil {
 		return nil, err
 	}
@@ -190,25 +237,6 @@ func (s *Service) Expire(ctx context.Context, caller merchant.Caller, id string)
 func notOpen(sess *Session) error {
 	return &apperr.Error{Kind: apperr.KindInvalid,
 		Message: fmt.Sprintf("Only Checkout Sessions with a status in [\"open\"] can be expired; %s is %s.", sess.ID, sess.Status)}
-}
-
-// withWorkflow runs call against the session's workflow, starting the workflow first if its
-// start after creation has not happened yet (a crash between commit and start).
-func (s *Service) withWorkflow(ctx context.Context, sess *Session, call func() error) error {
-	err := call()
-	if !errors.Is(err, ErrWorkflowMissing) {
-		return err
-	}
-	if !sess.Open() {
-		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is no longer open.", sess.ID)
-	}
-	if err := s.startWorkflow(ctx, sess); err != nil {
-		return err
-	}
-	if err = call(); errors.Is(err, ErrWorkflowMissing) {
-		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is no longer open.", sess.ID)
-	}
-	return err
 }
 
 // SelectAsset is the merchant's POST .../select_asset.
@@ -239,9 +267,9 @@ func (s *Service) selectAsset(ctx context.Context, sess *Session, assetID string
 	if err := sess.CanSelect(assetID, payments); err != nil {
 		return nil, err
 	}
-	assetID = strings.ToLower(assetID)
-	if err := s.withWorkflow(ctx, sess, func() error { return s.orch.SelectAsset(ctx, sess.ID, assetID) }); err != nil {
+	if err := s.orch.SelectAsset(ctx, sess, strings.ToLower(assetID)); err != nil {
 		return nil, err
 	}
+	s.markStarted(ctx, sess)
 	return s.store.LoadSession(ctx, sess.ID)
 }

@@ -74,6 +74,7 @@ type Session struct {
 	CreatedAt         time.Time
 	LineItems         []LineItem // loaded only where asked for
 	Crypto            Crypto
+	WorkflowStarted   bool // its workflow is known to exist (false: the start after commit is pending)
 }
 
 // Crypto is the on-chain side of a session.

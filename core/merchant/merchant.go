@@ -87,14 +87,28 @@ type Service struct {
 	store Store
 	xpubs XPubValidator
 	now   func() time.Time
+	keys  *keyCache
+}
+
+// Option adjusts a Service.
+type Option func(*Service)
+
+// CacheKeys lets Authenticate reuse a resolved key for ttl: a revoked or deleted key then
+// stops working within ttl. Without it (or with ttl <= 0) every request looks its key up.
+func CacheKeys(ttl time.Duration) Option {
+	return func(s *Service) { s.keys = newKeyCache(ttl) }
 }
 
 // NewService wires the merchant use cases.
-func NewService(store Store, xpubs XPubValidator, now func() time.Time) (*Service, error) {
+func NewService(store Store, xpubs XPubValidator, now func() time.Time, opts ...Option) (*Service, error) {
 	if store == nil || xpubs == nil || now == nil {
 		return nil, fmt.Errorf("merchant.NewService: nil dependency")
 	}
-	return &Service{store: store, xpubs: xpubs, now: now}, nil
+	s := &Service{store: store, xpubs: xpubs, now: now, keys: newKeyCache(0)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // Create registers a merchant with a test-mode key and returns the key's secret once.
@@ -120,12 +134,20 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, erro
 	if !WellFormedSecret(secret) {
 		return Caller{}, &apperr.Error{Kind: apperr.KindUnauthorized, Message: "Invalid API Key provided."}
 	}
-	c, err := s.store.CallerByKeyHash(ctx, HashSecret(secret))
-	if apperr.IsKind(err, apperr.KindNotFound) {
+	hash, now := HashSecret(secret), s.now()
+	if c, ok := s.keys.get(hash, now); ok {
+		return c, nil
+	}
+	c, err := s.store.CallerByKeyHash(ctx, hash)
+	if apperr.IsKind(err, apperr.KindNotFound) { // not remembered: a key added later works at once
 		return Caller{}, &apperr.Error{Kind: apperr.KindUnauthorized,
 			Message: "Invalid API Key provided: " + secret[:8] + strings.Repeat("*", 8) + secret[len(secret)-4:]}
 	}
-	return c, err
+	if err != nil {
+		return Caller{}, err
+	}
+	s.keys.put(hash, c, now)
+	return c, nil
 }
 
 // KeyValid reports whether secret authenticates (used by the dev seeding to reuse a key).
