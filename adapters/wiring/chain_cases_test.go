@@ -229,8 +229,25 @@ func TestWorkerKilledWhileConfirmingCompletesOnce(t *testing.T) {
 	if cryptoState(r) != "paid" || len(paymentsOf(r)) != 1 || cryptoOf(r)["amount_received"] != "39980000" {
 		t.Fatalf("after the restart: %s", r.raw)
 	}
-	// Exactly once: one transition to complete in the workflow's history.
-	iter := it.temporal.GetWorkflowHistory(context.Background(), workflows.SessionWorkflowID(id), "", false, 0)
+	// Exactly once: one transition to complete in the workflow's history. The API shows the row,
+	// which commits before the workflow records its own transition: wait for that, then for the
+	// workflow to be idle (its state query answers after every recorded task), and count again.
+	sessionWF := workflows.SessionWorkflowID(id)
+	eventually(t, "the workflow records its completion", func() (bool, error) {
+		return completionsIn(t, sessionWF) >= 1, nil
+	})
+	if _, err := it.temporal.QueryWorkflow(context.Background(), sessionWF, "", workflows.QueryState); err != nil {
+		t.Fatal(err)
+	}
+	if n := completionsIn(t, sessionWF); n != 1 {
+		t.Fatalf("%d completions in the history, want 1", n)
+	}
+}
+
+// completionsIn counts the workflow's search-attribute upserts to status complete.
+func completionsIn(t *testing.T, workflowID string) int {
+	t.Helper()
+	iter := it.temporal.GetWorkflowHistory(context.Background(), workflowID, "", false, 0)
 	completions := 0
 	for iter.HasNext() {
 		ev, err := iter.Next()
@@ -242,9 +259,7 @@ func TestWorkerKilledWhileConfirmingCompletesOnce(t *testing.T) {
 			completions++
 		}
 	}
-	if completions != 1 {
-		t.Fatalf("%d completions in the history, want 1", completions)
-	}
+	return completions
 }
 
 // ETH forwarded by a contract reaches the address without any transaction "to" it: the scan
