@@ -63,6 +63,6 @@ $(BIN)/.workflowcheck-$(WORKFLOWCHECK_VERSION):
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)
 
-## clean-dev: forget local dev state (Temporal history, chain, demo key)
+## clean-dev: forget local dev state (Temporal history, chain, keys; the next make dev recreates its database)
 clean-dev:
 	rm -rf .dev

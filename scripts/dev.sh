@@ -5,14 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .dev
 
+own_db=0; [ -z "${DATABASE_URL:-}" ] && own_db=1 # the dev database is ours to recreate; one given to us never is
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/checkout?sslmode=disable}"
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:7233}"
 export CHECKOUT_LISTEN="${CHECKOUT_LISTEN:-127.0.0.1:4242}"
 export CHECKOUT_WEBHOOK_ALLOW_PRIVATE="${CHECKOUT_WEBHOOK_ALLOW_PRIVATE:-true}" # local receivers in development
 export CHECKOUT_PUBLIC_URL="${CHECKOUT_PUBLIC_URL:-http://$CHECKOUT_LISTEN}"
 # The key that encrypts webhook secrets at rest, made once (losing it loses the dev endpoints' secrets).
+fresh=0
 if [ -z "${CHECKOUT_SECRETS_KEYS:-}${CHECKOUT_SECRETS_KEY:-}" ]; then
-  [ -s .dev/secrets_key ] || (umask 077; head -c 32 /dev/urandom | base64 > .dev/secrets_key)
+  [ -s .dev/secrets_key ] || { fresh=1; (umask 077; head -c 32 /dev/urandom | base64 > .dev/secrets_key); }
   CHECKOUT_SECRETS_KEY="$(cat .dev/secrets_key)"
   export CHECKOUT_SECRETS_KEY
 fi
@@ -40,6 +42,11 @@ done
 # The database named in DATABASE_URL, created once.
 db=$(sed -E 's#^.*/([^/?]+)(\?.*)?$#\1#' <<<"$DATABASE_URL")
 admin=$(sed -E "s#/$db(\\?|$)#/postgres\\1#" <<<"$DATABASE_URL")
+# A fresh .dev (new chain, new secrets key) starts a fresh dev database: the old one's cursors
+# point into a chain that is gone and its webhook secrets were sealed with a key that is gone.
+if [ "$fresh" = 1 ] && [ "$own_db" = 1 ]; then
+  psql "$admin" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
+fi
 if ! psql "$admin" -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
   psql "$admin" -qc "CREATE DATABASE \"$db\"" && echo "created database $db"
 fi

@@ -285,7 +285,9 @@ func (a *App) openDatabases(ctx context.Context, box webhook.SecretBox) error {
 	}
 	n, err := a.API.Endpoints.ResealSecrets(ctx)
 	if err != nil {
-		return fmt.Errorf("seal webhook secrets under the current key: %w", err)
+		return fmt.Errorf("seal webhook secrets under the current key: %w (every key that sealed a stored secret must "+
+			"stay listed in CHECKOUT_SECRETS_KEYS until start-up has resealed it; a lost key loses those endpoints' "+
+			"secrets: roll them after restoring the key, or delete the endpoints)", err)
 	}
 	if n > 0 {
 		a.log.Info("webhook secrets sealed under the current key", "count", n)
