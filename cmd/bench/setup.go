@@ -196,7 +196,7 @@ func (e *benchEnv) untilRunningOp() func(context.Context) (time.Duration, error)
 			return 0, err
 		}
 		wfID := workflows.SessionWorkflowID(id)
-		for deadline := answered.Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		for deadline := answered.Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			d, err := e.app.Temporal.DescribeWorkflowExecution(ctx, wfID, "")
 			var notFound *serviceerror.NotFound
 			if errors.As(err, &notFound) {
