@@ -122,16 +122,9 @@ func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map
 		o.Payments = append(o.Payments, paymentJSON{ID: p.ID, Object: "crypto.payment", ChainID: p.ChainID,
 			Asset: p.AssetID, TxHash: p.TxHash, LogIndex: p.LogIndex, BlockNumber: p.BlockNumber, From: p.From,
 			Amount: p.Amount.String(), AmountDecimal: chain.FormatUnits(p.Amount, decimals),
-			Confirmations: confirmations(p, heights[p.ChainID]), ConfirmationsRequired: required,
+			Confirmations: int64(p.Confirmations(heights[p.ChainID])), ConfirmationsRequired: required,
 			Status: string(p.Status), Created: p.DetectedAt.Unix()})
 	}
-}
-
-func confirmations(p chain.Payment, height uint64) int64 {
-	if p.Status == chain.PaymentReverted || height < p.BlockNumber {
-		return 0
-	}
-	return int64(height-p.BlockNumber) + 1
 }
 
 func (s *Renderer) heights(ctx context.Context) map[int64]uint64 {

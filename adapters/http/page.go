@@ -216,7 +216,7 @@ func (s *Server) fillPay(d *pageData, v *checkout.ShopperView, now time.Time) er
 			continue
 		}
 		pv.Payments = append(pv.Payments, pagePayment{Amount: chain.FormatUnits(p.Amount, asset.Decimals), TxHash: p.TxHash,
-			Status: string(p.Status), Confirmations: min(confirmations(p, v.Heights[p.ChainID]), ch.Confirmations), Needed: ch.Confirmations})
+			Status: string(p.Status), Confirmations: min(int64(p.Confirmations(v.Heights[p.ChainID])), ch.Confirmations), Needed: ch.Confirmations})
 	}
 	d.Pay = pv
 	return nil

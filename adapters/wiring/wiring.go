@@ -270,7 +270,8 @@ func (a *App) openDatabases(ctx context.Context, box webhook.SecretBox) error {
 	if err != nil {
 		return err
 	}
-	a.API, a.workerRepos = repositoriesOf(api), repositoriesOf(api)
+	a.API = repositoriesOf(api)
+	a.workerRepos = a.API
 	if a.cfg.Role == RoleAll {
 		work, err := a.openPool(ctx, workerPoolSize, box)
 		if err != nil {

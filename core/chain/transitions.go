@@ -15,9 +15,9 @@ type PaymentKey struct {
 func (p Payment) Key() PaymentKey { return PaymentKey{TxHash: p.TxHash, LogIndex: p.LogIndex} }
 
 // Confirmations is how many blocks up to cursor hold the payment: its own block counts as
-// one; none while the cursor is below it.
+// one; none while the cursor is below it, and none once its block left the chain.
 func (p Payment) Confirmations(cursor uint64) uint64 {
-	if cursor < p.BlockNumber {
+	if p.Status == PaymentReverted || cursor < p.BlockNumber {
 		return 0
 	}
 	return cursor - p.BlockNumber + 1

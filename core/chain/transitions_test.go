@@ -231,3 +231,23 @@ func TestValidateDust(t *testing.T) {
 		}
 	}
 }
+
+func TestConfirmations(t *testing.T) {
+	cases := []struct {
+		name   string
+		status PaymentStatus
+		cursor uint64
+		want   uint64
+	}{
+		{"scanner below the block", PaymentDetected, 9, 0},
+		{"its own block counts as one", PaymentDetected, 10, 1},
+		{"three blocks on", PaymentConfirmed, 12, 3},
+		{"reverted has none", PaymentReverted, 20, 0},
+	}
+	for _, c := range cases {
+		p := Payment{Status: c.status, BlockNumber: 10}
+		if got := p.Confirmations(c.cursor); got != c.want {
+			t.Errorf("%s: Confirmations(%d) = %d, want %d", c.name, c.cursor, got, c.want)
+		}
+	}
+}
