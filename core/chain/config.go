@@ -195,13 +195,12 @@ func dustUnits(t Token) (*big.Int, error) {
 		}
 		return defaultPeggedDust.Shift(t.Decimals).Floor().BigInt(), nil // a coin without cents has no dust
 	}
-	d, err := decimal.NewFromString(t.Dust)
-	if err != nil || d.Sign() < 0 {
-		return nil, fmt.Errorf("dust %q must be a non-negative decimal amount in whole units", t.Dust)
+	if d, err := decimal.NewFromString(t.Dust); err == nil && d.IsZero() {
+		return new(big.Int), nil // no threshold
 	}
-	units := d.Shift(t.Decimals)
-	if !units.Equal(units.Truncate(0)) {
-		return nil, fmt.Errorf("dust %q has more decimals than the asset's %d", t.Dust, t.Decimals)
+	units, err := ParseUnits(t.Dust, t.Decimals)
+	if err != nil {
+		return nil, fmt.Errorf("dust threshold: %w", err)
 	}
-	return units.BigInt(), nil
+	return units, nil
 }
