@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,8 +49,9 @@ func newPageRenderer() (*pageRenderer, error) {
 }
 
 type pageItem struct {
-	Name, Description, Unit, Total string
-	Quantity                       int64
+	ID, Name, Description, Unit, Total string
+	Quantity, Min, Max                 int64
+	Adjustable                         bool // the shopper may change the quantity now
 }
 
 type pageData struct {
@@ -111,6 +113,8 @@ func capBody(c *gin.Context) {
 // from the URL, so a link cannot make a real checkout page say what a phisher wants.
 var pageErrors = map[string]string{
 	"payment_already_received":  "A payment was already received in the selected asset; it can no longer change.",
+	"quantity_locked":           "The quantities can no longer change once a way to pay was chosen.",
+	"quantity_invalid":          "That quantity is not available for this item.",
 	"checkout_session_not_open": "This checkout is no longer open.",
 	"asset_unavailable":         "That asset cannot be used for this checkout right now; please choose another.",
 	"parameter_missing":         "Please choose how to pay.",
@@ -155,9 +159,11 @@ func (s *Server) hostedPage(c *gin.Context) {
 	if sess.Open() {
 		d.AutoRefresh = 15
 	}
+	adjustable := sess.QuantitiesAdjustable()
 	for _, li := range v.LineItems {
-		d.Items = append(d.Items, pageItem{Name: li.Name, Description: li.ProductDescription, Quantity: li.Quantity,
-			Unit: formatUnit(li.UnitAmountDecimal, li.Currency), Total: formatMoney(li.AmountTotal, li.Currency)})
+		d.Items = append(d.Items, pageItem{ID: li.ID, Name: li.Name, Description: li.ProductDescription, Quantity: li.Quantity,
+			Unit: formatUnit(li.UnitAmountDecimal, li.Currency), Total: formatMoney(li.AmountTotal, li.Currency),
+			Adjustable: adjustable && li.Adjustable.Enabled, Min: li.Adjustable.Minimum, Max: li.Adjustable.Maximum})
 	}
 	if err := s.fillPay(&d, v, now); err != nil {
 		s.pageError(c, err)
@@ -242,7 +248,42 @@ func (s *Server) hostedSelect(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, target+"?error=parameter_missing")
 		return
 	}
-	if _, err := s.sessions.SelectAssetForShopper(c.Request.Context(), id, c.Request.PostForm.Get("asset")); err != nil {
+	_, err := s.sessions.SelectAssetForShopper(c.Request.Context(), id, c.Request.PostForm.Get("asset"))
+	s.backToPage(c, target, err, func(e *apperr.Error) string {
+		if e.Param == "asset" && e.Code != "parameter_missing" {
+			return "asset_unavailable"
+		}
+		return e.Code
+	})
+}
+
+// hostedQuantity is the page's quantity form for adjustable items (POST, then back to the page).
+func (s *Server) hostedQuantity(c *gin.Context) {
+	securePage(c)
+	id := c.Param("id")
+	target := "/c/" + url.PathEscape(id)
+	if err := c.Request.ParseForm(); err != nil {
+		c.Redirect(http.StatusSeeOther, target+"?error=quantity_invalid")
+		return
+	}
+	qty, err := strconv.ParseInt(c.Request.PostForm.Get("quantity"), 10, 64)
+	if err != nil {
+		c.Redirect(http.StatusSeeOther, target+"?error=quantity_invalid")
+		return
+	}
+	_, err = s.sessions.SetQuantity(c.Request.Context(), id, c.Request.PostForm.Get("item"), qty)
+	s.backToPage(c, target, err, func(e *apperr.Error) string {
+		if e.Kind == apperr.KindInvalid {
+			return "quantity_invalid"
+		}
+		return e.Code
+	})
+}
+
+// backToPage answers a page form: back to the page, with the error's code (chosen by code)
+// when the shopper's choice was refused; a missing session is the not-found page.
+func (s *Server) backToPage(c *gin.Context, target string, err error, code func(*apperr.Error) string) {
+	if err != nil {
 		e, ok := apperr.As(err)
 		if !ok || e.Kind == apperr.KindUnavailable || e.Kind == apperr.KindInternal {
 			s.pageError(c, err)
@@ -253,11 +294,7 @@ func (s *Server) hostedSelect(c *gin.Context) {
 			s.renderPage(c, s.page.notFound, pageData{Title: "Checkout not found", Livemode: true})
 			return
 		}
-		code := e.Code
-		if e.Param == "asset" && code != "parameter_missing" {
-			code = "asset_unavailable"
-		}
-		target += "?error=" + url.QueryEscape(code)
+		target += "?error=" + url.QueryEscape(code(e))
 	}
 	c.Redirect(http.StatusSeeOther, target)
 }

@@ -128,11 +128,19 @@ type priceJSON struct {
 	Metadata          map[string]string `json:"metadata"`
 	Nickname          *string           `json:"nickname"`
 	Product           string            `json:"product"`
-	Recurring         *struct{}         `json:"recurring"`
+	Recurring         *recurringJSON    `json:"recurring"`
 	TaxBehavior       string            `json:"tax_behavior"`
 	Type              string            `json:"type"`
 	UnitAmount        *int64            `json:"unit_amount"`
 	UnitAmountDecimal string            `json:"unit_amount_decimal"`
+}
+
+type recurringJSON struct {
+	Interval        string  `json:"interval"`
+	IntervalCount   int64   `json:"interval_count"`
+	Meter           *string `json:"meter"`
+	TrialPeriodDays *int64  `json:"trial_period_days"`
+	UsageType       string  `json:"usage_type"`
 }
 
 func opt(s string) *string {
@@ -187,8 +195,8 @@ func renderLineItem(li checkout.LineItem, sess *checkout.Session) lineItemJSON {
 	return lineItemJSON{
 		ID: li.ID, Object: "item", AmountSubtotal: li.AmountSubtotal, AmountTotal: li.AmountTotal,
 		Currency: li.Currency, Description: li.Name, Quantity: li.Quantity,
-		Price: priceJSON{
-			ID: li.PriceID, Object: "price", Active: false, BillingScheme: "per_unit",
+		Price: priceJSON{ // the price as sold: a library price was active then; an ad-hoc one never is
+			ID: li.PriceID, Object: "price", Active: li.LibraryPrice, BillingScheme: "per_unit",
 			Created: sess.CreatedAt.Unix(), Currency: li.Currency, Livemode: sess.Livemode,
 			Metadata: map[string]string{}, Product: li.ProductID, TaxBehavior: "unspecified",
 			Type: "one_time", UnitAmount: li.UnitAmount, UnitAmountDecimal: li.UnitAmountDecimal.String(),

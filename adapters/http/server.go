@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/idempotency"
@@ -35,6 +36,7 @@ const (
 // Deps are what the HTTP adapter needs.
 type Deps struct {
 	Sessions    *checkout.Service
+	Catalog     *catalog.Service
 	Merchants   *merchant.Service
 	Idempotency idempotency.Store // transport infrastructure, see idempotent
 	Renderer    *Renderer         // the API's JSON shapes
@@ -52,6 +54,7 @@ type Server struct {
 	endpoints *webhook.Endpoints
 	delivs    *webhook.Deliveries
 	sessions  *checkout.Service
+	catalog   *catalog.Service
 	merchants *merchant.Service
 	idem      idempotency.Store
 	log       *slog.Logger
@@ -61,7 +64,7 @@ type Server struct {
 
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
-	if d.Sessions == nil || d.Merchants == nil ||
+	if d.Sessions == nil || d.Catalog == nil || d.Merchants == nil ||
 		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
@@ -69,7 +72,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, merchants: d.Merchants,
+	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, merchants: d.Merchants,
 		idem: d.Idempotency, log: d.Logger, now: d.Now, page: page}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -89,6 +92,15 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/checkout/sessions/:id/line_items", s.listLineItems)
 	v1.POST("/checkout/sessions/:id/select_asset", s.selectAsset)
 	v1.GET("/crypto/assets", s.listAssets)
+	v1.POST("/products", s.createProduct)
+	v1.GET("/products", s.listProducts)
+	v1.GET("/products/:id", s.getProduct)
+	v1.POST("/products/:id", s.updateProduct)
+	v1.DELETE("/products/:id", s.deleteProduct)
+	v1.POST("/prices", s.createPrice)
+	v1.GET("/prices", s.listPrices)
+	v1.GET("/prices/:id", s.getPrice)
+	v1.POST("/prices/:id", s.updatePrice)
 	v1.GET("/events", s.listEvents)
 	v1.GET("/events/:id", s.getEvent)
 	v1.GET("/events/:id/deliveries", s.listDeliveries)
@@ -104,6 +116,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	hosted.GET("/:id", s.hostedPage)
 	hosted.GET("/:id/status", s.hostedStatus)
 	hosted.POST("/:id/select", s.hostedSelect)
+	hosted.POST("/:id/quantity", s.hostedQuantity)
 	r.GET("/static/*file", s.static)
 	return r, nil
 }

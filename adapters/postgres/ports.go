@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/event"
@@ -21,4 +22,7 @@ var (
 	_ checkout.MerchantNames = (*Merchants)(nil)
 	_ idempotency.Store      = (*Idempotency)(nil)
 	_ retention.Store        = (*Retention)(nil)
+	_ catalog.Products       = (*Products)(nil)
+	_ catalog.Prices         = (*Prices)(nil)
+	_ checkout.Library       = (*Prices)(nil)
 )

@@ -125,7 +125,7 @@ func bigOf(s string) *big.Int {
 	return v
 }
 
-// insertSessionSQL writes a session ($1-$21) and its line items (column arrays $22-$34) in
+// insertSessionSQL writes a session ($1-$21) and its line items (column arrays $22-$38) in
 // one statement, under the session's advisory lock.
 const insertSessionSQL = `
 	WITH lock AS (SELECT ` + sessionLockSQL + `),
@@ -138,10 +138,10 @@ const insertSessionSQL = `
 		RETURNING id)
 	INSERT INTO checkout_line_items (session_id, id, position, price_id, product_id, name,
 		product_description, images, currency, unit_amount, unit_amount_decimal, quantity,
-		amount_subtotal, amount_total)
+		amount_subtotal, amount_total, library_price, adjustable_enabled, adjustable_minimum, adjustable_maximum)
 	SELECT sess.id, li.* FROM sess, unnest($22::text[], $23::int[], $24::text[], $25::text[], $26::text[],
 		$27::text[], $28::jsonb[], $29::text[], $30::bigint[], $31::numeric[], $32::bigint[], $33::bigint[],
-		$34::bigint[]) AS li`
+		$34::bigint[], $35::boolean[], $36::boolean[], $37::bigint[], $38::bigint[]) AS li`
 
 // insertSessionArgs are insertSessionSQL's arguments for sess.
 func insertSessionArgs(sess *checkout.Session) ([]any, error) {
@@ -164,8 +164,9 @@ func insertSessionArgs(sess *checkout.Session) ([]any, error) {
 // lineItemColumns holds line items column by column, for one unnest insert.
 type lineItemColumns struct {
 	ids, prices, products, names, descs, images, currencies, unitDecimals []string
-	positions, quantities, subtotals, totals                              []int64
+	positions, quantities, subtotals, totals, adjMins, adjMaxs            []int64
 	unitAmounts                                                           []any // nil: no integer unit amount
+	library, adjustable                                                   []bool
 }
 
 // lineItemColumnsOf never leaves a column nil: a nil slice would be sent as NULL, not '{}'.
@@ -175,7 +176,8 @@ func lineItemColumnsOf(items []checkout.LineItem) (lineItemColumns, error) {
 	ints := func() []int64 { return make([]int64, 0, n) }
 	c := lineItemColumns{ids: strs(), prices: strs(), products: strs(), names: strs(), descs: strs(), images: strs(),
 		currencies: strs(), unitDecimals: strs(), positions: ints(), quantities: ints(), subtotals: ints(),
-		totals: ints(), unitAmounts: make([]any, 0, n)}
+		totals: ints(), unitAmounts: make([]any, 0, n), adjMins: ints(), adjMaxs: ints(),
+		library: make([]bool, 0, n), adjustable: make([]bool, 0, n)}
 	for _, li := range items {
 		img, err := json.Marshal(append([]string{}, li.Images...))
 		if err != nil {
@@ -191,6 +193,8 @@ func lineItemColumnsOf(items []checkout.LineItem) (lineItemColumns, error) {
 		c.unitDecimals, c.unitAmounts = append(c.unitDecimals, li.UnitAmountDecimal.String()), append(c.unitAmounts, unit)
 		c.positions, c.quantities = append(c.positions, int64(li.Position)), append(c.quantities, li.Quantity)
 		c.subtotals, c.totals = append(c.subtotals, li.AmountSubtotal), append(c.totals, li.AmountTotal)
+		c.library, c.adjustable = append(c.library, li.LibraryPrice), append(c.adjustable, li.Adjustable.Enabled)
+		c.adjMins, c.adjMaxs = append(c.adjMins, li.Adjustable.Minimum), append(c.adjMaxs, li.Adjustable.Maximum)
 	}
 	return c, nil
 }
@@ -199,7 +203,8 @@ func lineItemColumnsOf(items []checkout.LineItem) (lineItemColumns, error) {
 func (c lineItemColumns) args() []any {
 	return []any{pq.Array(c.ids), pq.Array(c.positions), pq.Array(c.prices), pq.Array(c.products), pq.Array(c.names),
 		pq.Array(c.descs), pq.Array(c.images), pq.Array(c.currencies), pq.GenericArray{A: c.unitAmounts},
-		pq.Array(c.unitDecimals), pq.Array(c.quantities), pq.Array(c.subtotals), pq.Array(c.totals)}
+		pq.Array(c.unitDecimals), pq.Array(c.quantities), pq.Array(c.subtotals), pq.Array(c.totals),
+		pq.Array(c.library), pq.Array(c.adjustable), pq.Array(c.adjMins), pq.Array(c.adjMaxs)}
 }
 
 type lineItemRow struct {
@@ -216,16 +221,22 @@ type lineItemRow struct {
 	Quantity           int64           `db:"quantity"`
 	AmountSubtotal     int64           `db:"amount_subtotal"`
 	AmountTotal        int64           `db:"amount_total"`
+	LibraryPrice       bool            `db:"library_price"`
+	AdjustableEnabled  bool            `db:"adjustable_enabled"`
+	AdjustableMinimum  int64           `db:"adjustable_minimum"`
+	AdjustableMaximum  int64           `db:"adjustable_maximum"`
 }
 
 const lineItemSelect = `id, position, price_id, product_id, name, product_description, images, currency,
-	unit_amount, unit_amount_decimal, quantity, amount_subtotal, amount_total`
+	unit_amount, unit_amount_decimal, quantity, amount_subtotal, amount_total, library_price,
+	adjustable_enabled, adjustable_minimum, adjustable_maximum`
 
 func (r lineItemRow) item() (checkout.LineItem, error) {
 	li := checkout.LineItem{ID: r.ID, Position: r.Position, PriceID: r.PriceID, ProductID: r.ProductID,
 		Name: r.Name, ProductDescription: r.ProductDescription, Currency: r.Currency,
 		UnitAmountDecimal: r.UnitAmountDecimal, Quantity: r.Quantity,
-		AmountSubtotal: r.AmountSubtotal, AmountTotal: r.AmountTotal}
+		AmountSubtotal: r.AmountSubtotal, AmountTotal: r.AmountTotal, LibraryPrice: r.LibraryPrice,
+		Adjustable: checkout.AdjustableQuantity{Enabled: r.AdjustableEnabled, Minimum: r.AdjustableMinimum, Maximum: r.AdjustableMaximum}}
 	if r.UnitAmount.Valid {
 		v := r.UnitAmount.Int64
 		li.UnitAmount = &v

@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
@@ -33,6 +35,9 @@ func (r *Sessions) CreateSession(ctx context.Context, sess *checkout.Session, co
 		return err
 	}
 	err = r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if err := lockLibraryProducts(ctx, tx, sess.LineItems); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, insertSessionSQL, args...)
 		return unavailableIf("insert session "+sess.ID, err)
 	})
@@ -41,6 +46,59 @@ func (r *Sessions) CreateSession(ctx context.Context, sess *checkout.Session, co
 	}
 	r.db.afterCommit(ctx, committed)
 	return nil
+}
+
+// lockLibraryProducts holds the library products a session sells (KEY SHARE, until commit), so a
+// product cannot be deleted between its "never sold" check and this sale; one deleted already
+// is refused.
+func lockLibraryProducts(ctx context.Context, tx *sqlx.Tx, items []checkout.LineItem) error {
+	ids := map[string]bool{}
+	for _, li := range items {
+		if li.LibraryProduct {
+			ids[li.ProductID] = true
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowxContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM products WHERE id = ANY($1) FOR KEY SHARE) p`,
+		pq.Array(slices.Collect(maps.Keys(ids)))).Scan(&n); err != nil {
+		return unavailable("lock library products", err)
+	}
+	if n != len(ids) {
+		return apperr.Invalid("line_items", "resource_missing", "A product of these line items was deleted meanwhile.")
+	}
+	return nil
+}
+
+// UpdateItems applies change to the session and its line items under the session's row lock.
+func (r *Sessions) UpdateItems(ctx context.Context, id string, change func(*checkout.Session) error) (*checkout.Session, error) {
+	var sess *checkout.Session
+	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		if sess, err = loadSession(ctx, tx, id, ` FOR UPDATE`); err != nil {
+			return err
+		}
+		if sess.LineItems, err = lineItemsOf(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := change(sess); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE checkout_sessions SET amount_subtotal = $2, amount_total = $3 WHERE id = $1`,
+			id, sess.AmountSubtotal, sess.AmountTotal); err != nil {
+			return unavailable("save amounts of "+id, err)
+		}
+		for _, li := range sess.LineItems {
+			if _, err := tx.ExecContext(ctx, `UPDATE checkout_line_items SET quantity = $2, amount_subtotal = $3,
+				amount_total = $4 WHERE id = $1`, li.ID, li.Quantity, li.AmountSubtotal, li.AmountTotal); err != nil {
+				return unavailable("save line item "+li.ID, err)
+			}
+		}
+		return nil
+	})
+	return sess, err
 }
 
 // MarkWorkflowStarted notes that the session's workflow exists.
@@ -164,8 +222,12 @@ func (r *Sessions) ListSessions(ctx context.Context, q checkout.ListQuery) (pagi
 
 // LoadLineItems returns all of a session's items in order.
 func (r *Sessions) LoadLineItems(ctx context.Context, sessionID string) ([]checkout.LineItem, error) {
+	return lineItemsOf(ctx, r.db.pool, sessionID)
+}
+
+func lineItemsOf(ctx context.Context, q sqlx.QueryerContext, sessionID string) ([]checkout.LineItem, error) {
 	var rows []lineItemRow
-	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT `+lineItemSelect+` FROM checkout_line_items
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+lineItemSelect+` FROM checkout_line_items
 		WHERE session_id = $1 ORDER BY position`, sessionID); err != nil {
 		return nil, unavailable("load line items of "+sessionID, err)
 	}

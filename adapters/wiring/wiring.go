@@ -29,6 +29,7 @@ import (
 	"github.com/chaincheckout/checkout/adapters/secrets"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
 	"github.com/chaincheckout/checkout/adapters/webhooks"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/event"
@@ -342,6 +343,7 @@ type useCases struct {
 	workerSessions *checkout.Service // the session use cases on the worker's pool
 	endpoints      *webhook.Endpoints
 	deliveries     *webhook.Deliveries
+	catalog        *catalog.Service
 }
 
 // useCases builds the session use cases on each pool and the merchant and webhook ones.
@@ -351,12 +353,12 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	u.renderer = httpapi.NewRenderer(a.cfg.PublicURL, a.Chains.Config(), a.log)
 	deps := checkout.Deps{Store: a.API.Sessions, Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
 		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: u.renderer, Names: a.API.Merchants,
-		Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime}
+		Library: a.API.Prices, Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime}
 	if a.Sessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}
 	u.renderer.UseHeights(a.Sessions)
-	deps.Store, deps.Names = a.workerRepos.Sessions, a.workerRepos.Merchants
+	deps.Store, deps.Names, deps.Library = a.workerRepos.Sessions, a.workerRepos.Merchants, a.workerRepos.Prices
 	if u.workerSessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}
@@ -366,6 +368,9 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	}
 	guard := webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: a.cfg.WebhookAllowPrivate}
 	if u.endpoints, err = webhook.NewEndpoints(a.API.Endpoints, guard, a.now); err != nil {
+		return u, err
+	}
+	if u.catalog, err = catalog.NewService(a.API.Products, a.API.Prices, a.now); err != nil {
 		return u, err
 	}
 	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)
@@ -378,7 +383,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.NewHandler(httpapi.Deps{Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
+	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
 		Merchants: a.Merchants, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
 		Logger: a.log, Now: a.now})
 }

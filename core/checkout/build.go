@@ -3,7 +3,6 @@ package checkout
 import (
 	"fmt"
 	"net/mail"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
@@ -21,7 +21,9 @@ import (
 
 // Build validates p and returns the session it describes, not yet stored.
 // Every rule lives here so that form and JSON requests are judged alike.
-func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain.Asset) (*Session, error) {
+//
+// lib holds the library prices and products the line items name (see LibraryIDs).
+func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain.Asset, lib catalog.Listing) (*Session, error) {
 	now = now.UTC().Truncate(time.Second)
 	if p.Mode == nil {
 		return nil, apperr.Missing("mode")
@@ -47,7 +49,7 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 		Metadata:      map[string]string{},
 		Crypto:        Crypto{State: chain.StateAwaitingAsset},
 	}
-	if err := buildLineItems(s, p.LineItems); err != nil {
+	if err := buildLineItems(s, p.LineItems, lib); err != nil {
 		return nil, err
 	}
 	if err := buildReferences(s, p); err != nil {
@@ -151,7 +153,7 @@ func buildCrypto(p *CryptoParams, livemode bool, assets []chain.Asset) (Crypto, 
 	return c, nil
 }
 
-func buildLineItems(s *Session, items []LineItemParams) error {
+func buildLineItems(s *Session, items []LineItemParams, lib catalog.Listing) error {
 	if len(items) == 0 {
 		return apperr.Missing("line_items")
 	}
@@ -159,10 +161,9 @@ func buildLineItems(s *Session, items []LineItemParams) error {
 		return apperr.Invalid("line_items", "parameter_invalid",
 			"A Checkout Session can have at most %d line items; you passed %d.", MaxLineItems, len(items))
 	}
-	var subtotal int64
 	for i, it := range items {
 		param := fmt.Sprintf("line_items[%d]", i)
-		li, err := buildLineItem(param, it)
+		li, sourceParam, err := buildLineItem(param, it, lib, len(items) == 1)
 		if err != nil {
 			return err
 		}
@@ -170,27 +171,50 @@ func buildLineItems(s *Session, items []LineItemParams) error {
 		if s.Currency == "" {
 			s.Currency = li.Currency
 		} else if li.Currency != s.Currency {
-			return apperr.Invalid(param+"[price_data][currency]", "parameter_invalid",
+			return apperr.Invalid(sourceParam, "parameter_invalid",
 				"All line items must use the same currency: %s was given after %s.", li.Currency, s.Currency)
 		}
+		s.LineItems = append(s.LineItems, li)
+	}
+	return s.total()
+}
+
+func exp(cur string) int32 { e, _ := money.Exponent(cur); return e }
+
+// lineTotal prices one line: unit price × quantity, rounded half up once, within the cap.
+func (li *LineItem) lineTotal(param string) error {
+	total, ok := money.LineTotal(li.UnitAmountDecimal, li.Quantity)
+	if !ok || total > money.MaxAmount {
+		return apperr.Invalid(param, "amount_too_large",
+			"The line item's amount (unit price × quantity) must be at most %d.", money.MaxAmount)
+	}
+	if total < 1 && li.Quantity > 0 {
+		return apperr.Invalid(param, "amount_too_small", "The line item's amount rounds to zero.")
+	}
+	li.AmountSubtotal, li.AmountTotal = total, total
+	return nil
+}
+
+// total sums the lines into the session's amounts: above zero and within the cap.
+func (s *Session) total() error {
+	var subtotal int64
+	for _, li := range s.LineItems {
 		subtotal += li.AmountTotal // each line is at most MaxAmount and there are at most 100: no overflow
 		if subtotal > money.MaxAmount {
 			return apperr.Invalid("line_items", "amount_too_large",
 				"The total amount must be at most %s %s.", money.Format(money.MaxAmount, exp(s.Currency)), strings.ToUpper(s.Currency))
 		}
-		s.LineItems = append(s.LineItems, li)
 	}
-	s.AmountSubtotal, s.AmountTotal = subtotal, subtotal
 	if subtotal < 1 {
 		return apperr.Invalid("line_items", "amount_too_small", "The total amount must be greater than zero.")
 	}
+	s.AmountSubtotal, s.AmountTotal = subtotal, subtotal
 	return nil
 }
 
-func exp(cur string) int32 { e, _ := money.Exponent(cur); return e }
-
-// priceSource checks that exactly one of price, product and price_data is given.
-func priceSource(param string, it LineItemParams) error {
+// itemSource resolves what a line item sells: a library price (given as price, or as product
+// for its default price) or an ad-hoc price_data. It returns the parameter that names it.
+func itemSource(param string, it LineItemParams, lib catalog.Listing) (catalog.Price, catalog.Product, string, error) {
 	set := 0
 	for _, present := range []bool{it.Price != nil, it.Product != nil, it.PriceData != nil} {
 		if present {
@@ -199,144 +223,114 @@ func priceSource(param string, it LineItemParams) error {
 	}
 	switch {
 	case set == 0:
-		return apperr.Invalid(param, "parameter_missing", "Each line item needs one of price, price_data or product.")
+		return catalog.Price{}, catalog.Product{}, param, apperr.Invalid(param, "parameter_missing", "Each line item needs one of price, price_data or product.")
 	case set > 1:
-		return apperr.Invalid(param, "parameters_exclusive",
+		return catalog.Price{}, catalog.Product{}, param, apperr.Invalid(param, "parameters_exclusive",
 			"You may only specify one of these parameters: price, price_data, product.")
 	case it.Price != nil:
-		// The product library is not part of this server yet, so no price ID can exist.
-		return apperr.Invalid(param+"[price]", "resource_missing", "No such price: '%s'", *it.Price)
+		pp := param + "[price]"
+		pr, prod, ok := lib.Price(*it.Price)
+		if !ok {
+			return pr, prod, pp, apperr.Invalid(pp, "resource_missing", "No such price: '%s'", *it.Price)
+		}
+		return pr, prod, pp, pr.CheckSellable(pp, prod, false)
 	case it.Product != nil:
-		return apperr.Invalid(param+"[product]", "resource_missing", "No such product: '%s'", *it.Product)
+		return defaultPriceOf(param+"[product]", *it.Product, lib)
 	}
-	return nil
+	pr, prod, err := adHocPrice(param+"[price_data]", it.PriceData, lib)
+	return pr, prod, param + "[price_data][currency]", err
 }
 
-// adHocProduct fills the item's product from price_data[product_data] (never saved).
-func adHocProduct(li *LineItem, pp string, pd *PriceDataParams) error {
+// defaultPriceOf is {product, quantity}: the product's default price.
+func defaultPriceOf(pp, id string, lib catalog.Listing) (catalog.Price, catalog.Product, string, error) {
+	prod, ok := lib.Products[id]
+	if !ok {
+		return catalog.Price{}, prod, pp, apperr.Invalid(pp, "resource_missing", "No such product: '%s'", id)
+	}
+	pr, _, ok := lib.Price(prod.DefaultPrice)
+	if !ok {
+		return pr, prod, pp, apperr.Invalid(pp, "parameter_invalid",
+			"The product %s has no default_price; give the line item a price instead.", id)
+	}
+	return pr, prod, pp, pr.CheckSellable(pp, prod, false)
+}
+
+// adHocPrice is price_data: a price never saved, for a library product or an ad-hoc one.
+func adHocPrice(pp string, pd *PriceDataParams, lib catalog.Listing) (catalog.Price, catalog.Product, error) {
+	pr, err := catalog.PriceFromData(pp, pd.PriceDataParams)
+	if err != nil {
+		return pr, catalog.Product{}, err
+	}
+	pr.ID, pr.Active = ident.New("price"), true
+	var prod catalog.Product
 	switch {
 	case pd.Product != nil && pd.ProductData != nil:
-		return apperr.Invalid(pp+"[product]", "parameters_exclusive",
+		return pr, prod, apperr.Invalid(pp+"[product]", "parameters_exclusive",
 			"You may only specify one of these parameters: product, product_data.")
 	case pd.Product != nil:
-		return apperr.Invalid(pp+"[product]", "resource_missing", "No such product: '%s'", *pd.Product)
+		var ok bool
+		if prod, ok = lib.Products[*pd.Product]; !ok {
+			return pr, prod, apperr.Invalid(pp+"[product]", "resource_missing", "No such product: '%s'", *pd.Product)
+		}
 	case pd.ProductData == nil:
-		return apperr.Missing(pp + "[product_data]")
+		return pr, prod, apperr.Missing(pp + "[product_data]")
+	default:
+		if prod, err = adHocProduct(pp+"[product_data]", pd.ProductData); err != nil {
+			return pr, prod, err
+		}
 	}
-	return fillProduct(li, pp+"[product_data]", pd.ProductData)
+	if err := pr.CheckSellable(pp, prod, false); err != nil {
+		return pr, prod, err
+	}
+	pr.Active = false // shown as Stripe shows an ad-hoc price
+	return pr, prod, nil
 }
 
-func buildLineItem(param string, it LineItemParams) (LineItem, error) {
-	if err := priceSource(param, it); err != nil {
-		return LineItem{}, err
+func buildLineItem(param string, it LineItemParams, lib catalog.Listing, onlyItem bool) (LineItem, string, error) {
+	pr, prod, sourceParam, err := itemSource(param, it, lib)
+	if err != nil {
+		return LineItem{}, sourceParam, err
 	}
 	if it.Quantity == nil {
-		return LineItem{}, apperr.Missing(param + "[quantity]")
+		return LineItem{}, sourceParam, apperr.Missing(param + "[quantity]")
 	}
 	qty := *it.Quantity
 	if qty < 1 || qty > MaxQuantity {
-		return LineItem{}, apperr.Invalid(param+"[quantity]", "parameter_invalid_integer",
+		return LineItem{}, sourceParam, apperr.Invalid(param+"[quantity]", "parameter_invalid_integer",
 			"Quantity must be between 1 and %d.", MaxQuantity)
 	}
-	pd := it.PriceData
-	pp := param + "[price_data]"
-	if pd.Currency == nil {
-		return LineItem{}, apperr.Missing(pp + "[currency]")
+	li := LineItem{ID: ident.New("li"), PriceID: pr.ID, ProductID: prod.ID, Name: prod.Name,
+		ProductDescription: prod.Description, Images: prod.Images, Currency: pr.Currency, UnitAmount: pr.UnitAmount,
+		UnitAmountDecimal: pr.UnitAmountDecimal, Quantity: qty, LibraryPrice: pr.Active,
+		LibraryProduct: prod.MerchantID != ""} // ad-hoc products belong to no merchant
+	if li.Adjustable, err = adjustable(param+"[adjustable_quantity]", it.AdjustableQuantity, qty, onlyItem); err != nil {
+		return LineItem{}, sourceParam, err
 	}
-	cur := strings.ToLower(*pd.Currency)
-	if !money.Supported(cur) {
-		return LineItem{}, apperr.Invalid(pp+"[currency]", "parameter_invalid",
-			"Invalid currency: %s. Use a three-letter ISO code such as usd or eur.", *pd.Currency)
-	}
-	li := LineItem{ID: ident.New("li"), PriceID: ident.New("price"), Currency: cur, Quantity: qty}
-	if err := fillUnitPrice(&li, pp, pd); err != nil {
-		return LineItem{}, err
-	}
-	total, ok := money.LineTotal(li.UnitAmountDecimal, qty)
-	if !ok || total > money.MaxAmount {
-		return LineItem{}, apperr.Invalid(param, "amount_too_large",
-			"The line item's amount (unit price × quantity) must be at most %d.", money.MaxAmount)
-	}
-	if total < 1 {
-		return LineItem{}, apperr.Invalid(param, "amount_too_small", "The line item's amount rounds to zero.")
-	}
-	li.AmountSubtotal, li.AmountTotal = total, total
-	return li, adHocProduct(&li, pp, pd)
+	return li, sourceParam, li.lineTotal(param)
 }
 
-// fillUnitPrice takes the unit price from unit_amount (whole minor units) or
-// unit_amount_decimal (sub-minor precision), exactly one of them.
-func fillUnitPrice(li *LineItem, pp string, pd *PriceDataParams) error {
-	switch {
-	case pd.UnitAmount != nil && pd.UnitAmountDecimal != nil:
-		return apperr.Invalid(pp+"[unit_amount]", "parameters_exclusive",
-			"You may only specify one of these parameters: unit_amount, unit_amount_decimal.")
-	case pd.UnitAmount != nil:
-		ua := *pd.UnitAmount
-		if ua < 1 {
-			return apperr.Invalid(pp+"[unit_amount]", "amount_too_small",
-				"unit_amount must be a positive integer in the currency's smallest unit.")
-		}
-		if ua > money.MaxAmount {
-			return apperr.Invalid(pp+"[unit_amount]", "amount_too_large", "unit_amount must be at most %d.", money.MaxAmount)
-		}
-		li.UnitAmount, li.UnitAmountDecimal = &ua, decimal.NewFromInt(ua)
-		return nil
-	case pd.UnitAmountDecimal != nil:
-		return fillUnitDecimal(li, pp+"[unit_amount_decimal]", *pd.UnitAmountDecimal)
-	}
-	return apperr.Missing(pp + "[unit_amount]")
-}
-
-func fillUnitDecimal(li *LineItem, param, raw string) error {
-	d, err := decimal.NewFromString(raw)
-	if err != nil || d.Exponent() < -12 {
-		return apperr.Invalid(param, "parameter_invalid", "unit_amount_decimal must be a decimal string with at most 12 decimal places.")
-	}
-	if d.Sign() <= 0 {
-		return apperr.Invalid(param, "amount_too_small", "unit_amount_decimal must be greater than zero.")
-	}
-	if d.GreaterThan(decimal.NewFromInt(money.MaxAmount)) {
-		return apperr.Invalid(param, "amount_too_large", "unit_amount_decimal must be at most %d.", money.MaxAmount)
-	}
-	li.UnitAmountDecimal = d
-	if d.IsInteger() {
-		ua := d.IntPart()
-		li.UnitAmount = &ua
-	}
-	return nil
-}
-
-func fillProduct(li *LineItem, param string, pd *ProductDataParams) error {
+// adHocProduct is price_data[product_data], never saved to the library.
+func adHocProduct(param string, pd *ProductDataParams) (catalog.Product, error) {
+	p := catalog.Product{ID: ident.New("prod"), Active: true}
 	if pd.Name == nil || strings.TrimSpace(*pd.Name) == "" {
-		return apperr.Missing(param + "[name]")
+		return p, apperr.Missing(param + "[name]")
 	}
 	if err := text.Check(param+"[name]", *pd.Name, MaxNameLength); err != nil {
-		return err
+		return p, err
 	}
-	li.Name = *pd.Name
-	li.ProductID = ident.New("prod")
+	p.Name = *pd.Name
 	if pd.Description != nil {
 		if err := text.Check(param+"[description]", *pd.Description, MaxDescLength); err != nil {
-			return err
+			return p, err
 		}
-		li.ProductDescription = *pd.Description
+		p.Description = *pd.Description
 	}
-	if len(pd.Images) > MaxImages {
-		return apperr.Invalid(param+"[images]", "parameter_invalid", "At most %d images are allowed.", MaxImages)
+	var err error
+	if p.Images, err = catalog.CheckImages(param+"[images]", pd.Images); err != nil {
+		return p, err
 	}
-	for i, img := range pd.Images {
-		p := fmt.Sprintf("%s[images][%d]", param, i)
-		u, err := optionalURL(p, &img)
-		if err != nil {
-			return err
-		}
-		li.Images = append(li.Images, u)
-	}
-	if _, err := ValidateMetadata(param+"[metadata]", pd.Metadata); err != nil {
-		return err
-	}
-	return nil
+	_, err = ValidateMetadata(param+"[metadata]", pd.Metadata)
+	return p, err
 }
 
 // optionalURL accepts an absolute http(s) URL; {CHECKOUT_SESSION_ID} is kept verbatim for later substitution.
@@ -344,16 +338,8 @@ func optionalURL(param string, raw *string) (string, error) {
 	if raw == nil || *raw == "" {
 		return "", nil
 	}
-	if len(*raw) > MaxURLLength {
-		return "", apperr.Invalid(param, "url_invalid", "%s must be at most %d characters.", param, MaxURLLength)
-	}
-	if err := text.Check(param, *raw, MaxURLLength); err != nil {
+	if err := text.HTTPURL(param, *raw); err != nil {
 		return "", err
-	}
-	probe := strings.ReplaceAll(*raw, "{CHECKOUT_SESSION_ID}", "cs_x")
-	u, err := url.Parse(probe)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", apperr.Invalid(param, "url_invalid", "Not a valid URL: %s must be an absolute http or https URL.", param)
 	}
 	return *raw, nil
 }

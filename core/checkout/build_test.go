@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
@@ -14,7 +15,7 @@ func ptr[T any](v T) *T { return &v }
 
 func item(cur string, unit, qty int64) LineItemParams {
 	return LineItemParams{Quantity: ptr(qty), PriceData: &PriceDataParams{
-		Currency: ptr(cur), UnitAmount: ptr(unit), ProductData: &ProductDataParams{Name: ptr("Thing")}}}
+		PriceDataParams: catalog.PriceDataParams{Currency: ptr(cur), UnitAmount: ptr(unit)}, ProductData: &ProductDataParams{Name: ptr("Thing")}}}
 }
 
 var (
@@ -28,7 +29,7 @@ func TestBuildComputesTheSession(t *testing.T) {
 	s, err := Build(CreateParams{
 		Mode: ptr("payment"), LineItems: []LineItemParams{item("USD", 1999, 2), item("usd", 1, 1)},
 		SuccessURL: ptr("https://shop.example/ok?id={CHECKOUT_SESSION_ID}"), Metadata: map[string]string{"a": "1", "gone": ""},
-	}, caller, now, testAssets)
+	}, caller, now, testAssets, catalog.Listing{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func TestBuildRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := valid()
 			tc.edit(&p)
-			_, err := Build(p, caller, now, testAssets)
+			_, err := Build(p, caller, now, testAssets, catalog.Listing{})
 			e, ok := apperr.As(err)
 			if !ok || e.Kind != apperr.KindInvalid || e.Param != tc.param || e.Message == "" {
 				t.Fatalf("err = %#v, want invalid %s", err, tc.param)
@@ -111,7 +112,7 @@ func TestBuildRefuses(t *testing.T) {
 func TestExpiresAtBoundsAreInclusive(t *testing.T) {
 	for _, d := range []time.Duration{MinExpiry, MaxExpiry} {
 		p := CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}, ExpiresAt: ptr(now.Add(d).Unix())}
-		if _, err := Build(p, caller, now, testAssets); err != nil {
+		if _, err := Build(p, caller, now, testAssets, catalog.Listing{}); err != nil {
 			t.Errorf("expires in %s refused: %v", d, err)
 		}
 	}
@@ -124,7 +125,7 @@ func TestMetadataCountsCharactersNotBytes(t *testing.T) {
 }
 
 func TestBuildCryptoDefaultsToEveryAssetOfTheMode(t *testing.T) {
-	s, err := Build(CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}}, caller, now, testAssets)
+	s, err := Build(CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}}, caller, now, testAssets, catalog.Listing{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +133,7 @@ func TestBuildCryptoDefaultsToEveryAssetOfTheMode(t *testing.T) {
 		t.Fatalf("crypto = %+v", s.Crypto)
 	}
 	s, err = Build(CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)},
-		Crypto: &CryptoParams{AcceptedAssets: []string{"TUSD@dev"}, Asset: ptr("tusd@dev"), PaymentTolerancePercent: ptr("0.5")}}, caller, now, testAssets)
+		Crypto: &CryptoParams{AcceptedAssets: []string{"TUSD@dev"}, Asset: ptr("tusd@dev"), PaymentTolerancePercent: ptr("0.5")}}, caller, now, testAssets, catalog.Listing{})
 	if err != nil || s.Crypto.PreselectAsset != "tusd@dev" || s.Crypto.TolerancePercent.String() != "0.5" {
 		t.Fatalf("crypto = %+v, %v", s.Crypto, err)
 	}

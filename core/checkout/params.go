@@ -1,5 +1,7 @@
 package checkout
 
+import "github.com/chaincheckout/checkout/core/catalog"
+
 // The parameter structs mirror Stripe's request parameters. Both the form and the JSON
 // decoders of the HTTP adapter fill them, so one set of rules validates both encodings.
 // Pointers distinguish "absent" from a zero value.
@@ -33,19 +35,25 @@ type SelectAssetParams struct {
 
 // LineItemParams is one entry of line_items.
 type LineItemParams struct {
-	Price     *string          `json:"price"`
-	Product   *string          `json:"product"`
-	PriceData *PriceDataParams `json:"price_data"`
-	Quantity  *int64           `json:"quantity"`
+	Price              *string                   `json:"price"`
+	Product            *string                   `json:"product"`
+	PriceData          *PriceDataParams          `json:"price_data"`
+	Quantity           *int64                    `json:"quantity"`
+	AdjustableQuantity *AdjustableQuantityParams `json:"adjustable_quantity"`
 }
 
-// PriceDataParams is an ad-hoc price.
+// AdjustableQuantityParams lets the shopper change an item's quantity on the hosted page.
+type AdjustableQuantityParams struct {
+	Enabled *bool  `json:"enabled"`
+	Minimum *int64 `json:"minimum"`
+	Maximum *int64 `json:"maximum"`
+}
+
+// PriceDataParams is an ad-hoc price, for a library product or an ad-hoc one.
 type PriceDataParams struct {
-	Currency          *string            `json:"currency"`
-	UnitAmount        *int64             `json:"unit_amount"`
-	UnitAmountDecimal *string            `json:"unit_amount_decimal"`
-	Product           *string            `json:"product"`
-	ProductData       *ProductDataParams `json:"product_data"`
+	catalog.PriceDataParams
+	Product     *string            `json:"product"`
+	ProductData *ProductDataParams `json:"product_data"`
 }
 
 // ProductDataParams is an ad-hoc product, never saved to the library.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/paging"
 )
@@ -35,6 +36,9 @@ type Store interface {
 	// (with their webhook outbox rows), all in one transaction. An error from change rolls
 	// everything back and is returned as is.
 	Update(ctx context.Context, id string, change func(s *Session, payments []chain.Payment) error, events TransitionFunc) (*Session, error)
+	// UpdateItems loads the session FOR UPDATE with its line items, lets change apply a rule,
+	// and saves its amounts and its items' quantities and amounts in one transaction.
+	UpdateItems(ctx context.Context, id string, change func(s *Session) error) (*Session, error)
 	// EnsureDepositAddress gives the session its address once: the next unused index of the
 	// merchant's xpub on branch, derived and watched until watchUntil. Idempotent.
 	EnsureDepositAddress(ctx context.Context, sessionID string, branch uint32, derive DeriveFunc, watchUntil time.Time) (string, error)
@@ -45,6 +49,13 @@ type Store interface {
 	Cursor(ctx context.Context, chainID int64) (chain.BlockRef, bool, error)
 	// ScannedHeights is every chain's scanned height, for counting confirmations.
 	ScannedHeights(ctx context.Context) (map[int64]uint64, error)
+}
+
+// Library reads the merchant's Product Library for the items a session sells.
+type Library interface {
+	// ForSale loads the named prices with their products and the named products with their
+	// default prices, of one merchant and mode; unknown IDs are absent from the listing.
+	ForSale(ctx context.Context, merchantID string, livemode bool, priceIDs, productIDs []string) (catalog.Listing, error)
 }
 
 // DeriveFunc derives the address at branch/index of an account xpub.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paging"
@@ -32,6 +33,7 @@ type Deps struct {
 	Balances  chain.BalanceReader
 	Encoder   Encoder
 	Names     MerchantNames
+	Library   Library
 	Logger    *slog.Logger
 	// QuoteLifetime bounds a quote in a volatile asset (0: DefaultQuoteLifetime); pegged
 	// stablecoins keep theirs until expiry.
@@ -49,6 +51,7 @@ type Service struct {
 	bals          chain.BalanceReader
 	enc           Encoder
 	names         MerchantNames
+	library       Library
 	log           *slog.Logger
 	quoteLifetime time.Duration
 	starts        chan *Session // created, committed, workflow not started yet
@@ -57,7 +60,7 @@ type Service struct {
 // NewService wires the use cases; every dependency is required.
 func NewService(d Deps) (*Service, error) {
 	if d.Store == nil || d.Orch == nil || d.Now == nil || d.Rates == nil || d.Addresses == nil || d.Balances == nil ||
-		d.Encoder == nil || d.Names == nil || d.Logger == nil {
+		d.Encoder == nil || d.Names == nil || d.Library == nil || d.Logger == nil {
 		return nil, fmt.Errorf("checkout.NewService: nil dependency")
 	}
 	if err := d.Chains.Validate(); err != nil {
@@ -67,7 +70,7 @@ func NewService(d Deps) (*Service, error) {
 		d.QuoteLifetime = DefaultQuoteLifetime
 	}
 	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses,
-		bals: d.Balances, enc: d.Encoder, names: d.Names, log: d.Logger, quoteLifetime: d.QuoteLifetime,
+		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, log: d.Logger, quoteLifetime: d.QuoteLifetime,
 		starts: make(chan *Session, startQueue)}, nil
 }
 
@@ -81,7 +84,11 @@ func (s *Service) Assets(caller merchant.Caller) []chain.Asset {
 // durable intent: if the process dies first, StartPending or the first request that needs
 // the workflow (Update-With-Start) starts it.
 func (s *Service) Create(ctx context.Context, caller merchant.Caller, p CreateParams) (*Session, error) {
-	sess, err := Build(p, caller, s.now(), s.chains.Assets(caller.Livemode))
+	lib, err := s.listing(ctx, caller, p)
+	if err != nil {
+		return nil, err
+	}
+	sess, err := Build(p, caller, s.now(), s.chains.Assets(caller.Livemode), lib)
 	if err != nil {
 		return nil, err
 	}
@@ -89,6 +96,25 @@ func (s *Service) Create(ctx context.Context, caller merchant.Caller, p CreatePa
 		return nil, fmt.Errorf("create session %s: %w", sess.ID, err)
 	}
 	return sess, nil
+}
+
+// listing loads the library prices and products p names (none: no query).
+func (s *Service) listing(ctx context.Context, caller merchant.Caller, p CreateParams) (catalog.Listing, error) {
+	prices, products := p.LibraryIDs()
+	if len(prices) == 0 && len(products) == 0 {
+		return emptyListing, nil
+	}
+	lib, err := s.library.ForSale(ctx, caller.MerchantID, caller.Livemode, prices, products)
+	if err != nil {
+		return lib, fmt.Errorf("load library items: %w", err)
+	}
+	return lib, nil
+}
+
+// SetQuantity is the shopper's quantity change on the hosted page (Session.SetQuantity),
+// decided under the session's row lock so it cannot cross an asset selection.
+func (s *Service) SetQuantity(ctx context.Context, id, itemID string, qty int64) (*Session, error) {
+	return s.store.UpdateItems(ctx, id, func(sess *Session) error { return sess.SetQuantity(itemID, qty) })
 }
 
 // startQueue bounds the sessions waiting for their start in memory; past it they wait for

@@ -113,8 +113,9 @@ func (s *Session) Terms() chain.Terms {
 		Completed: s.Status == StatusComplete, Expired: s.Status == StatusExpired}
 }
 
-// LineItem is one priced item of a session. Ad-hoc items carry their own price and product IDs
-// so the object looks like Stripe's, but they are never saved to the product library.
+// LineItem is one priced item of a session: a snapshot of the price and product taken at
+// creation, so later catalog edits never change it. Ad-hoc items carry their own price and
+// product IDs so the object looks like Stripe's, but they are never saved to the library.
 type LineItem struct {
 	ID                 string
 	Position           int
@@ -129,6 +130,15 @@ type LineItem struct {
 	Quantity           int64
 	AmountSubtotal     int64
 	AmountTotal        int64
+	LibraryPrice       bool               // PriceID is a Product Library price (else ad hoc)
+	LibraryProduct     bool               // ProductID is a Product Library product (set at creation only)
+	Adjustable         AdjustableQuantity // the shopper may change Quantity within its bounds
+}
+
+// AdjustableQuantity is Stripe's adjustable_quantity of a line item.
+type AdjustableQuantity struct {
+	Enabled          bool
+	Minimum, Maximum int64
 }
 
 // Open reports whether the session can still be paid or expired.

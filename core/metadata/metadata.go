@@ -45,3 +45,20 @@ func Validate(param string, md map[string]string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// Merge applies an update's metadata to stored: an empty value deletes its key, others set
+// theirs; the result obeys the limits.
+func Merge(param string, stored, update map[string]string) (map[string]string, error) {
+	md := make(map[string]string, len(stored)+len(update))
+	for k, v := range stored {
+		md[k] = v
+	}
+	for k, v := range update {
+		if v == "" {
+			delete(md, k)
+		} else {
+			md[k] = v
+		}
+	}
+	return Validate(param, md)
+}

@@ -3,7 +3,6 @@ package webhook
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -212,19 +211,8 @@ func (p EndpointParams) apply(e *Endpoint) error {
 	if p.Disabled != nil {
 		e.Disabled = *p.Disabled
 	}
-	md := maps.Clone(e.Metadata)
-	for k, v := range p.Metadata {
-		if md == nil {
-			md = map[string]string{}
-		}
-		if v == "" {
-			delete(md, k)
-		} else {
-			md[k] = v
-		}
-	}
 	var err error
-	e.Metadata, err = metadata.Validate("metadata", md)
+	e.Metadata, err = metadata.Merge("metadata", e.Metadata, p.Metadata)
 	return err
 }
 
