@@ -28,8 +28,8 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 type pageRenderer struct {
-	session, notFound *template.Template
-	static            fs.FS
+	session, notFound, gone *template.Template
+	static                  fs.FS
 }
 
 func newPageRenderer() (*pageRenderer, error) {
@@ -41,11 +41,15 @@ func newPageRenderer() (*pageRenderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse not-found page: %w", err)
 	}
+	gone, err := template.ParseFS(templates.FS, "layout.html", "gone.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse gone page: %w", err)
+	}
 	static, err := fs.Sub(templates.FS, "static")
 	if err != nil {
 		return nil, err
 	}
-	return &pageRenderer{session: session, notFound: notFound, static: static}, nil
+	return &pageRenderer{session: session, notFound: notFound, gone: gone, static: static}, nil
 }
 
 type pageItem struct {

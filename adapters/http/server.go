@@ -23,6 +23,7 @@ import (
 	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/paymentlink"
 	"github.com/chaincheckout/checkout/core/webhook"
 )
 
@@ -37,6 +38,7 @@ const (
 type Deps struct {
 	Sessions    *checkout.Service
 	Catalog     *catalog.Service
+	Links       *paymentlink.Service
 	Merchants   *merchant.Service
 	Idempotency idempotency.Store // transport infrastructure, see idempotent
 	Renderer    *Renderer         // the API's JSON shapes
@@ -55,6 +57,7 @@ type Server struct {
 	delivs    *webhook.Deliveries
 	sessions  *checkout.Service
 	catalog   *catalog.Service
+	links     *paymentlink.Service
 	merchants *merchant.Service
 	idem      idempotency.Store
 	log       *slog.Logger
@@ -64,7 +67,7 @@ type Server struct {
 
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
-	if d.Sessions == nil || d.Catalog == nil || d.Merchants == nil ||
+	if d.Sessions == nil || d.Catalog == nil || d.Links == nil || d.Merchants == nil ||
 		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
@@ -72,7 +75,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, merchants: d.Merchants,
+	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, links: d.Links, merchants: d.Merchants,
 		idem: d.Idempotency, log: d.Logger, now: d.Now, page: page}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -101,6 +104,11 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/prices", s.listPrices)
 	v1.GET("/prices/:id", s.getPrice)
 	v1.POST("/prices/:id", s.updatePrice)
+	v1.POST("/payment_links", s.createLink)
+	v1.GET("/payment_links", s.listLinks)
+	v1.GET("/payment_links/:id", s.getLink)
+	v1.POST("/payment_links/:id", s.updateLink)
+	v1.GET("/payment_links/:id/line_items", s.listLinkItems)
 	v1.GET("/events", s.listEvents)
 	v1.GET("/events/:id", s.getEvent)
 	v1.GET("/events/:id/deliveries", s.listDeliveries)
@@ -117,6 +125,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	hosted.GET("/:id/status", s.hostedStatus)
 	hosted.POST("/:id/select", s.hostedSelect)
 	hosted.POST("/:id/quantity", s.hostedQuantity)
+	r.GET("/l/:id", capBody, s.openLink)
 	r.GET("/static/*file", s.static)
 	return r, nil
 }

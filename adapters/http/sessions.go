@@ -90,7 +90,12 @@ func (s *Server) createSession(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	sess, err := s.sessions.Create(c.Request.Context(), callerOf(c), p)
+	var sess *checkout.Session
+	if p.PaymentLink != nil {
+		sess, err = s.links.CreateSession(c.Request.Context(), callerOf(c), p)
+	} else {
+		sess, err = s.sessions.Create(c.Request.Context(), callerOf(c), p)
+	}
 	if err != nil {
 		s.writeError(c, err)
 		return

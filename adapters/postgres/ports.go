@@ -7,6 +7,7 @@ import (
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/paymentlink"
 	"github.com/chaincheckout/checkout/core/retention"
 	"github.com/chaincheckout/checkout/core/webhook"
 )
@@ -25,4 +26,5 @@ var (
 	_ catalog.Products       = (*Products)(nil)
 	_ catalog.Prices         = (*Prices)(nil)
 	_ checkout.Library       = (*Prices)(nil)
+	_ paymentlink.Store      = (*PaymentLinks)(nil)
 )

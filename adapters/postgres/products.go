@@ -172,5 +172,8 @@ func (r *Products) ListProducts(ctx context.Context, q catalog.ProductQuery) (pa
 
 // linksSelling counts the payment links that sell one of the product's prices.
 func linksSelling(ctx context.Context, tx *sqlx.Tx, productID string) (int, error) {
-	return 0, nil
+	var n int
+	err := tx.QueryRowxContext(ctx, `SELECT count(*) FROM payment_links
+		WHERE price_ids && ARRAY(SELECT id FROM prices WHERE product_id = $1)`, productID).Scan(&n)
+	return n, unavailableIf("count links selling "+productID, err)
 }

@@ -188,6 +188,11 @@ func (r *Sessions) Update(ctx context.Context, id string, change func(*checkout.
 		if err != nil {
 			return err
 		}
+		if link := checkout.CompletesLinkSession(before, after); link != "" {
+			if err := countLinkCompletion(ctx, tx, link); err != nil {
+				return err
+			}
+		}
 		return insertEvents(ctx, tx, evs)
 	})
 	if err != nil {
@@ -252,5 +257,5 @@ func (r *Sessions) ListLineItems(ctx context.Context, merchantID string, livemod
 		return paging.Page[checkout.LineItem]{}, err
 	}
 	// At most 100 items per session: paging in memory is simpler and as fast as in SQL.
-	return pageInMemory(items, func(li checkout.LineItem) string { return li.ID }, "line item", p)
+	return paging.InMemory(items, func(li checkout.LineItem) string { return li.ID }, "line item", p)
 }

@@ -35,6 +35,7 @@ import (
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/paymentlink"
 	"github.com/chaincheckout/checkout/core/retention"
 	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
@@ -344,6 +345,7 @@ type useCases struct {
 	endpoints      *webhook.Endpoints
 	deliveries     *webhook.Deliveries
 	catalog        *catalog.Service
+	links          *paymentlink.Service
 }
 
 // useCases builds the session use cases on each pool and the merchant and webhook ones.
@@ -373,6 +375,9 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if u.catalog, err = catalog.NewService(a.API.Products, a.API.Prices, a.now); err != nil {
 		return u, err
 	}
+	if u.links, err = paymentlink.NewService(a.API.Links, a.API.Prices, a.Sessions, a.Chains.Config(), a.now); err != nil {
+		return u, err
+	}
 	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)
 	return u, err
 }
@@ -383,7 +388,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
+	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
 		Merchants: a.Merchants, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
 		Logger: a.log, Now: a.now})
 }

@@ -49,6 +49,15 @@ func TransitionEvents(before, after *Session) []string {
 	return types
 }
 
+// CompletesLinkSession returns the payment link whose session this change completes ("" if
+// none): each such completion counts toward the link's completed_sessions limit, once.
+func CompletesLinkSession(before, after *Session) string {
+	if after.PaymentLink != "" && before.Status != StatusComplete && after.Status == StatusComplete {
+		return after.PaymentLink
+	}
+	return ""
+}
+
 // transitionEvents builds the event rows for a change, with the object as it now is.
 func (s *Service) transitionEvents(ctx context.Context, before, after *Session, payments []chain.Payment) ([]event.Event, error) {
 	types := TransitionEvents(before, after)

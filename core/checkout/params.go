@@ -19,6 +19,7 @@ type CreateParams struct {
 	PaymentMethodTypes   []string           `json:"payment_method_types"`   // accepted and ignored: crypto is the method
 	PaymentMethodOptions map[string]Ignored `json:"payment_method_options"` // accepted and ignored (SPEC)
 	Crypto               *CryptoParams      `json:"crypto"`                 // our addition
+	PaymentLink          *string            `json:"payment_link"`           // our addition: a session of this link
 }
 
 // CryptoParams are the crypto additions to session creation.

@@ -11,6 +11,13 @@ const (
 	MaxAdjustable        = 999_999
 )
 
+// CheckAdjustable applies adjustable's rules to a line item before any session exists (a
+// payment link's items).
+func CheckAdjustable(param string, p *AdjustableQuantityParams, qty int64, onlyItem bool) error {
+	_, err := adjustable(param, p, qty, onlyItem)
+	return err
+}
+
 // adjustable checks adjustable_quantity against the item's quantity. Stripe's defaults: a
 // minimum of 0 (1 for a session's only item, which cannot go to zero) and a maximum of 99.
 func adjustable(param string, p *AdjustableQuantityParams, qty int64, onlyItem bool) (AdjustableQuantity, error) {

@@ -84,6 +84,19 @@ func (s *Service) Assets(caller merchant.Caller) []chain.Asset {
 // durable intent: if the process dies first, StartPending or the first request that needs
 // the workflow (Update-With-Start) starts it.
 func (s *Service) Create(ctx context.Context, caller merchant.Caller, p CreateParams) (*Session, error) {
+	if p.PaymentLink != nil { // the payment link use case decides what such a session is
+		return nil, apperr.Invalid("payment_link", "parameter_invalid", "payment_link is taken by the payment link use case.")
+	}
+	return s.create(ctx, caller, p, "")
+}
+
+// CreateForLink creates a session the payment link linkID made from its own items and options.
+func (s *Service) CreateForLink(ctx context.Context, caller merchant.Caller, p CreateParams, linkID string) (*Session, error) {
+	p.PaymentLink = nil
+	return s.create(ctx, caller, p, linkID)
+}
+
+func (s *Service) create(ctx context.Context, caller merchant.Caller, p CreateParams, linkID string) (*Session, error) {
 	lib, err := s.listing(ctx, caller, p)
 	if err != nil {
 		return nil, err
@@ -92,6 +105,7 @@ func (s *Service) Create(ctx context.Context, caller merchant.Caller, p CreatePa
 	if err != nil {
 		return nil, err
 	}
+	sess.PaymentLink = linkID
 	if err := s.store.CreateSession(ctx, sess, func(context.Context) { s.queueStart(sess) }); err != nil {
 		return nil, fmt.Errorf("create session %s: %w", sess.ID, err)
 	}

@@ -45,3 +45,36 @@ type Page[T any] struct {
 type TimeRange struct {
 	GT, GTE, LT, LTE *time.Time
 }
+
+// InMemory pages a short list held whole (a session's or a link's line items) in its given
+// order, with the same cursors as the stored lists; object names an unknown cursor's type.
+func InMemory[T any](items []T, idOf func(T) string, object string, p Params) (Page[T], error) {
+	var page Page[T]
+	find := func(id, param string) (int, error) {
+		for i, v := range items {
+			if idOf(v) == id {
+				return i, nil
+			}
+		}
+		return 0, apperr.Invalid(param, "resource_missing", "No such %s: '%s'", object, id)
+	}
+	start, end := 0, len(items)
+	switch {
+	case p.StartingAfter != "":
+		i, err := find(p.StartingAfter, "starting_after")
+		if err != nil {
+			return page, err
+		}
+		start = i + 1
+	case p.EndingBefore != "":
+		i, err := find(p.EndingBefore, "ending_before")
+		if err != nil {
+			return page, err
+		}
+		end = i
+		start = max(0, end-p.Limit)
+	}
+	page.Data = items[start:min(end, start+p.Limit)]
+	page.HasMore = start+p.Limit < end || (p.EndingBefore != "" && start > 0)
+	return page, nil
+}
