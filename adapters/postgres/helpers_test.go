@@ -84,7 +84,7 @@ func newMerchant(t testing.TB, st *testRepos) string {
 	id := ident.New("acct")
 	now := time.Now().UTC()
 	if err := st.merchants.CreateMerchant(context.Background(), merchant.Merchant{ID: id, Name: "Test", XPub: "xpub", CreatedAt: now},
-		merchant.APIKey{ID: ident.New("key"), MerchantID: id, Hash: ident.Random(40), Hint: "sk_test_…", CreatedAt: now}); err != nil {
+		[]merchant.APIKey{{ID: ident.New("key"), MerchantID: id, Hash: ident.Random(40), Hint: "sk_test_…", CreatedAt: now}}); err != nil {
 		t.Fatal(err)
 	}
 	return id

@@ -29,7 +29,7 @@ var modes = []struct {
 func writeMerchant(ctx context.Context, st *testRepos, name string) error {
 	id, now := ident.New("acct"), time.Now().UTC()
 	return st.merchants.CreateMerchant(ctx, merchant.Merchant{ID: id, Name: name, XPub: "xpub", CreatedAt: now},
-		merchant.APIKey{ID: ident.New("key"), MerchantID: id, Hash: ident.Random(40), Hint: "sk_test_…", CreatedAt: now})
+		[]merchant.APIKey{{ID: ident.New("key"), MerchantID: id, Hash: ident.Random(40), Hint: "sk_test_…", CreatedAt: now}})
 }
 
 // waitFor polls cond until it holds, failing after a few seconds (well within the key's lock timeout).

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
@@ -16,48 +17,111 @@ type Merchants struct{ db *DB }
 // NewMerchants returns the merchants repository of db.
 func NewMerchants(db *DB) *Merchants { return &Merchants{db: db} }
 
-// CreateMerchant writes a merchant and its first key together.
-func (r *Merchants) CreateMerchant(ctx context.Context, m merchant.Merchant, key merchant.APIKey) error {
+// CreateMerchant writes a merchant and its first keys together.
+func (r *Merchants) CreateMerchant(ctx context.Context, m merchant.Merchant, keys []merchant.APIKey) error {
 	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if _, err := tx.ExecContext(ctx,
 			`INSERT INTO merchants (id, name, xpub, created_at) VALUES ($1, $2, $3, $4)`,
 			m.ID, m.Name, m.XPub, m.CreatedAt); err != nil {
 			return fmt.Errorf("insert merchant %s: %w", m.ID, err)
 		}
-		return insertKey(ctx, tx, key)
+		for _, k := range keys {
+			if err := insertKey(ctx, tx, k); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
-// AddKey stores another key for an existing merchant.
-func (r *Merchants) AddKey(ctx context.Context, key merchant.APIKey) error {
-	return r.db.inTx(ctx, func(tx *sqlx.Tx) error { return insertKey(ctx, tx, key) })
-}
-
 func insertKey(ctx context.Context, tx *sqlx.Tx, k merchant.APIKey) error {
-	_, err := tx.ExecContext(ctx,
-		`INSERT INTO api_keys (id, merchant_id, livemode, key_hash, hint, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		k.ID, k.MerchantID, k.Livemode, k.Hash, k.Hint, k.CreatedAt)
+	_, err := tx.ExecContext(ctx, `INSERT INTO api_keys (id, merchant_id, livemode, key_hash, hint, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, k.ID, k.MerchantID, k.Livemode, k.Hash, k.Hint, k.CreatedAt, k.ExpiresAt)
 	if err != nil {
 		return fmt.Errorf("insert api key for %s: %w", k.MerchantID, err)
 	}
 	return nil
 }
 
-// CallerByKeyHash resolves an active key.
-func (r *Merchants) CallerByKeyHash(ctx context.Context, hash string) (merchant.Caller, error) {
-	var c merchant.Caller
-	err := r.db.pool.QueryRowxContext(ctx, `
-		SELECT k.merchant_id, m.name, k.livemode, k.id
-		FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
-		WHERE k.key_hash = $1 AND k.revoked_at IS NULL`, hash).
-		Scan(&c.MerchantID, &c.MerchantName, &c.Livemode, &c.KeyID)
+// keyRow is an api_keys row.
+type keyRow struct {
+	ID         string     `db:"id"`
+	MerchantID string     `db:"merchant_id"`
+	Livemode   bool       `db:"livemode"`
+	Hash       string     `db:"key_hash"`
+	Hint       string     `db:"hint"`
+	CreatedAt  time.Time  `db:"created_at"`
+	ExpiresAt  *time.Time `db:"expires_at"`
+	RevokedAt  *time.Time `db:"revoked_at"`
+}
+
+const keyColumns = `k.id, k.merchant_id, k.livemode, k.key_hash, k.hint, k.created_at, k.expires_at, k.revoked_at`
+
+func (r keyRow) key() merchant.APIKey {
+	return merchant.APIKey{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, Hash: r.Hash, Hint: r.Hint,
+		CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt, RevokedAt: r.RevokedAt}
+}
+
+// KeyByHash returns a key and its caller, whatever the key's state: core decides whether it works.
+func (r *Merchants) KeyByHash(ctx context.Context, hash string) (merchant.Credential, error) {
+	var row struct {
+		keyRow
+		Name string `db:"name"`
+	}
+	err := r.db.pool.GetContext(ctx, &row, `SELECT `+keyColumns+`, m.name
+		FROM api_keys k JOIN merchants m ON m.id = k.merchant_id WHERE k.key_hash = $1`, hash)
 	if isNoRows(err) {
-		return merchant.Caller{}, apperr.NotFound("api_key", "")
+		return merchant.Credential{}, apperr.NotFound("api_key", "")
 	}
 	if err != nil {
-		return merchant.Caller{}, unavailable("look up api key", err)
+		return merchant.Credential{}, unavailable("look up api key", err)
 	}
-	return c, nil
+	return merchant.Credential{Key: row.key(), Caller: merchant.Caller{MerchantID: row.MerchantID,
+		MerchantName: row.Name, Livemode: row.Livemode, KeyID: row.ID}}, nil
+}
+
+// ListKeys returns every key, oldest first.
+func (r *Merchants) ListKeys(ctx context.Context) ([]merchant.APIKey, error) {
+	var rows []keyRow
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT `+keyColumns+` FROM api_keys k ORDER BY k.created_at, k.id`); err != nil {
+		return nil, unavailable("list api keys", err)
+	}
+	keys := make([]merchant.APIKey, len(rows))
+	for i, row := range rows {
+		keys[i] = row.key()
+	}
+	return keys, nil
+}
+
+// RollKey locks the merchant and its keys of fresh's mode, saves the expiry of the keys retire
+// returns and inserts fresh, in one transaction.
+func (r *Merchants) RollKey(ctx context.Context, fresh merchant.APIKey, retire func([]merchant.APIKey) []merchant.APIKey) error {
+	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var id string
+		err := tx.QueryRowxContext(ctx, `SELECT id FROM merchants WHERE id = $1 FOR UPDATE`, fresh.MerchantID).Scan(&id)
+		if isNoRows(err) {
+			return apperr.NotFound("account", fresh.MerchantID)
+		}
+		if err != nil {
+			return unavailable("lock merchant "+fresh.MerchantID, err)
+		}
+		var rows []keyRow
+		if err := tx.SelectContext(ctx, &rows, `SELECT `+keyColumns+` FROM api_keys k
+			WHERE k.merchant_id = $1 AND k.livemode = $2 ORDER BY k.created_at, k.id FOR UPDATE`,
+			fresh.MerchantID, fresh.Livemode); err != nil {
+			return unavailable("lock api keys of "+fresh.MerchantID, err)
+		}
+		keys := make([]merchant.APIKey, len(rows))
+		for i, row := range rows {
+			keys[i] = row.key()
+		}
+		for _, k := range retire(keys) {
+			if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET expires_at = $2 WHERE id = $1`, k.ID, k.ExpiresAt); err != nil {
+				return fmt.Errorf("expire api key %s: %w", k.ID, err)
+			}
+		}
+		return insertKey(ctx, tx, fresh)
+	})
 }
 
 // GetMerchant returns a merchant by ID.
@@ -72,6 +136,24 @@ func (r *Merchants) GetMerchant(ctx context.Context, id string) (merchant.Mercha
 		return m, unavailable("load merchant "+id, err)
 	}
 	return m, nil
+}
+
+// ListMerchants returns every merchant, oldest first.
+func (r *Merchants) ListMerchants(ctx context.Context) ([]merchant.Merchant, error) {
+	var rows []struct {
+		ID        string    `db:"id"`
+		Name      string    `db:"name"`
+		XPub      string    `db:"xpub"`
+		CreatedAt time.Time `db:"created_at"`
+	}
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT id, name, xpub, created_at FROM merchants ORDER BY created_at, id`); err != nil {
+		return nil, unavailable("list merchants", err)
+	}
+	ms := make([]merchant.Merchant, len(rows))
+	for i, row := range rows {
+		ms[i] = merchant.Merchant{ID: row.ID, Name: row.Name, XPub: row.XPub, CreatedAt: row.CreatedAt}
+	}
+	return ms, nil
 }
 
 // MerchantName implements checkout.MerchantNames.

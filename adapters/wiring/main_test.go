@@ -113,11 +113,11 @@ func waitServing(base string, done <-chan error) error {
 // newMerchant registers a merchant with its own test key.
 func newMerchant(t *testing.T, name string) (key, id string) {
 	t.Helper()
-	m, secret, err := it.app.Merchants.Create(context.Background(), name, ethereum.DemoXPub)
+	m, keys, err := it.app.Merchants.Create(context.Background(), name, ethereum.DemoXPub)
 	if err != nil {
 		t.Fatalf("create merchant: %v", err)
 	}
-	return secret, m.ID
+	return keys.Of(false), m.ID
 }
 
 type response struct {

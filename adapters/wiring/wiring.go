@@ -79,6 +79,8 @@ type Config struct {
 	SupervisePeriod time.Duration
 	// KeyCacheTTL bounds how long a resolved API key is reused (0: 30 s; negative: never).
 	KeyCacheTTL time.Duration
+	// Now is the clock (tests drive time with it); nil: the system clock in UTC.
+	Now func() time.Time
 	envErrs     []error // values FromEnv could not read; New refuses to start with them
 	// SecretsKeys is the keyring that encrypts webhook secrets at rest: "id:base64,…", 32-byte
 	// keys, the first seals. Required: the service refuses to start without it.
@@ -152,6 +154,14 @@ func (c Config) eventWindow() (retention.EventWindow, error) {
 	return w, nil
 }
 
+// clock is the configured clock, or the system clock in UTC.
+func (c Config) clock() func() time.Time {
+	if c.Now != nil {
+		return c.Now
+	}
+	return func() time.Time { return time.Now().UTC() }
+}
+
 func env(key, def string) string {
 	if v, ok := os.LookupEnv(key); ok && v != "" {
 		return v
@@ -201,7 +211,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, now: func() time.Time { return time.Now().UTC() }, clients: map[int64]ethereum.Client{}}
+	a := &App{cfg: cfg, log: log, now: cfg.clock(), clients: map[int64]ethereum.Client{}}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -365,7 +375,8 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 		return u, err
 	}
 	if a.Merchants, err = merchant.NewService(a.API.Merchants, ethereum.HD{}, a.now,
-		merchant.CacheKeys(cmp.Or(a.cfg.KeyCacheTTL, 30*time.Second))); err != nil {
+		merchant.CacheKeys(cmp.Or(a.cfg.KeyCacheTTL, 30*time.Second)),
+		merchant.IssueLiveKeys(a.Chains.Config().HasLive())); err != nil {
 		return u, err
 	}
 	guard := webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: a.cfg.WebhookAllowPrivate}

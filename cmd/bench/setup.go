@@ -113,7 +113,8 @@ func (e *benchEnv) startService(ctx context.Context, dbURL, temporalAddr string)
 	e.app = app
 	e.undo = append(e.undo, app.Close)
 	go func() { _ = app.Run(ctx, ln) }()
-	_, e.key, err = app.Merchants.Create(ctx, "Bench Store", ethereum.DemoXPub)
+	_, keys, err := app.Merchants.Create(ctx, "Bench Store", ethereum.DemoXPub)
+	e.key = keys.Of(false)
 	return err
 }
 

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/wiring"
@@ -36,7 +38,19 @@ func TestCommandLineRefusals(t *testing.T) {
 	}{
 		{"no command", nil, "usage:"},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"merchant without subcommand", []string{"merchant"}, "checkout merchant needs a subcommand"},
+		{"merchant keys without subcommand", []string{"merchant", "keys"}, "usage:\n  checkout merchant keys roll"},
+		{"unknown merchant subcommand", []string{"merchant", "delete"}, `unknown command "merchant delete"`},
 		{"merchant create without xpub", []string{"merchant", "create", "--name", "Shop"}, "needs --name and --xpub"},
+		{"unknown flag", []string{"merchant", "list", "--all"}, "checkout merchant list: flag provided but not defined: -all"},
+		{"stray argument", []string{"merchant", "list", "extra"}, `unexpected argument "extra"`},
+		{"roll without mode", []string{"merchant", "keys", "roll", "--merchant", "acct_1"}, "needs --merchant and --mode"},
+		{"roll in no mode", []string{"merchant", "keys", "roll", "--merchant", "acct_1", "--mode", "prod"}, `--mode: Invalid mode "prod"`},
+		{"roll with a grace that is no duration", []string{"merchant", "keys", "roll", "--merchant", "acct_1", "--mode", "test", "--expires-in", "1d"},
+			`invalid value "1d" for flag -expires-in`},
+		{"sessions list without merchant", []string{"sessions", "list"}, "sessions list needs --merchant"},
+		{"sessions list in no mode", []string{"sessions", "list", "--merchant", "acct_1", "--mode", "both"}, "must be all, test or live"},
+		{"limit that is no number", []string{"sessions", "list", "--merchant", "acct_1", "--limit", "ten"}, `invalid value "ten" for flag -limit`},
 		{"merchant create without name", []string{"merchant", "create", "--xpub", ethereum.DemoXPub}, "needs --name and --xpub"},
 		{"dev pay without session", []string{"dev", "pay"}, "usage: checkout dev pay <session id>"},
 		{"dev listen without API", []string{"dev", "listen", "--env-file", missing}, "CHECKOUT_API_URL and CHECKOUT_API_KEY are neither set nor in " + missing},
@@ -50,6 +64,9 @@ func TestCommandLineRefusals(t *testing.T) {
 			}
 			if out.Len() != 0 {
 				t.Fatalf("a refused command printed %q", out.String())
+			}
+			if isConfig := tc.name == "dev listen without API"; errors.As(err, new(usageError)) == isConfig {
+				t.Fatalf("run %q = %T %v, want a usage error (exit status 2) unless the command line was right", tc.args, err, err)
 			}
 		})
 	}
@@ -82,15 +99,23 @@ func merchantCount(t *testing.T, db *sql.DB) int {
 	return n
 }
 
-// keyValid asks the merchant service, as the API would, whether a secret key authenticates.
+// keyValid asks the merchant service, as the API would, whether a secret key authenticates now.
 func keyValid(t *testing.T, key string) bool {
 	t.Helper()
-	svc, closeFn, err := merchants(context.Background(), wiring.FromEnv())
+	return keyValidAt(t, key, time.Now().UTC())
+}
+
+// keyValidAt asks whether a secret key authenticates at a given moment (an injected clock).
+func keyValidAt(t *testing.T, key string, now time.Time) bool {
+	t.Helper()
+	cfg := wiring.FromEnv()
+	cfg.Now = func() time.Time { return now }
+	op, err := wiring.NewOperator(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeFn()
-	ok, err := svc.KeyValid(context.Background(), key)
+	defer op.Close()
+	ok, err := op.Merchants.KeyValid(context.Background(), key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +177,12 @@ func readFile(t *testing.T, path string) string {
 func TestDevSeedCreatesThenReuses(t *testing.T) {
 	db := cliDatabase(t)
 	t.Setenv("CHECKOUT_PUBLIC_URL", "http://127.0.0.1:4999")
-	t.Setenv("CHECKOUT_CHAINS_FILE", "/srv/chains.json")
+	chains := filepath.Join(t.TempDir(), "chains.json") // read since the chains decide whether a live key is issued
+	if err := os.WriteFile(chains, []byte(`{"chains": [{"key": "dev", "id": 1337, "name": "Dev", "rpc_url": "http://127.0.0.1:1",
+		"confirmations": 3, "native": {"symbol": "ETH", "decimals": 18}}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CHECKOUT_CHAINS_FILE", chains)
 	envFile := filepath.Join(t.TempDir(), "dev", "env")
 	seed := func() string {
 		t.Helper()
@@ -171,7 +201,7 @@ func TestDevSeedCreatesThenReuses(t *testing.T) {
 	}
 	first := readFile(t, envFile)
 	key := secretKey.FindString(first)
-	if !keyValid(t, key) || first != "CHECKOUT_API_URL=http://127.0.0.1:4999\nCHECKOUT_API_KEY="+key+"\nCHECKOUT_CHAINS_FILE=/srv/chains.json\n" {
+	if !keyValid(t, key) || first != "CHECKOUT_API_URL=http://127.0.0.1:4999\nCHECKOUT_API_KEY="+key+"\nCHECKOUT_CHAINS_FILE="+chains+"\n" {
 		t.Fatalf("env file:\n%s", first)
 	}
 	if info, err := os.Stat(envFile); err != nil || info.Mode().Perm() != 0o600 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/big"
@@ -79,10 +78,10 @@ func (n *devNode) send(ctx context.Context, to *common.Address, value *big.Int, 
 
 // devDeploy deploys the test stablecoin unless the chains file names one that is on chain.
 func devDeploy(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("dev deploy", flag.ContinueOnError)
+	fs := newFlags("dev deploy")
 	rpcURL := fs.String("rpc", "http://127.0.0.1:8545", "the geth --dev JSON-RPC endpoint")
 	file := fs.String("out", ".dev/chains.json", "the chains file to write")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, out); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
@@ -133,17 +132,20 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 
 // devPay pays a session from the dev account: what is still due, or --amount.
 func devPay(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("dev pay", flag.ContinueOnError)
+	fs := newFlags("dev pay")
 	rpcURL := fs.String("rpc", "http://127.0.0.1:8545", "the geth --dev JSON-RPC endpoint")
 	assetFlag := fs.String("asset", "", "select this asset first (e.g. tusd@dev)")
 	amountFlag := fs.String("amount", "", "amount in whole units (e.g. 12.5); default: what is still due")
 	envFile := fs.String("env-file", ".dev/env", "read CHECKOUT_API_URL/KEY and CHECKOUT_CHAINS_FILE from here when not set")
 	chainsFile := fs.String("chains", "", "the chains file (default: CHECKOUT_CHAINS_FILE)")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		return errors.New("usage: checkout dev pay <session id> [--asset A] [--amount X]")
+		if err := parseFlags(fs, args, out); err != nil {
+			return err // --help, or a wrong flag
+		}
+		return usagef("usage: checkout dev pay <session id> [--asset A] [--amount X]")
 	}
 	id := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], out); err != nil {
 		return err
 	}
 	api, err := devAPI(*envFile)

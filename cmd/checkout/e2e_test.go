@@ -64,7 +64,8 @@ func startE2E(ctx context.Context, t *testing.T) *e2e {
 	}
 	t.Cleanup(app.Close)
 	go func() { _ = app.Run(ctx, ln) }()
-	_, key, err := app.Merchants.Create(ctx, "E2E Store", ethereum.DemoXPub)
+	_, keys, err := app.Merchants.Create(ctx, "E2E Store", ethereum.DemoXPub)
+	key := keys.Of(false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -28,12 +27,12 @@ type listenState struct {
 // devListen registers a local webhook endpoint (once) and prints the events it receives,
 // verifying every signature.
 func devListen(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("dev listen", flag.ContinueOnError)
+	fs := newFlags("dev listen")
 	addr := fs.String("addr", "127.0.0.1:4343", "where to listen")
 	events := fs.String("events", "*", "comma-separated event types to subscribe to")
 	envFile := fs.String("env-file", ".dev/env", "CHECKOUT_API_URL and CHECKOUT_API_KEY, when not set")
 	stateFile := fs.String("state", ".dev/listen.json", "where the endpoint and its secret are kept")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, out); err != nil {
 		return err
 	}
 	api, err := devAPI(*envFile)

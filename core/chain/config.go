@@ -148,6 +148,16 @@ func (c Config) Assets(livemode bool) []Asset {
 	return out
 }
 
+// HasLive reports whether a live chain is configured, so live keys can sell something.
+func (c Config) HasLive() bool {
+	for _, ch := range c.Chains {
+		if ch.Livemode {
+			return true
+		}
+	}
+	return false
+}
+
 // Asset finds an asset by ID in either mode.
 func (c Config) Asset(id string) (Asset, bool) {
 	id = strings.ToLower(id)

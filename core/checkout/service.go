@@ -225,14 +225,8 @@ func (s *Service) Get(ctx context.Context, caller merchant.Caller, id string, ex
 
 // List returns the caller's sessions, newest first.
 func (s *Service) List(ctx context.Context, caller merchant.Caller, q ListQuery) (paging.Page[*Session], error) {
-	if err := q.Page.Normalize(); err != nil {
+	if err := q.check(); err != nil {
 		return paging.Page[*Session]{}, err
-	}
-	switch q.Status {
-	case "", StatusOpen, StatusComplete, StatusExpired:
-	default:
-		return paging.Page[*Session]{}, apperr.Invalid("status", "parameter_invalid",
-			"Invalid status: must be one of open, complete or expired.")
 	}
 	q.MerchantID, q.Livemode = caller.MerchantID, caller.Livemode
 	return s.store.ListSessions(ctx, q)

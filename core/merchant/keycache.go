@@ -9,38 +9,39 @@ import (
 const keyCacheLimit = 10_000
 
 // keyCache remembers resolved keys for ttl so most requests skip the database lookup; a
-// revoked or deleted key keeps working at most ttl after the change.
+// revoked or deleted key keeps working at most ttl after the change. A remembered expiry is
+// checked on every request, so a rolled key seen after its roll stops exactly on time.
 type keyCache struct {
 	ttl     time.Duration
 	mu      sync.Mutex
-	entries map[string]cachedCaller
+	entries map[string]cachedKey
 }
 
-type cachedCaller struct {
-	caller Caller
-	until  time.Time
+type cachedKey struct {
+	cred  Credential
+	until time.Time
 }
 
 func newKeyCache(ttl time.Duration) *keyCache {
-	return &keyCache{ttl: ttl, entries: map[string]cachedCaller{}}
+	return &keyCache{ttl: ttl, entries: map[string]cachedKey{}}
 }
 
-// get returns the caller of hash if it was resolved less than ttl before now.
-func (k *keyCache) get(hash string, now time.Time) (Caller, bool) {
+// get returns the credential of hash if it was resolved less than ttl before now.
+func (k *keyCache) get(hash string, now time.Time) (Credential, bool) {
 	if k.ttl <= 0 {
-		return Caller{}, false
+		return Credential{}, false
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	e, ok := k.entries[hash]
 	if !ok || !now.Before(e.until) {
-		return Caller{}, false
+		return Credential{}, false
 	}
-	return e.caller, true
+	return e.cred, true
 }
 
 // put remembers a resolved key until now+ttl.
-func (k *keyCache) put(hash string, c Caller, now time.Time) {
+func (k *keyCache) put(hash string, c Credential, now time.Time) {
 	if k.ttl <= 0 {
 		return
 	}
@@ -56,5 +57,5 @@ func (k *keyCache) put(hash string, c Caller, now time.Time) {
 			clear(k.entries)
 		}
 	}
-	k.entries[hash] = cachedCaller{caller: c, until: now.Add(k.ttl)}
+	k.entries[hash] = cachedKey{cred: c, until: now.Add(k.ttl)}
 }

@@ -37,6 +37,45 @@ type APIKey struct {
 	Hash       string // hex SHA-256 of the full secret
 	Hint       string // prefix and last four characters, for display
 	CreatedAt  time.Time
+	ExpiresAt  *time.Time // set when the key was rolled: it stops working then
+	RevokedAt  *time.Time
+}
+
+// Last4 is the end of the secret, which operators compare with the key they hold.
+func (k APIKey) Last4() string {
+	r := []rune(k.Hint)
+	return string(r[max(0, len(r)-4):])
+}
+
+// Credential is a stored key and who it acts for.
+type Credential struct {
+	Caller Caller
+	Key    APIKey
+}
+
+// Secret is a freshly issued key with its secret, which is shown once and never stored.
+type Secret struct {
+	Value string
+	Key   APIKey
+}
+
+// Secrets are the keys issued together, test first.
+type Secrets []Secret
+
+// Of returns the secret of the mode, or "" when none was issued in it.
+func (s Secrets) Of(livemode bool) string {
+	for _, k := range s {
+		if k.Key.Livemode == livemode {
+			return k.Value
+		}
+	}
+	return ""
+}
+
+// Account is a merchant with its keys, for operators; never a secret.
+type Account struct {
+	Merchant Merchant
+	Keys     []APIKey
 }
 
 // NewSecretKey makes a fresh secret key and its stored form. The secret is shown once.
@@ -75,11 +114,19 @@ type XPubValidator interface {
 
 // Store persists merchants and keys.
 type Store interface {
-	CreateMerchant(ctx context.Context, m Merchant, key APIKey) error
-	// CallerByKeyHash returns the caller for an active key, or apperr NotFound.
-	CallerByKeyHash(ctx context.Context, hash string) (Caller, error)
+	// CreateMerchant writes the merchant and its first keys in one transaction.
+	CreateMerchant(ctx context.Context, m Merchant, keys []APIKey) error
+	// KeyByHash returns the key with that hash, whatever its state, or apperr NotFound.
+	KeyByHash(ctx context.Context, hash string) (Credential, error)
+	// GetMerchant returns a merchant or apperr NotFound.
 	GetMerchant(ctx context.Context, id string) (Merchant, error)
-	AddKey(ctx context.Context, key APIKey) error
+	// ListMerchants returns every merchant, oldest first.
+	ListMerchants(ctx context.Context) ([]Merchant, error)
+	// ListKeys returns every key of every merchant, oldest first.
+	ListKeys(ctx context.Context) ([]APIKey, error)
+	// RollKey locks the merchant's keys of fresh's mode, saves the expiry of those retire
+	// returns and adds fresh, in one transaction; apperr NotFound for an unknown merchant.
+	RollKey(ctx context.Context, fresh APIKey, retire func(keys []APIKey) []APIKey) error
 }
 
 // Service holds the merchant use cases.
@@ -88,6 +135,7 @@ type Service struct {
 	xpubs XPubValidator
 	now   func() time.Time
 	keys  *keyCache
+	live  bool // live keys are issued: a live chain is configured
 }
 
 // Option adjusts a Service.
@@ -97,6 +145,13 @@ type Option func(*Service)
 // stops working within ttl. Without it (or with ttl <= 0) every request looks its key up.
 func CacheKeys(ttl time.Duration) Option {
 	return func(s *Service) { s.keys = newKeyCache(ttl) }
+}
+
+// IssueLiveKeys makes Create issue a live key beside the test key and lets live keys be
+// rolled; the wiring sets it when a live chain is configured, since a live key without one
+// could sell nothing.
+func IssueLiveKeys(enabled bool) Option {
+	return func(s *Service) { s.live = enabled }
 }
 
 // NewService wires the merchant use cases.
@@ -111,43 +166,135 @@ func NewService(store Store, xpubs XPubValidator, now func() time.Time, opts ...
 	return s, nil
 }
 
-// Create registers a merchant with a test-mode key and returns the key's secret once.
-func (s *Service) Create(ctx context.Context, name, xpub string) (Merchant, string, error) {
+// Create registers a merchant with a test key and, when live keys are issued, a live key;
+// their secrets are returned once.
+func (s *Service) Create(ctx context.Context, name, xpub string) (Merchant, Secrets, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 200 {
-		return Merchant{}, "", apperr.Invalid("name", "parameter_invalid_string", "The merchant name must be 1 to 200 characters.")
+		return Merchant{}, nil, apperr.Invalid("name", "parameter_invalid_string", "The merchant name must be 1 to 200 characters.")
 	}
 	if err := s.xpubs.ValidateXPub(xpub); err != nil {
-		return Merchant{}, "", apperr.Invalid("xpub", "parameter_invalid", "Invalid xpub: %v.", err)
+		return Merchant{}, nil, apperr.Invalid("xpub", "parameter_invalid", "Invalid xpub: %v.", err)
 	}
 	now := s.now()
 	m := Merchant{ID: ident.New("acct"), Name: name, XPub: xpub, CreatedAt: now}
-	secret, key := NewSecretKey(m.ID, false, now)
-	if err := s.store.CreateMerchant(ctx, m, key); err != nil {
-		return Merchant{}, "", fmt.Errorf("create merchant %q: %w", name, err)
+	var secrets Secrets
+	var keys []APIKey
+	for _, live := range s.modes() {
+		secret, key := NewSecretKey(m.ID, live, now)
+		secrets, keys = append(secrets, Secret{Value: secret, Key: key}), append(keys, key)
 	}
-	return m, secret, nil
+	if err := s.store.CreateMerchant(ctx, m, keys); err != nil {
+		return Merchant{}, nil, fmt.Errorf("create merchant %q: %w", name, err)
+	}
+	return m, secrets, nil
 }
 
-// Authenticate resolves a presented secret key to its caller.
+// modes are the modes keys are issued in, test first.
+func (s *Service) modes() []bool {
+	if s.live {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+// Roll issues a new key of the mode and makes the merchant's current keys of that mode stop
+// working after grace (0: at once; at most MaxRollGrace), as Stripe's roll does. It returns
+// the new secret and the keys it retired, with their expiry.
+func (s *Service) Roll(ctx context.Context, merchantID string, livemode bool, grace time.Duration) (Secret, []APIKey, error) {
+	if livemode && !s.live {
+		return Secret{}, nil, apperr.Invalid("mode", "parameter_invalid",
+			"No live chain is configured, so there are no live keys: configure a chain with \"livemode\": true first.")
+	}
+	now := s.now()
+	deadline, err := RollDeadline(now, grace)
+	if err != nil {
+		return Secret{}, nil, err
+	}
+	value, fresh := NewSecretKey(merchantID, livemode, now)
+	var retired []APIKey
+	err = s.store.RollKey(ctx, fresh, func(keys []APIKey) []APIKey {
+		retired = Retire(keys, now, deadline)
+		return retired
+	})
+	if err != nil {
+		return Secret{}, nil, fmt.Errorf("roll %s key of %s: %w", ModeName(livemode), merchantID, err)
+	}
+	return Secret{Value: value, Key: fresh}, retired, nil
+}
+
+// Retire makes the keys still usable at now stop at deadline at the latest and returns them.
+func Retire(keys []APIKey, now, deadline time.Time) []APIKey {
+	var retired []APIKey
+	for _, k := range keys {
+		if k.Usable(now) {
+			k.RetireBy(deadline)
+			retired = append(retired, k)
+		}
+	}
+	return retired
+}
+
+// Get returns a merchant, or apperr NotFound.
+func (s *Service) Get(ctx context.Context, id string) (Merchant, error) {
+	return s.store.GetMerchant(ctx, id)
+}
+
+// List returns every merchant with the keys that still work, oldest first.
+func (s *Service) List(ctx context.Context) ([]Account, error) {
+	ms, err := s.store.ListMerchants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := s.store.ListKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now, byMerchant := s.now(), map[string][]APIKey{}
+	for _, k := range keys {
+		if k.Usable(now) {
+			byMerchant[k.MerchantID] = append(byMerchant[k.MerchantID], k)
+		}
+	}
+	accounts := make([]Account, len(ms))
+	for i, m := range ms {
+		accounts[i] = Account{Merchant: m, Keys: byMerchant[m.ID]}
+	}
+	return accounts, nil
+}
+
+// Authenticate resolves a presented secret key to its caller. A rolled key is refused from
+// its expiry on, or at most the cache's bound after the roll when that is later.
 func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, error) {
 	if !WellFormedSecret(secret) {
 		return Caller{}, &apperr.Error{Kind: apperr.KindUnauthorized, Message: "Invalid API Key provided."}
 	}
 	hash, now := HashSecret(secret), s.now()
-	if c, ok := s.keys.get(hash, now); ok {
-		return c, nil
+	cred, ok := s.keys.get(hash, now)
+	if !ok {
+		var err error
+		cred, err = s.store.KeyByHash(ctx, hash)
+		if apperr.IsKind(err, apperr.KindNotFound) { // not remembered: a key added later works at once
+			return Caller{}, refused("Invalid", secret)
+		}
+		if err != nil {
+			return Caller{}, err
+		}
+		s.keys.put(hash, cred, now)
 	}
-	c, err := s.store.CallerByKeyHash(ctx, hash)
-	if apperr.IsKind(err, apperr.KindNotFound) { // not remembered: a key added later works at once
-		return Caller{}, &apperr.Error{Kind: apperr.KindUnauthorized,
-			Message: "Invalid API Key provided: " + secret[:8] + strings.Repeat("*", 8) + secret[len(secret)-4:]}
+	if cred.Key.Expired(now) {
+		return Caller{}, refused("Expired", secret)
 	}
-	if err != nil {
-		return Caller{}, err
+	if !cred.Key.Usable(now) {
+		return Caller{}, refused("Invalid", secret)
 	}
-	s.keys.put(hash, c, now)
-	return c, nil
+	return cred.Caller, nil
+}
+
+// refused is Stripe's 401 for a key, showing only its prefix and last four characters.
+func refused(what, secret string) error {
+	return &apperr.Error{Kind: apperr.KindUnauthorized,
+		Message: what + " API Key provided: " + secret[:8] + strings.Repeat("*", 8) + secret[len(secret)-4:]}
 }
 
 // KeyValid reports whether secret authenticates (used by the dev seeding to reuse a key).

@@ -1,0 +1,52 @@
+package wiring
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/adapters/postgres"
+	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/merchant"
+)
+
+// Operator is what the operator commands use: the merchant use cases and the read-only view
+// of sessions, on a small pool of its own, without Temporal or chain connections.
+type Operator struct {
+	Merchants *merchant.Service
+	Sessions  *checkout.Browser
+	db        *postgres.DB
+}
+
+// NewOperator opens the database (migrating it) and reads the chains file, whose live chains
+// decide whether live keys are issued. Close releases the pool.
+func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
+	chains, err := loadChains(cfg)
+	if err != nil {
+		return nil, err
+	}
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, 2)
+	if err != nil {
+		return nil, err
+	}
+	o := &Operator{db: db}
+	defer func() {
+		if err != nil {
+			o.Close()
+		}
+	}()
+	if _, err = db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if o.Merchants, err = merchant.NewService(postgres.NewMerchants(db), ethereum.HD{}, cfg.clock(),
+		merchant.IssueLiveKeys(chains.Config().HasLive())); err != nil {
+		return nil, err
+	}
+	if o.Sessions, err = checkout.NewBrowser(postgres.NewSessions(db)); err != nil {
+		return nil, fmt.Errorf("operator sessions: %w", err)
+	}
+	return o, nil
+}
+
+// Close releases the database pool.
+func (o *Operator) Close() { _ = o.db.Close() }
