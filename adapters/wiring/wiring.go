@@ -80,8 +80,8 @@ type Config struct {
 	// KeyCacheTTL bounds how long a resolved API key is reused (0: 30 s; negative: never).
 	KeyCacheTTL time.Duration
 	// Now is the clock (tests drive time with it); nil: the system clock in UTC.
-	Now func() time.Time
-	envErrs     []error // values FromEnv could not read; New refuses to start with them
+	Now     func() time.Time
+	envErrs []error // values FromEnv could not read; New refuses to start with them
 	// SecretsKeys is the keyring that encrypts webhook secrets at rest: "id:base64,…", 32-byte
 	// keys, the first seals. Required: the service refuses to start without it.
 	SecretsKeys string

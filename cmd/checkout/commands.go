@@ -64,7 +64,7 @@ func usage(prefix string) string {
 	b.WriteString("usage:\n")
 	for _, c := range commands() {
 		if prefix == "" || strings.HasPrefix(c.path+" ", prefix+" ") {
-			fmt.Fprintf(&b, "  checkout %s %s\n", c.path, c.args)
+			fmt.Fprintln(&b, strings.TrimRight("  checkout "+c.path+" "+c.args, " "))
 		}
 	}
 	if prefix == "" {

@@ -216,6 +216,10 @@ func listSessions(ctx context.Context, cfg wiring.Config, args []string, out io.
 		}
 		modes = []bool{live}
 	}
+	q := checkout.ListQuery{MerchantID: *id, Status: checkout.Status(*status), Page: paging.Params{Limit: *limit}}
+	if err := q.Check(); err != nil { // before connecting: a wrong flag is said first
+		return asUsage(fs.Name(), err)
+	}
 	op, err := operator(ctx, cfg)
 	if err != nil {
 		return err
@@ -224,10 +228,9 @@ func listSessions(ctx context.Context, cfg wiring.Config, args []string, out io.
 	if _, err := op.Merchants.Get(ctx, *id); err != nil {
 		return fmt.Errorf("merchant %s: %w", *id, err)
 	}
-	q := checkout.ListQuery{MerchantID: *id, Status: checkout.Status(*status), Page: paging.Params{Limit: *limit}}
 	sessions, more, err := op.Sessions.List(ctx, q, modes)
 	if err != nil {
-		return asUsage(fs.Name(), err)
+		return err
 	}
 	if *asJSON {
 		return printJSON(out, sessionsOut(sessions, more))

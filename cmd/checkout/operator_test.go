@@ -355,6 +355,7 @@ func TestSessionsList(t *testing.T) {
 	}{
 		{[]string{"--status", "paid"}, "--status: Invalid status: must be one of open, complete or expired.", true},
 		{[]string{"--limit", "101"}, "--limit: Invalid limit: must be between 1 and 100.", true},
+		{[]string{"--limit", "-3", "--merchant", "acct_nobody"}, "--limit: Invalid limit", true}, // said before the merchant is looked up
 		{[]string{"--merchant", "acct_nobody"}, "merchant acct_nobody: No such account", false},
 	} {
 		var out bytes.Buffer

@@ -9,8 +9,8 @@ import (
 	"github.com/chaincheckout/checkout/core/paging"
 )
 
-// check applies the paging defaults and refuses a status that does not exist.
-func (q *ListQuery) check() error {
+// Check applies the paging defaults and refuses a status that does not exist.
+func (q *ListQuery) Check() error {
 	if err := q.Page.Normalize(); err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func NewBrowser(store SessionLister) (*Browser, error) {
 // List returns up to q.Page.Limit of a merchant's sessions in the given modes, newest first,
 // and whether there are more. q.Livemode is ignored: modes says which to read.
 func (b *Browser) List(ctx context.Context, q ListQuery, modes []bool) ([]*Session, bool, error) {
-	if err := q.check(); err != nil {
+	if err := q.Check(); err != nil {
 		return nil, false, err
 	}
 	var all []*Session

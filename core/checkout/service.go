@@ -225,7 +225,7 @@ func (s *Service) Get(ctx context.Context, caller merchant.Caller, id string, ex
 
 // List returns the caller's sessions, newest first.
 func (s *Service) List(ctx context.Context, caller merchant.Caller, q ListQuery) (paging.Page[*Session], error) {
-	if err := q.check(); err != nil {
+	if err := q.Check(); err != nil {
 		return paging.Page[*Session]{}, err
 	}
 	q.MerchantID, q.Livemode = caller.MerchantID, caller.Livemode
