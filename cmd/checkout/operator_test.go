@@ -16,6 +16,7 @@ import (
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	"github.com/chaincheckout/checkout/adapters/wiring"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
@@ -260,12 +261,12 @@ func seedSession(t *testing.T, merchantID string, live bool, created time.Time, 
 		t.Fatal(err)
 	}
 	p := checkout.CreateParams{Mode: ptr("payment"), LineItems: []checkout.LineItemParams{{Quantity: ptr[int64](1),
-		PriceData: &checkout.PriceDataParams{Currency: ptr("usd"), UnitAmount: ptr(amount),
+		PriceData: &checkout.PriceDataParams{PriceDataParams: catalog.PriceDataParams{Currency: ptr("usd"), UnitAmount: ptr(amount)},
 			ProductData: &checkout.ProductDataParams{Name: ptr("Mug")}}}}}
 	if ref != "" {
 		p.ClientReferenceID = &ref
 	}
-	sess, err := checkout.Build(p, merchant.Caller{MerchantID: merchantID, Livemode: live}, created, chains.Config().Assets(live))
+	sess, err := checkout.Build(p, merchant.Caller{MerchantID: merchantID, Livemode: live}, created, chains.Config().Assets(live), catalog.Listing{})
 	if err != nil {
 		t.Fatal(err)
 	}
