@@ -18,8 +18,6 @@ import (
 // sale: the deadline waits for the scan, the reconcile finds the payment confirming, and the
 // session completes instead of expiring. Before the fix it expired, then went paid_late.
 func (s *sessionSuite) TestPaymentMinedInTimeButSeenAfterTheDeadlineCompletes() {
-	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran,
 		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming}, // found by the scan past the deadline
@@ -37,8 +35,6 @@ func (s *sessionSuite) TestPaymentMinedInTimeButSeenAfterTheDeadlineCompletes() 
 
 // While a payment is confirming, the merchant's expire request is refused (409 in the API).
 func (s *sessionSuite) TestExpireRequestRefusedWhilePaymentConfirms() {
-	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran,
 		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming},
@@ -63,8 +59,6 @@ func (s *sessionSuite) TestExpireRequestRefusedWhilePaymentConfirms() {
 // An expire request waits for the scan past its moment; a payment mined before it that the
 // scan reveals as already confirmed completes the session, and the request does not expire it.
 func (s *sessionSuite) TestExpireRequestFindsAPaymentMinedBeforeIt() {
-	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusComplete, PaymentStatus: checkout.PaymentPaid, CryptoState: chain.StatePaid})
 	var replied SessionState
@@ -86,7 +80,6 @@ func (s *sessionSuite) TestExpireRequestFindsAPaymentMinedBeforeIt() {
 // the shopper never holds a free option on the price for the whole session.
 func (s *sessionSuite) TestLapsedQuoteIsRenewedWhileNothingIsPaid() {
 	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.in.PreselectAsset = "eth@dev"
 	quote := func(at time.Time) SessionState {
 		st := SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, Asset: "eth@dev", CryptoState: chain.StateAwaitingPayment}
@@ -121,7 +114,6 @@ func (s *sessionSuite) TestLapsedQuoteIsRenewedWhileNothingIsPaid() {
 func (s *sessionSuite) TestManyPaymentSignalsContinueAsNew() {
 	var a *SessionActivities
 	s.in.ExpiresAt = s.start.Add(24 * time.Hour)
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
 		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, CryptoState: chain.StateUnderpaid}, nil)
 	for i := 1; i <= maxReconciles+1; i++ {

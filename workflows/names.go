@@ -80,6 +80,8 @@ const (
 	changeFirstAttemptByDispatcher = "first-attempt-by-dispatcher"
 	// Deadlines wait for the chain to be scanned past them; quotes lapse; long runs continue as new.
 	changeDeadlineScan = "deadline-scan"
+	// Sessions are started only once their row is committed: no SessionRecorded look first.
+	changeStartAfterCommit = "start-after-commit"
 )
 
 // ScannerWorkflowID is the single scanner of a chain.

@@ -34,8 +34,6 @@ func (s *sessionSuite) signalAt(d time.Duration) {
 
 // A payment mined before expiry but still confirming at the deadline is waited for.
 func (s *sessionSuite) TestExpiryWaitsForAPaymentStillConfirming() {
-	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran,
 		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming},
@@ -54,8 +52,6 @@ func (s *sessionSuite) TestExpiryWaitsForAPaymentStillConfirming() {
 }
 
 func (s *sessionSuite) TestUnderpaidAtExpiryExpires() {
-	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var ran []time.Time
 	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateUnderpaid, AmountReceived: "10"})
 	var expiredAt time.Time
@@ -70,8 +66,6 @@ func (s *sessionSuite) TestUnderpaidAtExpiryExpires() {
 
 // After expiry the workflow keeps reconciling for the monitoring window, then ends.
 func (s *sessionSuite) TestLatePaymentDuringTheMonitoringWindow() {
-	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.expireReturns(checkout.StatusExpired, nil)
 	var ran []time.Time
 	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateAwaitingPayment},
@@ -88,8 +82,6 @@ func (s *sessionSuite) TestLatePaymentDuringTheMonitoringWindow() {
 }
 
 func (s *sessionSuite) TestSelectAssetIsRefusedOnceClosed() {
-	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.nothingPaid()
 	s.expireReturns(checkout.StatusExpired, nil)
 	var rejected error
@@ -109,7 +101,6 @@ func (s *sessionSuite) TestSelectAssetIsRefusedOnceClosed() {
 func (s *sessionSuite) TestPreselectedAssetIsAssignedAtStart() {
 	s.in.PreselectAsset = "tusd@dev"
 	var a *SessionActivities
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	s.env.OnActivity(a.AssignAsset, mock.Anything, s.in.SessionID, "tusd@dev").Return(
 		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil).Once()
 	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
@@ -131,7 +122,6 @@ func (s *sessionSuite) TestLastLookAtTheBalanceFindsInternalTransfers() {
 	s.env.RegisterWorkflowWithOptions(CheckoutSession, workflow.RegisterOptions{Name: CheckoutSessionWorkflow})
 	var a *SessionActivities
 	s.env.RegisterActivity(a)
-	s.env.OnActivity(a.SessionRecorded, mock.Anything, s.in.SessionID).Return(true, nil).Once()
 	var checkedAt time.Time
 	s.env.OnActivity(a.CheckNativeBalance, mock.Anything, s.in.SessionID).Return(
 		func(context.Context, string) (bool, error) { checkedAt = s.env.Now().UTC(); return true, nil }).Once()

@@ -77,7 +77,7 @@ type PaymentsChanged struct {
 type sessionWorkflow struct {
 	in       SessionInput
 	state    SessionState
-	checked  bool // SessionRecorded answered
+	checked  bool // the row is known to be committed
 	expiring bool
 	dirty    bool // a payments signal arrived since the last reconcile
 
@@ -244,11 +244,14 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 	return w.monitor(ctx, scan)
 }
 
-// begin confirms the session's row exists and applies a preselected asset. done: orphaned.
+// begin confirms the session's row exists (workflows started before their row's commit) and
+// applies a preselected asset. done: orphaned.
 func (w *sessionWorkflow) begin(ctx workflow.Context) (bool, error) {
-	var recorded bool
-	if err := workflow.ExecuteActivity(ctx, (*SessionActivities).SessionRecorded, w.in.SessionID).Get(ctx, &recorded); err != nil {
-		return true, err
+	recorded := true // started after the commit, by the starters, the sweep or an Update-With-Start
+	if workflow.GetVersion(ctx, changeStartAfterCommit, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		if err := workflow.ExecuteActivity(ctx, (*SessionActivities).SessionRecorded, w.in.SessionID).Get(ctx, &recorded); err != nil {
+			return true, err
+		}
 	}
 	w.checked = true
 	if !recorded {

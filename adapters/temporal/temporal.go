@@ -167,6 +167,9 @@ func sessionStart(s *checkout.Session) (client.StartWorkflowOptions, workflows.S
 // session's own: starting again after a crash or a retry is a success, never a second run.
 func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) error {
 	opts, in := sessionStart(s)
+	// A worker of this process's client takes the first task from the start's own answer,
+	// sparing the server a dispatch through matching; with no local worker it is a plain start.
+	opts.EnableEagerStart = true
 	_, err := o.c.ExecuteWorkflow(ctx, opts, workflows.CheckoutSessionWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	if err != nil && !errors.As(err, &started) {
