@@ -1,7 +1,7 @@
 // Command bench measures create-session latency and throughput through the HTTP API and the
 // time until its workflow runs, and prints them beside floors measured in the same run on the
 // same servers: a bare Postgres INSERT and a bare Temporal StartWorkflow of an equivalent
-// workflow (one activity, one timer); then the payment, scanner and webhook figures.
+// workflow (one timer); then the payment, scanner and webhook figures.
 //
 //	go run ./cmd/bench [-n1 200] [-n16 1600] [-nrun 100] [-sections create,payment,scanner,webhooks] [-cpuprofile f]
 package main
@@ -32,23 +32,17 @@ type floorInput struct {
 	ExpiresAt time.Time
 }
 
-// floorWorkflow has the session workflow's shape: one activity, then a long timer.
+// floorWorkflow has a new session workflow's shape: a first task that sets a long timer.
 func floorWorkflow(ctx workflow.Context, _ floorInput) error {
-	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 10 * time.Second})
-	if err := workflow.ExecuteActivity(ctx, floorActivity).Get(ctx, nil); err != nil {
-		return err
-	}
 	_, err := workflow.AwaitWithTimeout(ctx, time.Hour, func() bool { return false })
 	return err
 }
 
-func floorActivity(context.Context) error { return nil }
-
 // options are the sample sizes of each measurement and what to run.
 type options struct {
 	n1, n16, nRun, payments, backlog, events, burst int
-	steadyRate, steadySeconds                       int
-	sections, cpuProfile                            string
+	steadyRate, steadySeconds, selects              int
+	sections, cpuProfile, temporalArgs              string
 }
 
 func main() {
@@ -58,12 +52,15 @@ func main() {
 	flag.IntVar(&o.nRun, "nrun", 100, "sessions for the create-to-workflow-running latency")
 	flag.IntVar(&o.steadyRate, "steady-rate", 20, "creates per second for the steady create-to-running latency")
 	flag.IntVar(&o.steadySeconds, "steady-seconds", 10, "how long the steady create rate runs")
+	flag.IntVar(&o.selects, "selects", 160, "select_asset requests, 16 at once, while sessions are created at -steady-rate")
 	flag.IntVar(&o.payments, "payments", 5, "payments for the payment-to-complete latency")
 	flag.IntVar(&o.backlog, "backlog", 2000, "blocks of backlog for the scanner catch-up speed")
 	flag.IntVar(&o.events, "events", 20, "events for the event-to-first-attempt latency")
 	flag.IntVar(&o.burst, "burst", 200, "deliveries for the delivery throughput")
 	flag.StringVar(&o.sections, "sections", "create,payment,scanner,webhooks", "which measurements to run")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the create-session table (client and service) here")
+	flag.StringVar(&o.temporalArgs, "temporal-args", "--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal",
+		"extra arguments of `temporal server start-dev` (the default is what make dev gives it)")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -74,7 +71,7 @@ func main() {
 func run(o options) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	e, err := startBench(ctx)
+	e, err := startBench(ctx, strings.Fields(o.temporalArgs))
 	if err != nil {
 		return err
 	}
@@ -143,6 +140,7 @@ func benchCreateSession(ctx context.Context, e *benchEnv, o options) error {
 		{"bare StartWorkflow", 1, o.n1, timed(start), ""},
 		{"bare INSERT + StartWorkflow", 1, o.n1, both, ""},
 		{"create-session", 1, o.n1, create, "bare INSERT"},
+		{"bare StartWorkflow", 8, o.n16 / 4, timed(start), ""}, // as many at once as the session starters
 		{"bare INSERT", 16, o.n16, timed(insert), ""},
 		{"create-session", 16, o.n16, create, "bare INSERT"},
 		{"create -> workflow running", 1, o.nRun, e.untilRunningOp(), "bare StartWorkflow"},
@@ -165,30 +163,23 @@ func benchCreateSession(ctx context.Context, e *benchEnv, o options) error {
 	}
 	fmt.Printf("create-session through the HTTP API (auth, idempotency, row + line items, workflow start) beside its floor\n")
 	fmt.Printf("all rows alternate in %d rounds on the same servers, while geth mines a block a second\n", rounds)
-	fmt.Printf("Temporal dev server with a SQLite file, Postgres %s, %d cores\n\n", serverVersion(ctx, e.app), numCPU())
+	fmt.Printf("Temporal dev server with a SQLite file (%s), Postgres %s, %d cores\n\n", o.temporalArgs, serverVersion(ctx, e.app), numCPU())
 	printTable(rows, results)
-	return benchSteadyStarts(ctx, e, o)
+	if err := benchSteadyStarts(ctx, e, o); err != nil {
+		return err
+	}
+	return benchSelectAsset(ctx, e, o)
 }
 
 // benchSteadyStarts waits for the starts the bursts above queued to drain (how long that took
 // is the burst's longest wait), then creates sessions at a steady rate and times each one from
 // its create response to its workflow running.
 func benchSteadyStarts(ctx context.Context, e *benchEnv, o options) error {
-	t0 := time.Now()
-	for {
-		var queued int
-		if err := e.app.DB().GetContext(ctx, &queued, `SELECT count(*) FROM checkout_sessions WHERE NOT workflow_started`); err != nil {
-			return err
-		}
-		if queued == 0 {
-			break
-		}
-		if time.Since(t0) > 5*time.Minute {
-			return fmt.Errorf("%d session starts still queued after 5 min", queued)
-		}
-		time.Sleep(50 * time.Millisecond)
+	drained, err := e.awaitStarts(ctx)
+	if err != nil {
+		return err
 	}
-	fmt.Printf("\nstarts queued by the bursts above drained %.1f s after the table\n", time.Since(t0).Seconds())
+	fmt.Printf("\nstarts queued by the bursts above drained %.1f s after the table\n", drained.Seconds())
 	untilRunning := e.untilRunningOp()
 	n := o.steadyRate * o.steadySeconds
 	lat := make([]time.Duration, n)
