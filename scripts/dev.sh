@@ -52,9 +52,12 @@ if ! psql "$admin" -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep
 fi
 
 # WAL without a sync per commit: a killed server loses nothing, a power cut may lose the last
-# moments of dev history; the default journal syncs several times per write and starts few workflows/s.
+# moments of dev history; the default journal syncs several times per write and starts few
+# workflows/s. Eager activities: an activity scheduled by a workflow task goes straight back to
+# the worker that completed it (select_asset waits on one), not through matching.
 bin/temporal server start-dev --ip 127.0.0.1 --port "${TEMPORAL_ADDRESS##*:}" --ui-port "$UI_PORT" \
   --db-filename .dev/temporal.db --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
+  --dynamic-config-value system.enableActivityEagerExecution=true \
   --log-level warn > .dev/temporal.log 2>&1 &
 pids+=($!)
 bin/geth --dev --dev.period 1 --datadir .dev/geth --http --http.addr 127.0.0.1 --http.port "$ETH_PORT" \

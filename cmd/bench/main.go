@@ -59,7 +59,7 @@ func main() {
 	flag.IntVar(&o.burst, "burst", 200, "deliveries for the delivery throughput")
 	flag.StringVar(&o.sections, "sections", "create,payment,scanner,webhooks", "which measurements to run")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the create-session table (client and service) here")
-	flag.StringVar(&o.temporalArgs, "temporal-args", "--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal",
+	flag.StringVar(&o.temporalArgs, "temporal-args", "--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal --dynamic-config-value system.enableActivityEagerExecution=true",
 		"extra arguments of `temporal server start-dev` (the default is what make dev gives it)")
 	flag.Parse()
 	if err := run(o); err != nil {
