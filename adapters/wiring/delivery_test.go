@@ -243,7 +243,7 @@ func TestWebhookDeliveryResumesAfterWorkerRestart(t *testing.T) {
 	evt := expiredEvent(t, key)
 	delivery := workflows.DeliveryWorkflowID(evt, we.ID, "", false)
 	eventually(t, "the first attempt failed and the retry's timer set", func() (bool, error) {
-		return rcv.count() == 1 && hasEvent(history(t, delivery, ""), enumspb.EVENT_TYPE_TIMER_STARTED), nil
+		return rcv.count() == 1 && hasEvent(historyOnceStarted(t, delivery), enumspb.EVENT_TYPE_TIMER_STARTED), nil
 	})
 	it.app.StopWorker()
 	eventually(t, "the retry due while no worker runs", func() (bool, error) {

@@ -2,12 +2,14 @@ package wiring_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/converter"
 
 	"github.com/chaincheckout/checkout/workflows"
@@ -29,6 +31,18 @@ func history(t *testing.T, workflowID, runID string) []*historypb.HistoryEvent {
 		out = append(out, ev)
 	}
 	return out
+}
+
+// historyOnceStarted is the workflow's history, or none while the workflow does not exist yet
+// (a delivery's retry workflow is started only after the dispatcher's first attempt failed).
+func historyOnceStarted(t *testing.T, workflowID string) []*historypb.HistoryEvent {
+	t.Helper()
+	_, err := it.temporal.DescribeWorkflowExecution(context.Background(), workflowID, "")
+	var missing *serviceerror.NotFound
+	if errors.As(err, &missing) {
+		return nil
+	}
+	return history(t, workflowID, "")
 }
 
 func hasEvent(evs []*historypb.HistoryEvent, typ enumspb.EventType) bool {
