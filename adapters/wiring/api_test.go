@@ -402,10 +402,11 @@ func TestWorkflowStartedAfterCrashBetweenCommitAndStart(t *testing.T) {
 
 // Requests that need a session's workflow behave the same before its start happened: 16
 // concurrent select_asset requests on a session whose start never ran (Update-With-Start)
-// all get the one quote and address, and there is exactly one workflow run.
+// all get the one quote and address, and there is exactly one workflow run; the shopper pays
+// at once and the scanner's signal reaches that run, which completes the session.
 func TestSelectAssetHammeredBeforeTheWorkflowStarted(t *testing.T) {
 	ctx := context.Background()
-	_, merchantID := newMerchant(t, "Hammer Store")
+	key, merchantID := newMerchant(t, "Hammer Store")
 	caller := merchant.Caller{MerchantID: merchantID}
 	sess := storedWithoutWorkflow(t, merchantID, time.Now())
 	var wg sync.WaitGroup
@@ -439,6 +440,10 @@ func TestSelectAssetHammeredBeforeTheWorkflowStarted(t *testing.T) {
 	if allocated != 1 {
 		t.Fatalf("%d addresses allocated for one session", allocated)
 	}
+	selected := get(t, "/v1/checkout/sessions/"+sess.ID, key)
+	it.chain.payToken(t, addresses[0], dueOf(t, selected))
+	it.chain.mine(3)
+	waitFor(t, key, sess.ID, "complete", func(r response) bool { return r.str("status") == "complete" })
 }
 
 func TestSearchAttributesRegisteredByTheService(t *testing.T) {
