@@ -24,6 +24,7 @@ import (
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paymentlink"
+	"github.com/chaincheckout/checkout/core/ratelimit"
 	"github.com/chaincheckout/checkout/core/webhook"
 )
 
@@ -47,6 +48,11 @@ type Deps struct {
 	Deliveries  *webhook.Deliveries
 	Logger      *slog.Logger
 	Now         func() time.Time
+	// RateLimits are the request budgets (the zero Policy limits nothing).
+	RateLimits ratelimit.Policy
+	// TrustedProxies are the addresses (IPs or CIDRs) whose X-Forwarded-For names the client;
+	// empty: none, the connection's address is the client's.
+	TrustedProxies []string
 }
 
 // Server holds the routes' dependencies.
@@ -63,6 +69,8 @@ type Server struct {
 	log       *slog.Logger
 	now       func() time.Time
 	page      *pageRenderer
+	keyLimits keyLimiters
+	ipLimit   *keyedLimiter
 }
 
 // NewHandler builds the Gin engine with every route.
@@ -76,9 +84,14 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, links: d.Links, merchants: d.Merchants,
-		idem: d.Idempotency, log: d.Logger, now: d.Now, page: page}
+		idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
+		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
+		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now)}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	r.HandleMethodNotAllowed = false
 	r.Use(s.requestID, s.accessLog, s.recover, deadline)
 	r.NoRoute(func(c *gin.Context) {
@@ -87,7 +100,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	})
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
-	v1 := r.Group("/v1", s.authenticate, s.parseParams, s.idempotent)
+	v1 := r.Group("/v1", s.authenticate, s.limitKey, s.parseParams, s.idempotent)
 	v1.POST("/checkout/sessions", s.createSession)
 	v1.GET("/checkout/sessions", s.listSessions)
 	v1.GET("/checkout/sessions/:id", s.getSession)
@@ -120,7 +133,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.DELETE("/webhook_endpoints/:id", s.deleteEndpoint)
 	v1.POST("/webhook_endpoints/:id/roll_secret", s.rollSecret)
 
-	hosted := r.Group("/c", capBody)
+	hosted := r.Group("/c", s.limitIP, capBody)
 	hosted.GET("/:id", s.hostedPage)
 	hosted.GET("/:id/status", s.hostedStatus)
 	hosted.POST("/:id/select", s.hostedSelect)

@@ -31,6 +31,7 @@ var it struct {
 	base     string
 	temporal client.Client
 	chain    *simChain
+	cfg      wiring.Config // the shared service's configuration, for tests that start one of their own
 }
 
 func TestMain(m *testing.M) {
@@ -84,7 +85,7 @@ func runTests(m *testing.M) (int, error) {
 	if err := waitServing(base, done); err != nil {
 		return 0, err
 	}
-	it.app, it.base, it.temporal, it.chain = app, base, srv.Client(), sim
+	it.app, it.base, it.temporal, it.chain, it.cfg = app, base, srv.Client(), sim, cfg
 	code := m.Run()
 	cancel()
 	if err := <-done; err != nil {

@@ -36,6 +36,7 @@ import (
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paymentlink"
+	"github.com/chaincheckout/checkout/core/ratelimit"
 	"github.com/chaincheckout/checkout/core/retention"
 	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
@@ -85,6 +86,11 @@ type Config struct {
 	// SecretsKeys is the keyring that encrypts webhook secrets at rest: "id:base64,…", 32-byte
 	// keys, the first seals. Required: the service refuses to start without it.
 	SecretsKeys string
+	// RateLimits are the API's request budgets. FromEnv starts from ratelimit.DefaultPolicy;
+	// a Config built by hand (tests, the bench) limits nothing unless it sets them.
+	RateLimits ratelimit.Policy
+	// TrustedProxies (IPs or CIDRs) may name the client in X-Forwarded-For; empty: none.
+	TrustedProxies []string
 }
 
 // FromEnv reads the configuration, with defaults that match `make dev`.
@@ -129,11 +135,33 @@ func FromEnv() Config {
 		}
 		c.EventRetentionDays = days
 	}
+	c.RateLimits = c.rateLimitsFromEnv()
+	for _, p := range strings.Split(os.Getenv("CHECKOUT_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
+	}
 	c.SecretsKeys = os.Getenv("CHECKOUT_SECRETS_KEYS")
 	if k := os.Getenv("CHECKOUT_SECRETS_KEY"); c.SecretsKeys == "" && k != "" {
 		c.SecretsKeys = "default:" + k // the single-key form; its id is "default" in a later keyring
 	}
 	return c
+}
+
+// rateLimitsFromEnv is the default policy with the figures the environment overrides.
+func (c *Config) rateLimitsFromEnv() ratelimit.Policy {
+	p := ratelimit.DefaultPolicy()
+	for name, dst := range map[string]*ratelimit.Limit{"CHECKOUT_RATE_LIMIT_LIVE": &p.Live,
+		"CHECKOUT_RATE_LIMIT_TEST": &p.Test, "CHECKOUT_RATE_LIMIT_PUBLIC_IP": &p.PublicIP} {
+		if v := os.Getenv(name); v != "" {
+			l, err := ratelimit.Parse(name, v)
+			if err != nil {
+				c.envErrs = append(c.envErrs, err)
+			}
+			*dst = l
+		}
+	}
+	return p
 }
 
 func (c Config) temporalConnection() temporaladapter.Connection {
@@ -401,7 +429,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 	}
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
 		Merchants: a.Merchants, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
-		Logger: a.log, Now: a.now})
+		Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies})
 }
 
 // buildWorker makes the activities (on the worker's pool), the supervisor and the worker.
