@@ -259,8 +259,9 @@ func (w *bufferWriter) Written() bool                     { return false }
 
 // idempotent applies Idempotency-Key to POSTs. The key's claim, the request's writes and its
 // response commit in one transaction; the client gets the response only once that is done.
-// Only successful responses are kept: a refused or failed request leaves nothing behind, so
-// the same key may execute again once corrected.
+// The first response is kept whatever its status, as Stripe does, except for a request refused
+// before it executed (idempotency.Response.Kept): that one leaves the key free to use again
+// once corrected. Only a successful request's writes stay.
 // It calls the idempotency.Store port directly, the one store a handler may hold: replaying a
 // kept HTTP response is transport infrastructure wrapped around every use case (its
 // transaction spans the whole request), not a use case a service could own.

@@ -82,7 +82,11 @@ func (r *Idempotency) runInTransaction(ctx context.Context, sc idempotency.Scope
 	rt := &requestTx{tx: tx}
 	res := fn(context.WithValue(ctx, txKey{}, rt))
 	if !res.Succeeded() {
-		return idempotency.Executed, res, nil // rolled back: nothing stays
+		_ = tx.Rollback() // none of a failed request's writes stay
+		if res.Kept() {
+			r.keepFailure(ctx, sc, key, fp, now, res)
+		}
+		return idempotency.Executed, res, nil
 	}
 	if err := storeResponse(ctx, tx, sc, key, res); err != nil {
 		return 0, idempotency.Response{}, err
@@ -113,7 +117,7 @@ func (r *Idempotency) runAroundCall(ctx context.Context, sc idempotency.Scope, k
 	res := fn(idempotency.WithKey(ctx, idempotency.Key{Scope: sc, Value: key}))
 	done := context.WithoutCancel(ctx) // a client that hung up must not leave the key claimed
 	err = r.db.inTx(done, func(tx *sqlx.Tx) error {
-		if res.Succeeded() {
+		if res.Kept() {
 			return storeResponse(done, tx, sc, key, res)
 		}
 		_, err := tx.ExecContext(done, `DELETE FROM idempotency_keys WHERE merchant_id = $1 AND livemode = $2 AND key = $3
@@ -125,6 +129,24 @@ func (r *Idempotency) runAroundCall(ctx context.Context, sc idempotency.Scope, k
 	}
 	return idempotency.Executed, res, nil
 }
+
+// keepFailure stores a failed request's response for replay once its writes have rolled
+// back: the key is claimed again in a transaction of its own. Should another request have
+// taken the key meanwhile, or the database refuse, the key is simply left as it is: the
+// client still gets this response, and a retry executes again, which a rolled-back request
+// makes harmless.
+func (r *Idempotency) keepFailure(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time, res idempotency.Response) {
+	done := context.WithoutCancel(ctx) // the response stands even if the client hung up
+	_ = r.db.inTx(done, func(tx *sqlx.Tx) error {
+		outcome, _, err := r.claim(done, tx, sc, key, fp, now)
+		if err != nil || outcome != idempotency.Executed {
+			return errKeyTaken
+		}
+		return storeResponse(done, tx, sc, key, res)
+	})
+}
+
+var errKeyTaken = errors.New("idempotency key taken meanwhile")
 
 // claim takes the key inside tx (Executed), or says why not: a stored response to replay, a
 // mismatch, or another request holding it.
@@ -160,7 +182,7 @@ func (r *Idempotency) claim(ctx context.Context, tx *sqlx.Tx, sc idempotency.Sco
 	return idempotency.Replay, idempotency.Response{StatusCode: int(status.Int64), Body: body}, nil
 }
 
-// storeResponse keeps a successful response for replay, without the secrets it showed.
+// storeResponse keeps a response for replay, without the secrets it showed.
 func storeResponse(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key string, res idempotency.Response) error {
 	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status_code = $4, response_body = $5
 		WHERE merchant_id = $1 AND livemode = $2 AND key = $3`, sc.MerchantID, sc.Livemode, key, res.StatusCode,

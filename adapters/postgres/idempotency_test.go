@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -107,44 +106,47 @@ func TestConcurrentRunsWithOneKeyExecuteOnce(t *testing.T) {
 	}
 }
 
-// A run whose response is not a success leaves the key free (and, in a transaction, none of
-// its writes): the corrected retry executes.
-func TestFailedRunFreesTheKey(t *testing.T) {
+// A run refused before it executed (400, 429, 503 …) leaves the key free; any other failure
+// (404, 409, 500 …) is kept and replayed, as Stripe does. Either way, in a transaction, none of
+// a failed run's writes stay.
+func TestFailedRunKeepsOrFreesTheKey(t *testing.T) {
 	st := newStore(t)
 	ctx := context.Background()
 	scope := idempotency.Scope{MerchantID: newMerchant(t, st)}
 	for _, m := range modes {
-		t.Run(m.name, func(t *testing.T) {
-			key, name := ident.New("key"), ident.New("merchant")
-			run := func(status int) (idempotency.Outcome, error) {
-				o, res, err := st.idempotency.Run(ctx, scope, key, "fp", time.Now(), m.mode, func(ctx context.Context) idempotency.Response {
-					if err := writeMerchant(ctx, st, name); err != nil {
-						return idempotency.Response{StatusCode: 500}
-					}
-					return idempotency.Response{StatusCode: status}
-				})
-				if err == nil && res.StatusCode != status {
-					err = errors.New("the response is not fn's")
+		for _, status := range []int{400, 429, 503, 402, 404, 409, 500} {
+			t.Run(fmt.Sprintf("%s/%d", m.name, status), func(t *testing.T) {
+				key, name := ident.New("key"), ident.New("merchant")
+				run := func(status int) (idempotency.Outcome, idempotency.Response, error) {
+					return st.idempotency.Run(ctx, scope, key, "fp", time.Now(), m.mode, func(ctx context.Context) idempotency.Response {
+						if err := writeMerchant(ctx, st, name); err != nil {
+							return idempotency.Response{StatusCode: 599, Body: []byte(err.Error())}
+						}
+						return idempotency.Response{StatusCode: status, Body: []byte(`{"first":true}`)}
+					})
 				}
-				return o, err
-			}
-			if o, err := run(402); err != nil || o != idempotency.Executed {
-				t.Fatalf("failing run: %d, %v", o, err)
-			}
-			if n := st.count(t, `SELECT count(*) FROM idempotency_keys WHERE key = $1`, key); n != 0 {
-				t.Fatalf("the failed run left its key (%d rows)", n)
-			}
-			wantWrites := 0 // rolled back with the request
-			if m.mode == idempotency.AroundCall {
-				wantWrites = 1 // fn ran outside any transaction
-			}
-			if n := st.count(t, `SELECT count(*) FROM merchants WHERE name = $1`, name); n != wantWrites {
-				t.Fatalf("the failed run left %d writes, want %d", n, wantWrites)
-			}
-			if o, err := run(200); err != nil || o != idempotency.Executed {
-				t.Fatalf("retry: %d, %v", o, err)
-			}
-		})
+				if o, res, err := run(status); err != nil || o != idempotency.Executed || res.StatusCode != status {
+					t.Fatalf("failing run: outcome %d, %d, %v", o, res.StatusCode, err)
+				}
+				wantWrites := 0 // rolled back with the request
+				if m.mode == idempotency.AroundCall {
+					wantWrites = 1 // fn ran outside any transaction
+				}
+				if n := st.count(t, `SELECT count(*) FROM merchants WHERE name = $1`, name); n != wantWrites {
+					t.Fatalf("the failed run left %d writes, want %d", n, wantWrites)
+				}
+				kept := idempotency.Response{StatusCode: status}.Kept()
+				o, res, err := run(200)
+				switch {
+				case err != nil:
+					t.Fatalf("retry: %v", err)
+				case kept && (o != idempotency.Replay || res.StatusCode != status || string(res.Body) != `{"first":true}`):
+					t.Fatalf("retry after a kept %d: outcome %d, %d %s; want the first response replayed", status, o, res.StatusCode, res.Body)
+				case !kept && (o != idempotency.Executed || res.StatusCode != 200):
+					t.Fatalf("retry after a refused %d: outcome %d, %d; want it executed", status, o, res.StatusCode)
+				}
+			})
+		}
 	}
 }
 

@@ -211,6 +211,14 @@ func TestIdempotencyKeys(t *testing.T) {
 	if r := postForm(t, "/v1/checkout/sessions", key, without(validForm(), "mode"), h2); r.status != 400 {
 		t.Fatalf("invalid request: %d", r.status)
 	}
+	// A request that executed and failed is kept and replayed, as Stripe does: here a 404.
+	hMissing := map[string]string{"Idempotency-Key": "expire-missing"}
+	for i, want := range []string{"", "true"} {
+		r := postForm(t, "/v1/checkout/sessions/cs_test_missing/expire", key, nil, hMissing)
+		if r.status != 404 || r.errField("code") != "resource_missing" || r.header.Get("Idempotent-Replayed") != want {
+			t.Fatalf("expire of a missing session, call %d: %d %s, replayed %q", i+1, r.status, r.raw, r.header.Get("Idempotent-Replayed"))
+		}
+	}
 	if r := postForm(t, "/v1/checkout/sessions", key, validForm(), h2); r.status != 200 {
 		t.Fatalf("corrected retry: %d %s", r.status, r.raw)
 	}

@@ -1,6 +1,7 @@
-// Package idempotency holds the Idempotency-Key rules: the first successful response to a
-// key is kept for 24 hours and replayed; the same key with other parameters is refused; two
-// requests with one key never execute at once.
+// Package idempotency holds the Idempotency-Key rules: the first response to a key, whatever
+// its status, is kept for 24 hours and replayed (as Stripe does), unless the request was refused
+// before it executed; the same key with other parameters is refused; two requests with one key
+// never execute at once.
 package idempotency
 
 import (
@@ -53,11 +54,25 @@ type Response struct {
 	Body       []byte
 }
 
-// Succeeded reports whether the response is kept (2xx); anything else leaves nothing behind.
+// Succeeded reports whether the request did what it was asked (2xx): only then do its writes stay.
 func (r Response) Succeeded() bool { return r.StatusCode >= 200 && r.StatusCode < 300 }
 
-// Store runs a request under its key in the given mode. A request that fails (not 2xx)
-// leaves no trace, so the same key may be used again once the request is corrected.
+// Kept reports whether the response is stored and replayed to the key's later requests. As in
+// Stripe, once the endpoint began executing its first response is kept whatever its status
+// (a 404, a 409, a 500 too); a request refused before it executed keeps nothing, so the same
+// key may be sent again: 400 (its parameters failed validation), 401 and 403 (credentials), 429
+// (rate limited) and 503 (a dependency was unavailable: the request's writes rolled back, and
+// a workflow call it made is joined again by the retry, which carries the same key).
+func (r Response) Kept() bool {
+	switch r.StatusCode {
+	case 400, 401, 403, 429, 503:
+		return false
+	}
+	return true
+}
+
+// Store runs a request under its key in the given mode. Only a successful request's writes
+// stay; its response is kept when Kept says so, otherwise the key is left free.
 type Store interface {
 	Run(ctx context.Context, s Scope, key, fingerprint string, now time.Time, mode Mode,
 		fn func(ctx context.Context) Response) (Outcome, Response, error)

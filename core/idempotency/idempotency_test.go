@@ -41,3 +41,28 @@ func TestKeyTravelsInContext(t *testing.T) {
 		t.Fatalf("KeyFrom = %v %v, want %v", got, ok, k)
 	}
 }
+
+func TestKept(t *testing.T) {
+	cases := []struct {
+		status          int
+		kept, succeeded bool
+	}{
+		{200, true, true},
+		{201, true, true},
+		{400, false, false}, // parameters failed validation: never executed
+		{401, false, false},
+		{403, false, false},
+		{402, true, false},
+		{404, true, false}, // executed: the object was looked up
+		{409, true, false}, // executed: the object's state refused the call
+		{429, false, false},
+		{500, true, false}, // Stripe replays 500s too
+		{503, false, false},
+	}
+	for _, c := range cases {
+		r := Response{StatusCode: c.status}
+		if r.Kept() != c.kept || r.Succeeded() != c.succeeded {
+			t.Errorf("%d: Kept %v, Succeeded %v; want %v, %v", c.status, r.Kept(), r.Succeeded(), c.kept, c.succeeded)
+		}
+	}
+}
