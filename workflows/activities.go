@@ -14,6 +14,7 @@ import (
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/event"
 )
 
 // SessionActivities are what a session workflow does to the world. Each is idempotent,
@@ -46,13 +47,14 @@ func (a *SessionActivities) SessionRecorded(ctx context.Context, sessionID strin
 // ExpireSession expires the session as of now (the step of sessions started before
 // deadlines waited for the scanner; kept so their histories replay).
 func (a *SessionActivities) ExpireSession(ctx context.Context, sessionID string) (SessionState, error) {
-	return a.ExpireSessionAt(ctx, sessionID, a.now())
+	return a.ExpireSessionAt(ctx, sessionID, a.now(), event.Request{})
 }
 
 // ExpireSessionAt expires the session as of deadline if it is still open (a payment mined by
-// then and still confirming refuses it) and returns the state it holds.
-func (a *SessionActivities) ExpireSessionAt(ctx context.Context, sessionID string, deadline time.Time) (SessionState, error) {
-	s, err := a.checkout.ExpireAt(ctx, sessionID, deadline)
+// then and still confirming refuses it) and returns the state it holds. req is the API request
+// that asked (zero for the timer, and in activities scheduled before it was passed).
+func (a *SessionActivities) ExpireSessionAt(ctx context.Context, sessionID string, deadline time.Time, req event.Request) (SessionState, error) {
+	s, err := a.checkout.ExpireAt(event.WithRequest(ctx, req), sessionID, deadline)
 	if err != nil {
 		return SessionState{}, activityError("expire session "+sessionID, err)
 	}

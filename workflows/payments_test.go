@@ -106,7 +106,7 @@ func (s *sessionSuite) TestPreselectedAssetIsAssignedAtStart() {
 	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(
 		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusOpen, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil)
 	// Like the real activity, the expire activity answers the whole row, asset included.
-	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything, mock.Anything).Return(
 		SessionState{SessionID: s.in.SessionID, Status: checkout.StatusExpired, Asset: "tusd@dev", CryptoState: chain.StateAwaitingPayment}, nil).Once()
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)

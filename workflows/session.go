@@ -9,6 +9,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/event"
 )
 
 // SessionInput starts a session workflow; the row in Postgres holds everything else.
@@ -59,8 +60,11 @@ type PaymentView struct {
 	Status      string
 }
 
-// ExpireRequest is the expire update's argument (empty for now; a struct so it can grow).
-type ExpireRequest struct{}
+// ExpireRequest is the expire update's argument: the API request asking, which the
+// checkout.session.expired event names (histories recorded before it carry an empty one).
+type ExpireRequest struct {
+	Request event.Request `json:",omitempty"`
+}
 
 // SelectAssetRequest is the select_asset update's argument.
 type SelectAssetRequest struct {
@@ -200,12 +204,12 @@ func (w *sessionWorkflow) updateCtx(ctx workflow.Context) workflow.Context {
 
 // expireRequested is the merchant's expire request. The session expires as of the moment of
 // the request, once its chain has been scanned past it: a payment mined before it is a sale.
-func (w *sessionWorkflow) expireRequested(ctx workflow.Context, _ ExpireRequest) (SessionState, error) {
+func (w *sessionWorkflow) expireRequested(ctx workflow.Context, req ExpireRequest) (SessionState, error) {
 	if err := workflow.Await(ctx, func() bool { return w.checked }); err != nil {
 		return w.state, err
 	}
 	if workflow.GetVersion(ctx, changeDeadlineScan, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return w.state, w.expire(workflow.WithActivityOptions(ctx, activityOptions), "request", time.Time{})
+		return w.state, w.expire(workflow.WithActivityOptions(ctx, activityOptions), "request", time.Time{}, req.Request)
 	}
 	at := workflow.Now(ctx)
 	actx := workflow.WithActivityOptions(ctx, activityOptions)
@@ -216,7 +220,7 @@ func (w *sessionWorkflow) expireRequested(ctx workflow.Context, _ ExpireRequest)
 	if err := w.reconcileIfDirty(actx); err != nil || !w.open() {
 		return w.state, err // completed by a payment mined before the request: the caller reports it
 	}
-	return w.state, w.expire(actx, "request", at)
+	return w.state, w.expire(actx, "request", at, req.Request)
 }
 
 func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
@@ -317,7 +321,7 @@ func (w *sessionWorkflow) atDeadline(ctx workflow.Context, scan bool) (bool, err
 	if scan {
 		at = w.in.ExpiresAt
 	}
-	return true, w.expire(ctx, "timer", at)
+	return true, w.expire(ctx, "timer", at, event.Request{})
 }
 
 // awaitScanned waits (bounded by ScanWaitLimit, visible in the history) until the session's
@@ -496,7 +500,7 @@ func (w *sessionWorkflow) adopt(st SessionState) {
 // expire runs the idempotent expire activity once even if the timer and a request race. at is
 // the deadline the session expires as of (zero: sessions started before deadlines were
 // scanned, which expire as of now).
-func (w *sessionWorkflow) expire(ctx workflow.Context, by string, at time.Time) error {
+func (w *sessionWorkflow) expire(ctx workflow.Context, by string, at time.Time, req event.Request) error {
 	if w.expiring {
 		return workflow.Await(ctx, func() bool { return !w.expiring })
 	}
@@ -510,7 +514,7 @@ func (w *sessionWorkflow) expire(ctx workflow.Context, by string, at time.Time) 
 	if at.IsZero() {
 		err = workflow.ExecuteActivity(ctx, (*SessionActivities).ExpireSession, w.in.SessionID).Get(ctx, &st)
 	} else {
-		err = workflow.ExecuteActivity(ctx, (*SessionActivities).ExpireSessionAt, w.in.SessionID, at).Get(ctx, &st)
+		err = workflow.ExecuteActivity(ctx, (*SessionActivities).ExpireSessionAt, w.in.SessionID, at, req).Get(ctx, &st)
 	}
 	if isMissing(err) {
 		w.state.Orphaned = true

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/event"
 )
 
 // These tests use the SDK's test environment: time is skipped, so an hour-long expiry
@@ -28,6 +29,7 @@ type sessionSuite struct {
 
 	scannedPast []time.Time     // the deadlines AwaitChainScanned was asked about
 	rowStatus   checkout.Status // the row's status as the activities see it
+	expiredFor  event.Request   // the API request the expire activity was given
 }
 
 func TestSessionWorkflow(t *testing.T) { suite.Run(t, new(sessionSuite)) }
@@ -65,11 +67,12 @@ func (s *sessionSuite) AfterTest(string, string) { s.env.AssertExpectations(s.T(
 // expireReturns answers the expire activity once, noting the deadline it was given.
 func (s *sessionSuite) expireReturns(status checkout.Status, deadline *time.Time) {
 	var a *SessionActivities
-	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(
-		func(_ context.Context, id string, at time.Time) (SessionState, error) {
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, id string, at time.Time, req event.Request) (SessionState, error) {
 			if deadline != nil {
 				*deadline = at.UTC()
 			}
+			s.expiredFor = req
 			s.rowStatus = status
 			return SessionState{SessionID: id, Status: status, PaymentStatus: checkout.PaymentUnpaid, ExpiresAt: s.in.ExpiresAt}, nil
 		}).Once()
@@ -100,6 +103,7 @@ func (s *sessionSuite) TestTimerExpiresAtExpiresAt() {
 	st := s.result()
 	s.Equal(checkout.StatusExpired, st.Status)
 	s.Equal("timer", st.ExpiredBy)
+	s.Zero(s.expiredFor, "an expiry by the timer has no request")
 	s.Equal(s.in.ExpiresAt, calledAt, "expired as of expires_at")
 	s.Equal([]time.Time{s.in.ExpiresAt}, s.scannedPast, "waited for the chain to be scanned past expires_at first")
 }
@@ -114,13 +118,14 @@ func (s *sessionSuite) TestExpireUpdateEndsSessionEarly() {
 			OnReject:   func(err error) { s.Fail("update rejected", err) },
 			OnAccept:   func() {},
 			OnComplete: func(v any, err error) { s.NoError(err); replied = v.(SessionState) },
-		}, ExpireRequest{})
+		}, ExpireRequest{Request: event.Request{ID: "req_1", IdempotencyKey: "expire-1"}})
 	}, 10*time.Minute)
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
 
 	st := s.result()
 	s.Equal("request", st.ExpiredBy)
+	s.Equal(event.Request{ID: "req_1", IdempotencyKey: "expire-1"}, s.expiredFor, "the event names the request")
 	s.Equal(checkout.StatusExpired, replied.Status)
 	s.Equal(s.start.Add(10*time.Minute), calledAt, "expired as of the request, not at the timer")
 	s.Equal([]time.Time{s.start.Add(10 * time.Minute)}, s.scannedPast, "waited for the chain to pass the request's moment")
@@ -165,7 +170,7 @@ func (s *sessionSuite) TestRowNeverCommittedEndsWorkflow() {
 func (s *sessionSuite) TestRowDeletedBeforeExpiryEndsWorkflow() {
 	var a *SessionActivities
 	s.nothingPaid()
-	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(SessionState{},
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything, mock.Anything).Return(SessionState{},
 		temporal.NewNonRetryableApplicationError("gone", ErrSessionMissing, nil)).Once()
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
@@ -176,7 +181,7 @@ func (s *sessionSuite) TestRowDeletedBeforeExpiryEndsWorkflow() {
 func (s *sessionSuite) TestDatabaseOutageIsRetriedNotFatal() {
 	var a *SessionActivities
 	s.nothingPaid()
-	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything).Return(SessionState{}, errDBDown).Times(3)
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything, mock.Anything).Return(SessionState{}, errDBDown).Times(3)
 	s.expireReturns(checkout.StatusExpired, nil)
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)

@@ -34,9 +34,11 @@ type eventRequest struct {
 }
 
 // RenderEvent is Stripe's event object; webhook deliveries send exactly this.
+// request is null-valued for events that no API request caused, as in Stripe.
 func RenderEvent(e event.Event) eventJSON {
 	return eventJSON{ID: e.ID, Object: "event", APIVersion: event.APIVersion, Created: e.Created.Unix(),
 		Data: eventData{Object: e.Object, PreviousAttributes: e.PreviousAttributes}, Livemode: e.Livemode,
+		PendingWebhooks: e.PendingWebhooks, Request: eventRequest{ID: opt(e.Request.ID), IdempotencyKey: opt(e.Request.IdempotencyKey)},
 		Type: e.Type, Session: opt(e.SessionID)}
 }
 

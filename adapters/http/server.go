@@ -162,10 +162,17 @@ var callsWorkflow = map[string]bool{
 	"/v1/checkout/sessions/:id/select_asset": true,
 }
 
+// requestID names every request (Stripe's Request-Id header); the events its changes cause
+// carry the ID and the Idempotency-Key it sent (event.request).
 func (s *Server) requestID(c *gin.Context) {
 	id := ident.New("req")
 	c.Set(ctxRequestID, id)
 	c.Header("Request-Id", id)
+	req := event.Request{ID: id}
+	if c.Request.Method == http.MethodPost {
+		req.IdempotencyKey = c.GetHeader("Idempotency-Key")
+	}
+	c.Request = c.Request.WithContext(event.WithRequest(c.Request.Context(), req))
 	c.Next()
 }
 

@@ -92,9 +92,16 @@ func (r *Deliveries) claimed(ctx context.Context, rows []deliveryRow) ([]webhook
 		pq.Array(eventIDs)); err != nil {
 		return nil, unavailable("load claimed events", err)
 	}
-	events := make(map[string]event.Event, len(evs))
-	for _, ev := range evs {
-		events[ev.ID] = ev.event()
+	list := make([]event.Event, len(evs))
+	for i, ev := range evs {
+		list[i] = ev.event()
+	}
+	if err := withPending(ctx, r.db.pool, list); err != nil {
+		return nil, err
+	}
+	events := make(map[string]event.Event, len(list))
+	for _, e := range list {
+		events[e.ID] = e
 	}
 	endpoints := map[string]webhook.Endpoint{}
 	out := make([]webhook.Claimed, 0, len(rows))
@@ -157,7 +164,11 @@ func (r *Deliveries) LoadDelivery(ctx context.Context, id string) (webhook.Deliv
 	if err := r.db.pool.GetContext(ctx, &ev, `SELECT `+eventColumns+` FROM events WHERE id = $1`, row.EventID); err != nil {
 		return webhook.Delivery{}, webhook.Endpoint{}, event.Event{}, unavailable("load event "+row.EventID, err)
 	}
-	return d, ep, ev.event(), nil
+	e := []event.Event{ev.event()}
+	if err := withPending(ctx, r.db.pool, e); err != nil {
+		return webhook.Delivery{}, webhook.Endpoint{}, event.Event{}, err
+	}
+	return d, ep, e[0], nil
 }
 
 func (r *Deliveries) deliveryEndpoint(ctx context.Context, id string) (webhook.Endpoint, error) {

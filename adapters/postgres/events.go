@@ -31,9 +31,10 @@ func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error 
 	endpoints := map[scope][]webhook.Endpoint{} // loaded once per merchant and mode
 	for _, e := range events {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, merchant_id, livemode, type, session_id, api_version,
-				created_at, object, previous_attributes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+				created_at, object, previous_attributes, request_id, request_idempotency_key)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			e.ID, e.MerchantID, e.Livemode, e.Type, nullable(e.SessionID), event.APIVersion, e.Created,
-			[]byte(e.Object), []byte(e.PreviousAttributes)); err != nil {
+			[]byte(e.Object), []byte(e.PreviousAttributes), nullable(e.Request.ID), nullable(e.Request.IdempotencyKey)); err != nil {
 			return unavailable("record event "+e.Type, err)
 		}
 		sc := scope{e.MerchantID, e.Livemode}
@@ -62,18 +63,57 @@ type eventRow struct {
 	Created   time.Time      `db:"created_at"`
 	Object    []byte         `db:"object"`
 	Previous  []byte         `db:"previous_attributes"`
+	ReqID     sql.NullString `db:"request_id"`
+	ReqKey    sql.NullString `db:"request_idempotency_key"`
 }
 
-const eventColumns = `seq, id, merchant_id, livemode, type, session_id, created_at, object, previous_attributes`
+const eventColumns = `seq, id, merchant_id, livemode, type, session_id, created_at, object, previous_attributes,
+	request_id, request_idempotency_key`
 
 func (r eventRow) event() event.Event {
 	return event.Event{ID: r.ID, Type: r.Type, MerchantID: r.Merchant, Livemode: r.Livemode, SessionID: r.SessionID.String,
-		Created: r.Created.UTC(), Object: r.Object, PreviousAttributes: r.Previous}
+		Created: r.Created.UTC(), Object: r.Object, PreviousAttributes: r.Previous,
+		Request: event.Request{ID: r.ReqID.String, IdempotencyKey: r.ReqKey.String}}
 }
 
-// GetEvent returns one of the caller's events.
+// withPending sets each event's PendingWebhooks from its deliveries as they stand now (core
+// counts: webhook.PendingWebhooks).
+func withPending(ctx context.Context, q sqlx.QueryerContext, events []event.Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	ids := make([]string, len(events))
+	for i, e := range events {
+		ids[i] = e.ID
+	}
+	var rows []struct {
+		EventID    string `db:"event_id"`
+		EndpointID string `db:"endpoint_id"`
+		Status     string `db:"status"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT event_id, endpoint_id, status FROM webhook_deliveries
+		WHERE event_id = ANY($1)`, pq.Array(ids)); err != nil {
+		return unavailable("count pending webhooks", err)
+	}
+	byEvent := map[string][]webhook.Delivery{}
+	for _, r := range rows {
+		byEvent[r.EventID] = append(byEvent[r.EventID], webhook.Delivery{EndpointID: r.EndpointID, Status: webhook.DeliveryStatus(r.Status)})
+	}
+	for i := range events {
+		events[i].PendingWebhooks = webhook.PendingWebhooks(byEvent[events[i].ID])
+	}
+	return nil
+}
+
+// GetEvent returns one of the caller's events, with its pending webhooks counted.
 func (r *Events) GetEvent(ctx context.Context, merchantID string, livemode bool, id string) (event.Event, error) {
-	return getEvent(ctx, r.db.pool, merchantID, livemode, id)
+	e, err := getEvent(ctx, r.db.pool, merchantID, livemode, id)
+	if err != nil {
+		return e, err
+	}
+	one := []event.Event{e}
+	err = withPending(ctx, r.db.pool, one)
+	return one[0], err
 }
 
 func getEvent(ctx context.Context, q sqlx.QueryerContext, merchantID string, livemode bool, id string) (event.Event, error) {
@@ -100,7 +140,11 @@ func (r *Events) ListEvents(ctx context.Context, q event.ListQuery) (paging.Page
 	}
 	f.created(q.Created)
 	spec := listSpec{table: "events", columns: eventColumns, object: "event"}
-	return listPage(ctx, r.db, spec, f, q.Page, func(row eventRow) (event.Event, error) { return row.event(), nil })
+	page, err := listPage(ctx, r.db, spec, f, q.Page, func(row eventRow) (event.Event, error) { return row.event(), nil })
+	if err != nil {
+		return page, err
+	}
+	return page, withPending(ctx, r.db.pool, page.Data)
 }
 
 // insertDeliveries writes outbox rows that core chose (webhook.Subscribers), in the caller's

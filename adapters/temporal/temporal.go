@@ -25,6 +25,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
@@ -182,7 +183,7 @@ func (o *Orchestrator) StartSession(ctx context.Context, s *checkout.Session) er
 // RequestExpiry sends the expire update (starting the workflow if it was not yet) and waits
 // for its result.
 func (o *Orchestrator) RequestExpiry(ctx context.Context, s *checkout.Session) error {
-	return o.update(ctx, s, workflows.UpdateExpire, workflows.ExpireRequest{})
+	return o.update(ctx, s, workflows.UpdateExpire, workflows.ExpireRequest{Request: event.RequestFrom(ctx)})
 }
 
 // SelectAsset sends the select_asset update (starting the workflow if it was not yet) and

@@ -245,6 +245,12 @@ func rewindScanner(t *testing.T, n int) {
 // test mines (on geth --dev a block comes every second by itself).
 func expire(t *testing.T, key, id string) response {
 	t.Helper()
+	return expireWith(t, key, id, nil)
+}
+
+// expireWith is expire with request headers (an Idempotency-Key).
+func expireWith(t *testing.T, key, id string, headers map[string]string) response {
+	t.Helper()
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
@@ -259,5 +265,5 @@ func expire(t *testing.T, key, id string) response {
 		}
 	}()
 	defer func() { close(done); <-stopped }()
-	return postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, nil)
+	return postForm(t, "/v1/checkout/sessions/"+id+"/expire", key, nil, headers)
 }

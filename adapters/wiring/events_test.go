@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"math/big"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -25,7 +26,12 @@ type eventView struct {
 		} `json:"object"`
 		Previous map[string]any `json:"previous_attributes"`
 	} `json:"data"`
-	APIVersion string `json:"api_version"`
+	APIVersion      string `json:"api_version"`
+	PendingWebhooks int    `json:"pending_webhooks"`
+	Request         struct {
+		ID             *string `json:"id"`
+		IdempotencyKey *string `json:"idempotency_key"`
+	} `json:"request"`
 }
 
 func sessionEvents(t *testing.T, key, sessionID string) []eventView {
@@ -69,6 +75,9 @@ func TestEventsRecordEachTransitionOnce(t *testing.T) {
 	if done.Data.Object.Status != "complete" || done.Data.Object.Metadata["order_id"] != "991" ||
 		len(done.Data.Object.Crypto.Payments) != 2 || done.Data.Previous["status"] != "open" || done.APIVersion != "2026-02-25.clover" {
 		t.Fatalf("completed event: %+v", done)
+	}
+	if done.Request.ID != nil || done.Request.IdempotencyKey != nil || done.PendingWebhooks != 0 {
+		t.Fatalf("an event the chain caused names a request, or webhooks pending without endpoints: %+v", done)
 	}
 	if r := get(t, "/v1/events/"+done.ID, key); r.status != 200 || r.str("type") != "checkout.session.completed" {
 		t.Fatalf("retrieve: %d %s", r.status, r.raw)
@@ -127,5 +136,42 @@ func TestExpiryAndReversalEvents(t *testing.T) {
 	got := eventTypes(sessionEvents(t, key, id))
 	if !strings.HasSuffix(got, "checkout.session.completed,checkout.session.payment_reverted") {
 		t.Fatalf("events = %s", got)
+	}
+}
+
+// An event an API request caused names it (Request-Id and Idempotency-Key), as Stripe's do;
+// pending_webhooks counts the endpoints that have not received it yet, when it is read and in
+// the delivered payload.
+func TestEventsNameTheirRequestAndCountPendingWebhooks(t *testing.T) {
+	key, _ := newMerchant(t, "Request Events Store")
+	ok := newReceiver(t, func(int) int { return http.StatusOK })
+	failing := newReceiver(t, func(int) int { return http.StatusInternalServerError })
+	endpoint(t, key, ok.URL, "checkout.session.expired")
+	endpoint(t, key, failing.URL, "checkout.session.expired")
+	id := postForm(t, "/v1/checkout/sessions", key, validForm(), nil).str("id")
+	r := expireWith(t, key, id, map[string]string{"Idempotency-Key": "expire-" + id})
+	reqID := r.header.Get("Request-Id")
+	if r.status != http.StatusOK || !strings.HasPrefix(reqID, "req_") {
+		t.Fatalf("expire: %d, Request-Id %q %s", r.status, reqID, r.raw)
+	}
+	evs := sessionEvents(t, key, id)
+	if len(evs) != 1 || evs[0].Request.ID == nil || *evs[0].Request.ID != reqID ||
+		evs[0].Request.IdempotencyKey == nil || *evs[0].Request.IdempotencyKey != "expire-"+id {
+		t.Fatalf("expired event's request: %+v; want id %s and the idempotency key", evs, reqID)
+	}
+	var read eventView
+	eventually(t, "the healthy endpoint's delivery to finish", func() (bool, error) {
+		g := get(t, "/v1/events/"+evs[0].ID, key)
+		if err := jsonInto(g.raw, &read); err != nil {
+			return false, err
+		}
+		return read.PendingWebhooks == 1 && failing.count() >= 1, nil
+	})
+	var sent eventView
+	ok.mu.Lock()
+	err := json.Unmarshal(ok.bodies[0], &sent)
+	ok.mu.Unlock()
+	if err != nil || sent.Request.ID == nil || *sent.Request.ID != reqID || sent.PendingWebhooks < 1 {
+		t.Fatalf("delivered payload: %+v (%v); want the request and the endpoints still pending then", sent, err)
 	}
 }

@@ -83,7 +83,8 @@ func (s *Service) transitionEvents(ctx context.Context, before, after *Session, 
 	events := make([]event.Event, 0, len(types))
 	for _, t := range types {
 		events = append(events, event.Event{ID: ident.New("evt"), Type: t, MerchantID: after.MerchantID,
-			Livemode: after.Livemode, SessionID: after.ID, Created: s.now(), Object: obj, PreviousAttributes: prevJSON})
+			Livemode: after.Livemode, SessionID: after.ID, Created: s.now(), Object: obj, PreviousAttributes: prevJSON,
+			Request: event.RequestFrom(ctx)})
 	}
 	return events, nil
 }

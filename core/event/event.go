@@ -29,6 +29,26 @@ const (
 var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
 	SessionPaidLate, SessionPaymentReverted}
 
+// Request is the API request that caused an event (Stripe's event.request). Events the chain
+// or a timer caused have none: the zero Request, rendered as nulls.
+type Request struct {
+	ID             string // the request's Request-Id (req_…)
+	IdempotencyKey string // its Idempotency-Key, if it sent one
+}
+
+type requestCtx struct{}
+
+// WithRequest marks ctx as serving the API request r: events its changes cause carry it.
+func WithRequest(ctx context.Context, r Request) context.Context {
+	return context.WithValue(ctx, requestCtx{}, r)
+}
+
+// RequestFrom returns the API request ctx serves, or the zero Request.
+func RequestFrom(ctx context.Context) Request {
+	r, _ := ctx.Value(requestCtx{}).(Request)
+	return r
+}
+
 // Event is one thing that happened, with the object as it was right after it.
 type Event struct {
 	ID                 string
@@ -39,6 +59,10 @@ type Event struct {
 	Created            time.Time
 	Object             json.RawMessage // the API representation of the object
 	PreviousAttributes json.RawMessage // the fields that changed, as they were before
+	Request            Request         // the API request that caused it, if one did
+	// PendingWebhooks is, when the event is read, how many endpoints have not yet received it
+	// successfully (PendingWebhooks in core/webhook counts them).
+	PendingWebhooks int
 }
 
 // ListQuery selects a merchant's events, newest first. Service.List sets the merchant and

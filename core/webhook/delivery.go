@@ -47,6 +47,23 @@ func Subscribers(endpoints []Endpoint, e event.Event, redelivery bool, at time.T
 	return out
 }
 
+// PendingWebhooks counts the endpoints that have not yet received an event successfully
+// (Stripe's event.pending_webhooks), given the event's deliveries: each endpoint with a
+// delivery of it and none succeeded, whether still retrying or given up.
+func PendingWebhooks(deliveries []Delivery) int {
+	done := map[string]bool{}
+	for _, d := range deliveries {
+		done[d.EndpointID] = done[d.EndpointID] || d.Status == DeliverySucceeded
+	}
+	n := 0
+	for _, ok := range done {
+		if !ok {
+			n++
+		}
+	}
+	return n
+}
+
 // Attempt is one POST to the endpoint.
 type Attempt struct {
 	Number     int

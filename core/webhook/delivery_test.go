@@ -143,3 +143,32 @@ func TestRedeliveryLimits(t *testing.T) {
 		}
 	}
 }
+
+func TestPendingWebhooks(t *testing.T) {
+	d := func(endpoint string, s webhook.DeliveryStatus) webhook.Delivery {
+		return webhook.Delivery{EndpointID: endpoint, Status: s}
+	}
+	cases := []struct {
+		name       string
+		deliveries []webhook.Delivery
+		want       int
+	}{
+		{"no endpoint subscribed", nil, 0},
+		{"one pending", []webhook.Delivery{d("we_1", webhook.DeliveryPending)}, 1},
+		{"one delivered", []webhook.Delivery{d("we_1", webhook.DeliverySucceeded)}, 0},
+		{"given up still counts: never received", []webhook.Delivery{d("we_1", webhook.DeliveryFailed)}, 1},
+		{"a redelivery that succeeded settles the endpoint",
+			[]webhook.Delivery{d("we_1", webhook.DeliveryFailed), d("we_1", webhook.DeliverySucceeded)}, 0},
+		{"a redelivery pending after a success does not reopen it",
+			[]webhook.Delivery{d("we_1", webhook.DeliverySucceeded), d("we_1", webhook.DeliveryPending)}, 0},
+		{"counted per endpoint",
+			[]webhook.Delivery{d("we_1", webhook.DeliveryPending), d("we_2", webhook.DeliverySucceeded), d("we_3", webhook.DeliveryFailed), d("we_3", webhook.DeliveryPending)}, 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := webhook.PendingWebhooks(c.deliveries); got != c.want {
+				t.Fatalf("PendingWebhooks = %d; want %d", got, c.want)
+			}
+		})
+	}
+}
