@@ -125,11 +125,12 @@ func (s *Server) getSession(c *gin.Context) {
 
 func (s *Server) listSessions(c *gin.Context) {
 	var p listSessionsParams
-	if _, err := params(c, &p); err != nil {
+	expand, err := params(c, &p)
+	if err != nil {
 		s.writeError(c, err)
 		return
 	}
-	q := checkout.ListQuery{Page: p.paging()}
+	q := checkout.ListQuery{Page: p.paging(), ExpandLineItems: slices.Contains(expand, "data.line_items")}
 	if p.Status != nil {
 		q.Status = checkout.Status(*p.Status)
 	}
@@ -147,9 +148,14 @@ func (s *Server) listSessions(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	// Lists show each session's state without its payments (retrieve one to see them).
+	// Each listed session is rendered as retrieving it would, its payments' confirmations
+	// counted from one read of the scanners' heights.
+	var heights map[int64]uint64
+	if slices.ContainsFunc(page.Data, func(sess *checkout.Session) bool { return len(sess.Crypto.Payments) > 0 }) {
+		heights = s.heights(c.Request.Context())
+	}
 	c.JSON(http.StatusOK, newList("/v1/checkout/sessions", page, func(sess *checkout.Session) sessionObject {
-		return s.renderSessionAt(sess, nil)
+		return s.renderSessionAt(sess, heights)
 	}))
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
@@ -139,14 +140,24 @@ func (r paymentRow) payment() chain.Payment {
 }
 
 func listPayments(ctx context.Context, q sqlx.QueryerContext, sessionID string) ([]chain.Payment, error) {
+	by, err := paymentsOf(ctx, q, []string{sessionID})
+	return append([]chain.Payment{}, by[sessionID]...), err
+}
+
+// PaymentsOf returns each session's payments, in one query.
+func (r *Sessions) PaymentsOf(ctx context.Context, sessionIDs []string) (map[string][]chain.Payment, error) {
+	return paymentsOf(ctx, r.db.pool, sessionIDs)
+}
+
+func paymentsOf(ctx context.Context, q sqlx.QueryerContext, sessionIDs []string) (map[string][]chain.Payment, error) {
 	var rows []paymentRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+paymentColumns+` FROM payments WHERE session_id = $1
-		ORDER BY detected_at, block_number, log_index`, sessionID); err != nil {
-		return nil, unavailable("list payments of "+sessionID, err)
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+paymentColumns+` FROM payments WHERE session_id = ANY($1)
+		ORDER BY detected_at, block_number, log_index`, pq.Array(sessionIDs)); err != nil {
+		return nil, unavailable("list payments", err)
 	}
-	out := make([]chain.Payment, 0, len(rows))
+	out := make(map[string][]chain.Payment, len(sessionIDs))
 	for _, row := range rows {
-		out = append(out, row.payment())
+		out[row.SessionID] = append(out[row.SessionID], row.payment())
 	}
 	return out, nil
 }

@@ -231,20 +231,33 @@ func (r *Sessions) LoadLineItems(ctx context.Context, sessionID string) ([]check
 }
 
 func lineItemsOf(ctx context.Context, q sqlx.QueryerContext, sessionID string) ([]checkout.LineItem, error) {
-	var rows []lineItemRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+lineItemSelect+` FROM checkout_line_items
-		WHERE session_id = $1 ORDER BY position`, sessionID); err != nil {
-		return nil, unavailable("load line items of "+sessionID, err)
+	items, err := lineItemsOfMany(ctx, q, []string{sessionID})
+	return append([]checkout.LineItem{}, items[sessionID]...), err
+}
+
+// LineItemsOf returns each session's items in order, in one query.
+func (r *Sessions) LineItemsOf(ctx context.Context, sessionIDs []string) (map[string][]checkout.LineItem, error) {
+	return lineItemsOfMany(ctx, r.db.pool, sessionIDs)
+}
+
+func lineItemsOfMany(ctx context.Context, q sqlx.QueryerContext, sessionIDs []string) (map[string][]checkout.LineItem, error) {
+	var rows []struct {
+		SessionID string `db:"session_id"`
+		lineItemRow
 	}
-	items := make([]checkout.LineItem, 0, len(rows))
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT session_id, `+lineItemSelect+` FROM checkout_line_items
+		WHERE session_id = ANY($1) ORDER BY session_id, position`, pq.Array(sessionIDs)); err != nil {
+		return nil, unavailable("load line items", err)
+	}
+	out := make(map[string][]checkout.LineItem, len(sessionIDs))
 	for _, row := range rows {
 		li, err := row.item()
 		if err != nil {
 			return nil, err
 		}
-		items = append(items, li)
+		out[row.SessionID] = append(out[row.SessionID], li)
 	}
-	return items, nil
+	return out, nil
 }
 
 // ListLineItems pages through a session's items in their given order.

@@ -175,3 +175,54 @@ func TestEventsNameTheirRequestAndCountPendingWebhooks(t *testing.T) {
 		t.Fatalf("delivered payload: %+v (%v); want the request and the endpoints still pending then", sent, err)
 	}
 }
+
+// A list shows each session as retrieving it would: crypto.payments with their confirmations,
+// and line_items with expand[]=data.line_items.
+func TestSessionListCarriesPaymentsAndExpandsLineItems(t *testing.T) {
+	key, _ := newMerchant(t, "List Fidelity Store")
+	unpaid := postForm(t, "/v1/checkout/sessions", key, validForm(), nil).str("id")
+	sel := openSession(t, key, "tusd@sim")
+	paid := sel.str("id")
+	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
+	it.chain.mine(3)
+	waitFor(t, key, paid, "complete", func(r response) bool { return r.str("status") == "complete" })
+
+	type listed struct {
+		Data []struct {
+			ID        string `json:"id"`
+			LineItems *struct {
+				Data []struct {
+					Quantity int64 `json:"quantity"`
+				} `json:"data"`
+			} `json:"line_items"`
+			Crypto struct {
+				Payments []struct {
+					Confirmations int    `json:"confirmations"`
+					Status        string `json:"status"`
+				} `json:"payments"`
+			} `json:"crypto"`
+		} `json:"data"`
+	}
+	for _, c := range []struct {
+		query     string
+		lineItems bool
+	}{{"", false}, {"&expand[]=data.line_items", true}} {
+		r := get(t, "/v1/checkout/sessions?limit=10"+c.query, key)
+		var l listed
+		if r.status != 200 || json.Unmarshal(r.raw, &l) != nil || len(l.Data) != 2 {
+			t.Fatalf("list%s: %d %s", c.query, r.status, r.raw)
+		}
+		for _, s := range l.Data {
+			if (s.LineItems != nil) != c.lineItems || (c.lineItems && (len(s.LineItems.Data) != 1 || s.LineItems.Data[0].Quantity != 2)) {
+				t.Fatalf("list%s: session %s line_items %+v", c.query, s.ID, s.LineItems)
+			}
+			switch {
+			case s.ID == unpaid && (s.Crypto.Payments == nil || len(s.Crypto.Payments) != 0):
+				t.Fatalf("list%s: unpaid session's payments %+v; want []", c.query, s.Crypto.Payments)
+			case s.ID == paid && (len(s.Crypto.Payments) != 1 || s.Crypto.Payments[0].Status != "confirmed" ||
+				s.Crypto.Payments[0].Confirmations < 3):
+				t.Fatalf("list%s: paid session's payments %+v; want the confirmed one", c.query, s.Crypto.Payments)
+			}
+		}
+	}
+}

@@ -31,6 +31,8 @@ type Store interface {
 	// LoadSession returns a session by ID alone, for the hosted page and the workflows.
 	LoadSession(ctx context.Context, id string) (*Session, error)
 	LoadLineItems(ctx context.Context, sessionID string) ([]LineItem, error)
+	// LineItemsOf returns each session's line items in order (for lists that expand them).
+	LineItemsOf(ctx context.Context, sessionIDs []string) (map[string][]LineItem, error)
 	// Update loads the session FOR UPDATE with its payments, lets change apply a rule to it,
 	// saves what changed and the events that events derives from the session before and after
 	// (with their webhook outbox rows), all in one transaction. An error from change rolls
@@ -43,6 +45,8 @@ type Store interface {
 	// merchant's xpub on branch, derived and watched until watchUntil. Idempotent.
 	EnsureDepositAddress(ctx context.Context, sessionID string, branch uint32, derive DeriveFunc, watchUntil time.Time) (string, error)
 	ListPayments(ctx context.Context, sessionID string) ([]chain.Payment, error)
+	// PaymentsOf returns each session's payments (for lists).
+	PaymentsOf(ctx context.Context, sessionIDs []string) (map[string][]chain.Payment, error)
 	// RecordPayment stores a payment found outside the scanner (a balance check) once.
 	RecordPayment(ctx context.Context, p chain.Payment) (bool, error)
 	// Cursor is how far a chain's scanner has read (Time: the timestamp of that block).
@@ -80,6 +84,7 @@ type ListQuery struct {
 	ClientReferenceID string
 	PaymentLink       string
 	Created           paging.TimeRange
+	ExpandLineItems   bool // expand[]=data.line_items
 }
 
 // Orchestrator runs the durable side of a session (a Temporal workflow in production).

@@ -223,13 +223,43 @@ func (s *Service) Get(ctx context.Context, caller merchant.Caller, id string, ex
 	return sess, nil
 }
 
-// List returns the caller's sessions, newest first.
+// List returns the caller's sessions, newest first, each with its payments (and its line items
+// when q.ExpandLineItems), as retrieving one shows it.
 func (s *Service) List(ctx context.Context, caller merchant.Caller, q ListQuery) (paging.Page[*Session], error) {
 	if err := q.Check(); err != nil {
 		return paging.Page[*Session]{}, err
 	}
 	q.MerchantID, q.Livemode = caller.MerchantID, caller.Livemode
-	return s.store.ListSessions(ctx, q)
+	page, err := s.store.ListSessions(ctx, q)
+	if err != nil || len(page.Data) == 0 {
+		return page, err
+	}
+	return page, s.fillListed(ctx, page.Data, q.ExpandLineItems)
+}
+
+// fillListed loads the payments (and line items) of listed sessions, a query for all of them.
+func (s *Service) fillListed(ctx context.Context, sessions []*Session, lineItems bool) error {
+	ids := make([]string, len(sessions))
+	for i, sess := range sessions {
+		ids[i] = sess.ID
+	}
+	payments, err := s.store.PaymentsOf(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("load payments of listed sessions: %w", err)
+	}
+	var items map[string][]LineItem
+	if lineItems {
+		if items, err = s.store.LineItemsOf(ctx, ids); err != nil {
+			return fmt.Errorf("load line items of listed sessions: %w", err)
+		}
+	}
+	for _, sess := range sessions {
+		sess.Crypto.Payments = append([]chain.Payment{}, payments[sess.ID]...)
+		if lineItems {
+			sess.LineItems = append([]LineItem{}, items[sess.ID]...)
+		}
+	}
+	return nil
 }
 
 // LineItems lists a session's line items in the order they were given.
