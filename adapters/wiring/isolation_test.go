@@ -1,0 +1,209 @@
+package wiring_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chaincheckout/checkout/core/merchant"
+)
+
+// isoCase says how a /v1 route is probed with a stranger's key (another merchant's, or the
+// owner's key of the other mode).
+type isoCase struct {
+	kind   isoKind
+	object string     // byID: which of the owner's objects :id names ("session", "event", "endpoint")
+	body   url.Values // a valid body, so a refusal can only come from the lookup
+}
+
+type isoKind int
+
+const (
+	byID   isoKind = iota // the stranger gets 404 resource_missing; the owner's GET finds it
+	list                  // the owner's objects are absent from the stranger's list, present in the owner's
+	create                // what the stranger creates is invisible to the owner (404 and absent from lists)
+	assets                // configuration, not a merchant's: each mode sees only its own assets
+)
+
+// isolationTable covers every /v1 route the server has; a route missing from it fails the
+// test, so a new route comes with its isolation case.
+var isolationTable = map[string]isoCase{
+	"POST /v1/checkout/sessions":                  {kind: create, object: "session"},
+	"GET /v1/checkout/sessions":                   {kind: list, object: "session"},
+	"GET /v1/checkout/sessions/:id":               {kind: byID, object: "session"},
+	"POST /v1/checkout/sessions/:id/expire":       {kind: byID, object: "session"},
+	"GET /v1/checkout/sessions/:id/line_items":    {kind: byID, object: "session"},
+	"POST /v1/checkout/sessions/:id/select_asset": {kind: byID, object: "session", body: url.Values{"asset": {"tusd@sim"}}},
+	"GET /v1/crypto/assets":                       {kind: assets},
+	"GET /v1/events":                              {kind: list, object: "event"},
+	"GET /v1/events/:id":                          {kind: byID, object: "event"},
+	"GET /v1/events/:id/deliveries":               {kind: byID, object: "event"},
+	"POST /v1/events/:id/redeliver":               {kind: byID, object: "event"},
+	"POST /v1/webhook_endpoints":                  {kind: create, object: "endpoint"},
+	"GET /v1/webhook_endpoints":                   {kind: list, object: "endpoint"},
+	"GET /v1/webhook_endpoints/:id":               {kind: byID, object: "endpoint"},
+	"POST /v1/webhook_endpoints/:id":              {kind: byID, object: "endpoint", body: url.Values{"description": {"x"}}},
+	"DELETE /v1/webhook_endpoints/:id":            {kind: byID, object: "endpoint"},
+	"POST /v1/webhook_endpoints/:id/roll_secret":  {kind: byID, object: "endpoint"},
+}
+
+// collections are where each kind of object is listed and retrieved.
+var collections = map[string]string{"session": "/v1/checkout/sessions", "event": "/v1/events", "endpoint": "/v1/webhook_endpoints"}
+
+// isoWorld is the owner's objects and the keys probing them.
+type isoWorld struct {
+	owner, liveOwner, stranger string            // API keys: the owner's test key, its live key, another merchant's test key
+	ids                        map[string]string // object kind -> one of the owner's test objects
+}
+
+func newIsoWorld(t *testing.T) isoWorld {
+	t.Helper()
+	owner, ownerID := newMerchant(t, "Isolated Owner")
+	stranger, _ := newMerchant(t, "Stranger")
+	live, stored := merchant.NewSecretKey(ownerID, true, time.Now())
+	if err := it.app.API.Merchants.AddKey(context.Background(), stored); err != nil {
+		t.Fatalf("add the owner's live key: %v", err)
+	}
+	session := postForm(t, "/v1/checkout/sessions", owner, validForm(), nil).str("id")
+	we := endpoint(t, owner, "https://hooks.example/isolation", "*")
+	return isoWorld{owner: owner, liveOwner: live, stranger: stranger,
+		ids: map[string]string{"session": session, "event": expiredEvent(t, owner), "endpoint": we.ID}}
+}
+
+func (w isoWorld) request(t *testing.T, method, path, key string, body url.Values) response {
+	t.Helper()
+	if body == nil {
+		return call(t, method, path, key, nil, "", nil)
+	}
+	return call(t, method, path, key, strings.NewReader(body.Encode()), "application/x-www-form-urlencoded", nil)
+}
+
+// listIDs returns the IDs a list route answers (up to 100 for paged lists, newest first).
+func (w isoWorld) listIDs(t *testing.T, path, key string) []string {
+	t.Helper()
+	if path != "/v1/crypto/assets" {
+		path += "?limit=100"
+	}
+	r := get(t, path, key)
+	var l struct{ Data []struct{ ID string } }
+	if r.status != http.StatusOK || json.Unmarshal(r.raw, &l) != nil {
+		t.Fatalf("GET %s: %d %s", path, r.status, r.raw)
+	}
+	ids := make([]string, 0, len(l.Data))
+	for _, d := range l.Data {
+		ids = append(ids, d.ID)
+	}
+	return ids
+}
+
+// Every /v1 route, probed with another merchant's key and with the owner's key of the other
+// mode, finds none of the owner's objects.
+func TestEveryRouteIsolatesMerchantsAndModes(t *testing.T) {
+	var routes []string
+	for _, r := range it.app.Handler.(*gin.Engine).Routes() {
+		if strings.HasPrefix(r.Path, "/v1/") {
+			routes = append(routes, r.Method+" "+r.Path)
+		}
+	}
+	for _, r := range routes {
+		if _, ok := isolationTable[r]; !ok {
+			t.Errorf("route %s has no isolation case: add it to isolationTable", r)
+		}
+	}
+	for r := range isolationTable {
+		if !slices.Contains(routes, r) {
+			t.Errorf("isolationTable names %s, which the server does not serve", r)
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	w := newIsoWorld(t)
+	slices.Sort(routes)
+	slices.SortStableFunc(routes, func(a, b string) int { // destructive calls last: the others need the objects
+		return strings.Compare(isoOrder(a), isoOrder(b))
+	})
+	for _, route := range routes {
+		c := isolationTable[route]
+		method, path, _ := strings.Cut(route, " ")
+		t.Run(route, func(t *testing.T) {
+			strangers := map[string]string{"another merchant": w.stranger, "the other mode": w.liveOwner}
+			switch c.kind {
+			case byID:
+				id := w.ids[c.object]
+				p := strings.Replace(path, ":id", id, 1)
+				for who, key := range strangers {
+					r := w.request(t, method, p, key, c.body)
+					if r.status != http.StatusNotFound || r.errField("code") != "resource_missing" || !strings.Contains(r.errField("message"), id) {
+						t.Errorf("%s: %s %s answered %d %s; want 404 resource_missing naming %s", who, method, p, r.status, r.raw, id)
+					}
+				}
+				if method == http.MethodGet {
+					if r := w.request(t, method, p, w.owner, nil); r.status != http.StatusOK {
+						t.Errorf("the owner's own %s %s: %d %s", method, p, r.status, r.raw)
+					}
+				}
+			case list:
+				id := w.ids[c.object]
+				if !slices.Contains(w.listIDs(t, path, w.owner), id) {
+					t.Fatalf("the owner's list lacks its own %s %s", c.object, id)
+				}
+				for who, key := range strangers {
+					if slices.Contains(w.listIDs(t, path, key), id) {
+						t.Errorf("%s lists the owner's %s %s", who, c.object, id)
+					}
+				}
+			case create:
+				w.checkCreate(t, c.object)
+			case assets:
+				if ids := w.listIDs(t, path, w.owner); !slices.Contains(ids, "tusd@sim") {
+					t.Fatalf("the test key does not list the test chain's assets: %v", ids)
+				}
+				if ids := w.listIDs(t, path, w.liveOwner); slices.Contains(ids, "tusd@sim") || slices.Contains(ids, "eth@sim") {
+					t.Errorf("the live key lists test assets: %v", ids)
+				}
+			}
+		})
+	}
+}
+
+// checkCreate has the stranger create an object: the owner neither finds nor lists it.
+func (w isoWorld) checkCreate(t *testing.T, object string) {
+	t.Helper()
+	var id string
+	switch object {
+	case "session":
+		id = postForm(t, "/v1/checkout/sessions", w.stranger, validForm(), nil).str("id")
+	case "endpoint":
+		id = endpoint(t, w.stranger, "https://hooks.example/stranger", "*").ID
+	}
+	if id == "" {
+		t.Fatalf("the stranger could not create a %s", object)
+	}
+	for _, key := range []string{w.owner, w.liveOwner} {
+		if r := get(t, collections[object]+"/"+id, key); r.status != http.StatusNotFound {
+			t.Errorf("the owner retrieves the stranger's %s %s: %d", object, id, r.status)
+		}
+		if slices.Contains(w.listIDs(t, collections[object], key), id) {
+			t.Errorf("the owner lists the stranger's %s %s", object, id)
+		}
+	}
+}
+
+// isoOrder puts the routes that change or delete the owner's objects after those that only read.
+func isoOrder(route string) string {
+	switch {
+	case strings.HasPrefix(route, "DELETE "):
+		return "2"
+	case strings.HasPrefix(route, "POST ") && strings.Contains(route, ":id"):
+		return "1"
+	}
+	return "0"
+}
