@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/merchant"
@@ -33,7 +34,7 @@ func decodeAndBuild(t *testing.T, ctype, body string) {
 	}
 	if err == nil {
 		var s *checkout.Session
-		s, err = checkout.Build(p, merchant.Caller{MerchantID: "acct_fuzz"}, time.Unix(1_800_000_000, 0).UTC(), fuzzAssets)
+		s, err = checkout.Build(p, merchant.Caller{MerchantID: "acct_fuzz"}, time.Unix(1_800_000_000, 0).UTC(), fuzzAssets, catalog.Listing{})
 		if err == nil {
 			checkBuilt(t, s)
 			return

@@ -117,5 +117,14 @@ func (s *Server) limitIP(c *gin.Context) {
 	c.Next()
 }
 
+// limitLink applies a payment link's own budget: however many IPs a bot spreads over, one
+// link mints at most so many sessions a second.
+func (s *Server) limitLink(c *gin.Context) {
+	if s.limited(c, s.linkLimit, c.Param("id"), "payment link") {
+		return
+	}
+	c.Next()
+}
+
 // keyLimiters are the API key buckets of each mode.
 type keyLimiters struct{ live, test *keyedLimiter }

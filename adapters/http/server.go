@@ -71,6 +71,7 @@ type Server struct {
 	page      *pageRenderer
 	keyLimits keyLimiters
 	ipLimit   *keyedLimiter
+	linkLimit *keyedLimiter
 }
 
 // NewHandler builds the Gin engine with every route.
@@ -86,7 +87,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, links: d.Links, merchants: d.Merchants,
 		idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
 		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
-		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now)}
+		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now)}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
@@ -138,7 +139,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	hosted.GET("/:id/status", s.hostedStatus)
 	hosted.POST("/:id/select", s.hostedSelect)
 	hosted.POST("/:id/quantity", s.hostedQuantity)
-	r.GET("/l/:id", capBody, s.openLink)
+	r.GET("/l/:id", s.limitIP, s.limitLink, capBody, s.openLink)
 	r.GET("/static/*file", s.static)
 	return r, nil
 }

@@ -19,7 +19,7 @@ import (
 // owner's key of the other mode).
 type isoCase struct {
 	kind   isoKind
-	object string     // byID: which of the owner's objects :id names ("session", "event", "endpoint")
+	object string     // which kind of the owner's objects the route reads or :id names (a key of collections)
 	body   url.Values // a valid body, so a refusal can only come from the lookup
 }
 
@@ -42,6 +42,20 @@ var isolationTable = map[string]isoCase{
 	"GET /v1/checkout/sessions/:id/line_items":    {kind: byID, object: "session"},
 	"POST /v1/checkout/sessions/:id/select_asset": {kind: byID, object: "session", body: url.Values{"asset": {"tusd@sim"}}},
 	"GET /v1/crypto/assets":                       {kind: assets},
+	"POST /v1/products":                           {kind: create, object: "product"},
+	"GET /v1/products":                            {kind: list, object: "product"},
+	"GET /v1/products/:id":                        {kind: byID, object: "product"},
+	"POST /v1/products/:id":                       {kind: byID, object: "product", body: url.Values{"name": {"Renamed"}}},
+	"DELETE /v1/products/:id":                     {kind: byID, object: "product"},
+	"POST /v1/prices":                             {kind: create, object: "price"},
+	"GET /v1/prices":                              {kind: list, object: "price"},
+	"GET /v1/prices/:id":                          {kind: byID, object: "price"},
+	"POST /v1/prices/:id":                         {kind: byID, object: "price", body: url.Values{"metadata[a]": {"b"}}},
+	"POST /v1/payment_links":                      {kind: create, object: "link"},
+	"GET /v1/payment_links":                       {kind: list, object: "link"},
+	"GET /v1/payment_links/:id":                   {kind: byID, object: "link"},
+	"POST /v1/payment_links/:id":                  {kind: byID, object: "link", body: url.Values{"metadata[a]": {"b"}}},
+	"GET /v1/payment_links/:id/line_items":        {kind: byID, object: "link"},
 	"GET /v1/events":                              {kind: list, object: "event"},
 	"GET /v1/events/:id":                          {kind: byID, object: "event"},
 	"GET /v1/events/:id/deliveries":               {kind: byID, object: "event"},
@@ -55,7 +69,24 @@ var isolationTable = map[string]isoCase{
 }
 
 // collections are where each kind of object is listed and retrieved.
-var collections = map[string]string{"session": "/v1/checkout/sessions", "event": "/v1/events", "endpoint": "/v1/webhook_endpoints"}
+var collections = map[string]string{"session": "/v1/checkout/sessions", "event": "/v1/events", "endpoint": "/v1/webhook_endpoints",
+	"product": "/v1/products", "price": "/v1/prices", "link": "/v1/payment_links"}
+
+// catalogOf makes a product with a default price and a payment link selling it, for key.
+func catalogOf(t *testing.T, key string) (product, price, link string) {
+	t.Helper()
+	prod := postForm(t, "/v1/products", key, url.Values{"name": {"Isolated thing"},
+		"default_price_data[currency]": {"usd"}, "default_price_data[unit_amount]": {"700"}}, nil)
+	if prod.status != http.StatusOK {
+		t.Fatalf("product: %d %s", prod.status, prod.raw)
+	}
+	l := postForm(t, "/v1/payment_links", key, url.Values{"line_items[0][price]": {prod.str("default_price")},
+		"line_items[0][quantity]": {"1"}}, nil)
+	if l.status != http.StatusOK {
+		t.Fatalf("link: %d %s", l.status, l.raw)
+	}
+	return prod.str("id"), prod.str("default_price"), l.str("id")
+}
 
 // isoWorld is the owner's objects and the keys probing them.
 type isoWorld struct {
@@ -68,13 +99,16 @@ func newIsoWorld(t *testing.T) isoWorld {
 	owner, ownerID := newMerchant(t, "Isolated Owner")
 	stranger, _ := newMerchant(t, "Stranger")
 	live, stored := merchant.NewSecretKey(ownerID, true, time.Now())
-	if err := it.app.API.Merchants.AddKey(context.Background(), stored); err != nil {
+	// No live chain is configured here, so the service issues no live key: store one directly.
+	if err := it.app.API.Merchants.RollKey(context.Background(), stored, func([]merchant.APIKey) []merchant.APIKey { return nil }); err != nil {
 		t.Fatalf("add the owner's live key: %v", err)
 	}
 	session := postForm(t, "/v1/checkout/sessions", owner, validForm(), nil).str("id")
 	we := endpoint(t, owner, "https://hooks.example/isolation", "*")
+	product, price, link := catalogOf(t, owner)
 	return isoWorld{owner: owner, liveOwner: live, stranger: stranger,
-		ids: map[string]string{"session": session, "event": expiredEvent(t, owner), "endpoint": we.ID}}
+		ids: map[string]string{"session": session, "event": expiredEvent(t, owner), "endpoint": we.ID,
+			"product": product, "price": price, "link": link}}
 }
 
 func (w isoWorld) request(t *testing.T, method, path, key string, body url.Values) response {
@@ -183,6 +217,9 @@ func (w isoWorld) checkCreate(t *testing.T, object string) {
 		id = postForm(t, "/v1/checkout/sessions", w.stranger, validForm(), nil).str("id")
 	case "endpoint":
 		id = endpoint(t, w.stranger, "https://hooks.example/stranger", "*").ID
+	case "product", "price", "link":
+		product, price, link := catalogOf(t, w.stranger)
+		id = map[string]string{"product": product, "price": price, "link": link}[object]
 	}
 	if id == "" {
 		t.Fatalf("the stranger could not create a %s", object)

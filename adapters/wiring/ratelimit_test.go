@@ -131,3 +131,36 @@ func TestRateLimitPerClientIPOnTheHostedPage(t *testing.T) {
 			map[string]string{"X-Forwarded-For": "198.51.100.99"}), "a forged X-Forwarded-For")
 	})
 }
+
+// A payment link's own budget holds however many client IPs visit it; another link is not
+// charged for it.
+func TestRateLimitPerPaymentLink(t *testing.T) {
+	key, _ := newMerchant(t, "Link Limit Shop")
+	_, _, link := catalogOf(t, key)
+	_, _, other := catalogOf(t, key)
+	base := apiWithLimits(t, ratelimit.Policy{Link: ratelimit.Limit{PerSecond: 1, Burst: 1}}, true)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	visit := func(id, ip string) *http.Response {
+		req, err := http.NewRequest(http.MethodGet, base+"/l/"+id, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Forwarded-For", ip)
+		res, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := visit(link, "203.0.113.1"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first visit: %d", res.StatusCode)
+	}
+	res := visit(link, "203.0.113.2")
+	if secs, err := strconv.Atoi(res.Header.Get("Retry-After")); res.StatusCode != http.StatusTooManyRequests || err != nil || secs < 1 {
+		t.Fatalf("second visit from another IP: %d, Retry-After %q; want 429 with whole seconds", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if res := visit(other, "203.0.113.2"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("another link is limited by this one's visits: %d", res.StatusCode)
+	}
+}

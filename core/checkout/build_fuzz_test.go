@@ -6,6 +6,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/money"
 )
 
@@ -24,14 +25,15 @@ func FuzzBuildAmounts(f *testing.F) {
 	f.Add(int64(0), "-0.4", int64(1), "usd")
 	f.Add(int64(0), "99999999.5", int64(1), "xyz")
 	f.Fuzz(func(t *testing.T, unit int64, unitDecimal string, qty int64, currency string) {
-		pd := &PriceDataParams{Currency: &currency, ProductData: &ProductDataParams{Name: ptr("Thing")}}
+		pd := &PriceDataParams{PriceDataParams: catalog.PriceDataParams{Currency: &currency},
+			ProductData: &ProductDataParams{Name: ptr("Thing")}}
 		if unitDecimal != "" {
 			pd.UnitAmountDecimal = &unitDecimal
 		} else {
 			pd.UnitAmount = &unit
 		}
 		s, err := Build(CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{{PriceData: pd, Quantity: &qty}}},
-			caller, now, testAssets)
+			caller, now, testAssets, catalog.Listing{})
 		if err != nil {
 			if e, ok := apperr.As(err); !ok || e.Kind != apperr.KindInvalid || e.Param == "" {
 				t.Fatalf("error %v is not a 400 naming a parameter", err)

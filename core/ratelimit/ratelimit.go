@@ -1,6 +1,6 @@
 // Package ratelimit decides which request budget applies to whom: per API key by mode (as
-// Stripe: 100 requests a second in live mode, 25 in test mode) and per client IP on the
-// public pages. The buckets themselves live in the HTTP adapter.
+// Stripe: 100 requests a second in live mode, 25 in test mode), per client IP on the public
+// pages, and per payment link (each visit makes a session). The buckets live in the HTTP adapter.
 package ratelimit
 
 import (
@@ -34,6 +34,7 @@ type Policy struct {
 	Live     Limit // per live-mode API key
 	Test     Limit // per test-mode API key
 	PublicIP Limit // per client IP on the hosted page and payment links
+	Link     Limit // per payment link: sessions its public URL may make, whoever visits
 }
 
 // Defaults: Stripe's global API limits, and a budget per shopper IP that a page polling its
@@ -42,11 +43,13 @@ const (
 	DefaultLive     = 100
 	DefaultTest     = 25
 	DefaultPublicIP = 20
+	DefaultLink     = 10
 )
 
 // DefaultPolicy is the policy when nothing is configured.
 func DefaultPolicy() Policy {
-	return Policy{Live: PerSecond(DefaultLive), Test: PerSecond(DefaultTest), PublicIP: PerSecond(DefaultPublicIP)}
+	return Policy{Live: PerSecond(DefaultLive), Test: PerSecond(DefaultTest), PublicIP: PerSecond(DefaultPublicIP),
+		Link: PerSecond(DefaultLink)}
 }
 
 // ForKey is the limit of an API key in the given mode.
