@@ -5,8 +5,10 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,7 +29,7 @@ type DB struct {
 
 // Open connects with a pool of at most maxConns connections and checks the connection.
 func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
-	pool, err := sqlx.Open("postgres", url)
+	pool, err := sqlx.Open("postgres", withBinaryParameters(url))
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
@@ -149,3 +151,25 @@ func unavailableIf(what string, err error) error {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// withBinaryParameters has lib/pq send a statement's parameters with the statement: one round
+// trip per parameterised query instead of two. []byte parameters then travel as binary, so
+// json for jsonb columns is passed as a string (see jsonText).
+func withBinaryParameters(dsn string) string {
+	if strings.Contains(dsn, "binary_parameters") {
+		return dsn
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		if strings.Contains(dsn, "?") {
+			return dsn + "&binary_parameters=yes"
+		}
+		return dsn + "?binary_parameters=yes"
+	}
+	return dsn + " binary_parameters=yes"
+}
+
+// jsonArg encodes v for a jsonb parameter: as text, which binary_parameters sends as is.
+func jsonArg(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}

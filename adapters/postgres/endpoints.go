@@ -44,7 +44,7 @@ func NewEndpoints(db *DB) *Endpoints { return &Endpoints{db: db} }
 
 // CreateEndpoint stores an endpoint unless the merchant already has max in this mode.
 func (r *Endpoints) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max int) error {
-	md, err := json.Marshal(e.Metadata)
+	md, err := jsonArg(e.Metadata)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (r *Endpoints) lockEndpoint(ctx context.Context, tx *sqlx.Tx, merchantID st
 
 // saveEndpoint writes what a change may touch, the secret sealed under the current key.
 func (r *Endpoints) saveEndpoint(ctx context.Context, tx *sqlx.Tx, e webhook.Endpoint) error {
-	md, err := json.Marshal(e.Metadata)
+	md, err := jsonArg(e.Metadata)
 	if err != nil {
 		return err
 	}

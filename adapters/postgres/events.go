@@ -34,7 +34,7 @@ func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error 
 				created_at, object, previous_attributes, request_id, request_idempotency_key)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			e.ID, e.MerchantID, e.Livemode, e.Type, nullable(e.SessionID), event.APIVersion, e.Created,
-			[]byte(e.Object), []byte(e.PreviousAttributes), nullable(e.Request.ID), nullable(e.Request.IdempotencyKey)); err != nil {
+			string(e.Object), string(e.PreviousAttributes), nullable(e.Request.ID), nullable(e.Request.IdempotencyKey)); err != nil {
 			return unavailable("record event "+e.Type, err)
 		}
 		sc := scope{e.MerchantID, e.Livemode}

@@ -56,11 +56,11 @@ func (r linkRow) link() (paymentlink.Link, error) {
 
 // linkArgs are the columns a write stores, from $2 on (id is $1).
 func linkArgs(l paymentlink.Link) ([]any, error) {
-	items, err := json.Marshal(l.LineItems)
+	items, err := jsonArg(l.LineItems)
 	if err != nil {
 		return nil, err
 	}
-	md, err := json.Marshal(l.Metadata)
+	md, err := jsonArg(l.Metadata)
 	if err != nil {
 		return nil, err
 	}

@@ -62,7 +62,7 @@ type Prices struct{ db *DB }
 func NewPrices(db *DB) *Prices { return &Prices{db: db} }
 
 func insertPrice(ctx context.Context, tx *sqlx.Tx, p catalog.Price) error {
-	md, err := json.Marshal(p.Metadata)
+	md, err := jsonArg(p.Metadata)
 	if err != nil {
 		return err
 	}
@@ -156,7 +156,7 @@ func (r *Prices) UpdatePrice(ctx context.Context, merchantID string, livemode bo
 				return err
 			}
 		}
-		md, err := json.Marshal(p.Metadata)
+		md, err := jsonArg(p.Metadata)
 		if err != nil {
 			return err
 		}

@@ -77,11 +77,11 @@ func insertProduct(ctx context.Context, tx *sqlx.Tx, p catalog.Product) error {
 	return unavailableIf("insert product "+p.ID, err)
 }
 
-func productJSON(p catalog.Product) (images, md []byte, err error) {
-	if images, err = json.Marshal(append([]string{}, p.Images...)); err != nil {
-		return nil, nil, err
+func productJSON(p catalog.Product) (images, md string, err error) {
+	if images, err = jsonArg(append([]string{}, p.Images...)); err != nil {
+		return "", "", err
 	}
-	md, err = json.Marshal(p.Metadata)
+	md, err = jsonArg(p.Metadata)
 	return images, md, err
 }
 

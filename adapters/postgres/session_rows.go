@@ -145,7 +145,7 @@ const insertSessionSQL = `
 
 // insertSessionArgs are insertSessionSQL's arguments for sess.
 func insertSessionArgs(sess *checkout.Session) ([]any, error) {
-	md, err := json.Marshal(sess.Metadata)
+	md, err := jsonArg(sess.Metadata)
 	if err != nil {
 		return nil, fmt.Errorf("encode metadata: %w", err)
 	}
@@ -179,7 +179,7 @@ func lineItemColumnsOf(items []checkout.LineItem) (lineItemColumns, error) {
 		totals: ints(), unitAmounts: make([]any, 0, n), adjMins: ints(), adjMaxs: ints(),
 		library: make([]bool, 0, n), adjustable: make([]bool, 0, n)}
 	for _, li := range items {
-		img, err := json.Marshal(append([]string{}, li.Images...))
+		img, err := jsonArg(append([]string{}, li.Images...))
 		if err != nil {
 			return c, fmt.Errorf("encode images: %w", err)
 		}
@@ -189,7 +189,7 @@ func lineItemColumnsOf(items []checkout.LineItem) (lineItemColumns, error) {
 		}
 		c.ids, c.prices, c.products = append(c.ids, li.ID), append(c.prices, li.PriceID), append(c.products, li.ProductID)
 		c.names, c.descs = append(c.names, li.Name), append(c.descs, li.ProductDescription)
-		c.images, c.currencies = append(c.images, string(img)), append(c.currencies, li.Currency)
+		c.images, c.currencies = append(c.images, img), append(c.currencies, li.Currency)
 		c.unitDecimals, c.unitAmounts = append(c.unitDecimals, li.UnitAmountDecimal.String()), append(c.unitAmounts, unit)
 		c.positions, c.quantities = append(c.positions, int64(li.Position)), append(c.quantities, li.Quantity)
 		c.subtotals, c.totals = append(c.subtotals, li.AmountSubtotal), append(c.totals, li.AmountTotal)
