@@ -4,12 +4,14 @@
 
 TEMPORAL_CLI_VERSION := v1.5.1
 GETH_VERSION         := v1.17.8
+# abigen is the go-ethereum library's own (go.mod's version), so bindings match the library.
+ABIGEN_VERSION       := $(shell awk '$$1 == "github.com/ethereum/go-ethereum" {print $$2}' go.mod)
 WORKFLOWCHECK_VERSION := v0.6.0
 BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
 
-.PHONY: help dev test unit bench tools build lint postgres clean-dev
+.PHONY: help dev test unit bench tools build lint postgres clean-dev contracts
 
 ## dev: Postgres, Temporal (+ Web UI on :8233), geth --dev, the service and a demo merchant, in the foreground
 dev: tools build postgres
@@ -33,6 +35,10 @@ lint: $(BIN)/.workflowcheck-$(WORKFLOWCHECK_VERSION)
 	$(BIN)/workflowcheck ./...
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 
+## contracts: recompile the Solidity sources (npm solc, pinned) and regenerate their Go bindings (abigen)
+contracts: $(BIN)/.abigen-$(ABIGEN_VERSION)
+	ABIGEN=$(BIN)/abigen scripts/contracts.sh
+
 build:
 	$(GO) build -o $(BIN)/checkout ./cmd/checkout
 
@@ -52,6 +58,12 @@ $(BIN)/.geth-$(GETH_VERSION):
 	@mkdir -p $(BIN)
 	@echo "building geth $(GETH_VERSION) into bin/ (first time only: a minute or two)"
 	GOBIN=$(BIN) $(GO) install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
+	@touch $@
+
+# Without @version, go install builds abigen at the version go.mod requires.
+$(BIN)/.abigen-$(ABIGEN_VERSION):
+	@mkdir -p $(BIN)
+	GOBIN=$(BIN) $(GO) install github.com/ethereum/go-ethereum/cmd/abigen
 	@touch $@
 
 $(BIN)/.workflowcheck-$(WORKFLOWCHECK_VERSION):

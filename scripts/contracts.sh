@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# Regenerates the contract bindings: Solidity → ABI/bytecode (npm solc, pinned in
-# package.json/package-lock.json) → Go bindings (go-ethereum's abigen, pinned below).
-# The outputs are committed; run this only after changing a .sol file or a pin below.
+# Regenerates the contract bindings: Solidity → ABI/bytecode (npm solc and OpenZeppelin,
+# pinned in package.json/package-lock.json) → Go bindings (go-ethereum's abigen, built by the
+# Makefile into bin/ from the go-ethereum version in go.mod). Run it as `make contracts`.
+# The outputs are committed; run this only after changing a .sol file or a pin.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/adapters/ethereum/contracts"
-ABIGEN="github.com/ethereum/go-ethereum/cmd/abigen@v1.17.8"
+ABIGEN="${ABIGEN:-$root/bin/abigen}"
 
-# The development and test contracts, bound in adapters/ethereum/contracts.
+# The settlement contracts (ForwarderFactory and its DepositForwarder clones) and the
+# development and test contracts, bound in adapters/ethereum/contracts.
 npm ci --no-audit --no-fund
 rm -rf build && mkdir -p build
-for name in TestToken MockPriceFeed Forwarder; do
+for name in ForwarderFactory DepositForwarder TestToken NoReturnToken MockPriceFeed InternalPayer; do
   # The source must come before --include-path, which takes every argument after it.
   npx solcjs "$name.sol" --bin --abi --optimize --base-path . --include-path node_modules/ -o build
   cp "build/${name}_sol_${name}.abi" "$name.abi"
   cp "build/${name}_sol_${name}.bin" "$name.bin"
   lower=$(tr '[:upper:]' '[:lower:]' <<<"$name")
-  go run "$ABIGEN" --abi "$name.abi" --bin "$name.bin" --pkg contracts --type "$name" --out "$lower.go"
+  "$ABIGEN" --abi "$name.abi" --bin "$name.bin" --pkg contracts --type "$name" --out "$lower.go"
 done
 
 # The Chainlink reader in adapters/rates binds the real AggregatorV3Interface of
@@ -37,7 +39,7 @@ tar -xzf "build/chainlink/$tarball" -C build/chainlink
   "$root/adapters/ethereum/contracts/node_modules/.bin/solcjs" AggregatorV3Interface.sol --abi -o "$root/adapters/ethereum/contracts/build")
 rates="$root/adapters/rates"
 cp build/AggregatorV3Interface_sol_AggregatorV3Interface.abi "$rates/AggregatorV3Interface.abi"
-go run "$ABIGEN" --abi "$rates/AggregatorV3Interface.abi" --pkg rates --type aggregatorV3 --out "$rates/aggregatorv3.go"
+"$ABIGEN" --abi "$rates/AggregatorV3Interface.abi" --pkg rates --type aggregatorV3 --out "$rates/aggregatorv3.go"
 
 rm -rf build
 echo "regenerated: $(ls ./*.abi ./*.bin ./*.go "$rates"/*.abi "$rates/aggregatorv3.go" | tr '\n' ' ')"

@@ -271,7 +271,7 @@ func TestInternalTransferFoundByTheBalanceCheck(t *testing.T) {
 	id, addr, due := sel.str("id"), addressOf(sel), dueOf(t, sel)
 	auth, _ := it.chain.auth()
 	it.chain.mu.Lock()
-	_, _, fwd, err := contracts.DeployForwarder(auth, it.chain.client)
+	_, _, fwd, err := contracts.DeployInternalPayer(auth, it.chain.client)
 	it.chain.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)
@@ -280,7 +280,7 @@ func TestInternalTransferFoundByTheBalanceCheck(t *testing.T) {
 	auth, _ = it.chain.auth()
 	auth.Value = due
 	it.chain.mu.Lock()
-	_, err = fwd.Forward(auth, common.HexToAddress(addr))
+	_, err = fwd.Pay(auth, common.HexToAddress(addr))
 	it.chain.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)

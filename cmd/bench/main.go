@@ -3,7 +3,7 @@
 // same servers: a bare Postgres INSERT and a bare Temporal StartWorkflow of an equivalent
 // workflow (one timer); then the payment, scanner and webhook figures.
 //
-//	go run ./cmd/bench [-n1 200] [-n16 1600] [-nrun 100] [-sections create,payment,scanner,webhooks] [-cpuprofile f]
+//	go run ./cmd/bench [-n1 200] [-n16 1600] [-nrun 100] [-sections create,payment,scanner,webhooks,settlement] [-cpuprofile f]
 package main
 
 import (
@@ -57,7 +57,7 @@ func main() {
 	flag.IntVar(&o.backlog, "backlog", 2000, "blocks of backlog for the scanner catch-up speed")
 	flag.IntVar(&o.events, "events", 20, "events for the event-to-first-attempt latency")
 	flag.IntVar(&o.burst, "burst", 200, "deliveries for the delivery throughput")
-	flag.StringVar(&o.sections, "sections", "create,payment,scanner,webhooks", "which measurements to run")
+	flag.StringVar(&o.sections, "sections", "create,payment,scanner,webhooks,settlement", "which measurements to run")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the create-session table (client and service) here")
 	flag.StringVar(&o.temporalArgs, "temporal-args", "--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal --dynamic-config-value system.enableActivityEagerExecution=true",
 		"extra arguments of `temporal server start-dev` (the default is what make dev gives it)")
@@ -95,6 +95,11 @@ func run(o options) error {
 	if want("webhooks") {
 		if err := benchWebhooks(ctx, e.base, e.key, o.events, o.burst); err != nil {
 			return fmt.Errorf("webhooks: %w", err)
+		}
+	}
+	if want("settlement") {
+		if err := benchSettlement(ctx); err != nil {
+			return fmt.Errorf("settlement: %w", err)
 		}
 	}
 	return nil
