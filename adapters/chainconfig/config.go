@@ -43,7 +43,8 @@ func Default() File {
 
 // Load reads path (or the default when empty), then applies environment overrides:
 //
-//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT
+//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY,
+//	CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT
 //
 // The last adds the token when the file lacks it (6 decimals, pegged to USD: the dev stablecoin).
 // A token's (or native's) "dust" is the least amount, in whole units, that counts as a
@@ -71,6 +72,9 @@ func Load(path string, environ []string) (File, error) {
 		prefix := "CHAIN_" + strings.ToUpper(c.Key) + "_"
 		if v := env[prefix+"RPC_URL"]; v != "" {
 			c.RPCURL = v
+		}
+		if v := env[prefix+"FORWARDER_FACTORY"]; v != "" {
+			c.ForwarderFactory = v
 		}
 		if v := env[prefix+"CONFIRMATIONS"]; v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)

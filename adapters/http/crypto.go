@@ -88,6 +88,7 @@ func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map
 	o.State = string(cr.State)
 	if cr.AssetID != "" {
 		o.Asset, o.DepositAddress = opt(cr.AssetID), opt(cr.DepositAddress)
+		o.SettlementDestination = opt(cr.SettlementDestination)
 		id := cr.ChainID
 		o.ChainID = &id
 		rate := cr.Rate.String()

@@ -91,6 +91,7 @@ type cryptoJSON struct {
 	Asset                   *string       `json:"asset"`
 	ChainID                 *int64        `json:"chain_id"`
 	DepositAddress          *string       `json:"deposit_address"`
+	SettlementDestination   *string       `json:"settlement_destination"`
 	Rate                    *string       `json:"rate"`
 	AmountDue               *string       `json:"amount_due"`
 	AmountDueDecimal        *string       `json:"amount_due_decimal"`

@@ -25,6 +25,7 @@ import (
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paymentlink"
 	"github.com/chaincheckout/checkout/core/ratelimit"
+	"github.com/chaincheckout/checkout/core/settlement"
 	"github.com/chaincheckout/checkout/core/webhook"
 )
 
@@ -41,6 +42,7 @@ type Deps struct {
 	Catalog     *catalog.Service
 	Links       *paymentlink.Service
 	Merchants   *merchant.Service
+	Settlement  *settlement.Service
 	Idempotency idempotency.Store // transport infrastructure, see idempotent
 	Renderer    *Renderer         // the API's JSON shapes
 	Events      *event.Service
@@ -58,25 +60,26 @@ type Deps struct {
 // Server holds the routes' dependencies.
 type Server struct {
 	*Renderer
-	events    *event.Service
-	endpoints *webhook.Endpoints
-	delivs    *webhook.Deliveries
-	sessions  *checkout.Service
-	catalog   *catalog.Service
-	links     *paymentlink.Service
-	merchants *merchant.Service
-	idem      idempotency.Store
-	log       *slog.Logger
-	now       func() time.Time
-	page      *pageRenderer
-	keyLimits keyLimiters
-	ipLimit   *keyedLimiter
-	linkLimit *keyedLimiter
+	events     *event.Service
+	endpoints  *webhook.Endpoints
+	delivs     *webhook.Deliveries
+	sessions   *checkout.Service
+	catalog    *catalog.Service
+	links      *paymentlink.Service
+	merchants  *merchant.Service
+	settlement *settlement.Service
+	idem       idempotency.Store
+	log        *slog.Logger
+	now        func() time.Time
+	page       *pageRenderer
+	keyLimits  keyLimiters
+	ipLimit    *keyedLimiter
+	linkLimit  *keyedLimiter
 }
 
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
-	if d.Sessions == nil || d.Catalog == nil || d.Links == nil || d.Merchants == nil ||
+	if d.Sessions == nil || d.Catalog == nil || d.Links == nil || d.Merchants == nil || d.Settlement == nil ||
 		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
@@ -85,7 +88,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, links: d.Links, merchants: d.Merchants,
-		idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
+		settlement: d.Settlement, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
 		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
 		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now)}
 	gin.SetMode(gin.ReleaseMode)
@@ -109,6 +112,8 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/checkout/sessions/:id/line_items", s.listLineItems)
 	v1.POST("/checkout/sessions/:id/select_asset", s.selectAsset)
 	v1.GET("/crypto/assets", s.listAssets)
+	v1.GET("/settlement_settings", s.getSettlementSettings)
+	v1.POST("/settlement_settings", s.updateSettlementSettings)
 	v1.POST("/products", s.createProduct)
 	v1.GET("/products", s.listProducts)
 	v1.GET("/products/:id", s.getProduct)

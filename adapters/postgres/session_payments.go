@@ -13,6 +13,7 @@ import (
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/settlement"
 )
 
 // This file holds what Sessions reads and writes beside the session row: its deposit
@@ -46,6 +47,29 @@ func (r *Sessions) EnsureDepositAddress(ctx context.Context, sessionID string, b
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE checkout_sessions SET deposit_address = $2 WHERE id = $1`, sessionID, address)
 		return unavailableIf("store deposit address", err)
+	})
+	return address, err
+}
+
+// EnsureForwarderAddress gives the session the forwarder address of b once (an existing
+// address stays) and records the destination it is bound to.
+func (r *Sessions) EnsureForwarderAddress(ctx context.Context, sessionID string, b settlement.Binding, watchUntil time.Time) (string, error) {
+	var address string
+	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		_, existing, err := lockSessionAccount(ctx, tx, sessionID)
+		if err != nil || existing != "" {
+			address = existing
+			return err
+		}
+		address = b.Address.String()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO deposit_addresses (address, session_id, chain_id, factory, destination,
+			nonce, watch_until, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, now())`,
+			address, sessionID, b.ChainID, b.Factory.String(), b.Destination.String(), b.Nonce.String(), watchUntil); err != nil {
+			return unavailable("record forwarder address", err)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE checkout_sessions SET deposit_address = $2, settlement_destination = $3,
+			settlement_chain_id = $4 WHERE id = $1`, sessionID, address, b.Destination.String(), b.ChainID)
+		return unavailableIf("store forwarder address", err)
 	})
 	return address, err
 }

@@ -21,7 +21,7 @@ const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_st
 	payment_link, metadata, expires_at, created_at, expired_at, accepted_assets, preselect_asset,
 	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
 	quoted_at, quote_expires_at, crypto_state, amount_received::text, completed_at, payments_seen, payments_live,
-	workflow_started`
+	workflow_started, settlement_destination, settlement_chain_id`
 
 type sessionRow struct {
 	Seq               int64               `db:"seq"`
@@ -60,6 +60,8 @@ type sessionRow struct {
 	PaymentsSeen      int                 `db:"payments_seen"`
 	PaymentsLive      int                 `db:"payments_live"`
 	WorkflowStarted   bool                `db:"workflow_started"`
+	SettleTo          sql.NullString      `db:"settlement_destination"`
+	SettleChainID     sql.NullInt64       `db:"settlement_chain_id"`
 }
 
 func (r sessionRow) session() (*checkout.Session, error) {
@@ -78,6 +80,7 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		Decimals: r.AssetDecimals.Int32, DepositAddress: r.DepositAddress.String, Rate: r.Rate.Decimal,
 		QuotedAt: r.QuotedAt.Time.UTC(), State: chain.CryptoState(r.CryptoState), AmountReceived: bigOf(r.AmountReceived),
 		PaymentsSeen: r.PaymentsSeen, PaymentsLive: r.PaymentsLive,
+		SettlementDestination: r.SettleTo.String, SettlementChainID: r.SettleChainID.Int64,
 	}
 	if r.QuoteExpiresAt.Valid {
 		s.Crypto.QuoteExpiresAt = r.QuoteExpiresAt.Time.UTC()

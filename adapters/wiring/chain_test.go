@@ -33,6 +33,9 @@ type simChain struct {
 	token   *contracts.TestToken
 	tokenAt common.Address
 	flaky   *flakyClient
+	// factory is the chain's ForwarderFactory, for forwarder deposit addresses.
+	factory   *contracts.ForwarderFactory
+	factoryAt common.Address
 }
 
 const simChainID = 1337
@@ -55,6 +58,9 @@ func newSimChain() (*simChain, error) {
 	if err != nil {
 		return nil, fmt.Errorf("deploy test token: %w", err)
 	}
+	if c.factoryAt, _, c.factory, err = contracts.DeployForwarderFactory(auth, c.client); err != nil {
+		return nil, fmt.Errorf("deploy forwarder factory: %w", err)
+	}
 	b.Commit()
 	c.flaky = &flakyClient{Client: c.client}
 	return c, nil
@@ -64,7 +70,7 @@ func newSimChain() (*simChain, error) {
 func (c *simChain) config() *chainconfig.File {
 	return &chainconfig.File{
 		Chains: []chain.Chain{{Key: "sim", ID: simChainID, Name: "Simulated chain", RPCURL: "simulated://in-process",
-			Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18},
+			Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18}, ForwarderFactory: c.factoryAt.Hex(),
 			Tokens: []chain.Token{{Symbol: "tUSD", Contract: c.tokenAt.Hex(), Decimals: 6, Peg: "usd"}}}},
 		Rates: map[string]map[string]string{"eth": {"usd": "3000"}},
 	}

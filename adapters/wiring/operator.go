@@ -8,14 +8,16 @@ import (
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/settlement"
 )
 
 // Operator is what the operator commands use: the merchant use cases and the read-only view
 // of sessions, on a small pool of its own, without Temporal or chain connections.
 type Operator struct {
-	Merchants *merchant.Service
-	Sessions  *checkout.Browser
-	db        *postgres.DB
+	Merchants  *merchant.Service
+	Sessions   *checkout.Browser
+	Settlement *settlement.Service
+	db         *postgres.DB
 }
 
 // NewOperator opens the database (migrating it) and reads the chains file, whose live chains
@@ -44,6 +46,9 @@ func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
 	}
 	if o.Sessions, err = checkout.NewBrowser(postgres.NewSessions(db)); err != nil {
 		return nil, fmt.Errorf("operator sessions: %w", err)
+	}
+	if o.Settlement, err = settlement.NewService(postgres.NewSettlement(db), chains.Config(), cfg.clock()); err != nil {
+		return nil, fmt.Errorf("operator settlement: %w", err)
 	}
 	return o, nil
 }

@@ -20,13 +20,15 @@ type Repositories struct {
 	Products    *postgres.Products
 	Prices      *postgres.Prices
 	Links       *postgres.PaymentLinks
+	Settlement  *postgres.Settlement
 }
 
 func repositoriesOf(db *postgres.DB) Repositories {
 	return Repositories{DB: db, Sessions: postgres.NewSessions(db), Chain: postgres.NewChainState(db),
 		Events: postgres.NewEvents(db), Endpoints: postgres.NewEndpoints(db), Deliveries: postgres.NewDeliveries(db),
 		Merchants: postgres.NewMerchants(db), Idempotency: postgres.NewIdempotency(db), Retention: postgres.NewRetention(db),
-		Products: postgres.NewProducts(db), Prices: postgres.NewPrices(db), Links: postgres.NewPaymentLinks(db)}
+		Products: postgres.NewProducts(db), Prices: postgres.NewPrices(db), Links: postgres.NewPaymentLinks(db),
+		Settlement: postgres.NewSettlement(db)}
 }
 
 // DB is the API's pool (the worker's for the worker role), for tests and benchmarks that

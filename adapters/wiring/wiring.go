@@ -38,6 +38,7 @@ import (
 	"github.com/chaincheckout/checkout/core/paymentlink"
 	"github.com/chaincheckout/checkout/core/ratelimit"
 	"github.com/chaincheckout/checkout/core/retention"
+	"github.com/chaincheckout/checkout/core/settlement"
 	"github.com/chaincheckout/checkout/core/webhook"
 	"github.com/chaincheckout/checkout/workflows"
 )
@@ -218,6 +219,7 @@ type App struct {
 	Temporal    client.Client
 	Sessions    *checkout.Service
 	Merchants   *merchant.Service
+	Settlement  *settlement.Service
 	Chains      chainconfig.File
 	Orch        *temporaladapter.Orchestrator
 	Handler     http.Handler
@@ -392,7 +394,14 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	var u useCases
 	var err error
 	u.renderer = httpapi.NewRenderer(a.cfg.PublicURL, a.Chains.Config(), a.log)
-	deps := checkout.Deps{Store: a.API.Sessions, Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
+	if a.Settlement, err = settlement.NewService(a.API.Settlement, a.Chains.Config(), a.now); err != nil {
+		return u, err
+	}
+	workerSettlement, err := settlement.NewService(a.workerRepos.Settlement, a.Chains.Config(), a.now)
+	if err != nil {
+		return u, err
+	}
+	deps := checkout.Deps{Settlement: a.Settlement, Store: a.API.Sessions, Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
 		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: u.renderer, Names: a.API.Merchants,
 		Library: a.API.Prices, Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime}
 	if a.Sessions, err = checkout.NewService(deps); err != nil {
@@ -400,6 +409,7 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	}
 	u.renderer.UseHeights(a.Sessions)
 	deps.Store, deps.Names, deps.Library = a.workerRepos.Sessions, a.workerRepos.Merchants, a.workerRepos.Prices
+	deps.Settlement = workerSettlement
 	if u.workerSessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}
@@ -429,7 +439,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 		return nil, err
 	}
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
-		Merchants: a.Merchants, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
+		Merchants: a.Merchants, Settlement: a.Settlement, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
 		Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies})
 }
 

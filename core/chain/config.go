@@ -30,6 +30,9 @@ type Chain struct {
 	ReorgWindow int64 `json:"reorg_window"`
 	// BatchBlocks bounds one eth_getLogs range (hosted providers cap it).
 	BatchBlocks int64 `json:"batch_blocks"`
+	// ForwarderFactory is the chain's ForwarderFactory; without one, sessions on the chain get
+	// xpub addresses whatever the merchant's settlement settings.
+	ForwarderFactory string `json:"forwarder_factory,omitempty"`
 }
 
 // Token is an asset on a chain.
@@ -96,6 +99,9 @@ func (c Config) Validate() error {
 		keys[strings.ToLower(ch.Key)], ids[ch.ID] = true, true
 		if _, err := dustUnits(ch.Native); err != nil {
 			return fmt.Errorf("%s.native: %w", where, err)
+		}
+		if ch.ForwarderFactory != "" && !isAddress(ch.ForwarderFactory) {
+			return fmt.Errorf("%s.forwarder_factory: %q is not a 0x address", where, ch.ForwarderFactory)
 		}
 		for j, t := range ch.Tokens {
 			if t.Symbol == "" || !isAddress(t.Contract) || t.Decimals < 0 || t.Decimals > 36 {

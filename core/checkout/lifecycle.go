@@ -63,13 +63,30 @@ func (s *Service) AssignAsset(ctx context.Context, sessionID, assetID string) (*
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.store.EnsureDepositAddress(ctx, sessionID, AddressBranch(sess.Livemode), s.addrs.DeriveAddress,
-		sess.ExpiresAt.Add(MonitoringWindow)); err != nil {
+	if err := s.ensureAddress(ctx, sess, q.Asset.ChainID); err != nil {
 		return nil, fmt.Errorf("deposit address of %s: %w", sessionID, err)
 	}
 	return s.update(ctx, sessionID, func(sess *Session, payments []chain.Payment) error {
 		return sess.ApplyQuote(q, s.quoteLifetimeOf(q.Asset), payments)
 	})
+}
+
+// ensureAddress gives the session its deposit address once: a forwarder bound to the
+// merchant's payout address on chainID when settlement says so, else the next xpub address.
+func (s *Service) ensureAddress(ctx context.Context, sess *Session, chainID int64) error {
+	watchUntil := sess.ExpiresAt.Add(MonitoringWindow)
+	if sess.Crypto.DepositAddress == "" && s.binder != nil {
+		b, ok, err := s.binder.Bind(ctx, sess.MerchantID, sess.ID, chainID)
+		if err != nil {
+			return err
+		}
+		if ok {
+			_, err := s.store.EnsureForwarderAddress(ctx, sess.ID, b, watchUntil)
+			return err
+		}
+	}
+	_, err := s.store.EnsureDepositAddress(ctx, sess.ID, AddressBranch(sess.Livemode), s.addrs.DeriveAddress, watchUntil)
+	return err
 }
 
 // Requote replaces a lapsed quote at the current rate when nothing was paid under it; a

@@ -8,6 +8,7 @@ import (
 	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/paging"
+	"github.com/chaincheckout/checkout/core/settlement"
 )
 
 // Store persists sessions. Transactions stay inside the implementation.
@@ -44,6 +45,9 @@ type Store interface {
 	// EnsureDepositAddress gives the session its address once: the next unused index of the
 	// merchant's xpub on branch, derived and watched until watchUntil. Idempotent.
 	EnsureDepositAddress(ctx context.Context, sessionID string, branch uint32, derive DeriveFunc, watchUntil time.Time) (string, error)
+	// EnsureForwarderAddress gives the session the forwarder address of b once, recording the
+	// destination it is bound to, watched until watchUntil. Idempotent; an existing address stays.
+	EnsureForwarderAddress(ctx context.Context, sessionID string, b settlement.Binding, watchUntil time.Time) (string, error)
 	ListPayments(ctx context.Context, sessionID string) ([]chain.Payment, error)
 	// PaymentsOf returns each session's payments (for lists).
 	PaymentsOf(ctx context.Context, sessionIDs []string) (map[string][]chain.Payment, error)
@@ -68,6 +72,12 @@ type DeriveFunc func(xpub string, branch, index uint32) (string, error)
 // AddressDeriver derives deposit addresses (BIP-32, non-hardened branch/i) without private keys.
 type AddressDeriver interface {
 	DeriveAddress(xpub string, branch, index uint32) (string, error)
+}
+
+// Binder decides whether a session's deposit address is a forwarder bound to the merchant's
+// payout address (ok) or an xpub address (not ok); settlement.Service implements it.
+type Binder interface {
+	Bind(ctx context.Context, merchantID, sessionID string, chainID int64) (settlement.Binding, bool, error)
 }
 
 // MerchantNames gives the hosted page the merchant's display name.

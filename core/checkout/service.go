@@ -35,6 +35,8 @@ type Deps struct {
 	Names     MerchantNames
 	Library   Library
 	Logger    *slog.Logger
+	// Settlement binds forwarder deposit addresses; nil gives every session an xpub address.
+	Settlement Binder
 	// QuoteLifetime bounds a quote in a volatile asset (0: DefaultQuoteLifetime); pegged
 	// stablecoins keep theirs until expiry.
 	QuoteLifetime time.Duration
@@ -52,6 +54,7 @@ type Service struct {
 	enc           Encoder
 	names         MerchantNames
 	library       Library
+	binder        Binder
 	log           *slog.Logger
 	quoteLifetime time.Duration
 	starts        chan *Session // created, committed, workflow not started yet
@@ -70,7 +73,7 @@ func NewService(d Deps) (*Service, error) {
 		d.QuoteLifetime = DefaultQuoteLifetime
 	}
 	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses,
-		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, log: d.Logger, quoteLifetime: d.QuoteLifetime,
+		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, binder: d.Settlement, log: d.Logger, quoteLifetime: d.QuoteLifetime,
 		starts: make(chan *Session, startQueue)}, nil
 }
 

@@ -95,6 +95,10 @@ type Crypto struct {
 	PaymentsSeen     int             // payments above dust on record; payment_detected fires when it grows
 	PaymentsLive     int             // of those, not reverted; a reinstated payment makes it grow again
 	Payments         []chain.Payment // loaded where asked for
+	// SettlementDestination is the payout address a forwarder deposit address is bound to, on
+	// SettlementChainID; empty for an xpub address.
+	SettlementDestination string
+	SettlementChainID     int64
 }
 
 // Deadline is the last moment a payment may be mined to count as a sale: expires_at, or the

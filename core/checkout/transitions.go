@@ -57,6 +57,16 @@ func (s *Session) CanSelect(assetID string, payments []chain.Payment) error {
 	return nil
 }
 
+// CanPayOn refuses a chain other than the one a forwarder deposit address is bound to: the
+// address is the factory's on that chain, for that chain's payout address.
+func (s *Session) CanPayOn(chainID int64) error {
+	if s.Crypto.SettlementChainID != 0 && s.Crypto.SettlementChainID != chainID {
+		return apperr.Invalid("asset", "asset_chain_unavailable",
+			"The deposit address of %s is bound to chain %d; pick an asset on that chain.", s.ID, s.Crypto.SettlementChainID)
+	}
+	return nil
+}
+
 // AssetLocked reports whether the shopper can no longer change the asset (the page hides the choice).
 func (s *Session) AssetLocked(payments []chain.Payment) bool {
 	if !s.Open() {
@@ -69,6 +79,9 @@ func (s *Session) AssetLocked(payments []chain.Payment) bool {
 // already; lifetime bounds how long a volatile asset's quote holds (0: until expiry).
 func (s *Session) ApplyQuote(q chain.Quote, lifetime time.Duration, payments []chain.Payment) error {
 	if err := s.CanSelect(q.Asset.ID, payments); err != nil {
+		return err
+	}
+	if err := s.CanPayOn(q.Asset.ChainID); err != nil {
 		return err
 	}
 	if s.Crypto.DepositAddress == "" {

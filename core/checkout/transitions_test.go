@@ -247,3 +247,16 @@ func TestAddressBranches(t *testing.T) {
 		t.Fatalf("live must use the receiving branch 0 and test a branch of its own: %d / %d", AddressBranch(true), AddressBranch(false))
 	}
 }
+
+// A forwarder address is bound to its chain; an xpub address is good on any.
+func TestCanPayOn(t *testing.T) {
+	for _, tc := range []struct {
+		bound, chain int64
+		ok           bool
+	}{{0, 1337, true}, {0, 8453, true}, {1337, 1337, true}, {1337, 8453, false}} {
+		s := &Session{ID: "cs_test_1", Crypto: Crypto{SettlementChainID: tc.bound}}
+		if err := s.CanPayOn(tc.chain); (err == nil) != tc.ok {
+			t.Errorf("bound to %d, paying on %d: %v", tc.bound, tc.chain, err)
+		}
+	}
+}

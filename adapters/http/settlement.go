@@ -1,0 +1,68 @@
+package http
+
+import (
+	"net/http"
+	"sort"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/chaincheckout/checkout/core/settlement"
+)
+
+// settingsJSON is the merchant's settlement settings (an addition to Stripe's API).
+type settingsJSON struct {
+	Object           string            `json:"object"`
+	DepositAddresses string            `json:"deposit_addresses"`
+	PayoutAddress    *string           `json:"payout_address"`
+	PayoutAddresses  map[string]string `json:"payout_addresses"` // by chain key
+	Updated          *int64            `json:"updated"`
+}
+
+func (s *Server) renderSettings(set settlement.Settings) settingsJSON {
+	out := settingsJSON{Object: "settlement_settings", DepositAddresses: string(set.Mode), PayoutAddresses: map[string]string{}}
+	ids := make([]int64, 0, len(set.Payouts))
+	for id := range set.Payouts {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, id := range ids {
+		addr := set.Payouts[id].String()
+		if id == settlement.AllChains {
+			out.PayoutAddress = &addr
+		} else if key := s.settlement.ChainKey(id); key != "" {
+			out.PayoutAddresses[key] = addr
+		}
+	}
+	if !set.UpdatedAt.IsZero() {
+		u := set.UpdatedAt.Unix()
+		out.Updated = &u
+	}
+	return out
+}
+
+func (s *Server) getSettlementSettings(c *gin.Context) {
+	if _, err := params(c, nil); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	set, err := s.settlement.Settings(c.Request.Context(), callerOf(c).MerchantID)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.renderSettings(set))
+}
+
+func (s *Server) updateSettlementSettings(c *gin.Context) {
+	var p settlement.Change
+	if _, err := params(c, &p); err != nil {
+		s.writeError(c, err)
+		return
+	}
+	set, err := s.settlement.Update(c.Request.Context(), callerOf(c).MerchantID, p)
+	if err != nil {
+		s.writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, s.renderSettings(set))
+}

@@ -1,0 +1,94 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/settlement"
+)
+
+// Settlement implements settlement.Store: a merchant's deposit mode and payout addresses.
+type Settlement struct{ db *DB }
+
+// NewSettlement returns the settlement settings repository of db.
+func NewSettlement(db *DB) *Settlement { return &Settlement{db: db} }
+
+// Settings reads a merchant's settings (settlement.NewSettings when it has no row).
+func (r *Settlement) Settings(ctx context.Context, merchantID string) (settlement.Settings, error) {
+	return loadSettings(ctx, r.db.pool, merchantID)
+}
+
+// UpdateSettings locks the merchant's row, applies change and saves the settings in one transaction.
+func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, change func(*settlement.Settings) error) (settlement.Settings, error) {
+	var out settlement.Settings
+	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var exists bool
+		if err := tx.GetContext(ctx, &exists, `SELECT true FROM merchants WHERE id = $1 FOR UPDATE`, merchantID); isNoRows(err) {
+			return apperr.NotFound("merchant", merchantID)
+		} else if err != nil {
+			return unavailable("lock merchant "+merchantID, err)
+		}
+		set, err := loadSettings(ctx, tx, merchantID)
+		if err != nil {
+			return err
+		}
+		if err := change(&set); err != nil {
+			return err
+		}
+		out = set
+		return saveSettings(ctx, tx, set)
+	})
+	return out, err
+}
+
+func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string) (settlement.Settings, error) {
+	set := settlement.NewSettings(merchantID)
+	var row struct {
+		Mode      string    `db:"deposit_addresses"`
+		UpdatedAt time.Time `db:"updated_at"`
+	}
+	err := sqlx.GetContext(ctx, q, &row, `SELECT deposit_addresses, updated_at FROM merchant_settlement WHERE merchant_id = $1`, merchantID)
+	switch {
+	case err == nil:
+		set.Mode, set.UpdatedAt = settlement.DepositMode(row.Mode), row.UpdatedAt.UTC()
+	case !isNoRows(err):
+		return set, unavailable("read settlement settings of "+merchantID, err)
+	}
+	var payouts []struct {
+		ChainID int64  `db:"chain_id"`
+		Address string `db:"address"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &payouts, `SELECT chain_id, address FROM payout_addresses WHERE merchant_id = $1`, merchantID); err != nil {
+		return set, unavailable("read payout addresses of "+merchantID, err)
+	}
+	for _, p := range payouts {
+		a, err := settlement.ParseAddress(p.Address)
+		if err != nil {
+			return set, fmt.Errorf("stored payout address of %s: %w", merchantID, err)
+		}
+		set.Payouts[p.ChainID] = a
+	}
+	return set, nil
+}
+
+func saveSettings(ctx context.Context, tx *sqlx.Tx, set settlement.Settings) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO merchant_settlement (merchant_id, deposit_addresses, updated_at)
+		VALUES ($1, $2, $3) ON CONFLICT (merchant_id) DO UPDATE SET deposit_addresses = $2, updated_at = $3`,
+		set.MerchantID, string(set.Mode), set.UpdatedAt); err != nil {
+		return unavailable("save settlement settings of "+set.MerchantID, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM payout_addresses WHERE merchant_id = $1`, set.MerchantID); err != nil {
+		return unavailable("replace payout addresses of "+set.MerchantID, err)
+	}
+	for chainID, a := range set.Payouts {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payout_addresses (merchant_id, chain_id, address) VALUES ($1, $2, $3)`,
+			set.MerchantID, chainID, a.String()); err != nil {
+			return unavailable("save payout address of "+set.MerchantID, err)
+		}
+	}
+	return nil
+}
