@@ -1,21 +1,26 @@
 -- +goose Up
--- A merchant's settlement settings. A merchant without a row uses forwarder deposit
+-- A merchant's settlement settings, one set per mode like every other object, so a test key
+-- can never touch where live funds go. A merchant without a row uses forwarder deposit
 -- addresses (the default, decided in core/settlement); merchants that existed before
--- forwarders keep the xpub addresses they had.
+-- forwarders keep the xpub addresses they had, in both modes.
 CREATE TABLE merchant_settlement (
-    merchant_id       text PRIMARY KEY REFERENCES merchants (id),
+    merchant_id       text NOT NULL REFERENCES merchants (id),
+    livemode          boolean NOT NULL,
     deposit_addresses text NOT NULL CHECK (deposit_addresses IN ('forwarder', 'xpub')),
-    updated_at        timestamptz NOT NULL
+    updated_at        timestamptz NOT NULL,
+    PRIMARY KEY (merchant_id, livemode)
 );
-INSERT INTO merchant_settlement (merchant_id, deposit_addresses, updated_at)
-    SELECT id, 'xpub', now() FROM merchants;
+INSERT INTO merchant_settlement (merchant_id, livemode, deposit_addresses, updated_at)
+    SELECT m.id, mode.livemode, 'xpub', now() FROM merchants m CROSS JOIN (VALUES (false), (true)) AS mode (livemode);
 
--- Where swept funds go, per merchant and chain; chain_id 0 is the default for every chain.
+-- Where swept funds go, per merchant, mode and chain; chain_id 0 is the default for every
+-- chain of that mode.
 CREATE TABLE payout_addresses (
     merchant_id text NOT NULL REFERENCES merchants (id),
+    livemode    boolean NOT NULL,
     chain_id    bigint NOT NULL,
     address     text NOT NULL,
-    PRIMARY KEY (merchant_id, chain_id)
+    PRIMARY KEY (merchant_id, livemode, chain_id)
 );
 
 -- A forwarder address has no xpub index: it is bound to a chain's factory, a destination and

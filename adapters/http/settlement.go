@@ -9,9 +9,10 @@ import (
 	"github.com/chaincheckout/checkout/core/settlement"
 )
 
-// settingsJSON is the merchant's settlement settings (an addition to Stripe's API).
+// settingsJSON is the merchant's settlement settings of the key's mode (an addition to Stripe's API).
 type settingsJSON struct {
 	Object           string            `json:"object"`
+	Livemode         bool              `json:"livemode"`
 	DepositAddresses string            `json:"deposit_addresses"`
 	PayoutAddress    *string           `json:"payout_address"`
 	PayoutAddresses  map[string]string `json:"payout_addresses"` // by chain key
@@ -19,7 +20,7 @@ type settingsJSON struct {
 }
 
 func (s *Server) renderSettings(set settlement.Settings) settingsJSON {
-	out := settingsJSON{Object: "settlement_settings", DepositAddresses: string(set.Mode), PayoutAddresses: map[string]string{}}
+	out := settingsJSON{Object: "settlement_settings", Livemode: set.Livemode, DepositAddresses: string(set.Mode), PayoutAddresses: map[string]string{}}
 	ids := make([]int64, 0, len(set.Payouts))
 	for id := range set.Payouts {
 		ids = append(ids, id)
@@ -45,7 +46,7 @@ func (s *Server) getSettlementSettings(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	set, err := s.settlement.Settings(c.Request.Context(), callerOf(c).MerchantID)
+	set, err := s.settlement.Settings(c.Request.Context(), callerOf(c))
 	if err != nil {
 		s.writeError(c, err)
 		return
@@ -59,7 +60,7 @@ func (s *Server) updateSettlementSettings(c *gin.Context) {
 		s.writeError(c, err)
 		return
 	}
-	set, err := s.settlement.Update(c.Request.Context(), callerOf(c).MerchantID, p)
+	set, err := s.settlement.Update(c.Request.Context(), callerOf(c), p)
 	if err != nil {
 		s.writeError(c, err)
 		return

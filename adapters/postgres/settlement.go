@@ -11,19 +11,20 @@ import (
 	"github.com/chaincheckout/checkout/core/settlement"
 )
 
-// Settlement implements settlement.Store: a merchant's deposit mode and payout addresses.
+// Settlement implements settlement.Store: a merchant's deposit mode and payout addresses, per mode.
 type Settlement struct{ db *DB }
 
 // NewSettlement returns the settlement settings repository of db.
 func NewSettlement(db *DB) *Settlement { return &Settlement{db: db} }
 
-// Settings reads a merchant's settings (settlement.NewSettings when it has no row).
-func (r *Settlement) Settings(ctx context.Context, merchantID string) (settlement.Settings, error) {
-	return loadSettings(ctx, r.db.pool, merchantID)
+// Settings reads a merchant's settings of a mode (settlement.NewSettings when it has no row).
+func (r *Settlement) Settings(ctx context.Context, merchantID string, livemode bool) (settlement.Settings, error) {
+	return loadSettings(ctx, r.db.pool, merchantID, livemode)
 }
 
-// UpdateSettings locks the merchant's row, applies change and saves the settings in one transaction.
-func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, change func(*settlement.Settings) error) (settlement.Settings, error) {
+// UpdateSettings locks the merchant's row, applies change to the mode's settings and saves
+// them in one transaction.
+func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, livemode bool, change func(*settlement.Settings) error) (settlement.Settings, error) {
 	var out settlement.Settings
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var exists bool
@@ -32,7 +33,7 @@ func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, chan
 		} else if err != nil {
 			return unavailable("lock merchant "+merchantID, err)
 		}
-		set, err := loadSettings(ctx, tx, merchantID)
+		set, err := loadSettings(ctx, tx, merchantID, livemode)
 		if err != nil {
 			return err
 		}
@@ -45,13 +46,13 @@ func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, chan
 	return out, err
 }
 
-func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string) (settlement.Settings, error) {
-	set := settlement.NewSettings(merchantID)
+func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string, livemode bool) (settlement.Settings, error) {
+	set := settlement.NewSettings(merchantID, livemode)
 	var row struct {
 		Mode      string    `db:"deposit_addresses"`
 		UpdatedAt time.Time `db:"updated_at"`
 	}
-	err := sqlx.GetContext(ctx, q, &row, `SELECT deposit_addresses, updated_at FROM merchant_settlement WHERE merchant_id = $1`, merchantID)
+	err := sqlx.GetContext(ctx, q, &row, `SELECT deposit_addresses, updated_at FROM merchant_settlement WHERE merchant_id = $1 AND livemode = $2`, merchantID, livemode)
 	switch {
 	case err == nil:
 		set.Mode, set.UpdatedAt = settlement.DepositMode(row.Mode), row.UpdatedAt.UTC()
@@ -62,7 +63,7 @@ func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string)
 		ChainID int64  `db:"chain_id"`
 		Address string `db:"address"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &payouts, `SELECT chain_id, address FROM payout_addresses WHERE merchant_id = $1`, merchantID); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &payouts, `SELECT chain_id, address FROM payout_addresses WHERE merchant_id = $1 AND livemode = $2`, merchantID, livemode); err != nil {
 		return set, unavailable("read payout addresses of "+merchantID, err)
 	}
 	for _, p := range payouts {
@@ -76,17 +77,17 @@ func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string)
 }
 
 func saveSettings(ctx context.Context, tx *sqlx.Tx, set settlement.Settings) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO merchant_settlement (merchant_id, deposit_addresses, updated_at)
-		VALUES ($1, $2, $3) ON CONFLICT (merchant_id) DO UPDATE SET deposit_addresses = $2, updated_at = $3`,
-		set.MerchantID, string(set.Mode), set.UpdatedAt); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO merchant_settlement (merchant_id, livemode, deposit_addresses, updated_at)
+		VALUES ($1, $2, $3, $4) ON CONFLICT (merchant_id, livemode) DO UPDATE SET deposit_addresses = $3, updated_at = $4`,
+		set.MerchantID, set.Livemode, string(set.Mode), set.UpdatedAt); err != nil {
 		return unavailable("save settlement settings of "+set.MerchantID, err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM payout_addresses WHERE merchant_id = $1`, set.MerchantID); err != nil {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM payout_addresses WHERE merchant_id = $1 AND livemode = $2`, set.MerchantID, set.Livemode); err != nil {
 		return unavailable("replace payout addresses of "+set.MerchantID, err)
 	}
 	for chainID, a := range set.Payouts {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO payout_addresses (merchant_id, chain_id, address) VALUES ($1, $2, $3)`,
-			set.MerchantID, chainID, a.String()); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO payout_addresses (merchant_id, livemode, chain_id, address) VALUES ($1, $2, $3, $4)`,
+			set.MerchantID, set.Livemode, chainID, a.String()); err != nil {
 			return unavailable("save payout address of "+set.MerchantID, err)
 		}
 	}

@@ -26,10 +26,11 @@ type isoCase struct {
 type isoKind int
 
 const (
-	byID   isoKind = iota // the stranger gets 404 resource_missing; the owner's GET finds it
-	list                  // the owner's objects are absent from the stranger's list, present in the owner's
-	create                // what the stranger creates is invisible to the owner (404 and absent from lists)
-	assets                // configuration, not a merchant's: each mode sees only its own assets
+	byID      isoKind = iota // the stranger gets 404 resource_missing; the owner's GET finds it
+	list                     // the owner's objects are absent from the stranger's list, present in the owner's
+	create                   // what the stranger creates is invisible to the owner (404 and absent from lists)
+	assets                   // configuration, not a merchant's: each mode sees only its own assets
+	singleton                // one per merchant and mode (settlement settings): strangers neither see nor change the owner's
 )
 
 // isolationTable covers every /v1 route the server has; a route missing from it fails the
@@ -42,6 +43,8 @@ var isolationTable = map[string]isoCase{
 	"GET /v1/checkout/sessions/:id/line_items":    {kind: byID, object: "session"},
 	"POST /v1/checkout/sessions/:id/select_asset": {kind: byID, object: "session", body: url.Values{"asset": {"tusd@sim"}}},
 	"GET /v1/crypto/assets":                       {kind: assets},
+	"GET /v1/settlement_settings":                 {kind: singleton},
+	"POST /v1/settlement_settings":                {kind: singleton, body: url.Values{"payout_address": {isoStrangerPayout}}},
 	"POST /v1/products":                           {kind: create, object: "product"},
 	"GET /v1/products":                            {kind: list, object: "product"},
 	"GET /v1/products/:id":                        {kind: byID, object: "product"},
@@ -67,6 +70,12 @@ var isolationTable = map[string]isoCase{
 	"DELETE /v1/webhook_endpoints/:id":            {kind: byID, object: "endpoint"},
 	"POST /v1/webhook_endpoints/:id/roll_secret":  {kind: byID, object: "endpoint"},
 }
+
+// The owner's test-mode payout address, and the one strangers try to set.
+const (
+	isoOwnerPayout    = "0x00000000000000000000000000000000000000a1"
+	isoStrangerPayout = "0x00000000000000000000000000000000000000e5"
+)
 
 // collections are where each kind of object is listed and retrieved.
 var collections = map[string]string{"session": "/v1/checkout/sessions", "event": "/v1/events", "endpoint": "/v1/webhook_endpoints",
@@ -106,6 +115,9 @@ func newIsoWorld(t *testing.T) isoWorld {
 	session := postForm(t, "/v1/checkout/sessions", owner, validForm(), nil).str("id")
 	we := endpoint(t, owner, "https://hooks.example/isolation", "*")
 	product, price, link := catalogOf(t, owner)
+	if r := postForm(t, "/v1/settlement_settings", owner, url.Values{"payout_address": {isoOwnerPayout}}, nil); r.status != http.StatusOK {
+		t.Fatalf("the owner's payout address: %d %s", r.status, r.raw)
+	}
 	return isoWorld{owner: owner, liveOwner: live, stranger: stranger,
 		ids: map[string]string{"session": session, "event": expiredEvent(t, owner), "endpoint": we.ID,
 			"product": product, "price": price, "link": link}}
@@ -196,6 +208,8 @@ func TestEveryRouteIsolatesMerchantsAndModes(t *testing.T) {
 				}
 			case create:
 				w.checkCreate(t, c.object)
+			case singleton:
+				w.checkSingleton(t, method, path, c.body, strangers)
 			case assets:
 				if ids := w.listIDs(t, path, w.owner); !slices.Contains(ids, "tusd@sim") {
 					t.Fatalf("the test key does not list the test chain's assets: %v", ids)
@@ -231,6 +245,28 @@ func (w isoWorld) checkCreate(t *testing.T, object string) {
 		if slices.Contains(w.listIDs(t, collections[object], key), id) {
 			t.Errorf("the owner lists the stranger's %s %s", object, id)
 		}
+	}
+}
+
+// checkSingleton probes the owner's test-mode settlement settings: a stranger's GET shows
+// its own settings, never the owner's; its POST changes its own, never the owner's.
+func (w isoWorld) checkSingleton(t *testing.T, method, path string, body url.Values, strangers map[string]string) {
+	t.Helper()
+	for who, key := range strangers {
+		r := w.request(t, method, path, key, body)
+		if method == http.MethodGet && (r.status != http.StatusOK || r.body["payout_address"] == isoOwnerPayout) {
+			t.Errorf("%s: GET %s answered %d %s; want 200 without the owner's payout address", who, path, r.status, r.raw)
+		}
+		// The owner's live key may be refused (no live chain here); whatever it answers, nothing of test mode changes.
+		if method == http.MethodPost && r.status != http.StatusOK && (key != w.liveOwner || r.status != http.StatusBadRequest) {
+			t.Errorf("%s: POST %s answered %d %s", who, path, r.status, r.raw)
+		}
+		if key == w.liveOwner && r.status == http.StatusOK && r.body["livemode"] != true {
+			t.Errorf("the live key got test-mode settings: %s", r.raw)
+		}
+	}
+	if r := get(t, path, w.owner); r.status != http.StatusOK || r.str("payout_address") != isoOwnerPayout || r.body["livemode"] != false {
+		t.Errorf("the owner's test-mode settings changed: %d %s", r.status, r.raw)
 	}
 }
 

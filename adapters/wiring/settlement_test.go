@@ -1,6 +1,7 @@
 package wiring_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,9 +24,10 @@ func setSettlement(t *testing.T, key string, form url.Values) response {
 
 // Settings over the API: forwarder by default, bad input refused with its param, nothing written.
 func TestSettlementSettingsOverHTTP(t *testing.T) {
-	key, _ := newMerchant(t, "Settings Store")
+	key, id := newMerchant(t, "Settings Store")
+	setLive(t, id, payoutB) // the live settings are apart: the test key never shows them
 	if r := get(t, "/v1/settlement_settings", key); r.status != 200 || r.str("deposit_addresses") != "forwarder" ||
-		r.body["payout_address"] != nil || r.str("object") != "settlement_settings" {
+		r.body["payout_address"] != nil || r.str("object") != "settlement_settings" || r.body["livemode"] != false {
 		t.Fatalf("defaults: %d %s", r.status, r.raw)
 	}
 	for _, tc := range []struct {
@@ -66,7 +68,8 @@ func TestSettlementSettingsOverHTTP(t *testing.T) {
 // a later payout change binds new sessions only; the scanner sees payments to the forwarder;
 // anyone's sweep pays the destination the session was bound to.
 func TestForwarderDepositAddresses(t *testing.T) {
-	key, _ := newMerchant(t, "Forwarder Store")
+	key, merchantID := newMerchant(t, "Forwarder Store")
+	setLive(t, merchantID, payoutB)          // live settings never bind a test session
 	plain := openSession(t, key, "tusd@sim") // no payout address yet: an xpub address
 	if cryptoOf(plain)["settlement_destination"] != nil {
 		t.Fatalf("bound without a payout address: %s", plain.raw)
@@ -127,6 +130,18 @@ func TestForwarderDepositAddresses(t *testing.T) {
 	}
 	if r := openSession(t, key, "tusd@sim"); cryptoOf(r)["settlement_destination"] != nil {
 		t.Fatalf("an xpub session is bound: %s", r.raw)
+	}
+}
+
+// setLive stores a merchant's live-mode default payout address through the repository: this
+// server has no live chain, so the API refuses live settings.
+func setLive(t *testing.T, merchantID, payout string) {
+	t.Helper()
+	_, err := it.app.API.Settlement.UpdateSettings(context.Background(), merchantID, true, func(s *settlement.Settings) error {
+		return s.SetPayout(settlement.AllChains, payout, "payout_address")
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

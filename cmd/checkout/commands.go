@@ -33,7 +33,7 @@ func commands() []command {
 		{"merchant keys roll", "--merchant ID --mode test|live [--expires-in 24h] [--json]",
 			"Issue a new secret key of the mode and print it once. The merchant's current keys of that mode keep " +
 				"working for the grace period (--expires-in, 0 to 168h; 0 stops them now), then are refused with 401.", rollKey},
-		{"merchant payout set", "--merchant ID --address 0x… [--chain KEY] [--deposit-addresses forwarder|xpub]",
+		{"merchant payout set", "--merchant ID --mode test|live --address 0x… [--chain KEY] [--deposit-addresses forwarder|xpub]",
 			"Set where the merchant's funds go (every chain's payout address, or one chain's) and optionally its deposit " +
 				"address mode. Applies to sessions that get their address afterwards only.", setPayout},
 		{"sessions list", "--merchant ID [--mode all|test|live] [--status open|complete|expired] [--limit 20] [--json]",

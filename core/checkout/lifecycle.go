@@ -76,7 +76,7 @@ func (s *Service) AssignAsset(ctx context.Context, sessionID, assetID string) (*
 func (s *Service) ensureAddress(ctx context.Context, sess *Session, chainID int64) error {
 	watchUntil := sess.ExpiresAt.Add(MonitoringWindow)
 	if sess.Crypto.DepositAddress == "" && s.binder != nil {
-		b, ok, err := s.binder.Bind(ctx, sess.MerchantID, sess.ID, chainID)
+		b, ok, err := s.binder.Bind(ctx, sess.MerchantID, sess.Livemode, sess.ID, chainID)
 		if err != nil {
 			return err
 		}

@@ -74,10 +74,11 @@ type AddressDeriver interface {
 	DeriveAddress(xpub string, branch, index uint32) (string, error)
 }
 
-// Binder decides whether a session's deposit address is a forwarder bound to the merchant's
-// payout address (ok) or an xpub address (not ok); settlement.Service implements it.
+// Binder decides whether a session's deposit address is a forwarder bound to the payout
+// address of the merchant's settings in the session's mode (ok) or an xpub address (not ok);
+// settlement.Service implements it.
 type Binder interface {
-	Bind(ctx context.Context, merchantID, sessionID string, chainID int64) (settlement.Binding, bool, error)
+	Bind(ctx context.Context, merchantID string, livemode bool, sessionID string, chainID int64) (settlement.Binding, bool, error)
 }
 
 // MerchantNames gives the hosted page the merchant's display name.

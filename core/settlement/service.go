@@ -3,11 +3,10 @@ package settlement
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/merchant"
 )
 
 // Service holds the settlement use cases.
@@ -32,23 +31,26 @@ type Change struct {
 	ChainPayouts  map[string]string `json:"payout_addresses"` // by chain key; "" removes one
 }
 
-// Settings returns the merchant's settings.
-func (s *Service) Settings(ctx context.Context, merchantID string) (Settings, error) {
-	return s.store.Settings(ctx, merchantID)
+// Settings returns the caller's settings: its merchant's, of its key's mode.
+func (s *Service) Settings(ctx context.Context, c merchant.Caller) (Settings, error) {
+	return s.store.Settings(ctx, c.MerchantID, c.Livemode)
 }
 
-// Update applies a change to the merchant's settings; it affects sessions that get their
-// deposit address afterwards only.
-func (s *Service) Update(ctx context.Context, merchantID string, c Change) (Settings, error) {
+// Update applies a change to the caller's settings (its merchant's, of its key's mode); it
+// affects sessions of that mode that get their deposit address afterwards only.
+func (s *Service) Update(ctx context.Context, caller merchant.Caller, c Change) (Settings, error) {
+	if err := CanSet(s.chains, caller.Livemode); err != nil {
+		return Settings{}, err
+	}
 	chainIDs := map[string]int64{}
 	for key := range c.ChainPayouts {
-		ch, ok := s.chainByKey(key)
-		if !ok {
-			return Settings{}, apperr.Invalid("payout_addresses["+key+"]", "parameter_invalid", "No chain %q is configured.", key)
+		ch, err := PayoutChain(s.chains, key, caller.Livemode, "payout_addresses["+key+"]")
+		if err != nil {
+			return Settings{}, err
 		}
 		chainIDs[key] = ch.ID
 	}
-	return s.store.UpdateSettings(ctx, merchantID, func(set *Settings) error {
+	return s.store.UpdateSettings(ctx, caller.MerchantID, caller.Livemode, func(set *Settings) error {
 		if c.Mode != nil {
 			if err := set.SetMode(*c.Mode); err != nil {
 				return err
@@ -69,32 +71,24 @@ func (s *Service) Update(ctx context.Context, merchantID string, c Change) (Sett
 	})
 }
 
-// Bind decides the deposit address of a session of merchantID about to pay on chainID.
-func (s *Service) Bind(ctx context.Context, merchantID, sessionID string, chainID int64) (Binding, bool, error) {
-	set, err := s.store.Settings(ctx, merchantID)
-	if err != nil {
-		return Binding{}, false, err
-	}
+// Bind decides the deposit address of a session of merchantID in mode livemode about to pay
+// on chainID: the settings of the session's own mode apply.
+func (s *Service) Bind(ctx context.Context, merchantID string, livemode bool, sessionID string, chainID int64) (Binding, bool, error) {
 	ch, ok := s.chainByID(chainID)
 	if !ok {
 		return Binding{}, false, nil
 	}
-	return set.Bind(sessionID, chainID, ch.ForwarderFactory)
+	set, err := s.store.Settings(ctx, merchantID, livemode)
+	if err != nil {
+		return Binding{}, false, err
+	}
+	return set.Bind(sessionID, ch)
 }
 
 // ChainKey names a chain ID for display ("" for AllChains or an unknown chain).
 func (s *Service) ChainKey(chainID int64) string {
 	ch, _ := s.chainByID(chainID)
 	return ch.Key
-}
-
-func (s *Service) chainByKey(key string) (chain.Chain, bool) {
-	for _, ch := range s.chains.Chains {
-		if strings.EqualFold(ch.Key, key) {
-			return ch, true
-		}
-	}
-	return chain.Chain{}, false
 }
 
 func (s *Service) chainByID(id int64) (chain.Chain, bool) {

@@ -3,9 +3,12 @@ package settlement
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/merchant"
 )
 
 // DepositMode is how a merchant's sessions get deposit addresses.
@@ -24,18 +27,20 @@ const DefaultMode = ModeForwarder
 // AllChains keys the payout address used on chains without one of their own.
 const AllChains int64 = 0
 
-// Settings are a merchant's settlement choices. A change applies to sessions that get their
-// address afterwards; an address already handed out stays bound to its destination.
+// Settings are a merchant's settlement choices in one mode (livemode): test and live keep
+// separate settings, so a test key never decides where live funds go. A change applies to
+// sessions that get their address afterwards; an address already handed out stays bound.
 type Settings struct {
 	MerchantID string
+	Livemode   bool
 	Mode       DepositMode
 	Payouts    map[int64]Address // by chain ID; AllChains is the default
 	UpdatedAt  time.Time
 }
 
-// NewSettings are the settings of a merchant that never set any.
-func NewSettings(merchantID string) Settings {
-	return Settings{MerchantID: merchantID, Mode: DefaultMode, Payouts: map[int64]Address{}}
+// NewSettings are the settings of a merchant that never set any in that mode.
+func NewSettings(merchantID string, livemode bool) Settings {
+	return Settings{MerchantID: merchantID, Livemode: livemode, Mode: DefaultMode, Payouts: map[int64]Address{}}
 }
 
 // SetMode chooses forwarder or xpub deposit addresses.
@@ -87,27 +92,59 @@ type Binding struct {
 	Address     Address
 }
 
-// Bind decides a session's deposit address on a chain: a forwarder bound to the payout
+// Bind decides a session's deposit address on chain ch: a forwarder bound to the payout
 // address when the merchant uses forwarders, has a payout address for the chain and the
 // chain has a factory; otherwise none (ok false), and the session gets an xpub address.
-func (s Settings) Bind(sessionID string, chainID int64, factory string) (Binding, bool, error) {
-	dest, hasPayout := s.PayoutFor(chainID)
-	if s.Mode != ModeForwarder || !hasPayout || factory == "" {
+// Settings only ever bind sessions on chains of their own mode: anything else is an error.
+func (s Settings) Bind(sessionID string, ch chain.Chain) (Binding, bool, error) {
+	if ch.Livemode != s.Livemode {
+		return Binding{}, false, fmt.Errorf("settlement settings of %s (livemode %v) cannot bind a session on chain %s (livemode %v)",
+			s.MerchantID, s.Livemode, ch.Key, ch.Livemode)
+	}
+	dest, hasPayout := s.PayoutFor(ch.ID)
+	if s.Mode != ModeForwarder || !hasPayout || ch.ForwarderFactory == "" {
 		return Binding{}, false, nil
 	}
-	f, err := ParseAddress(factory)
+	f, err := ParseAddress(ch.ForwarderFactory)
 	if err != nil {
-		return Binding{}, false, fmt.Errorf("forwarder factory of chain %d: %w", chainID, err)
+		return Binding{}, false, fmt.Errorf("forwarder factory of chain %d: %w", ch.ID, err)
 	}
 	nonce := SessionNonce(sessionID)
-	return Binding{ChainID: chainID, Factory: f, Destination: dest, Nonce: nonce,
+	return Binding{ChainID: ch.ID, Factory: f, Destination: dest, Nonce: nonce,
 		Address: ForwarderAddress(f, dest, nonce)}, true, nil
 }
 
-// Store persists settings, one row set per merchant.
+// PayoutChain is the chain a per-chain payout address of mode livemode names by key: it must
+// be configured and of the same mode, so a test key cannot set a live chain's payout address.
+// param names the request field for errors.
+func PayoutChain(chains chain.Config, key string, livemode bool, param string) (chain.Chain, error) {
+	for _, ch := range chains.Chains {
+		if !strings.EqualFold(ch.Key, key) {
+			continue
+		}
+		if ch.Livemode != livemode {
+			return chain.Chain{}, apperr.Invalid(param, "parameter_invalid",
+				"Chain %q is a %s chain: a %s key sets payout addresses of %s chains only.", key, merchant.ModeName(ch.Livemode), merchant.ModeName(livemode), merchant.ModeName(livemode))
+		}
+		return ch, nil
+	}
+	return chain.Chain{}, apperr.Invalid(param, "parameter_invalid", "No chain %q is configured.", key)
+}
+
+// CanSet refuses live settings while no live chain is configured: nothing live could use
+// them (as merchant keys are not issued in live mode then).
+func CanSet(chains chain.Config, livemode bool) error {
+	if livemode && !chains.HasLive() {
+		return apperr.Invalid("livemode", "parameter_invalid",
+			"No live chain is configured, so there are no live settlement settings: configure a chain with \"livemode\": true first.")
+	}
+	return nil
+}
+
+// Store persists settings, one row set per merchant and mode.
 type Store interface {
-	// Settings returns a merchant's settings, NewSettings when it never set any.
-	Settings(ctx context.Context, merchantID string) (Settings, error)
-	// UpdateSettings loads the settings under a lock, applies change and saves them in one transaction.
-	UpdateSettings(ctx context.Context, merchantID string, change func(*Settings) error) (Settings, error)
+	// Settings returns a merchant's settings of a mode, NewSettings when it never set any.
+	Settings(ctx context.Context, merchantID string, livemode bool) (Settings, error)
+	// UpdateSettings loads the mode's settings under a lock, applies change and saves them in one transaction.
+	UpdateSettings(ctx context.Context, merchantID string, livemode bool, change func(*Settings) error) (Settings, error)
 }
