@@ -1,7 +1,9 @@
 package http
 
 import (
+	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -89,9 +91,21 @@ func (s *Server) limited(c *gin.Context, k *keyedLimiter, key, what string) bool
 		return false
 	}
 	c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait)))
+	if wantsPage(c) { // a shopper's browser on the page or a link: a page, not the API's error object
+		c.Status(http.StatusTooManyRequests)
+		s.renderPage(c, s.page.gone, pageData{Title: "Too many requests",
+			Error: "This checkout is receiving too many requests right now. Wait a moment and reload the page.", Livemode: true})
+		c.Abort()
+		return true
+	}
 	s.writeError(c, apperr.RateLimited("Request rate limit exceeded for this %s; retry after the time in the "+
 		"Retry-After header.", what))
 	return true
+}
+
+// wantsPage: a browser navigating (GET, HTML accepted) rather than a script or API client.
+func wantsPage(c *gin.Context) bool {
+	return c.Request.Method == http.MethodGet && strings.Contains(c.GetHeader("Accept"), "text/html")
 }
 
 // limitKey applies the caller's API key budget (by mode); it runs right after authentication,

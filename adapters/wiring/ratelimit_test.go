@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chaincheckout/checkout/adapters/wiring"
@@ -129,6 +130,20 @@ func TestRateLimitPerClientIPOnTheHostedPage(t *testing.T) {
 		}
 		wantRateLimited(t, callAt(t, base, http.MethodGet, status, "",
 			map[string]string{"X-Forwarded-For": "198.51.100.99"}), "a forged X-Forwarded-For")
+	})
+	t.Run("a shopper's browser over the budget gets a page, not the API's error object", func(t *testing.T) {
+		base := apiWithLimits(t, limit, true)
+		browser := map[string]string{"X-Forwarded-For": "203.0.113.50", "Accept": "text/html,application/xhtml+xml"}
+		for i := 0; i < 2; i++ {
+			if r := callAt(t, base, http.MethodGet, page, "", browser); r.status != http.StatusOK {
+				t.Fatalf("request %d within the budget: %d %s", i+1, r.status, r.raw)
+			}
+		}
+		r := callAt(t, base, http.MethodGet, page, "", browser)
+		if r.status != http.StatusTooManyRequests || r.header.Get("Retry-After") == "" ||
+			!strings.HasPrefix(r.header.Get("Content-Type"), "text/html") || !strings.Contains(string(r.raw), "Too many requests") {
+			t.Fatalf("3rd page load: %d %v\n%s", r.status, r.header, r.raw)
+		}
 	})
 }
 
