@@ -118,10 +118,13 @@ var updateActivityOptions = workflow.ActivityOptions{
 // is down longer than this must not keep a session open; payments it finds later are late.
 const ScanWaitLimit = 10 * time.Minute
 
+// A failed look (the database or the worker briefly away) is retried for as long as the wait
+// itself may last: only the limit, never three quick errors, lets a deadline pass unscanned.
 var scanWaitOptions = workflow.ActivityOptions{
-	StartToCloseTimeout: ScanWaitLimit + time.Minute,
-	HeartbeatTimeout:    30 * time.Second,
-	RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumAttempts: 3,
+	StartToCloseTimeout:    ScanWaitLimit + time.Minute,
+	ScheduleToCloseTimeout: ScanWaitLimit + 2*time.Minute,
+	HeartbeatTimeout:       30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 10 * time.Second,
 		NonRetryableErrorTypes: []string{ErrSessionMissing}},
 }
 
