@@ -68,7 +68,10 @@ func TestZeroValueAndUnconfiguredTokensAreIgnored(t *testing.T) {
 	it.chain.mine(1)
 	auth, _ = it.chain.auth()
 	it.chain.mu.Lock()
-	_, err = other.Transfer(auth, common.HexToAddress(addr), dueOf(t, sel))
+	tx, err := other.Transfer(auth, common.HexToAddress(addr), dueOf(t, sel))
+	if err == nil {
+		it.chain.awaitPooled(t, tx)
+	}
 	it.chain.mu.Unlock()
 	if err != nil {
 		t.Fatal(err)

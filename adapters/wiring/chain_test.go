@@ -101,7 +101,27 @@ func (c *simChain) payToken(t *testing.T, to string, amount *big.Int) common.Has
 	if err != nil {
 		t.Fatalf("token transfer: %v", err)
 	}
+	c.awaitPooled(t, tx)
 	return tx.Hash()
+}
+
+// awaitPooled waits until the pool counts tx in the payer's pending nonce: the simulated
+// backend's pool takes a sent transaction in asynchronously, and a next send reading the old
+// nonce is refused as an underpriced replacement.
+func (c *simChain) awaitPooled(t *testing.T, tx *types.Transaction) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		n, err := c.client.PendingNonceAt(context.Background(), c.payer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > tx.Nonce() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("transaction %s (nonce %d) not in the pool after 10 s", tx.Hash(), tx.Nonce())
+		}
+	}
 }
 
 func (c *simChain) payETH(t *testing.T, to string, wei *big.Int) common.Hash {
@@ -128,6 +148,7 @@ func (c *simChain) payETH(t *testing.T, to string, wei *big.Int) common.Hash {
 	if err := c.client.SendTransaction(ctx, tx); err != nil {
 		t.Fatalf("send ETH: %v", err)
 	}
+	c.awaitPooled(t, tx)
 	return tx.Hash()
 }
 
