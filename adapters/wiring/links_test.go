@@ -72,10 +72,11 @@ func TestPaymentLinkOpensASessionPerVisit(t *testing.T) {
 	if cryptoOf(first)["deposit_address"] != nil {
 		t.Fatalf("a link's session allocated an address before an asset was chosen: %s", first.raw)
 	}
-	for _, s := range []string{s1, s2} {
-		if st, err := it.app.Orch.QueryState(ctx, s); err != nil || st.SessionID != s {
-			t.Fatalf("workflow of %s: %+v, %v", s, st, err)
-		}
+	for _, s := range []string{s1, s2} { // each started right after its visit's answer
+		eventually(t, "the workflow of "+s, func() (bool, error) {
+			st, err := it.app.Orch.QueryState(ctx, s)
+			return err == nil && st.SessionID == s, nil
+		})
 	}
 	eventually(t, "two workflows of the merchant", func() (bool, error) {
 		res, err := it.temporal.ListWorkflow(ctx, listReq(`MerchantID="`+merchantID+`"`))
