@@ -117,9 +117,10 @@ func TestStripeClientCatalog(t *testing.T) {
 	if err != nil || got.AmountTotal != 3950 || got.LineItems.Data[0].Description != "Mug" {
 		t.Fatalf("session after the rename = %+v, %v", got, err)
 	}
-	if st, err := it.app.Orch.QueryState(ctx, sess.ID); err != nil || st.Status != "open" {
-		t.Fatalf("workflow of the session: %+v, %v", st, err)
-	}
+	eventually(t, "the session's workflow", func() (bool, error) { // started right after the create's answer
+		st, err := it.app.Orch.QueryState(ctx, sess.ID)
+		return err == nil && st.Status == "open", nil
+	})
 
 	// What cannot be sold is refused, the line item named.
 	adhoc := &stripe.CheckoutSessionCreateLineItemParams{Quantity: stripe.Int64(1), PriceData: &stripe.CheckoutSessionCreateLineItemPriceDataParams{
