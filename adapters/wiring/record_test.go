@@ -120,10 +120,7 @@ func recordExpiredByRequest(t *testing.T, key string) string {
 func recordExpiredByTimer(ctx context.Context, t *testing.T, key, merchantID string) string {
 	created := postForm(t, "/v1/checkout/sessions", key, validForm(), nil)
 	id, wid := created.str("id"), workflows.SessionWorkflowID(created.str("id"))
-	eventually(t, wid+" started", func() (bool, error) { // it starts right after the create's answer
-		_, err := it.temporal.DescribeWorkflowExecution(ctx, wid, "")
-		return err == nil, nil
-	})
+	firstRunOf(t, wid) // it starts right after the create's answer
 	if err := it.temporal.TerminateWorkflow(ctx, wid, "", "recorder: rerun with an expiry the timer can reach"); err != nil {
 		t.Fatalf("terminate %s: %v", wid, err)
 	}
