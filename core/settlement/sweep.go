@@ -18,6 +18,7 @@ type Deposit struct {
 	ChainID     int64
 	AssetID     string
 	Token       Address // the ERC-20 contract; the zero address for the native coin
+	Factory     Address // the factory the forwarder's address belongs to
 	Address     Address // the forwarder it was paid into
 	Destination Address // the payout address the forwarder is bound to
 	Nonce       Nonce
@@ -68,7 +69,7 @@ func (p Policy) Due(deposits []Deposit, now time.Time) (due bool, wake time.Time
 }
 
 // Plan groups deposits into one sweep batch, which is one payout: the oldest deposit's
-// destination (a payout has one), one entry per forwarder with each of its tokens once,
+// destination (a payout has one) and factory (one call), one entry per forwarder with each of its tokens once,
 // oldest first, at most MaxBatch forwarders. The deposits it covers come back with it; the
 // rest wait for the next sweep.
 func (p Policy) Plan(deposits []Deposit) ([]Sweep, []Deposit) {
@@ -78,7 +79,7 @@ func (p Policy) Plan(deposits []Deposit) ([]Sweep, []Deposit) {
 	var sweeps []Sweep
 	var covered []Deposit
 	for _, d := range sorted {
-		if d.Destination != sorted[0].Destination {
+		if d.Destination != sorted[0].Destination || d.Factory != sorted[0].Factory {
 			continue
 		}
 		i, seen := index[d.Address]
