@@ -25,9 +25,16 @@ const (
 	SessionPaymentReverted = "checkout.session.payment_reverted"
 )
 
+// Types of payout events (Stripe's names): a sweep's funds reached the payout address, or its
+// sweep reverted. They are about no session: their SessionID is "".
+const (
+	PayoutPaid   = "payout.paid"
+	PayoutFailed = "payout.failed"
+)
+
 // Types lists every type an endpoint may subscribe to.
 var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
-	SessionPaidLate, SessionPaymentReverted}
+	SessionPaidLate, SessionPaymentReverted, PayoutPaid, PayoutFailed}
 
 // Request is the API request that caused an event (Stripe's event.request). Events the chain
 // or a timer caused have none: the zero Request, rendered as nulls.

@@ -29,7 +29,9 @@ type Payout struct {
 	ChainID     int64
 	Destination Address
 	Status      PayoutStatus
-	Forwarders  int           // forwarders in the batch
+	Forwarders  int   // forwarders in the batch
+	Amount      int64 // the fiat value of its lines, minor units of Currency (FiatTotal)
+	Currency    string
 	Amounts     []AssetAmount // what the sweep moved, per asset; known once paid
 	TxHash      string        // the latest sweep transaction sent for it
 	NetworkFee  *big.Int      // gas × price of the sweep, in the native coin's base units; known once paid
@@ -49,9 +51,31 @@ func NewPayout(id string, sweeps []Sweep, deposits []Deposit, now time.Time) (Pa
 	if len(sweeps) == 0 || len(deposits) == 0 {
 		return Payout{}, fmt.Errorf("payout %s: an empty sweep", id)
 	}
+	lines := make([]BalanceTransaction, len(deposits))
+	for i, d := range deposits {
+		fiat, err := minorUnits(d.Value, d.Currency)
+		if err != nil {
+			return Payout{}, fmt.Errorf("payout %s: deposit %s: %w", id, d.PaymentID, err)
+		}
+		lines[i] = BalanceTransaction{Currency: d.Currency, FiatAmount: fiat}
+	}
 	d := deposits[0]
-	return Payout{ID: id, MerchantID: d.MerchantID, Livemode: d.Livemode, ChainID: d.ChainID,
-		Destination: sweeps[0].Destination, Status: PayoutPending, Forwarders: len(sweeps), Created: now}, nil
+	p := Payout{ID: id, MerchantID: d.MerchantID, Livemode: d.Livemode, ChainID: d.ChainID,
+		Destination: sweeps[0].Destination, Status: PayoutPending, Forwarders: len(sweeps), Created: now}
+	p.Amount, p.Currency = FiatTotal(lines)
+	return p, nil
+}
+
+// FiatTotal is the fiat value of lines: the sum of their fiat amounts when they share one
+// currency. Lines in several currencies have no single total: 0 and "" (none either).
+func FiatTotal(lines []BalanceTransaction) (amount int64, currency string) {
+	for i, l := range lines {
+		if i > 0 && l.Currency != currency {
+			return 0, ""
+		}
+		amount, currency = amount+l.FiatAmount, l.Currency
+	}
+	return amount, currency
 }
 
 // Sent records the sweep transaction now carrying the payout (a replacement or a resend
@@ -96,6 +120,7 @@ func (p *Payout) Paid(r Receipt, deposits []BalanceTransaction) ([]BalanceTransa
 	}
 	p.Status, p.TxHash, p.NetworkFee, p.ArrivalDate = PayoutPaid, r.TxHash, r.NetworkFee, r.At
 	p.Amounts = totals(r.Flushed)
+	p.Amount, p.Currency = FiatTotal(lines)
 	return lines, nil
 }
 
@@ -166,14 +191,24 @@ type BalanceTransaction struct {
 
 // NewBalanceTransaction is the line of a confirmed deposit, pending until a sweep pays it out.
 func NewBalanceTransaction(id string, d Deposit, now time.Time) (BalanceTransaction, error) {
-	exp, ok := money.Exponent(d.Currency)
-	if !ok {
-		return BalanceTransaction{}, fmt.Errorf("deposit %s: unknown currency %q", d.PaymentID, d.Currency)
+	fiat, err := minorUnits(d.Value, d.Currency)
+	if err != nil {
+		return BalanceTransaction{}, fmt.Errorf("deposit %s: %w", d.PaymentID, err)
 	}
 	return BalanceTransaction{ID: id, MerchantID: d.MerchantID, Livemode: d.Livemode, Type: TypePayment,
 		SessionID: d.SessionID, PaymentID: d.PaymentID, ChainID: d.ChainID, AssetID: d.AssetID, Address: d.Address,
-		Amount: new(big.Int).Set(d.Amount), Currency: d.Currency, FiatAmount: d.Value.Shift(exp).Round(0).IntPart(),
+		Amount: new(big.Int).Set(d.Amount), Currency: d.Currency, FiatAmount: fiat,
 		NetworkFee: new(big.Int), Status: BalancePending, Created: now}, nil
+}
+
+// minorUnits is value (major units of currency) in the currency's minor units, rounded half
+// away from zero, as a line's fiat amount is.
+func minorUnits(value decimal.Decimal, currency string) (int64, error) {
+	exp, ok := money.Exponent(currency)
+	if !ok {
+		return 0, fmt.Errorf("unknown currency %q", currency)
+	}
+	return value.Shift(exp).Round(0).IntPart(), nil
 }
 
 // adjustments are the lines that make each (forwarder, asset) add up to what the sweep moved:
@@ -254,4 +289,15 @@ func orZero(v *big.Int) *big.Int {
 // FiatOf values base units of an asset with decimals at a locked rate (fiat per whole unit).
 func FiatOf(amount *big.Int, decimals int32, rate decimal.Decimal) decimal.Decimal {
 	return decimal.NewFromBigInt(amount, -decimals).Mul(rate)
+}
+
+// DepositValue is what a payment of amount in paymentAsset is worth in its session's currency:
+// its value at the session's locked rate (for sessionAsset, of decimals) when it is in the
+// session's asset. A payment in another asset had no rate locked for it: it is swept and on
+// record like any other, with no fiat value.
+func DepositValue(paymentAsset, sessionAsset string, amount *big.Int, decimals int32, rate decimal.Decimal) decimal.Decimal {
+	if paymentAsset != sessionAsset || amount == nil {
+		return decimal.Zero
+	}
+	return FiatOf(amount, decimals, rate)
 }
