@@ -45,6 +45,19 @@ func SessionNonce(sessionID string) Nonce {
 // String is the 0x hex form the sweep passes to the factory.
 func (n Nonce) String() string { return "0x" + hex.EncodeToString(n[:]) }
 
+// ParseNonce reads the 0x form String writes (64 hex digits).
+func ParseNonce(s string) (Nonce, error) {
+	var n Nonce
+	rest, ok := strings.CutPrefix(s, "0x")
+	if !ok || len(rest) != 64 {
+		return n, fmt.Errorf("%q is not a 0x nonce of 64 hex digits", s)
+	}
+	if _, err := hex.Decode(n[:], []byte(rest)); err != nil {
+		return n, fmt.Errorf("%q is not a 0x nonce of 64 hex digits", s)
+	}
+	return n, nil
+}
+
 // Salt is the CREATE2 salt of a forwarder, as ForwarderFactory.saltOf computes it:
 // keccak256(abi.encode(destination, nonce)). The destination is inside the salt, so no
 // other destination can ever be deployed at the address.

@@ -57,3 +57,22 @@ func TestParseAddress(t *testing.T) {
 		}
 	}
 }
+
+func TestParseNonce(t *testing.T) {
+	n := SessionNonce("cs_test_1")
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{n.String(), true},
+		{n.String()[2:], false},
+		{n.String()[:65], false},
+		{n.String()[:65] + "g", false},
+		{"", false},
+	} {
+		got, err := ParseNonce(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && got != n) {
+			t.Errorf("ParseNonce(%q) = %s, %v", tc.in, got, err)
+		}
+	}
+}
