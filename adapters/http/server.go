@@ -43,6 +43,7 @@ type Deps struct {
 	Links       *paymentlink.Service
 	Merchants   *merchant.Service
 	Settlement  *settlement.Service
+	Payouts     *settlement.Payouts
 	Idempotency idempotency.Store // transport infrastructure, see idempotent
 	Renderer    *Renderer         // the API's JSON shapes
 	Events      *event.Service
@@ -68,6 +69,7 @@ type Server struct {
 	links      *paymentlink.Service
 	merchants  *merchant.Service
 	settlement *settlement.Service
+	payouts    *settlement.Payouts
 	idem       idempotency.Store
 	log        *slog.Logger
 	now        func() time.Time
@@ -80,7 +82,7 @@ type Server struct {
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
 	if d.Sessions == nil || d.Catalog == nil || d.Links == nil || d.Merchants == nil || d.Settlement == nil ||
-		d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
+		d.Payouts == nil || d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
 	page, err := newPageRenderer()
@@ -88,7 +90,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, links: d.Links, merchants: d.Merchants,
-		settlement: d.Settlement, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
+		settlement: d.Settlement, payouts: d.Payouts, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
 		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
 		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now)}
 	gin.SetMode(gin.ReleaseMode)
@@ -114,6 +116,10 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/crypto/assets", s.listAssets)
 	v1.GET("/settlement_settings", s.getSettlementSettings)
 	v1.POST("/settlement_settings", s.updateSettlementSettings)
+	v1.GET("/payouts", s.listPayouts)
+	v1.GET("/payouts/:id", s.getPayout)
+	v1.GET("/balance_transactions", s.listBalanceTransactions)
+	v1.GET("/balance_transactions/:id", s.getBalanceTransaction)
 	v1.POST("/products", s.createProduct)
 	v1.GET("/products", s.listProducts)
 	v1.GET("/products/:id", s.getProduct)

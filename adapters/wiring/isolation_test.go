@@ -45,6 +45,10 @@ var isolationTable = map[string]isoCase{
 	"GET /v1/crypto/assets":                       {kind: assets},
 	"GET /v1/settlement_settings":                 {kind: singleton},
 	"POST /v1/settlement_settings":                {kind: singleton, body: url.Values{"payout_address": {isoStrangerPayout}}},
+	"GET /v1/payouts":                             {kind: list, object: "payout"},
+	"GET /v1/payouts/:id":                         {kind: byID, object: "payout"},
+	"GET /v1/balance_transactions":                {kind: list, object: "balance_transaction"},
+	"GET /v1/balance_transactions/:id":            {kind: byID, object: "balance_transaction"},
 	"POST /v1/products":                           {kind: create, object: "product"},
 	"GET /v1/products":                            {kind: list, object: "product"},
 	"GET /v1/products/:id":                        {kind: byID, object: "product"},
@@ -79,7 +83,8 @@ const (
 
 // collections are where each kind of object is listed and retrieved.
 var collections = map[string]string{"session": "/v1/checkout/sessions", "event": "/v1/events", "endpoint": "/v1/webhook_endpoints",
-	"product": "/v1/products", "price": "/v1/prices", "link": "/v1/payment_links"}
+	"product": "/v1/products", "price": "/v1/prices", "link": "/v1/payment_links", "payout": "/v1/payouts",
+	"balance_transaction": "/v1/balance_transactions"}
 
 // catalogOf makes a product with a default price and a payment link selling it, for key.
 func catalogOf(t *testing.T, key string) (product, price, link string) {
@@ -115,12 +120,16 @@ func newIsoWorld(t *testing.T) isoWorld {
 	session := postForm(t, "/v1/checkout/sessions", owner, validForm(), nil).str("id")
 	we := endpoint(t, owner, "https://hooks.example/isolation", "*")
 	product, price, link := catalogOf(t, owner)
-	if r := postForm(t, "/v1/settlement_settings", owner, url.Values{"payout_address": {isoOwnerPayout}}, nil); r.status != http.StatusOK {
-		t.Fatalf("the owner's payout address: %d %s", r.status, r.raw)
+	swept := sweptPayout(t, owner, ownerID, isoOwnerPayout, 1) // sets the owner's payout address
+	line := get(t, "/v1/balance_transactions?payout="+swept.payoutID, owner)
+	lines, _ := line.body["data"].([]any)
+	if line.status != http.StatusOK || len(lines) != 1 {
+		t.Fatalf("the owner's balance transactions: %d %s", line.status, line.raw)
 	}
 	return isoWorld{owner: owner, liveOwner: live, stranger: stranger,
 		ids: map[string]string{"session": session, "event": expiredEvent(t, owner), "endpoint": we.ID,
-			"product": product, "price": price, "link": link}}
+			"product": product, "price": price, "link": link, "payout": swept.payoutID,
+			"balance_transaction": lines[0].(map[string]any)["id"].(string)}}
 }
 
 func (w isoWorld) request(t *testing.T, method, path, key string, body url.Values) response {

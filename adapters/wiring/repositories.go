@@ -4,6 +4,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/chaincheckout/checkout/adapters/postgres"
+	"github.com/chaincheckout/checkout/core/chain"
 )
 
 // Repositories are the repositories of one connection pool, one per aggregate.
@@ -21,14 +22,16 @@ type Repositories struct {
 	Prices      *postgres.Prices
 	Links       *postgres.PaymentLinks
 	Settlement  *postgres.Settlement
+	Payouts     *postgres.Payouts
 }
 
-func repositoriesOf(db *postgres.DB) Repositories {
+// repositoriesOf builds every repository on db; chains name the deposits' token contracts.
+func repositoriesOf(db *postgres.DB, chains chain.Config) Repositories {
 	return Repositories{DB: db, Sessions: postgres.NewSessions(db), Chain: postgres.NewChainState(db),
 		Events: postgres.NewEvents(db), Endpoints: postgres.NewEndpoints(db), Deliveries: postgres.NewDeliveries(db),
 		Merchants: postgres.NewMerchants(db), Idempotency: postgres.NewIdempotency(db), Retention: postgres.NewRetention(db),
 		Products: postgres.NewProducts(db), Prices: postgres.NewPrices(db), Links: postgres.NewPaymentLinks(db),
-		Settlement: postgres.NewSettlement(db)}
+		Settlement: postgres.NewSettlement(db), Payouts: postgres.NewPayouts(db, chains)}
 }
 
 // DB is the API's pool (the worker's for the worker role), for tests and benchmarks that

@@ -313,14 +313,14 @@ func (a *App) openDatabases(ctx context.Context, box webhook.SecretBox) error {
 	if err != nil {
 		return err
 	}
-	a.API = repositoriesOf(api)
+	a.API = repositoriesOf(api, a.Chains.Config())
 	a.workerRepos = a.API
 	if a.cfg.Role == RoleAll {
 		work, err := a.openPool(ctx, workerPoolSize, box)
 		if err != nil {
 			return err
 		}
-		a.workerRepos = repositoriesOf(work)
+		a.workerRepos = repositoriesOf(work, a.Chains.Config())
 	}
 	if a.cfg.AutoMigrate {
 		if _, err := api.Migrate(ctx); err != nil {
@@ -387,6 +387,7 @@ type useCases struct {
 	deliveries     *webhook.Deliveries
 	catalog        *catalog.Service
 	links          *paymentlink.Service
+	payouts        *settlement.Payouts
 }
 
 // useCases builds the session use cases on each pool and the merchant and webhook ones.
@@ -428,6 +429,9 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if u.links, err = paymentlink.NewService(a.API.Links, a.API.Prices, a.Sessions, a.Chains.Config(), a.now); err != nil {
 		return u, err
 	}
+	if u.payouts, err = settlement.NewPayouts(a.API.Payouts); err != nil {
+		return u, err
+	}
 	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)
 	return u, err
 }
@@ -439,7 +443,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 		return nil, err
 	}
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
-		Merchants: a.Merchants, Settlement: a.Settlement, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
+		Merchants: a.Merchants, Settlement: a.Settlement, Payouts: u.payouts, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
 		Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies})
 }
 
