@@ -120,7 +120,10 @@ func newIsoWorld(t *testing.T) isoWorld {
 	session := postForm(t, "/v1/checkout/sessions", owner, validForm(), nil).str("id")
 	we := endpoint(t, owner, "https://hooks.example/isolation", "*")
 	product, price, link := catalogOf(t, owner)
-	swept := sweptPayout(t, owner, ownerID, isoOwnerPayout, 1) // sets the owner's payout address
+	swept := sweptPayout(t, owner, ownerID, freshPayout(t), 1) // a payout address of its own: others check their balances
+	if r := postForm(t, "/v1/settlement_settings", owner, url.Values{"payout_address": {isoOwnerPayout}}, nil); r.status != http.StatusOK {
+		t.Fatalf("the owner's payout address: %d %s", r.status, r.raw)
+	}
 	line := get(t, "/v1/balance_transactions?payout="+swept.payoutID, owner)
 	lines, _ := line.body["data"].([]any)
 	if line.status != http.StatusOK || len(lines) != 1 {

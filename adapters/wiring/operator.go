@@ -6,17 +6,20 @@ import (
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/postgres"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/settlement"
 )
 
-// Operator is what the operator commands use: the merchant use cases and the read-only view
-// of sessions, on a small pool of its own, without Temporal or chain connections.
+// Operator is what the operator commands use: the merchant use cases and the read-only views
+// of sessions and payouts, on a small pool of its own, without Temporal or chain connections.
 type Operator struct {
 	Merchants  *merchant.Service
 	Sessions   *checkout.Browser
 	Settlement *settlement.Service
+	Payouts    *settlement.Payouts
+	Chains     chain.Config // the chains file's chains and assets
 	db         *postgres.DB
 }
 
@@ -31,7 +34,7 @@ func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &Operator{db: db}
+	o := &Operator{db: db, Chains: chains.Config()}
 	defer func() {
 		if err != nil {
 			o.Close()
@@ -49,6 +52,9 @@ func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
 	}
 	if o.Settlement, err = settlement.NewService(postgres.NewSettlement(db), chains.Config(), cfg.clock()); err != nil {
 		return nil, fmt.Errorf("operator settlement: %w", err)
+	}
+	if o.Payouts, err = settlement.NewPayouts(postgres.NewPayouts(db, chains.Config())); err != nil {
+		return nil, fmt.Errorf("operator payouts: %w", err)
 	}
 	return o, nil
 }

@@ -38,6 +38,10 @@ func commands() []command {
 				"address mode. Applies to sessions that get their address afterwards only.", setPayout},
 		{"sessions list", "--merchant ID [--mode all|test|live] [--status open|complete|expired] [--limit 20] [--json]",
 			"List a merchant's checkout sessions, newest first (an operator's view; merchants use the API).", listSessions},
+		{"payouts export", "--merchant ID --payout po_… [--csv]",
+			"Print the balance transactions of a payout (a sweep), oldest first, for accountants: a table, or with --csv one " +
+				"CSV row per line with its session, client reference, asset amount (base units and decimal), fiat amount, " +
+				"network fee share, forwarder address, the payout's transaction and the session's metadata as JSON.", exportPayout},
 		{"dev seed", "[--env-file .dev/env]", "Create (or reuse) the demo merchant and write its test key to the env file.", devSeedCmd},
 		{"dev deploy", "[--rpc URL] [--out .dev/chains.json]", "Deploy the test stablecoin on geth --dev and write the chains file.", devDeployCmd},
 		{"dev pay", "<session id> [--asset A] [--amount X]", "Pay a session from the geth --dev account: what is still due, or --amount.", devPayCmd},
