@@ -557,3 +557,38 @@ func TestPayoutListsFilterAndIsolate(t *testing.T) {
 		t.Errorf("missing payout: %v", err)
 	}
 }
+
+// Payments after a sweep, repeated payments into one forwarder and late payments to an expired
+// session are deposits like any other: each gets its line and the next sweep pays it out.
+func TestPaymentsAfterASweepAreSweptAgain(t *testing.T) {
+	f := newLedger(t)
+	m := newMerchant(t, f.testRepos)
+	a, aAddr := f.session(t, sessionSpec{merchantID: m})
+	first := f.pay(t, a, aAddr, payment{amount: 39_980_000})
+	p1, _ := f.openPayout(t, m)
+	f.settle(t, p1.ID, sent("0xsweep1"))
+	aFwd, _ := settlement.ParseAddress(aAddr)
+	f.settle(t, p1.ID, func(p *settlement.Payout, lines []settlement.BalanceTransaction) ([]settlement.BalanceTransaction, error) {
+		return p.Paid(settlement.Receipt{TxHash: "0xsweep1", NetworkFee: big.NewInt(1), At: f.t0.Add(time.Minute),
+			Flushed: []settlement.Flushed{{Address: aFwd, AssetID: testAsset, Amount: big.NewInt(39_980_000)}}}, lines)
+	})
+
+	again := f.pay(t, a, aAddr, payment{amount: 1_000_000, confirmed: time.Hour})
+	b, bAddr := f.session(t, sessionSpec{merchantID: m})
+	if _, err := f.db.pool.Exec(`UPDATE checkout_sessions SET status = $2, expired_at = $3 WHERE id = $1`,
+		b, string(checkout.StatusExpired), f.t0); err != nil {
+		t.Fatal(err)
+	}
+	late := f.pay(t, b, bAddr, payment{amount: 39_980_000, confirmed: 2 * time.Hour})
+	ds := f.record(t, m, false)
+	if got := paymentIDs(ds); !slices.Equal(got, []string{again, late}) {
+		t.Fatalf("deposits after the sweep %v, want %v (not %s again)", got, []string{again, late}, first)
+	}
+	p2, covered := f.openPayout(t, m)
+	if len(covered) != 2 || p2.Forwarders != 2 || p2.Amount != 100+3998 {
+		t.Fatalf("second payout %+v of %d deposits", p2, len(covered))
+	}
+	if n := f.count(t, `SELECT count(*) FROM balance_transactions WHERE session_id = $1`, a); n != 2 {
+		t.Fatalf("%d lines of the session paid twice", n)
+	}
+}
