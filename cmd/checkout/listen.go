@@ -70,8 +70,12 @@ func devListen(ctx context.Context, args []string, out io.Writer) error {
 			} `json:"data"`
 		}
 		_ = json.Unmarshal(body, &ev)
-		fmt.Fprintf(out, "%s  signature ok  %-36s %s  %s (%s, crypto %s)\n", time.Now().Format("15:04:05"), ev.Type, ev.ID,
-			ev.Data.Object.ID, ev.Data.Object.Status, ev.Data.Object.Crypto.State)
+		state := ev.Data.Object.Status
+		if ev.Data.Object.Crypto.State != "" { // a session's; a payout has none
+			state += ", crypto " + ev.Data.Object.Crypto.State
+		}
+		fmt.Fprintf(out, "%s  signature ok  %-36s %s  %s (%s)\n", time.Now().Format("15:04:05"), ev.Type, ev.ID,
+			ev.Data.Object.ID, state)
 		w.WriteHeader(http.StatusOK)
 	})}
 	go func() { <-ctx.Done(); _ = srv.Close() }()
