@@ -18,6 +18,10 @@ contract DepositForwarder {
 
     error NotAClone();
 
+    /// A flush paid amount of native coin to the destination; a sweep's receipt reads what each
+    /// forwarder paid from it (token flushes already log the token's own Transfer).
+    event NativeFlushed(uint256 amount);
+
     /// Where every flush pays: the 20 bytes appended to the clone's code by the factory.
     function destination() public view returns (address payable) {
         if (address(this) == _self) revert NotAClone();
@@ -30,7 +34,10 @@ contract DepositForwarder {
     /// Pays the whole native balance to the destination.
     function flush() external {
         uint256 amount = address(this).balance;
-        if (amount > 0) Address.sendValue(destination(), amount);
+        if (amount > 0) {
+            Address.sendValue(destination(), amount);
+            emit NativeFlushed(amount);
+        }
     }
 
     /// Pays the whole balance of token to the destination; works with tokens that return

@@ -35,8 +35,8 @@ var (
 
 // DepositForwarderMetaData contains all meta data concerning the DepositForwarder contract.
 var DepositForwarderMetaData = &bind.MetaData{
-	ABI: "[{\"inputs\":[],\"name\":\"FailedCall\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotAClone\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"SafeERC20FailedOperation\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"destination\",\"outputs\":[{\"internalType\":\"addresspayable\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"flush\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"contractIERC20\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"flushToken\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"stateMutability\":\"payable\",\"type\":\"receive\"}]",
-	Bin: "0x60a0604052306080523480156012575f5ffd5b5060805161045c61002b5f395f61015c015261045c5ff3fe608060405260043610610036575f3560e01c80636b9f96ea146100415780639cee789f14610057578063b269681d14610076575f5ffd5b3661003d57005b5f5ffd5b34801561004c575f5ffd5b506100556100a6565b005b348015610062575f5ffd5b50610055610071366004610356565b6100c1565b348015610081575f5ffd5b5061008a610151565b6040516001600160a01b03909116815260200160405180910390f35b4780156100be576100be6100b8610151565b826101b5565b50565b6040516370a0823160e01b81523060048201525f906001600160a01b038316906370a0823190602401602060405180830381865afa158015610105573d5f5f3e3d5ffd5b505050506040513d601f19601f820116820180604052508101906101299190610383565b9050801561014d5761014d61013c610151565b6001600160a01b038416908361022d565b5050565b5f6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016300361019b57604051630f3a453960e21b815260040160405180910390fd5b6101a430610267565b6101ad9061039a565b60601c905090565b804710156101e45760405163cf47918160e01b8152476004820152602481018290526044015b60405180910390fd5b6101fd828260405180602001604052805f8152506102d4565b15610206575050565b3d156102145761014d6102e9565b60405163d6bda27560e01b815260040160405180910390fd5b61023a83838360016102f4565b61026257604051635274afe760e01b81526001600160a01b03841660048201526024016101db565b505050565b60605f61027f602d6001600160a01b0385163b6103ed565b67ffffffffffffffff81111561029757610297610412565b6040519080825280601f01601f1916602001820160405280156102c1576020820181803683370190505b5090508051602d60208301853c92915050565b5f5f5f83516020850186885af1949350505050565b6040513d5f823e3d81fd5b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f5114831661034a57838315161561033e573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f60208284031215610366575f5ffd5b81356001600160a01b038116811461037c575f5ffd5b9392505050565b5f60208284031215610393575f5ffd5b5051919050565b805160208201516bffffffffffffffffffffffff198116919060148210156103e6576bffffffffffffffffffffffff196bffffffffffffffffffffffff198360140360031b1b82161692505b5050919050565b8181038181111561040c57634e487b7160e01b5f52601160045260245ffd5b92915050565b634e487b7160e01b5f52604160045260245ffdfea26469706673582212209b00d9aa7f7c22f703a8b6a94af1e153db0031123843dd30b62c9ef1638185cb64736f6c63430008250033",
+	ABI: "[{\"inputs\":[],\"name\":\"FailedCall\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"balance\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"needed\",\"type\":\"uint256\"}],\"name\":\"InsufficientBalance\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotAClone\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"SafeERC20FailedOperation\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"NativeFlushed\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"destination\",\"outputs\":[{\"internalType\":\"addresspayable\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"flush\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"contractIERC20\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"flushToken\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"stateMutability\":\"payable\",\"type\":\"receive\"}]",
+	Bin: "0x60a0604052306080523480156012575f5ffd5b5060805161049061002b5f395f61019001526104905ff3fe608060405260043610610036575f3560e01c80636b9f96ea146100415780639cee789f14610057578063b269681d14610076575f5ffd5b3661003d57005b5f5ffd5b34801561004c575f5ffd5b506100556100a6565b005b348015610062575f5ffd5b5061005561007136600461038a565b6100f5565b348015610081575f5ffd5b5061008a610185565b6040516001600160a01b03909116815260200160405180910390f35b4780156100f2576100be6100b8610185565b826101e9565b6040518181527f3cd0523e0d411de0c4111f5d158aa332ab47187a3974bf6c6ddff5040590e44f9060200160405180910390a15b50565b6040516370a0823160e01b81523060048201525f906001600160a01b038316906370a0823190602401602060405180830381865afa158015610139573d5f5f3e3d5ffd5b505050506040513d601f19601f8201168201806040525081019061015d91906103b7565b9050801561018157610181610170610185565b6001600160a01b0384169083610261565b5050565b5f6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001630036101cf57604051630f3a453960e21b815260040160405180910390fd5b6101d83061029b565b6101e1906103ce565b60601c905090565b804710156102185760405163cf47918160e01b8152476004820152602481018290526044015b60405180910390fd5b610231828260405180602001604052805f815250610308565b1561023a575050565b3d156102485761018161031d565b60405163d6bda27560e01b815260040160405180910390fd5b61026e8383836001610328565b61029657604051635274afe760e01b81526001600160a01b038416600482015260240161020f565b505050565b60605f6102b3602d6001600160a01b0385163b610421565b67ffffffffffffffff8111156102cb576102cb610446565b6040519080825280601f01601f1916602001820160405280156102f5576020820181803683370190505b5090508051602d60208301853c92915050565b5f5f5f83516020850186885af1949350505050565b6040513d5f823e3d81fd5b60405163a9059cbb60e01b5f8181526001600160a01b038616600452602485905291602083604481808b5af1925060015f5114831661037e578383151615610372573d5f823e3d81fd5b5f873b113d1516831692505b60405250949350505050565b5f6020828403121561039a575f5ffd5b81356001600160a01b03811681146103b0575f5ffd5b9392505050565b5f602082840312156103c7575f5ffd5b5051919050565b805160208201516bffffffffffffffffffffffff1981169190601482101561041a576bffffffffffffffffffffffff196bffffffffffffffffffffffff198360140360031b1b82161692505b5050919050565b8181038181111561044057634e487b7160e01b5f52601160045260245ffd5b92915050565b634e487b7160e01b5f52604160045260245ffdfea264697066735822122047a8eece084907a997e801219f6d01fdf7fe1fff80497abd1ad27d509759a42b64736f6c63430008250033",
 }
 
 // DepositForwarderABI is the input ABI used to generate the binding from.
@@ -298,4 +298,142 @@ func (_DepositForwarder *DepositForwarderSession) Receive() (*types.Transaction,
 // Solidity: receive() payable returns()
 func (_DepositForwarder *DepositForwarderTransactorSession) Receive() (*types.Transaction, error) {
 	return _DepositForwarder.Contract.Receive(&_DepositForwarder.TransactOpts)
+}
+
+// DepositForwarderNativeFlushedIterator is returned from FilterNativeFlushed and is used to iterate over the raw logs and unpacked data for NativeFlushed events raised by the DepositForwarder contract.
+type DepositForwarderNativeFlushedIterator struct {
+	Event *DepositForwarderNativeFlushed // Event containing the contract specifics and raw log
+
+	contract *bind.BoundContract // Generic contract to use for unpacking event data
+	event    string              // Event name to use for unpacking event data
+
+	logs chan types.Log        // Log channel receiving the found contract events
+	sub  ethereum.Subscription // Subscription for errors, completion and termination
+	done bool                  // Whether the subscription completed delivering logs
+	fail error                 // Occurred error to stop iteration
+}
+
+// Next advances the iterator to the subsequent event, returning whether there
+// are any more events found. In case of a retrieval or parsing error, false is
+// returned and Error() can be queried for the exact failure.
+func (it *DepositForwarderNativeFlushedIterator) Next() bool {
+	// If the iterator failed, stop iterating
+	if it.fail != nil {
+		return false
+	}
+	// If the iterator completed, deliver directly whatever's available
+	if it.done {
+		select {
+		case log := <-it.logs:
+			it.Event = new(DepositForwarderNativeFlushed)
+			if err := it.contract.UnpackLog(it.Event, it.event, log); err != nil {
+				it.fail = err
+				return false
+			}
+			it.Event.Raw = log
+			return true
+
+		default:
+			return false
+		}
+	}
+	// Iterator still in progress, wait for either a data or an error event
+	select {
+	case log := <-it.logs:
+		it.Event = new(DepositForwarderNativeFlushed)
+		if err := it.contract.UnpackLog(it.Event, it.event, log); err != nil {
+			it.fail = err
+			return false
+		}
+		it.Event.Raw = log
+		return true
+
+	case err := <-it.sub.Err():
+		it.done = true
+		it.fail = err
+		return it.Next()
+	}
+}
+
+// Error returns any retrieval or parsing error occurred during filtering.
+func (it *DepositForwarderNativeFlushedIterator) Error() error {
+	return it.fail
+}
+
+// Close terminates the iteration process, releasing any pending underlying
+// resources.
+func (it *DepositForwarderNativeFlushedIterator) Close() error {
+	it.sub.Unsubscribe()
+	return nil
+}
+
+// DepositForwarderNativeFlushed represents a NativeFlushed event raised by the DepositForwarder contract.
+type DepositForwarderNativeFlushed struct {
+	Amount *big.Int
+	Raw    types.Log // Blockchain specific contextual infos
+}
+
+// FilterNativeFlushed is a free log retrieval operation binding the contract event 0x3cd0523e0d411de0c4111f5d158aa332ab47187a3974bf6c6ddff5040590e44f.
+//
+// Solidity: event NativeFlushed(uint256 amount)
+func (_DepositForwarder *DepositForwarderFilterer) FilterNativeFlushed(opts *bind.FilterOpts) (*DepositForwarderNativeFlushedIterator, error) {
+
+	logs, sub, err := _DepositForwarder.contract.FilterLogs(opts, "NativeFlushed")
+	if err != nil {
+		return nil, err
+	}
+	return &DepositForwarderNativeFlushedIterator{contract: _DepositForwarder.contract, event: "NativeFlushed", logs: logs, sub: sub}, nil
+}
+
+// WatchNativeFlushed is a free log subscription operation binding the contract event 0x3cd0523e0d411de0c4111f5d158aa332ab47187a3974bf6c6ddff5040590e44f.
+//
+// Solidity: event NativeFlushed(uint256 amount)
+func (_DepositForwarder *DepositForwarderFilterer) WatchNativeFlushed(opts *bind.WatchOpts, sink chan<- *DepositForwarderNativeFlushed) (event.Subscription, error) {
+
+	logs, sub, err := _DepositForwarder.contract.WatchLogs(opts, "NativeFlushed")
+	if err != nil {
+		return nil, err
+	}
+	return event.NewSubscription(func(quit <-chan struct{}) error {
+		defer sub.Unsubscribe()
+		for {
+			select {
+			case log := <-logs:
+				// New log arrived, parse the event and forward to the user
+				event := new(DepositForwarderNativeFlushed)
+				if err := _DepositForwarder.contract.UnpackLog(event, "NativeFlushed", log); err != nil {
+					// If the signature doesn't match, skip this log.
+					if errors.Is(err, bind.ErrEventSignatureMismatch) {
+						continue
+					}
+					return err
+				}
+				event.Raw = log
+
+				select {
+				case sink <- event:
+				case err := <-sub.Err():
+					return err
+				case <-quit:
+					return nil
+				}
+			case err := <-sub.Err():
+				return err
+			case <-quit:
+				return nil
+			}
+		}
+	}), nil
+}
+
+// ParseNativeFlushed is a log parse operation binding the contract event 0x3cd0523e0d411de0c4111f5d158aa332ab47187a3974bf6c6ddff5040590e44f.
+//
+// Solidity: event NativeFlushed(uint256 amount)
+func (_DepositForwarder *DepositForwarderFilterer) ParseNativeFlushed(log types.Log) (*DepositForwarderNativeFlushed, error) {
+	event := new(DepositForwarderNativeFlushed)
+	if err := _DepositForwarder.contract.UnpackLog(event, "NativeFlushed", log); err != nil {
+		return nil, err
+	}
+	event.Raw = log
+	return event, nil
 }
