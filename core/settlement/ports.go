@@ -121,3 +121,19 @@ type MinedSweep struct {
 	NetworkFee  *big.Int
 	Flushed     []Flushed // AssetID empty: the service fills it
 }
+
+// TxStore keeps the transactions the gas wallets sign, before they are broadcast, so that a
+// repeated request for (chain, key, attempt) rebroadcasts the same bytes instead of paying twice.
+type TxStore interface {
+	// Keep saves tx, signed as raw, for (chainID, tx.Key, tx.Attempt) unless one is kept
+	// already; it returns the kept one: tx, or the earlier.
+	Keep(ctx context.Context, chainID int64, tx SentTx, raw []byte) (KeptTx, error)
+	// Kept lists the transactions kept for (chainID, key), by attempt.
+	Kept(ctx context.Context, chainID int64, key string) ([]KeptTx, error)
+}
+
+// KeptTx is a signed transaction as kept, with its bytes for a rebroadcast.
+type KeptTx struct {
+	SentTx
+	Raw []byte
+}
