@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,9 +45,14 @@ func Default() File {
 // Load reads path (or the default when empty), then applies environment overrides:
 //
 //	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY,
-//	CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT
+//	CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT, CHAIN_<KEY>_GAS_WALLET_KEY,
+//	CHAIN_<KEY>_GAS_WALLET_KEYSTORE, CHAIN_<KEY>_GAS_WALLET_MAX_FEE_GWEI
 //
 // The last adds the token when the file lacks it (6 decimals, pegged to USD: the dev stablecoin).
+// The gas wallet's key is never read here: the configuration names where it is (a keystore
+// file, relative to the chains file's folder, and the variable of its password, by default
+// CHAIN_<KEY>_GAS_WALLET_PASSWORD; or CHAIN_<KEY>_GAS_WALLET_KEY, a hex key), and the
+// Ethereum adapter reads it at start-up.
 // A token's (or native's) "dust" is the least amount, in whole units, that counts as a
 // payment ("0.05"); without it a pegged stablecoin ignores less than one cent, others nothing.
 func Load(path string, environ []string) (File, error) {
@@ -76,6 +82,7 @@ func Load(path string, environ []string) (File, error) {
 		if v := env[prefix+"FORWARDER_FACTORY"]; v != "" {
 			c.ForwarderFactory = v
 		}
+		gasWallet(c, prefix, env, path)
 		if v := env[prefix+"CONFIRMATIONS"]; v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
@@ -106,6 +113,36 @@ func Load(path string, environ []string) (File, error) {
 		return File{}, err
 	}
 	return f, nil
+}
+
+// gasWallet applies the environment to a chain's gas wallet: a key or a keystore given there
+// replaces the file's; a relative keystore in the file is found beside the file.
+func gasWallet(c *chain.Chain, prefix string, env map[string]string, path string) {
+	g := chain.GasWallet{}
+	if c.GasWallet != nil {
+		g = *c.GasWallet
+		if g.Keystore != "" && path != "" && !filepath.IsAbs(g.Keystore) {
+			g.Keystore = filepath.Join(filepath.Dir(path), g.Keystore)
+		}
+	}
+	keyEnv, keystore := env[prefix+"GAS_WALLET_KEY"] != "", env[prefix+"GAS_WALLET_KEYSTORE"]
+	switch {
+	case keyEnv && keystore != "":
+		g.KeyEnv, g.Keystore = prefix+"GAS_WALLET_KEY", keystore // Validate refuses both
+	case keyEnv:
+		g.KeyEnv, g.Keystore = prefix+"GAS_WALLET_KEY", ""
+	case keystore != "":
+		g.Keystore, g.KeyEnv = keystore, ""
+	}
+	if g.Keystore != "" && g.PasswordEnv == "" {
+		g.PasswordEnv = prefix + "GAS_WALLET_PASSWORD"
+	}
+	if v := env[prefix+"GAS_WALLET_MAX_FEE_GWEI"]; v != "" {
+		g.MaxFeeGwei = v
+	}
+	if g != (chain.GasWallet{}) {
+		c.GasWallet = &g
+	}
 }
 
 // Config is the chain part.

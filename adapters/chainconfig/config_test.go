@@ -126,6 +126,9 @@ func TestLoadRefusesBadValues(t *testing.T) {
 		{"contract too short", baseFile, []string{"CHAIN_BASE_TOKEN_USDC_CONTRACT=0x833589fcd6"}, "tokens[0] (USDC): needs a symbol, a 0x contract address"},
 		{"missing file", "missing", nil, "read chains file"},
 		{"file not JSON", "chains: [base]", nil, "parse chains file"},
+		{"gas wallet key and keystore", "", []string{"CHAIN_DEV_GAS_WALLET_KEY=0x01", "CHAIN_DEV_GAS_WALLET_KEYSTORE=/k.json"}, "a keystore or a key_env, not both"},
+		{"gas wallet fee cap not a number", "", []string{"CHAIN_DEV_GAS_WALLET_MAX_FEE_GWEI=lots"}, "max_fee_per_gas_gwei"},
+		{"gas wallet fee cap zero", "", []string{"CHAIN_DEV_GAS_WALLET_MAX_FEE_GWEI=0"}, "max_fee_per_gas_gwei"},
 		{"file without rpc_url", `{"chains": [{"key": "x", "id": 5, "confirmations": 1, "native": {"symbol": "ETH", "decimals": 18}}]}`, nil, "rpc_url is required"},
 	}
 	for _, tc := range cases {
@@ -140,6 +143,60 @@ func TestLoadRefusesBadValues(t *testing.T) {
 			}
 			if _, err := Load(path, tc.env); err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("Load = %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// The gas wallet's configuration names where its key is, never the key: a keystore beside the
+// chains file with its password's variable, or the variable of a hex key; the environment
+// replaces the file's choice.
+func TestLoadGasWallet(t *testing.T) {
+	withKeystore := strings.Replace(baseFile, `"confirmations": 10,`,
+		`"confirmations": 10, "gas_wallet": {"keystore": "keys/gas.json", "password_env": "GAS_PW", "max_fee_per_gas_gwei": "50"},`, 1)
+	cases := []struct {
+		name   string
+		file   string
+		env    []string
+		want   string // keystore|password env|key env|fee cap in wei; "" for no gas wallet
+		inFile bool   // the keystore is relative to the file's folder
+	}{
+		{"none", baseFile, nil, "", false},
+		{"keystore beside the file", withKeystore, nil, "keys/gas.json|GAS_PW||50000000000", true},
+		{"hex key from the environment replaces the keystore", withKeystore, []string{"CHAIN_BASE_GAS_WALLET_KEY=0xabc"},
+			"|GAS_PW|CHAIN_BASE_GAS_WALLET_KEY|50000000000", false},
+		{"keystore from the environment, default password variable", baseFile, []string{"CHAIN_BASE_GAS_WALLET_KEYSTORE=/etc/gas.json"},
+			"/etc/gas.json|CHAIN_BASE_GAS_WALLET_PASSWORD||200000000000", false},
+		{"fee cap from the environment", withKeystore, []string{"CHAIN_BASE_GAS_WALLET_MAX_FEE_GWEI=1.5"}, "keys/gas.json|GAS_PW||1500000000", true},
+		{"dev chain key", "", []string{"CHAIN_DEV_GAS_WALLET_KEY=0xabc"}, "||CHAIN_DEV_GAS_WALLET_KEY|200000000000", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := ""
+			if tc.file != "" {
+				path = writeChains(t, tc.file)
+			}
+			f, err := Load(path, tc.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := f.Chains[0].GasWallet
+			if g == nil {
+				if tc.want != "" {
+					t.Fatalf("no gas wallet, want %s", tc.want)
+				}
+				return
+			}
+			fee, err := g.MaxFeePerGas()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.want
+			if tc.inFile {
+				want = filepath.Join(filepath.Dir(path), want)
+			}
+			if got := fmt.Sprintf("%s|%s|%s|%s", g.Keystore, g.PasswordEnv, g.KeyEnv, fee); got != want {
+				t.Fatalf("gas wallet %s, want %s", got, want)
 			}
 		})
 	}

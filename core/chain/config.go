@@ -33,6 +33,34 @@ type Chain struct {
 	// ForwarderFactory is the chain's ForwarderFactory; without one, sessions on the chain get
 	// xpub addresses whatever the merchant's settlement settings.
 	ForwarderFactory string `json:"forwarder_factory,omitempty"`
+	// GasWallet is where the operator's wallet that pays the chain's sweeps takes its key.
+	GasWallet *GasWallet `json:"gas_wallet,omitempty"`
+}
+
+// GasWallet names the key of a chain's gas wallet (never the key itself) and its fee cap.
+type GasWallet struct {
+	Keystore    string `json:"keystore,omitempty"`     // an encrypted JSON key file (go-ethereum keystore)
+	PasswordEnv string `json:"password_env,omitempty"` // the environment variable holding the keystore's password
+	KeyEnv      string `json:"key_env,omitempty"`      // or: the environment variable holding a hex private key
+	// MaxFeeGwei caps what a gas wallet transaction may pay per gas, in gwei ("200"); empty
+	// takes the default. A sweep whose fee would pass it waits.
+	MaxFeeGwei string `json:"max_fee_per_gas_gwei,omitempty"`
+}
+
+// DefaultMaxFeeGwei is the gas wallets' fee cap per gas when the chain sets none.
+const DefaultMaxFeeGwei = "200"
+
+// MaxFeePerGas is the fee cap per gas in wei.
+func (g GasWallet) MaxFeePerGas() (*big.Int, error) {
+	v := g.MaxFeeGwei
+	if v == "" {
+		v = DefaultMaxFeeGwei
+	}
+	wei, err := ParseUnits(v, 9)
+	if err != nil || wei.Sign() <= 0 {
+		return nil, fmt.Errorf("max_fee_per_gas_gwei %q is not a positive amount of gwei", v)
+	}
+	return wei, nil
 }
 
 // Token is an asset on a chain.
@@ -102,6 +130,14 @@ func (c Config) Validate() error {
 		}
 		if ch.ForwarderFactory != "" && !isAddress(ch.ForwarderFactory) {
 			return fmt.Errorf("%s.forwarder_factory: %q is not a 0x address", where, ch.ForwarderFactory)
+		}
+		if g := ch.GasWallet; g != nil {
+			if g.Keystore != "" && g.KeyEnv != "" {
+				return fmt.Errorf("%s.gas_wallet: a keystore or a key_env, not both", where)
+			}
+			if _, err := g.MaxFeePerGas(); err != nil {
+				return fmt.Errorf("%s.gas_wallet: %w", where, err)
+			}
 		}
 		for j, t := range ch.Tokens {
 			if t.Symbol == "" || !isAddress(t.Contract) || t.Decimals < 0 || t.Decimals > 36 {
