@@ -66,9 +66,13 @@ pids+=($!)
 wait_port "$TEMPORAL_ADDRESS" "Temporal" .dev/temporal.log
 wait_port "127.0.0.1:$ETH_PORT" "geth" .dev/geth.log
 
-# The test stablecoin on the dev chain (deployed once; its address goes to the chains file).
+# The test stablecoin and the ForwarderFactory on the dev chain (deployed once; their addresses
+# go to the chains file), and the gas wallet that pays sweeps: a keystore in .dev/gas-wallet/,
+# funded from the dev account, whose password the service reads from the variable below.
 bin/checkout dev deploy --rpc "http://127.0.0.1:$ETH_PORT" --out .dev/chains.json
 export CHECKOUT_CHAINS_FILE="${CHECKOUT_CHAINS_FILE:-.dev/chains.json}"
+CHAIN_DEV_GAS_WALLET_PASSWORD="$(cat .dev/gas-wallet.password)"
+export CHAIN_DEV_GAS_WALLET_PASSWORD
 
 bin/checkout migrate
 bin/checkout dev seed --env-file .dev/env
@@ -102,6 +106,10 @@ cat <<BANNER
 
     bin/checkout dev listen
     bin/checkout dev pay cs_test_… --asset tusd@dev
+
+  See what an address holds (e.g. your payout address after a sweep):
+
+    bin/checkout dev balance 0xYourPayoutAddress
 
 BANNER
 wait "${pids[2]}"

@@ -43,8 +43,12 @@ func commands() []command {
 				"CSV row per line with its session, client reference, asset amount (base units and decimal), fiat amount, " +
 				"network fee share, forwarder address, the payout's transaction and the session's metadata as JSON.", exportPayout},
 		{"dev seed", "[--env-file .dev/env]", "Create (or reuse) the demo merchant and write its test key to the env file.", devSeedCmd},
-		{"dev deploy", "[--rpc URL] [--out .dev/chains.json]", "Deploy the test stablecoin on geth --dev and write the chains file.", devDeployCmd},
+		{"dev deploy", "[--rpc URL] [--out .dev/chains.json] [--gas-wallet-fund 10]",
+			"Deploy the test stablecoin and the ForwarderFactory on geth --dev (unless the chains file names ones on chain), " +
+				"make the dev gas wallet (a keystore beside the chains file) and fund it from the dev account, and write the chains file.", devDeployCmd},
 		{"dev pay", "<session id> [--asset A] [--amount X]", "Pay a session from the geth --dev account: what is still due, or --amount.", devPayCmd},
+		{"dev balance", "<address> [--asset tusd@dev] [--chain dev] [--rpc URL]",
+			"Print an address's native and token balances on a configured chain (e.g. a payout address after a sweep).", devBalanceCmd},
 		{"dev listen", "[--addr 127.0.0.1:4343] [--events a,b]", "Register a local webhook endpoint and print the events it receives, verifying each signature.", devListenCmd},
 	}
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind"
+	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -76,13 +80,20 @@ func (n *devNode) send(ctx context.Context, to *common.Address, value *big.Int, 
 	}
 }
 
-// devDeploy deploys the test stablecoin unless the chains file names one that is on chain.
+// devDeploy makes the dev chain ready for checkout and settlement: the test stablecoin and a
+// ForwarderFactory (each unless the chains file names one that is on chain), and a gas wallet
+// key kept beside the chains file, funded from the dev account; then it writes the chains file.
 func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("dev deploy")
 	rpcURL := fs.String("rpc", "http://127.0.0.1:8545", "the geth --dev JSON-RPC endpoint")
 	file := fs.String("out", ".dev/chains.json", "the chains file to write")
+	fund := fs.String("gas-wallet-fund", "10", "ETH the gas wallet is topped up to from the dev account")
 	if err := parseFlags(fs, args, out); err != nil {
 		return err
+	}
+	fundWei, err := chain.ParseUnits(*fund, 18)
+	if err != nil {
+		return usagef("checkout dev deploy: --gas-wallet-fund: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -90,30 +101,59 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if prev, err := chainconfig.Load(*file, nil); err == nil && len(prev.Chains) == 1 && len(prev.Chains[0].Tokens) == 1 {
-		code, err := node.eth.CodeAt(ctx, common.HexToAddress(prev.Chains[0].Tokens[0].Contract), nil)
-		if err == nil && len(code) > 0 {
-			fmt.Fprintf(out, "test stablecoin: reusing %s\n", prev.Chains[0].Tokens[0].Contract)
-			return nil
-		}
-	}
-	parsed, err := contracts.TestTokenMetaData.GetAbi()
-	if err != nil {
-		return err
-	}
-	supply := new(big.Int).Mul(big.NewInt(1_000_000_000), big.NewInt(1_000_000)) // 1e9 tUSD to the dev account
-	ctor, err := parsed.Pack("", "Test USD", "tUSD", uint8(6), supply)
-	if err != nil {
-		return err
-	}
-	rc, err := node.send(ctx, nil, new(big.Int), append(common.FromHex(contracts.TestTokenMetaData.Bin), ctor...))
-	if err != nil {
-		return fmt.Errorf("deploy test stablecoin: %w", err)
-	}
-	dev := chainconfig.DevChain()
-	dev.RPCURL = *rpcURL
-	dev.Tokens = []chain.Token{{Symbol: "tUSD", Contract: strings.ToLower(rc.ContractAddress.Hex()), Decimals: 6, Peg: "usd"}}
 	f := chainconfig.Default()
+	dev := chainconfig.DevChain()
+	// The file as written (no environment): what an earlier deploy left.
+	if prev, err := chainconfig.Load(*file, nil); err == nil && len(prev.Chains) == 1 {
+		f, dev = prev, prev.Chains[0]
+	}
+	dev.RPCURL = *rpcURL
+
+	if len(dev.Tokens) == 1 && node.hasCode(ctx, dev.Tokens[0].Contract) {
+		fmt.Fprintf(out, "test stablecoin: reusing %s\n", dev.Tokens[0].Contract)
+	} else {
+		at, err := node.deployTestToken(ctx)
+		if err != nil {
+			return err
+		}
+		dev.Tokens = []chain.Token{{Symbol: "tUSD", Contract: strings.ToLower(at.Hex()), Decimals: 6, Peg: "usd"}}
+		fmt.Fprintf(out, "test stablecoin: deployed tUSD at %s (1e9 minted to %s)\n", at.Hex(), node.from.Hex())
+	}
+
+	if dev.ForwarderFactory != "" && node.hasCode(ctx, dev.ForwarderFactory) {
+		fmt.Fprintf(out, "forwarder factory: reusing %s\n", dev.ForwarderFactory)
+	} else {
+		rc, err := node.send(ctx, nil, new(big.Int), common.FromHex(contracts.ForwarderFactoryMetaData.Bin))
+		if err != nil {
+			return fmt.Errorf("deploy the forwarder factory: %w", err)
+		}
+		dev.ForwarderFactory = strings.ToLower(rc.ContractAddress.Hex())
+		fmt.Fprintf(out, "forwarder factory: deployed at %s\n", rc.ContractAddress.Hex())
+	}
+
+	wallet, err := devGasWallet(filepath.Dir(*file))
+	if err != nil {
+		return err
+	}
+	maxFee := ""
+	if dev.GasWallet != nil {
+		maxFee = dev.GasWallet.MaxFeeGwei // a cap set by hand stays
+	}
+	dev.GasWallet = &chain.GasWallet{Keystore: wallet.keystore, PasswordEnv: devGasWalletPasswordEnv, MaxFeeGwei: maxFee}
+	balance, err := node.eth.BalanceAt(ctx, wallet.address, nil)
+	if err != nil {
+		return fmt.Errorf("gas wallet balance: %w", err)
+	}
+	if balance.Cmp(fundWei) < 0 {
+		if _, err := node.send(ctx, &wallet.address, new(big.Int).Sub(fundWei, balance), nil); err != nil {
+			return fmt.Errorf("fund the gas wallet: %w", err)
+		}
+		balance = fundWei
+	}
+	fmt.Fprintf(out, "gas wallet: %s holds %s ETH (key: %s, password in %s, loaded as %s by scripts/dev.sh)\n",
+		wallet.address.Hex(), chain.FormatUnits(balance, 18), filepath.Join(filepath.Dir(*file), wallet.keystore),
+		wallet.passwordFile, devGasWalletPasswordEnv)
+
 	f.Chains = []chain.Chain{dev}
 	raw, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
@@ -125,8 +165,171 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	if err := os.WriteFile(*file, append(raw, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "test stablecoin: deployed tUSD at %s (1e9 minted to %s); wrote %s\n",
-		rc.ContractAddress.Hex(), node.from.Hex(), *file)
+	fmt.Fprintf(out, "wrote %s\n", *file)
+	return nil
+}
+
+func (n *devNode) hasCode(ctx context.Context, address string) bool {
+	code, err := n.eth.CodeAt(ctx, common.HexToAddress(address), nil)
+	return err == nil && len(code) > 0
+}
+
+// deployTestToken deploys tUSD with 1e9 minted to the dev account.
+func (n *devNode) deployTestToken(ctx context.Context) (common.Address, error) {
+	parsed, err := contracts.TestTokenMetaData.GetAbi()
+	if err != nil {
+		return common.Address{}, err
+	}
+	supply := new(big.Int).Mul(big.NewInt(1_000_000_000), big.NewInt(1_000_000))
+	ctor, err := parsed.Pack("", "Test USD", "tUSD", uint8(6), supply)
+	if err != nil {
+		return common.Address{}, err
+	}
+	rc, err := n.send(ctx, nil, new(big.Int), append(common.FromHex(contracts.TestTokenMetaData.Bin), ctor...))
+	if err != nil {
+		return common.Address{}, fmt.Errorf("deploy test stablecoin: %w", err)
+	}
+	return rc.ContractAddress, nil
+}
+
+// devGasWalletPasswordEnv is the variable scripts/dev.sh loads the dev gas wallet's password into.
+const devGasWalletPasswordEnv = "CHAIN_DEV_GAS_WALLET_PASSWORD"
+
+// devWallet is the dev chain's gas wallet: a keystore file (relative to the chains file's
+// folder, as the chains file names it) and the file holding its password.
+type devWallet struct {
+	keystore, passwordFile string
+	address                common.Address
+}
+
+// devGasWallet opens the gas wallet kept in dir (gas-wallet/ and gas-wallet.password), or
+// makes one with a random password. Dev only: a real gas wallet's password never sits beside it.
+func devGasWallet(dir string) (devWallet, error) {
+	w := devWallet{passwordFile: filepath.Join(dir, "gas-wallet.password")}
+	dir, err := filepath.Abs(dir) // the keystore names its files by absolute paths
+	if err != nil {
+		return w, err
+	}
+	keys := filepath.Join(dir, "gas-wallet")
+	ks := keystore.NewKeyStore(keys, keystore.LightScryptN, keystore.LightScryptP)
+	password, err := os.ReadFile(w.passwordFile)
+	if err == nil && len(ks.Accounts()) == 1 {
+		acct := ks.Accounts()[0]
+		if err := ks.Unlock(acct, strings.TrimSpace(string(password))); err != nil {
+			return w, fmt.Errorf("the dev gas wallet %s does not open with %s (make clean-dev starts afresh): %w", acct.URL.Path, w.passwordFile, err)
+		}
+		_ = ks.Lock(acct.Address)
+		rel, err := filepath.Rel(dir, acct.URL.Path)
+		if err != nil {
+			return w, err
+		}
+		w.keystore, w.address = rel, acct.Address
+		return w, nil
+	}
+	if len(ks.Accounts()) > 0 {
+		return w, fmt.Errorf("%s holds %d keys and %s is missing: remove them or make clean-dev", keys, len(ks.Accounts()), w.passwordFile)
+	}
+	secret := make([]byte, 24)
+	if _, err := rand.Read(secret); err != nil {
+		return w, err
+	}
+	pass := hex.EncodeToString(secret)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return w, err
+	}
+	if err := os.WriteFile(w.passwordFile, []byte(pass+"\n"), 0o600); err != nil {
+		return w, err
+	}
+	acct, err := ks.NewAccount(pass)
+	if err != nil {
+		return w, fmt.Errorf("make the dev gas wallet: %w", err)
+	}
+	rel, err := filepath.Rel(dir, acct.URL.Path)
+	if err != nil {
+		return w, err
+	}
+	w.keystore, w.address = rel, acct.Address
+	return w, nil
+}
+
+// devBalance prints the native and token balances of an address on a configured chain.
+func devBalance(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("dev balance")
+	assetFlag := fs.String("asset", "", "only this token (e.g. tusd@dev), beside the native coin; default: every token of the chain")
+	chainKey := fs.String("chain", "dev", "the chain, when --asset does not name it")
+	rpcURL := fs.String("rpc", "", "the JSON-RPC endpoint (default: the chain's rpc_url)")
+	envFile := fs.String("env-file", ".dev/env", "read CHECKOUT_CHAINS_FILE from here when not set")
+	chainsFile := fs.String("chains", "", "the chains file (default: CHECKOUT_CHAINS_FILE)")
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		if err := parseFlags(fs, args, out); err != nil {
+			return err
+		}
+		return usagef("usage: checkout dev balance <address> [--asset tusd@dev]")
+	}
+	if !common.IsHexAddress(args[0]) {
+		return usagef("checkout dev balance: %q is not a 0x address", args[0])
+	}
+	address := common.HexToAddress(args[0])
+	if err := parseFlags(fs, args[1:], out); err != nil {
+		return err
+	}
+	if *chainsFile == "" {
+		*chainsFile = devSetting(*envFile, "CHECKOUT_CHAINS_FILE")
+	}
+	cfg, err := chainconfig.Load(*chainsFile, os.Environ())
+	if err != nil {
+		return err
+	}
+	var ch chain.Chain
+	var assets []chain.Asset
+	if *assetFlag != "" {
+		a, ok := cfg.Config().Asset(*assetFlag)
+		if !ok {
+			return fmt.Errorf("asset %s is not in the chains file %q", *assetFlag, *chainsFile)
+		}
+		ch, _ = cfg.Config().Chain(a.ChainID)
+		assets = []chain.Asset{ch.Assets()[0]}
+		if !a.Native() {
+			assets = append(assets, a)
+		}
+	} else {
+		found := false
+		for _, c := range cfg.Chains {
+			if strings.EqualFold(c.Key, *chainKey) {
+				ch, found = c, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("chain %q is not in the chains file %q", *chainKey, *chainsFile)
+		}
+		assets = ch.Assets()
+	}
+	if *rpcURL == "" {
+		*rpcURL = ch.RPCURL
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	client, err := ethclient.DialContext(ctx, *rpcURL)
+	if err != nil {
+		return fmt.Errorf("connect to %s: %w", *rpcURL, err)
+	}
+	defer client.Close()
+	fmt.Fprintf(out, "%s on %s (chain %d)\n", address.Hex(), ch.Key, ch.ID)
+	for _, a := range assets {
+		var bal *big.Int
+		if a.Native() {
+			bal, err = client.BalanceAt(ctx, address, nil)
+		} else {
+			var token *contracts.TestToken // any ERC-20's balanceOf
+			if token, err = contracts.NewTestToken(common.HexToAddress(a.Contract), client); err == nil {
+				bal, err = token.BalanceOf(&bind.CallOpts{Context: ctx}, address)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("%s balance of %s: %w", a.ID, address.Hex(), err)
+		}
+		fmt.Fprintf(out, "  %-10s %s\n", a.Symbol, chain.FormatUnits(bal, a.Decimals))
+	}
 	return nil
 }
 

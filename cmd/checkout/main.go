@@ -8,8 +8,9 @@
 //	checkout merchant keys roll --merchant ID --mode test|live [--expires-in 24h]
 //	checkout sessions list --merchant ID [--mode all|test|live] [--status S] [--limit N]
 //	checkout dev seed --env-file .dev/env    create (or reuse) the demo merchant and key
-//	checkout dev deploy                      deploy the test stablecoin on geth --dev
+//	checkout dev deploy                      deploy the test stablecoin and the forwarder factory, fund a gas wallet
 //	checkout dev pay <session>               pay a session from the dev account
+//	checkout dev balance <address>           an address's native and token balances
 //	checkout dev listen                      a local webhook receiver that verifies and prints events
 package main
 
@@ -71,6 +72,10 @@ func migrateCmd(ctx context.Context, cfg wiring.Config, args []string, out io.Wr
 
 func devDeployCmd(ctx context.Context, _ wiring.Config, args []string, out io.Writer) error {
 	return devDeploy(ctx, args, out)
+}
+
+func devBalanceCmd(ctx context.Context, _ wiring.Config, args []string, out io.Writer) error {
+	return devBalance(ctx, args, out)
 }
 
 func devPayCmd(ctx context.Context, _ wiring.Config, args []string, out io.Writer) error {
