@@ -18,6 +18,14 @@ const (
 	WebhookDeliveryWorkflow = "WebhookDelivery"
 	DispatcherWorkflow      = "WebhookDispatcher"
 	DispatcherWorkflowID    = "webhook-dispatcher"
+	SettlementWorkflow      = "Settlement"
+	GasWalletWorkflow       = "GasWallet"
+)
+
+// Signals and updates of the settlement workflows.
+const (
+	SignalDeposits = "deposits" // new confirmed deposits may wait for a sweep
+	UpdateSendTx   = "send_tx"  // a settlement asks its chain's gas wallet to send a sweep
 )
 
 // Retention: the workflows the retention schedules start, and the schedules' IDs.
@@ -86,6 +94,15 @@ const (
 
 // ScannerWorkflowID is the single scanner of a chain.
 func ScannerWorkflowID(chainID int64) string { return fmt.Sprintf("chain-scanner/%d", chainID) }
+
+// SettlementWorkflowID is settlement/<merchant>/<chain id>: a chain is of one mode, so the
+// pair names one merchant's funds of one mode on one chain.
+func SettlementWorkflowID(merchantID string, chainID int64) string {
+	return fmt.Sprintf("settlement/%s/%d", merchantID, chainID)
+}
+
+// GasWalletWorkflowID is the single sender of a chain's gas wallet.
+func GasWalletWorkflowID(chainID int64) string { return fmt.Sprintf("gas-wallet/%d", chainID) }
 
 // DeliveryWorkflowID is webhook/<event>/<endpoint>; a redelivery adds its delivery ID.
 func DeliveryWorkflowID(eventID, endpointID, deliveryID string, redelivery bool) string {

@@ -22,3 +22,11 @@ func Register(r Registry, acts *SessionActivities, scans *ScanActivities, delive
 	r.RegisterActivityWithOptions(deliveries, activity.RegisterOptions{})
 	registerRetentionWorkflows(r)
 }
+
+// RegisterSettlement puts the settlement and gas wallet workflows and their activities on r.
+func RegisterSettlement(r Registry, settle *SettlementActivities, gas *GasWalletActivities) {
+	r.RegisterWorkflowWithOptions(Settlement, workflow.RegisterOptions{Name: SettlementWorkflow})
+	r.RegisterWorkflowWithOptions(GasWallet, workflow.RegisterOptions{Name: GasWalletWorkflow})
+	r.RegisterActivityWithOptions(settle, activity.RegisterOptions{})
+	r.RegisterActivityWithOptions(gas, activity.RegisterOptions{})
+}

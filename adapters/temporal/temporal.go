@@ -407,6 +407,8 @@ type Capabilities struct {
 	Scans      *workflows.ScanActivities
 	Deliveries *workflows.DeliveryActivities
 	Retention  *workflows.Retention
+	Settlement *workflows.SettlementActivities // nil: the worker settles nothing (no chain has a gas wallet)
+	GasWallets *workflows.GasWalletActivities
 }
 
 // NewWorker registers the workflows and each capability's activities on the task queue.
@@ -414,5 +416,8 @@ func NewWorker(c client.Client, caps Capabilities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w, caps.Sessions, caps.Scans, caps.Deliveries)
 	workflows.RegisterRetention(w, caps.Retention)
+	if caps.Settlement != nil && caps.GasWallets != nil {
+		workflows.RegisterSettlement(w, caps.Settlement, caps.GasWallets)
+	}
 	return w
 }
