@@ -16,6 +16,9 @@ type Ledger interface {
 	// live payment into a forwarder address of (merchant, mode, chain) that has none yet, and
 	// returns every deposit whose line no payout holds, oldest first.
 	RecordDeposits(ctx context.Context, k SweepKey, newLine func(Deposit) (BalanceTransaction, error)) ([]Deposit, error)
+	// Unswept lists the settlements with deposits waiting: confirmed payments into forwarders
+	// without a balance transaction yet, or lines no payout holds.
+	Unswept(ctx context.Context) ([]SweepKey, error)
 	// CreatePayout saves p and gives it the deposits' lines, in one transaction; it fails
 	// when another payout already holds one of them.
 	CreatePayout(ctx context.Context, p Payout, deposits []Deposit) error

@@ -56,6 +56,15 @@ func (s *Sweeper) deposits(ctx context.Context, k SweepKey) ([]Deposit, error) {
 	})
 }
 
+// Unswept lists the settlements that have deposits waiting, so their workflows can be nudged.
+func (s *Sweeper) Unswept(ctx context.Context) ([]SweepKey, error) {
+	keys, err := s.ledger.Unswept(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("settlements with deposits waiting: %w", err)
+	}
+	return keys, nil
+}
+
 // Batch is an opened payout and the transaction that sweeps it.
 type Batch struct {
 	PayoutID   string
