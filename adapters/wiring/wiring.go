@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -92,6 +93,8 @@ type Config struct {
 	RateLimits ratelimit.Policy
 	// TrustedProxies (IPs or CIDRs) may name the client in X-Forwarded-For; empty: none.
 	TrustedProxies []string
+	// SweepPolicy decides when forwarder deposits are swept (zero: settlement.DefaultPolicy).
+	SweepPolicy settlement.Policy
 }
 
 // FromEnv reads the configuration, with defaults that match `make dev`.
@@ -137,6 +140,7 @@ func FromEnv() Config {
 		c.EventRetentionDays = days
 	}
 	c.RateLimits = c.rateLimitsFromEnv()
+	c.SweepPolicy = c.sweepPolicyFromEnv()
 	for _, p := range strings.Split(os.Getenv("CHECKOUT_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
@@ -162,6 +166,36 @@ func (c *Config) rateLimitsFromEnv() ratelimit.Policy {
 			}
 			*dst = l
 		}
+	}
+	return p
+}
+
+// sweepPolicyFromEnv is the default sweep policy with the figures the environment overrides.
+func (c *Config) sweepPolicyFromEnv() settlement.Policy {
+	p := settlement.DefaultPolicy
+	if v := os.Getenv("CHECKOUT_SWEEP_THRESHOLD"); v != "" {
+		d, err := decimal.NewFromString(v)
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_SWEEP_THRESHOLD=%q is not a decimal amount such as 100", v))
+		}
+		p.Threshold = d
+	}
+	if v := os.Getenv("CHECKOUT_SWEEP_MAX_AGE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_SWEEP_MAX_AGE=%q is not a duration such as 1h", v))
+		}
+		p.MaxAge = d
+	}
+	if v := os.Getenv("CHECKOUT_SWEEP_MAX_BATCH"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_SWEEP_MAX_BATCH=%q is not a whole number", v))
+		}
+		p.MaxBatch = n
+	}
+	if err := p.Validate(); err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_SWEEP_*: %w", err))
 	}
 	return p
 }

@@ -1,6 +1,7 @@
 package settlement
 
 import (
+	"fmt"
 	"math/big"
 	"sort"
 	"time"
@@ -106,4 +107,20 @@ func hasToken(tokens []Address, t Address) bool {
 		}
 	}
 	return false
+}
+
+// MaxBatchLimit bounds a batch: a sweep of more forwarders would near a block's gas limit.
+const MaxBatchLimit = 200
+
+// Validate refuses a policy that would never sweep or would sweep without bound.
+func (p Policy) Validate() error {
+	switch {
+	case !p.Threshold.IsPositive():
+		return fmt.Errorf("the sweep threshold must be above zero, not %s", p.Threshold)
+	case p.MaxAge < time.Second:
+		return fmt.Errorf("the sweep's age limit must be at least a second, not %v", p.MaxAge)
+	case p.MaxBatch < 1 || p.MaxBatch > MaxBatchLimit:
+		return fmt.Errorf("a sweep batch holds 1 to %d forwarders, not %d", MaxBatchLimit, p.MaxBatch)
+	}
+	return nil
 }
