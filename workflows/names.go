@@ -2,6 +2,8 @@
 package workflows
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strings"
 
@@ -99,6 +101,13 @@ func ScannerWorkflowID(chainID int64) string { return fmt.Sprintf("chain-scanner
 // pair names one merchant's funds of one mode on one chain.
 func SettlementWorkflowID(merchantID string, chainID int64) string {
 	return fmt.Sprintf("settlement/%s/%d", merchantID, chainID)
+}
+
+// PayoutID is the ID of the payout a settlement run opens in a round: derived from the run, so
+// a retried open finds the payout it made instead of making another.
+func PayoutID(runID string, round int) string {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s/%d", runID, round))
+	return "po_" + hex.EncodeToString(h[:12])
 }
 
 // GasWalletWorkflowID is the single sender of a chain's gas wallet.

@@ -60,7 +60,7 @@ func Settlement(ctx workflow.Context, in SettlementInput) error {
 			waitForDue(ctx, nudges, w.Wake)
 			continue
 		}
-		if err := sweepOnce(ctx, in); err != nil {
+		if err := sweepOnce(ctx, in, PayoutID(workflow.GetInfo(ctx).WorkflowExecution.RunID, round)); err != nil {
 			return err
 		}
 	}
@@ -82,10 +82,10 @@ func waitForDue(ctx workflow.Context, nudges workflow.ReceiveChannel, wake time.
 }
 
 // sweepOnce opens the next payout, has it sent, and waits until it is settled.
-func sweepOnce(ctx workflow.Context, in SettlementInput) error {
+func sweepOnce(ctx workflow.Context, in SettlementInput, payoutID string) error {
 	var a *SettlementActivities
 	var b settlement.Batch
-	if err := workflow.ExecuteActivity(ctx, a.OpenPayout, in.Key).Get(ctx, &b); err != nil {
+	if err := workflow.ExecuteActivity(ctx, a.OpenPayout, in.Key, payoutID).Get(ctx, &b); err != nil {
 		return err
 	}
 	if b.PayoutID == "" {
@@ -149,9 +149,10 @@ func (a *SettlementActivities) CollectDeposits(ctx context.Context, k settlement
 	return w, wrap("collect deposits", err)
 }
 
-// OpenPayout opens the next batch's payout; a zero Batch when nothing waits.
-func (a *SettlementActivities) OpenPayout(ctx context.Context, k settlement.SweepKey) (settlement.Batch, error) {
-	b, _, err := a.sweeper.Open(ctx, k)
+// OpenPayout opens the next batch's payout under the ID the workflow chose (a retry opens
+// the same one); a zero Batch when nothing waits.
+func (a *SettlementActivities) OpenPayout(ctx context.Context, k settlement.SweepKey, payoutID string) (settlement.Batch, error) {
+	b, _, err := a.sweeper.Open(ctx, k, payoutID)
 	return b, wrap("open payout", err)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
 	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -48,8 +49,11 @@ func TestSettlementSweepsDueDepositsOnce(t *testing.T) {
 		return settlement.Waiting{}, nil
 	})
 	var openedAt time.Time
-	env.OnActivity(a.OpenPayout, mock.Anything, key).Return(func(context.Context, settlement.SweepKey) (settlement.Batch, error) {
+	env.OnActivity(a.OpenPayout, mock.Anything, key, mock.Anything).Return(func(ctx context.Context, _ settlement.SweepKey, id string) (settlement.Batch, error) {
 		openedAt = env.Now()
+		if id != PayoutID(activity.GetInfo(ctx).WorkflowExecution.RunID, 1) {
+			t.Errorf("payout ID %s is not the run's second round's", id)
+		}
 		return settlement.Batch{PayoutID: "po_1", Data: []byte{1}, Forwarders: 3, Deposits: 3}, nil
 	}).Once()
 	requests := 0

@@ -142,6 +142,14 @@ func (r *Payouts) RecordDeposits(ctx context.Context, k settlement.SweepKey, new
 	return out, err
 }
 
+// PayoutDeposits returns the deposits whose payment lines payout id holds, oldest first.
+func (r *Payouts) PayoutDeposits(ctx context.Context, id string) ([]settlement.Deposit, error) {
+	return r.deposits(ctx, r.db.pool, `SELECT b.id AS line_id, `+depositColumns+depositJoins+`
+		JOIN balance_transactions b ON b.payment_id = p.id
+		WHERE b.payout_id = $1 AND b.type = $2
+		ORDER BY confirmed_at, b.seq`, id, settlement.TypePayment)
+}
+
 // Unswept lists the settlements with deposits waiting: a confirmed payment above dust into a
 // forwarder without a line yet, or a payment line no payout holds.
 func (r *Payouts) Unswept(ctx context.Context) ([]settlement.SweepKey, error) {

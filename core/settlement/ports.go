@@ -16,6 +16,8 @@ type Ledger interface {
 	// live payment into a forwarder address of (merchant, mode, chain) that has none yet, and
 	// returns every deposit whose line no payout holds, oldest first.
 	RecordDeposits(ctx context.Context, k SweepKey, newLine func(Deposit) (BalanceTransaction, error)) ([]Deposit, error)
+	// PayoutDeposits returns the deposits whose lines payout id holds, oldest first.
+	PayoutDeposits(ctx context.Context, id string) ([]Deposit, error)
 	// Unswept lists the settlements with deposits waiting: confirmed payments into forwarders
 	// without a balance transaction yet, or lines no payout holds.
 	Unswept(ctx context.Context) ([]SweepKey, error)

@@ -74,25 +74,42 @@ type Batch struct {
 	Deposits   int
 }
 
-// Open plans the next batch of k's deposits and opens its payout (ok false: nothing waits).
-func (s *Sweeper) Open(ctx context.Context, k SweepKey) (Batch, bool, error) {
+// Open plans the next batch of k's deposits and opens its payout under id (ok false: nothing
+// waits). Opening id again returns the batch it holds, so a retried call opens nothing twice.
+func (s *Sweeper) Open(ctx context.Context, k SweepKey, id string) (Batch, bool, error) {
+	held, err := s.ledger.PayoutDeposits(ctx, id)
+	if err != nil {
+		return Batch{}, false, fmt.Errorf("deposits of payout %s: %w", id, err)
+	}
+	if len(held) > 0 {
+		batch, covered := Policy{}.Plan(held)
+		return s.batch(id, batch, covered)
+	}
 	deposits, err := s.deposits(ctx, k)
 	if err != nil || len(deposits) == 0 {
 		return Batch{}, false, err
 	}
 	batch, covered := s.policy.Plan(deposits)
-	p, err := NewPayout(ident.New("po"), batch, covered, s.now())
+	p, err := NewPayout(id, batch, covered, s.now())
 	if err != nil {
 		return Batch{}, false, err
 	}
-	data, err := s.sweeps.SweepCall(covered[0].Factory, batch)
+	b, ok, err := s.batch(id, batch, covered)
 	if err != nil {
-		return Batch{}, false, fmt.Errorf("sweep call of payout %s: %w", p.ID, err)
+		return b, ok, err
 	}
 	if err := s.ledger.CreatePayout(ctx, p, covered); err != nil {
 		return Batch{}, false, fmt.Errorf("open payout of %d deposits: %w", len(covered), err)
 	}
-	return Batch{PayoutID: p.ID, Factory: covered[0].Factory, Data: data, Forwarders: len(batch), Deposits: len(covered)}, true, nil
+	return b, true, nil
+}
+
+func (s *Sweeper) batch(id string, batch []Sweep, covered []Deposit) (Batch, bool, error) {
+	data, err := s.sweeps.SweepCall(covered[0].Factory, batch)
+	if err != nil {
+		return Batch{}, false, fmt.Errorf("sweep call of payout %s: %w", id, err)
+	}
+	return Batch{PayoutID: id, Factory: covered[0].Factory, Data: data, Forwarders: len(batch), Deposits: len(covered)}, true, nil
 }
 
 // Sent records the sweep transaction that carries payout id.
