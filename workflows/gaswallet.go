@@ -152,7 +152,15 @@ func watchPending(ctx workflow.Context, in *GasWalletInput) error {
 			next := p
 			next.Attempt++
 			var sent GasSent
-			if err := workflow.ExecuteActivity(ctx, a.SendGasTx, in.ChainID, next).Get(ctx, &sent); err != nil {
+			err := workflow.ExecuteActivity(ctx, a.SendGasTx, in.ChainID, next).Get(ctx, &sent)
+			if isAppError(err, ErrFeeCapReached) {
+				workflow.GetLogger(ctx).Warn("a stuck transaction cannot be replaced under the fee cap: it stays in flight",
+					"key", p.Key, "nonce", p.Nonce, "attempt", p.Attempt)
+				p.SentHead = w.Head // look again after another StuckBlocks
+				still = append(still, p)
+				continue
+			}
+			if err != nil {
 				return err
 			}
 			workflow.GetLogger(ctx).Warn("replaced a stuck transaction", "key", p.Key, "nonce", p.Nonce,
@@ -200,7 +208,12 @@ func (a *GasWalletActivities) SendGasTx(ctx context.Context, chainID int64, tx P
 	}
 	sent, err := a.wallet.Send(ctx, settlement.TxRequest{ChainID: chainID, Key: tx.Key, Attempt: tx.Attempt, Nonce: tx.Nonce,
 		To: to, Data: tx.Data})
-	if err != nil {
+	switch {
+	case errors.Is(err, settlement.ErrWouldRevert): // retrying would not change the estimate: the sender decides
+		return GasSent{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrWouldRevert, err)
+	case errors.Is(err, settlement.ErrFeeCapReached): // the attempt before stays in flight
+		return GasSent{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrFeeCapReached, err)
+	case err != nil:
 		bal, balErr := a.wallet.Balance(ctx, chainID)
 		activity.GetLogger(ctx).Error("the gas wallet could not send: sweeps wait until it can", "chain", chainID,
 			"key", tx.Key, "balance", fmt.Sprint(bal), "balance_err", balErr, "err", err)
@@ -238,4 +251,9 @@ func (a *GasWalletActivities) WatchGasTxs(ctx context.Context, chainID int64, pe
 			Confirmed: found && head+1 >= mined.BlockNumber+uint64(ch.Confirmations)}
 	}
 	return out, nil
+}
+
+func isAppError(err error, kind string) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == kind
 }

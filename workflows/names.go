@@ -53,6 +53,8 @@ const (
 	ErrNotOpen        = "SessionNotOpen"    // an update that needs an open session
 	ErrRefused        = "Refused"           // a use case refused the request (details: apperr kind, code, param)
 	ErrConfirming     = "PaymentConfirming" // an expire request while a payment is confirming
+	ErrWouldRevert    = "SweepWouldRevert"  // the node's estimate shows the sweep reverting: nothing was sent
+	ErrFeeCapReached  = "FeeCapReached"     // no room under the chain's fee cap for a replacement
 )
 
 // Search attributes set on every session workflow so operators can filter in the Web UI.

@@ -20,6 +20,9 @@ type SettlementInput struct {
 	Poll time.Duration
 }
 
+// failedSweepPause is the wait before deposits whose sweep would revert are tried again.
+const failedSweepPause = 30 * time.Minute
+
 // settlementRounds bounds one run's history: then the settlement continues as new.
 const settlementRounds = 200
 
@@ -94,7 +97,15 @@ func sweepOnce(ctx workflow.Context, in SettlementInput, payoutID string) error 
 	workflow.GetLogger(ctx).Info("sweeping", "payout", b.PayoutID, "forwarders", b.Forwarders, "deposits", b.Deposits)
 	var hash string
 	req := SendTxRequest{ChainID: in.Key.ChainID, Key: b.PayoutID, To: b.Factory.String(), Data: b.Data}
-	if err := workflow.ExecuteActivity(ctx, a.RequestSweep, req).Get(ctx, &hash); err != nil {
+	err := workflow.ExecuteActivity(ctx, a.RequestSweep, req).Get(ctx, &hash)
+	if isAppError(err, ErrWouldRevert) { // e.g. a token that refuses transfers: fail the payout, try again later
+		workflow.GetLogger(ctx).Error("the sweep would revert: its payout fails and its deposits wait", "payout", b.PayoutID, "err", err)
+		if err := workflow.ExecuteActivity(ctx, a.FailPayout, b.PayoutID, "sweep_would_revert").Get(ctx, nil); err != nil {
+			return err
+		}
+		return workflow.Sleep(ctx, failedSweepPause)
+	}
+	if err != nil {
 		return err
 	}
 	if err := workflow.ExecuteActivity(ctx, a.MarkSent, b.PayoutID, hash).Get(ctx, nil); err != nil {
@@ -159,7 +170,15 @@ func (a *SettlementActivities) OpenPayout(ctx context.Context, k settlement.Swee
 // RequestSweep has the gas wallet send the payout's sweep (once per payout, however often asked).
 func (a *SettlementActivities) RequestSweep(ctx context.Context, req SendTxRequest) (string, error) {
 	hash, err := a.wallets.SendTx(ctx, req)
+	if isAppError(err, ErrWouldRevert) {
+		return "", temporal.NewNonRetryableApplicationError(err.Error(), ErrWouldRevert, err)
+	}
 	return hash, wrap("request sweep of "+req.Key, err)
+}
+
+// FailPayout fails a payout whose sweep cannot be sent; its deposits wait for a later one.
+func (a *SettlementActivities) FailPayout(ctx context.Context, payoutID, code string) error {
+	return wrap("fail payout "+payoutID, a.sweeper.Fail(ctx, payoutID, code))
 }
 
 // MarkSent records the payout's sweep transaction.

@@ -23,6 +23,7 @@ type Repositories struct {
 	Links       *postgres.PaymentLinks
 	Settlement  *postgres.Settlement
 	Payouts     *postgres.Payouts
+	GasTxs      *postgres.GasWalletTxs
 }
 
 // repositoriesOf builds every repository on db; chains name the deposits' token contracts.
@@ -31,7 +32,8 @@ func repositoriesOf(db *postgres.DB, chains chain.Config) Repositories {
 		Events: postgres.NewEvents(db), Endpoints: postgres.NewEndpoints(db), Deliveries: postgres.NewDeliveries(db),
 		Merchants: postgres.NewMerchants(db), Idempotency: postgres.NewIdempotency(db), Retention: postgres.NewRetention(db),
 		Products: postgres.NewProducts(db), Prices: postgres.NewPrices(db), Links: postgres.NewPaymentLinks(db),
-		Settlement: postgres.NewSettlement(db), Payouts: postgres.NewPayouts(db, chains)}
+		Settlement: postgres.NewSettlement(db), Payouts: postgres.NewPayouts(db, chains),
+		GasTxs: postgres.NewGasWalletTxs(db)}
 }
 
 // DB is the API's pool (the worker's for the worker role), for tests and benchmarks that

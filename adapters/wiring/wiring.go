@@ -261,7 +261,12 @@ type App struct {
 	Scans       *workflows.ScanActivities
 	retention   *workflows.Retention
 	supervisor  *temporaladapter.Supervisor
-	Deliveries  *workflows.DeliveryActivities // nil for the api role
+	Deliveries  *workflows.DeliveryActivities   // nil for the api role
+	settle      *workflows.SettlementActivities // nil unless a chain has a gas wallet
+	gas         *workflows.GasWalletActivities
+	sweeper     *settlement.Sweeper
+	settlements *temporaladapter.Settlements
+	gasChains   map[int64]bool // the chains whose deposits this worker sweeps
 	clients     map[int64]ethereum.Client
 	workerMu    sync.Mutex
 	worker      worker.Worker
@@ -305,7 +310,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		}
 	}
 	if cfg.Role != RoleAPI {
-		if err = a.buildWorker(uses.workerSessions); err != nil {
+		if err = a.buildWorker(uses.workerSessions, uses.renderer); err != nil {
 			return nil, err
 		}
 	}
@@ -482,8 +487,11 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 }
 
 // buildWorker makes the activities (on the worker's pool), the supervisor and the worker.
-func (a *App) buildWorker(sessions *checkout.Service) error {
+func (a *App) buildWorker(sessions *checkout.Service, enc settlement.Encoder) error {
 	repos := a.workerRepos
+	if err := a.buildSettlement(enc); err != nil {
+		return err
+	}
 	var err error
 	scanners := map[int64]*chain.Scanner{}
 	for _, ch := range a.Chains.Chains {
@@ -512,6 +520,70 @@ func (a *App) buildWorker(sessions *checkout.Service) error {
 	return a.superviseAndWork(sessions)
 }
 
+// buildSettlement makes the settlement and gas wallet activities for the chains that name a
+// gas wallet; with none, the worker sweeps nothing and deposits wait in their forwarders.
+func (a *App) buildSettlement(enc settlement.Encoder) error {
+	var wallets []ethereum.GasWalletChain
+	txClients := map[int64]ethereum.TxClient{}
+	a.gasChains = map[int64]bool{}
+	for _, ch := range a.Chains.Chains {
+		tc, ok := a.clients[ch.ID].(ethereum.TxClient)
+		if !ok {
+			continue
+		}
+		txClients[ch.ID] = tc
+		g, ok, err := ethereum.GasWalletChainOf(ch, tc, os.Getenv)
+		if err != nil {
+			return fmt.Errorf("gas wallet of chain %s: %w", ch.Key, err)
+		}
+		if ok {
+			wallets, a.gasChains[ch.ID] = append(wallets, g), true
+		}
+	}
+	if len(wallets) == 0 {
+		return nil
+	}
+	wallet, err := ethereum.NewGasWallet(a.workerRepos.GasTxs, a.now, a.log, wallets...)
+	if err != nil {
+		return err
+	}
+	sweeps, err := ethereum.NewSweepChain(txClients)
+	if err != nil {
+		return err
+	}
+	policy := a.cfg.SweepPolicy
+	if policy == (settlement.Policy{}) {
+		policy = settlement.DefaultPolicy
+	}
+	if a.sweeper, err = settlement.NewSweeper(a.workerRepos.Payouts, sweeps, wallet, enc, a.Chains.Config(), policy, a.now); err != nil {
+		return err
+	}
+	if a.settlements, err = temporaladapter.NewSettlements(a.Temporal); err != nil {
+		return err
+	}
+	if a.settle, err = workflows.NewSettlementActivities(a.sweeper, a.settlements); err != nil {
+		return err
+	}
+	a.gas, err = workflows.NewGasWalletActivities(wallet, sweeps, a.Chains.Config())
+	return err
+}
+
+// nudgeSettlements starts (or wakes) the settlement of every merchant and chain with
+// deposits waiting, on the chains this worker has a gas wallet for.
+func (a *App) nudgeSettlements(ctx context.Context) error {
+	keys, err := a.sweeper.Unswept(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, k := range keys {
+		if a.gasChains[k.ChainID] {
+			errs = append(errs, a.settlements.Nudge(ctx, k))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // superviseAndWork makes the supervisor of the long-running workflows and the worker.
 func (a *App) superviseAndWork(sessions *checkout.Service) error {
 	var chainIDs []int64
@@ -526,6 +598,9 @@ func (a *App) superviseAndWork(sessions *checkout.Service) error {
 		_, err := sessions.StartPending(ctx)
 		return err
 	})
+	if a.sweeper != nil {
+		a.supervisor.Repair(a.nudgeSettlements)
+	}
 	a.worker = temporaladapter.NewWorker(a.Temporal, a.capabilities())
 	return nil
 }
@@ -660,7 +735,8 @@ func (a *App) RestartWorker() error {
 }
 
 func (a *App) capabilities() temporaladapter.Capabilities {
-	return temporaladapter.Capabilities{Sessions: a.SessionActs, Scans: a.Scans, Deliveries: a.Deliveries, Retention: a.retention}
+	return temporaladapter.Capabilities{Sessions: a.SessionActs, Scans: a.Scans, Deliveries: a.Deliveries, Retention: a.retention,
+		Settlement: a.settle, GasWallets: a.gas}
 }
 
 // Listen opens the configured address.

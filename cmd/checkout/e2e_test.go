@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ type e2e struct {
 	rpcURL, chainsCfg string
 }
 
-func startE2E(ctx context.Context, t *testing.T) *e2e {
+func startE2E(ctx context.Context, t *testing.T, options ...func(*wiring.Config)) *e2e {
 	t.Helper()
 	wiringtest.NeedsServices(t)
 	dir := t.TempDir()
@@ -50,15 +51,24 @@ func startE2E(ctx context.Context, t *testing.T) *e2e {
 	if err := devDeploy(ctx, []string{"--rpc", rpcURL, "--out", chainsFile}, io.Discard); err != nil {
 		t.Fatalf("dev deploy: %v", err)
 	}
+	password, err := os.ReadFile(filepath.Join(dir, "gas-wallet.password")) // as scripts/dev.sh loads it
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(devGasWalletPasswordEnv, strings.TrimSpace(string(password)))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	app, err := wiring.New(ctx, wiring.Config{DatabaseURL: dbURL, TemporalAddress: temporal.FrontendHostPort(),
+	cfg := wiring.Config{DatabaseURL: dbURL, TemporalAddress: temporal.FrontendHostPort(),
 		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll,
 		AutoMigrate: true, ChainsFile: chainsFile,
-		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}
+	for _, o := range options {
+		o(&cfg)
+	}
+	app, err := wiring.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -123,6 +123,23 @@ func (s *Sweeper) Sent(ctx context.Context, id, txHash string) error {
 	return err
 }
 
+// Fail fails payout id (its lines are released for a later sweep); a settled one stays as it is.
+func (s *Sweeper) Fail(ctx context.Context, id, code string) error {
+	_, err := s.ledger.UpdatePayout(ctx, id, func(p *Payout, lines []BalanceTransaction) ([]BalanceTransaction, []event.Event, error) {
+		if p.Status == PayoutPaid || p.Status == PayoutFailed {
+			return nil, nil, nil
+		}
+		before := *p
+		released, err := p.Fail(code, lines)
+		if err != nil {
+			return nil, nil, err
+		}
+		events, err := PayoutEvents(ctx, s.enc, before, *p, s.now())
+		return released, events, err
+	})
+	return err
+}
+
 // Progress is where a payout's sweep stands.
 type Progress struct {
 	Status        PayoutStatus
