@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -171,4 +172,33 @@ func TestGasWalletNoncesRepeatsAndReplacements(t *testing.T) {
 	if watches == 0 {
 		t.Error("the pending transactions were never watched")
 	}
+}
+
+// A sweep the node shows reverting fails its payout (its deposits are released) and the
+// settlement waits before it tries them again, instead of retrying the send forever.
+func TestSettlementFailsAPayoutWhoseSweepWouldRevert(t *testing.T) {
+	env := newSettlementEnv()
+	var a *SettlementActivities
+	key := settlement.SweepKey{MerchantID: "acct_1", ChainID: 1337}
+	start := env.Now()
+	collects := 0
+	env.OnActivity(a.CollectDeposits, mock.Anything, key).Return(func(context.Context, settlement.SweepKey) (settlement.Waiting, error) {
+		if collects++; collects == 1 {
+			return settlement.Waiting{Deposits: 1, Due: true}, nil
+		}
+		return settlement.Waiting{}, nil
+	})
+	env.OnActivity(a.OpenPayout, mock.Anything, key, mock.Anything).Return(
+		settlement.Batch{PayoutID: "po_x", Data: []byte{1}, Forwarders: 1, Deposits: 1}, nil).Once()
+	env.OnActivity(a.RequestSweep, mock.Anything, mock.Anything).Return("",
+		temporal.NewNonRetryableApplicationError("estimate reverted", ErrWouldRevert, nil)).Once()
+	env.OnActivity(a.FailPayout, mock.Anything, "po_x", "sweep_would_revert").Return(nil).Once()
+	env.ExecuteWorkflow(Settlement, SettlementInput{Key: key})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatalf("settlement ended with %v", err)
+	}
+	if waited := env.Now().Sub(start); waited < failedSweepPause {
+		t.Errorf("it looked again after %v, before the pause of %v", waited, failedSweepPause)
+	}
+	env.AssertExpectations(t)
 }
