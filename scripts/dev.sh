@@ -73,6 +73,9 @@ bin/checkout dev deploy --rpc "http://127.0.0.1:$ETH_PORT" --out .dev/chains.jso
 export CHECKOUT_CHAINS_FILE="${CHECKOUT_CHAINS_FILE:-.dev/chains.json}"
 CHAIN_DEV_GAS_WALLET_PASSWORD="$(cat .dev/gas-wallet.password)"
 export CHAIN_DEV_GAS_WALLET_PASSWORD
+# Sweeps on the dev chain: once 100 of a currency waits (the default), or 5 minutes after a
+# deposit (the default is an hour), so a walkthrough sees its payout soon.
+export CHECKOUT_SWEEP_MAX_AGE="${CHECKOUT_SWEEP_MAX_AGE:-5m}"
 
 bin/checkout migrate
 bin/checkout dev seed --env-file .dev/env
