@@ -93,6 +93,12 @@ func GasWallet(ctx workflow.Context, in GasWalletInput) error {
 		return err
 	}
 	for sends < gasWalletSends && !workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
+		if len(in.Pending) == 0 { // idle: no timer, no history, until a send arrives
+			if err := workflow.Await(ctx, func() bool { return len(in.Pending) > 0 || sends >= gasWalletSends }); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := workflow.Sleep(ctx, in.Poll); err != nil {
 			return err
 		}
