@@ -124,18 +124,41 @@ func sendNew(ctx workflow.Context, in *GasWalletInput, req SendTxRequest) (strin
 			return p.Hash, nil
 		}
 	}
-	var a *GasWalletActivities
-	var sent GasSent
-	tx := PendingTx{Key: req.Key, Nonce: in.NextNonce, Attempt: 1, To: req.To, Data: req.Data}
-	if err := workflow.ExecuteActivity(ctx, a.SendGasTx, in.ChainID, tx).Get(ctx, &sent); err != nil {
+	tx, err := sendAttempt(ctx, in, PendingTx{Key: req.Key, Nonce: in.NextNonce, Attempt: 1, To: req.To, Data: req.Data})
+	if err != nil {
 		return "", err
 	}
-	if sent.Tx.Nonce == in.NextNonce { // else it was sent before, under an earlier nonce: nothing used
-		in.NextNonce++
-	}
-	tx.Nonce, tx.Attempt, tx.Hash, tx.SentHead = sent.Tx.Nonce, sent.Tx.Attempt, sent.Tx.Hash, sent.Head
 	in.Pending = append(in.Pending, tx)
 	return tx.Hash, nil
+}
+
+// nonceRetries bounds how often one send picks the chain's nonce again after finding its own taken.
+const nonceRetries = 3
+
+// sendAttempt sends tx; when its nonce turns out taken by a transaction the wallet did not
+// keep, it takes the nonce the chain expects now for a new attempt. A send answered with an
+// earlier nonce (it was sent before) uses none.
+func sendAttempt(ctx workflow.Context, in *GasWalletInput, tx PendingTx) (PendingTx, error) {
+	var a *GasWalletActivities
+	for try := 0; ; try++ {
+		var sent GasSent
+		err := workflow.ExecuteActivity(ctx, a.SendGasTx, in.ChainID, tx).Get(ctx, &sent)
+		if isAppError(err, ErrNonceTaken) && try < nonceRetries {
+			if err := workflow.ExecuteActivity(ctx, a.PendingNonce, in.ChainID).Get(ctx, &tx.Nonce); err != nil {
+				return tx, err
+			}
+			tx.Attempt++
+			continue
+		}
+		if err != nil {
+			return tx, err
+		}
+		if sent.Tx.Nonce >= in.NextNonce {
+			in.NextNonce = sent.Tx.Nonce + 1
+		}
+		tx.Nonce, tx.Attempt, tx.Hash, tx.SentHead = sent.Tx.Nonce, sent.Tx.Attempt, sent.Tx.Hash, sent.Head
+		return tx, nil
+	}
 }
 
 // watchPending drops confirmed transactions and replaces the ones stuck unmined.
@@ -157,8 +180,7 @@ func watchPending(ctx workflow.Context, in *GasWalletInput) error {
 		if !w.Mined && w.Head >= p.SentHead+in.StuckBlocks {
 			next := p
 			next.Attempt++
-			var sent GasSent
-			err := workflow.ExecuteActivity(ctx, a.SendGasTx, in.ChainID, next).Get(ctx, &sent)
+			sent, err := sendAttempt(ctx, in, next)
 			if isAppError(err, ErrFeeCapReached) {
 				workflow.GetLogger(ctx).Warn("a stuck transaction cannot be replaced under the fee cap: it stays in flight",
 					"key", p.Key, "nonce", p.Nonce, "attempt", p.Attempt)
@@ -169,10 +191,9 @@ func watchPending(ctx workflow.Context, in *GasWalletInput) error {
 			if err != nil {
 				return err
 			}
-			workflow.GetLogger(ctx).Warn("replaced a stuck transaction", "key", p.Key, "nonce", p.Nonce,
-				"attempt", next.Attempt, "hash", sent.Tx.Hash)
-			next.Hash, next.SentHead = sent.Tx.Hash, sent.Head
-			p = next
+			workflow.GetLogger(ctx).Warn("replaced a stuck transaction", "key", p.Key, "nonce", sent.Nonce,
+				"attempt", sent.Attempt, "hash", sent.Hash)
+			p = sent
 		}
 		still = append(still, p)
 	}
@@ -219,6 +240,10 @@ func (a *GasWalletActivities) SendGasTx(ctx context.Context, chainID int64, tx P
 		return GasSent{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrWouldRevert, err)
 	case errors.Is(err, settlement.ErrFeeCapReached): // the attempt before stays in flight
 		return GasSent{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrFeeCapReached, err)
+	case errors.Is(err, settlement.ErrNonceTaken): // the workflow picks the chain's nonce again
+		activity.GetLogger(ctx).Error("the gas wallet's nonce was used by another transaction: is its key used elsewhere?",
+			"chain", chainID, "key", tx.Key, "nonce", tx.Nonce, "err", err)
+		return GasSent{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrNonceTaken, err)
 	case err != nil:
 		bal, balErr := a.wallet.Balance(ctx, chainID)
 		activity.GetLogger(ctx).Error("the gas wallet could not send: sweeps wait until it can", "chain", chainID,

@@ -55,6 +55,7 @@ const (
 	ErrConfirming     = "PaymentConfirming" // an expire request while a payment is confirming
 	ErrWouldRevert    = "SweepWouldRevert"  // the node's estimate shows the sweep reverting: nothing was sent
 	ErrFeeCapReached  = "FeeCapReached"     // no room under the chain's fee cap for a replacement
+	ErrNonceTaken     = "NonceTaken"        // the gas wallet's key was used elsewhere: the nonce is gone
 )
 
 // Search attributes set on every session workflow so operators can filter in the Web UI.

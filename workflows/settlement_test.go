@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -201,4 +202,60 @@ func TestSettlementFailsAPayoutWhoseSweepWouldRevert(t *testing.T) {
 		t.Errorf("it looked again after %v, before the pause of %v", waited, failedSweepPause)
 	}
 	env.AssertExpectations(t)
+}
+
+// A send whose nonce another transaction took (the key was used elsewhere) is sent again as a
+// new attempt at the nonce the chain expects now, and later sends follow from there.
+func TestGasWalletTakesTheChainsNonceWhenItsOwnIsTaken(t *testing.T) {
+	env := newSettlementEnv()
+	var g *GasWalletActivities
+	nonces := []uint64{3, 12}
+	env.OnActivity(g.PendingNonce, mock.Anything, int64(1337)).Return(func(context.Context, int64) (uint64, error) {
+		n := nonces[0]
+		nonces = nonces[1:]
+		return n, nil
+	})
+	var sends []PendingTx
+	env.OnActivity(g.SendGasTx, mock.Anything, int64(1337), mock.Anything).Return(func(_ context.Context, _ int64, tx PendingTx) (GasSent, error) {
+		sends = append(sends, tx)
+		if len(sends) == 1 {
+			return GasSent{}, temporal.NewNonRetryableApplicationError("nonce 3 taken", ErrNonceTaken, nil)
+		}
+		return GasSent{Tx: settlement.SentTx{Key: tx.Key, Attempt: tx.Attempt, Nonce: tx.Nonce, Hash: fmt.Sprint(tx.Key, tx.Nonce)}}, nil
+	})
+	env.OnActivity(g.WatchGasTxs, mock.Anything, int64(1337), mock.Anything).Return(func(_ context.Context, _ int64, p []PendingTx) ([]TxWatch, error) {
+		out := make([]TxWatch, len(p))
+		for i := range p {
+			out[i] = TxWatch{Key: p[i].Key, Mined: true, Confirmed: true}
+		}
+		return out, nil
+	})
+	send := func(key string) {
+		env.UpdateWorkflow(UpdateSendTx, key, &testsuite.TestUpdateCallback{
+			OnReject: func(err error) { t.Errorf("send %s rejected: %v", key, err) },
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					t.Errorf("send %s: %v", key, err)
+				}
+			},
+		}, SendTxRequest{ChainID: 1337, Key: key, To: "0x000000000000000000000000000000000000f00d", Data: []byte{1}})
+	}
+	env.RegisterDelayedCallback(func() { send("po_a") }, time.Second)
+	env.RegisterDelayedCallback(func() { send("po_b") }, time.Minute)
+	env.RegisterDelayedCallback(func() { env.CancelWorkflow() }, 2*time.Minute)
+	env.ExecuteWorkflow(GasWallet, GasWalletInput{ChainID: 1337})
+
+	want := []struct {
+		key     string
+		nonce   uint64
+		attempt int
+	}{{"po_a", 3, 1}, {"po_a", 12, 2}, {"po_b", 13, 1}}
+	if len(sends) != len(want) {
+		t.Fatalf("sends %+v, want %+v", sends, want)
+	}
+	for i, w := range want {
+		if sends[i].Key != w.key || sends[i].Nonce != w.nonce || sends[i].Attempt != w.attempt {
+			t.Errorf("send %d: %s nonce %d attempt %d, want %+v", i, sends[i].Key, sends[i].Nonce, sends[i].Attempt, w)
+		}
+	}
 }

@@ -293,8 +293,8 @@ func (w *GasWallet) broadcast(ctx context.Context, c walletChain, k settlement.K
 			return k.SentTx, nil
 		}
 	}
-	return settlement.SentTx{}, fmt.Errorf("broadcast %s/%d (%s) on chain %d: nonce %d is taken by a transaction the gas wallet did not keep "+
-		"for this key (send a new attempt at the pending nonce): %w", k.Key, k.Attempt, k.Hash, c.cfg.ChainID, k.Nonce, err)
+	return settlement.SentTx{}, fmt.Errorf("broadcast %s/%d (%s) on chain %d: nonce %d: %w (%w)", k.Key, k.Attempt, k.Hash,
+		c.cfg.ChainID, k.Nonce, settlement.ErrNonceTaken, err)
 }
 
 // known reports whether the node has the transaction, pending or mined.

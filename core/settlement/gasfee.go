@@ -14,6 +14,11 @@ var ErrFeeCapReached = errors.New("the gas wallet's fee cap leaves no room for a
 // no gas is spent on a call that cannot succeed.
 var ErrWouldRevert = errors.New("the transaction would revert")
 
+// ErrNonceTaken is a transaction whose nonce the chain has already seen used by a transaction
+// the gas wallet did not keep for its key (the key was used elsewhere): it can never be mined,
+// so the key needs a new attempt at the nonce the chain expects now.
+var ErrNonceTaken = errors.New("the transaction's nonce is taken by another transaction")
+
 // GasFees are an EIP-1559 transaction's prices per gas, in the native coin's base units.
 type GasFees struct {
 	FeeCap *big.Int // the most paid per gas, base fee included
