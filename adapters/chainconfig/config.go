@@ -44,7 +44,7 @@ func Default() File {
 
 // Load reads path (or the default when empty), then applies environment overrides:
 //
-//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY,
+//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY, CHAIN_<KEY>_EXPLORER_URL,
 //	CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT, CHAIN_<KEY>_GAS_WALLET_KEY,
 //	CHAIN_<KEY>_GAS_WALLET_KEYSTORE, CHAIN_<KEY>_GAS_WALLET_MAX_FEE_GWEI
 //
@@ -81,6 +81,9 @@ func Load(path string, environ []string) (File, error) {
 		}
 		if v := env[prefix+"FORWARDER_FACTORY"]; v != "" {
 			c.ForwarderFactory = v
+		}
+		if v := env[prefix+"EXPLORER_URL"]; v != "" {
+			c.ExplorerURL = v
 		}
 		gasWallet(c, prefix, env, path)
 		if v := env[prefix+"CONFIRMATIONS"]; v != "" {

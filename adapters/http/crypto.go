@@ -87,8 +87,8 @@ func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map
 	cr := sess.Crypto
 	o.State = string(cr.State)
 	if cr.AssetID != "" {
-		o.Asset, o.DepositAddress = opt(cr.AssetID), opt(cr.DepositAddress)
-		o.SettlementDestination = opt(cr.SettlementDestination)
+		o.Asset, o.DepositAddress = opt(cr.AssetID), opt(chain.Checksum(cr.DepositAddress))
+		o.SettlementDestination = opt(chain.Checksum(cr.SettlementDestination))
 		id := cr.ChainID
 		o.ChainID = &id
 		rate := cr.Rate.String()
@@ -121,7 +121,7 @@ func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map
 			decimals = a.Decimals
 		}
 		o.Payments = append(o.Payments, paymentJSON{ID: p.ID, Object: "crypto.payment", ChainID: p.ChainID,
-			Asset: p.AssetID, TxHash: p.TxHash, LogIndex: p.LogIndex, BlockNumber: p.BlockNumber, From: p.From,
+			Asset: p.AssetID, TxHash: p.TxHash, LogIndex: p.LogIndex, BlockNumber: p.BlockNumber, From: chain.Checksum(p.From),
 			Amount: p.Amount.String(), AmountDecimal: chain.FormatUnits(p.Amount, decimals),
 			Confirmations: int64(p.Confirmations(heights[p.ChainID])), ConfirmationsRequired: required,
 			Status: string(p.Status), Created: p.DetectedAt.Unix()})

@@ -88,11 +88,12 @@ type payView struct {
 	URI                                                 template.URL // ethereum: scheme, built by us from validated parts
 	QR                                                  template.URL // a data: URI, allowed by img-src
 	ChainIDHex, TxTo, TxValueHex, TxData                string       // for the wallet button
+	AddressURL                                          string       // the address on the chain's explorer, if configured
 	Payments                                            []pagePayment
 }
 
 type pagePayment struct {
-	Amount, TxHash, Status string
+	Amount, TxHash, TxURL, Status string
 	Confirmations, Needed  int64
 }
 
@@ -148,7 +149,7 @@ func (s *Server) hostedPage(c *gin.Context) {
 	}
 	sess, now := v.Session, s.now()
 	d := pageData{
-		Title: "Pay " + v.MerchantName, MerchantName: v.MerchantName, ID: sess.ID, Status: string(sess.Status),
+		Title: pageTitle(v.MerchantName, sess.Livemode), MerchantName: v.MerchantName, ID: sess.ID, Status: string(sess.Status),
 		Livemode: sess.Livemode, Total: formatMoney(sess.AmountTotal, sess.Currency),
 		ExpiresAtUnix: sess.ExpiresAt.Unix(), ExpiresAtText: sess.ExpiresAt.UTC().Format(clockFormat),
 		TimeLeft:      timeLeft(sess.ExpiresAt.Sub(now)),
@@ -213,11 +214,11 @@ func (s *Server) fillPay(d *pageData, v *checkout.ShopperView, now time.Time) er
 		pay = cr.AmountDue
 	}
 	req := chain.RequestPayment(asset, cr.DepositAddress, pay)
-	pv := &payView{Symbol: asset.Symbol, ChainName: ch.Name, Address: cr.DepositAddress, State: string(cr.State),
+	pv := &payView{Symbol: asset.Symbol, ChainName: ch.Name, Address: chain.Checksum(cr.DepositAddress), State: string(cr.State),
 		Amount: chain.FormatUnits(cr.AmountDue, asset.Decimals), Seen: chain.FormatUnits(seen, asset.Decimals),
 		Outstanding: ledger.Remaining.Sign() > 0, Partial: ledger.Remaining.Sign() > 0 && seen.Sign() > 0,
 		Remaining: chain.FormatUnits(ledger.Remaining, asset.Decimals), URI: template.URL(req.URI),
-		ChainIDHex: req.ChainIDHex, TxTo: req.To, TxValueHex: req.ValueHex, TxData: req.Data}
+		ChainIDHex: req.ChainIDHex, TxTo: req.To, TxValueHex: req.ValueHex, TxData: req.Data, AddressURL: ch.AddressURL(cr.DepositAddress)}
 	if !cr.QuoteExpiresAt.IsZero() && ledger.Seen == 0 {
 		pv.QuoteLeft = timeLeft(cr.QuoteExpiresAt.Sub(now))
 	}
@@ -225,7 +226,7 @@ func (s *Server) fillPay(d *pageData, v *checkout.ShopperView, now time.Time) er
 		if p.AssetID != cr.AssetID || p.Dust {
 			continue
 		}
-		pv.Payments = append(pv.Payments, pagePayment{Amount: chain.FormatUnits(p.Amount, asset.Decimals), TxHash: p.TxHash,
+		pv.Payments = append(pv.Payments, pagePayment{Amount: chain.FormatUnits(p.Amount, asset.Decimals), TxHash: p.TxHash, TxURL: ch.TxURL(p.TxHash),
 			Status: string(p.Status), Confirmations: min(int64(p.Confirmations(v.Heights[p.ChainID])), ch.Confirmations), Needed: ch.Confirmations})
 	}
 	d.Pay = pv
@@ -322,6 +323,19 @@ func (s *Server) hostedStatus(c *gin.Context) {
 		"seconds_left": max(0, int64(sess.ExpiresAt.Sub(s.now()).Seconds())),
 		"crypto_state": sess.Crypto.State, "version": pageVersion(sess, d.Pay),
 	})
+}
+
+// pageTitle names the merchant, and the test mode where it applies (tabs show only the title).
+func pageTitle(merchant string, livemode bool) string {
+	if livemode {
+		return "Pay " + merchant
+	}
+	return "Pay " + merchant + " (test mode)"
+}
+
+// favicon answers browsers that ask for /favicon.ico whatever the page says.
+func (s *Server) favicon(c *gin.Context) {
+	c.Redirect(http.StatusMovedPermanently, "/static/favicon.svg")
 }
 
 func (s *Server) static(c *gin.Context) {

@@ -68,7 +68,7 @@ func (s *Renderer) EncodePayout(_ context.Context, p settlement.Payout) ([]byte,
 }
 
 func (s *Renderer) renderPayout(p settlement.Payout) payoutJSON {
-	dest := p.Destination.String()
+	dest := chain.Checksum(p.Destination.String())
 	out := payoutJSON{ID: p.ID, Object: "payout", Automatic: true, Created: p.Created.Unix(), Destination: dest,
 		FailureCode: opt(p.FailureCode), Livemode: p.Livemode, Metadata: map[string]string{}, Method: "standard",
 		SourceType: "crypto", Status: string(p.Status), Type: "crypto_wallet",
@@ -153,7 +153,7 @@ func (s *Renderer) renderLine(l settlement.Line) balanceTransactionJSON {
 		Source: opt(l.SessionID), Status: string(l.Status), Type: l.Type, Payout: opt(l.PayoutID),
 		ClientReferenceID: opt(l.ClientReferenceID), Metadata: nonNilMap(l.Metadata),
 		Crypto: lineCryptoJSON{Asset: l.AssetID, ChainID: l.ChainID, Amount: l.Amount.String(),
-			AmountDecimal: s.unitsOf(l.AssetID, l.Amount), NetworkFee: "0", Address: l.Address.String(), Payment: opt(l.PaymentID)}}
+			AmountDecimal: s.unitsOf(l.AssetID, l.Amount), NetworkFee: "0", Address: chain.Checksum(l.Address.String()), Payment: opt(l.PaymentID)}}
 	if l.NetworkFee != nil {
 		out.Crypto.NetworkFee = l.NetworkFee.String()
 	}

@@ -152,6 +152,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	hosted.POST("/:id/quantity", s.hostedQuantity)
 	r.GET("/l/:id", s.limitIP, s.limitLink, capBody, s.openLink)
 	r.GET("/static/*file", s.static)
+	r.GET("/favicon.ico", s.favicon)
 	return r, nil
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/settlement"
 )
 
@@ -27,7 +28,7 @@ func (s *Server) renderSettings(set settlement.Settings) settingsJSON {
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	for _, id := range ids {
-		addr := set.Payouts[id].String()
+		addr := chain.Checksum(set.Payouts[id].String())
 		if id == settlement.AllChains {
 			out.PayoutAddress = &addr
 		} else if key := s.settlement.ChainKey(id); key != "" {

@@ -40,6 +40,9 @@ type simChain struct {
 
 const simChainID = 1337
 
+// simExplorer is the simulated chain's explorer, for the page's links.
+const simExplorer = "https://explorer.sim.example"
+
 func newSimChain() (*simChain, error) {
 	key, err := crypto.GenerateKey()
 	if err != nil {
@@ -70,7 +73,7 @@ func newSimChain() (*simChain, error) {
 func (c *simChain) config() *chainconfig.File {
 	return &chainconfig.File{
 		Chains: []chain.Chain{{Key: "sim", ID: simChainID, Name: "Simulated chain", RPCURL: "simulated://in-process",
-			Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18}, ForwarderFactory: c.factoryAt.Hex(),
+			Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18}, ForwarderFactory: c.factoryAt.Hex(), ExplorerURL: simExplorer,
 			Tokens: []chain.Token{{Symbol: "tUSD", Contract: c.tokenAt.Hex(), Decimals: 6, Peg: "usd"}}}},
 		Rates: map[string]map[string]string{"eth": {"usd": "3000"}},
 	}

@@ -52,3 +52,19 @@ func TestPageRefusesLargeBodies(t *testing.T) {
 		t.Fatalf("the oversized form selected an asset: %s", cryptoState(s))
 	}
 }
+
+// Browsers that ask for /favicon.ico get the page's icon, not a 404.
+func TestFavicon(t *testing.T) {
+	res, err := noRedirect.Get(it.base + "/favicon.ico")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/static/favicon.svg" {
+		t.Fatalf("/favicon.ico: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	icon := call(t, http.MethodGet, "/static/favicon.svg", "", nil, "", nil)
+	if icon.status != http.StatusOK || !strings.HasPrefix(string(icon.raw), "<svg") {
+		t.Fatalf("favicon: %d %.40s", icon.status, icon.raw)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/workflows"
 )
@@ -52,6 +53,7 @@ func TestAssetsQuotesAndAddresses(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := ethereum.HD{}.DeriveAddress(ethereum.DemoXPub, checkout.TestAddressBranch, index)
+	want = chain.Checksum(want) // the API shows addresses in their EIP-55 form
 	if addressOf(sel) != want {
 		t.Fatalf("address %s, want %s (index %d)", addressOf(sel), want, index)
 	}
@@ -97,7 +99,8 @@ func TestShopperPicksAssetOnThePage(t *testing.T) {
 	page := string(call(t, http.MethodGet, "/c/"+id, "", nil, "", nil).raw)
 	sess := get(t, "/v1/checkout/sessions/"+id, key)
 	for _, want := range []string{"Send exactly", "39.98", "tUSD", addressOf(sess), "data:image/png;base64,",
-		"ethereum:" + strings.ToLower(it.chain.tokenAt.Hex()) + "@1337/transfer?address=" + addressOf(sess) + "&amp;uint256=39980000"} {
+		"<title>Pay Page Pay Store (test mode)</title>", `href="` + simExplorer + `/address/` + addressOf(sess) + `"`,
+		"ethereum:" + it.chain.tokenAt.Hex() + "@1337/transfer?address=" + addressOf(sess) + "&amp;uint256=39980000"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -122,8 +125,9 @@ func TestExactTokenPaymentCompletesAfterConfirmations(t *testing.T) {
 		t.Fatalf("after 1 block: %s", r.raw)
 	}
 	page := string(call(t, http.MethodGet, "/c/"+id, "", nil, "", nil).raw)
-	if !strings.Contains(page, "Payment detected") || !strings.Contains(page, "1 of 3 confirmations") {
-		t.Fatalf("page while confirming:\n%s", page)
+	if !strings.Contains(page, "Payment detected") || !strings.Contains(page, "1 of 3 confirmations") ||
+		!strings.Contains(page, `href="`+simExplorer+`/tx/`+strings.ToLower(tx.Hex())+`"`) {
+		t.Fatalf("page while confirming (with the transaction on the explorer):\n%s", page)
 	}
 	it.chain.mine(2)
 	r = waitFor(t, key, id, "complete", func(r response) bool { return r.str("status") == "complete" })

@@ -21,6 +21,7 @@ import (
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/settlement"
@@ -58,7 +59,7 @@ func sweptPayout(t *testing.T, key, merchantID, payout string, n int) swept {
 	out := swept{}
 	for i := range n {
 		sel := openSession(t, key, "tusd@sim", "client_reference_id", fmt.Sprintf("order-%d", i), "metadata[order]", fmt.Sprint(i))
-		if cryptoOf(sel)["settlement_destination"] != payout {
+		if cryptoOf(sel)["settlement_destination"] != chain.Checksum(payout) {
 			t.Fatalf("session not bound to %s: %s", payout, sel.raw)
 		}
 		out.due = dueOf(t, sel)
@@ -172,7 +173,7 @@ func TestPayoutsAndBalanceTransactionsOverHTTP(t *testing.T) {
 	if po.status != 200 || jsonInto(po.raw, &pj) != nil {
 		t.Fatalf("retrieve payout: %d %s", po.status, po.raw)
 	}
-	if pj.Object != "payout" || pj.Status != "paid" || pj.Destination != payout || pj.Method != "standard" || pj.Type != "crypto_wallet" ||
+	if pj.Object != "payout" || pj.Status != "paid" || pj.Destination != chain.Checksum(payout) || pj.Method != "standard" || pj.Type != "crypto_wallet" ||
 		pj.Amount != 3*3998 || pj.Currency != "usd" || pj.ArrivalDate == nil || pj.Crypto.Chain != "sim" ||
 		pj.Crypto.TxHash != s.txHash || pj.Crypto.NetworkFee != s.fee.String() || pj.Crypto.Forwarders != 3 ||
 		len(pj.Crypto.Amounts) != 1 || pj.Crypto.Amounts[0].Asset != "tusd@sim" || pj.Crypto.Amounts[0].Amount != total.String() {
@@ -292,7 +293,7 @@ func TestPayoutsAndBalanceTransactionsOverHTTP(t *testing.T) {
 	}
 	var delivered stripe.Payout
 	if err := json.Unmarshal(ev.Data.Raw, &delivered); err != nil || delivered.ID != s.payoutID || delivered.Amount != 3*3998 ||
-		delivered.Status != stripe.PayoutStatusPaid || delivered.Destination == nil || delivered.Destination.ID != payout {
+		delivered.Status != stripe.PayoutStatusPaid || delivered.Destination == nil || delivered.Destination.ID != chain.Checksum(payout) {
 		t.Fatalf("delivered payout %+v: %v", delivered, err)
 	}
 	if r := get(t, "/v1/payouts/"+s.payoutID, key); r.status != 200 {

@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/settlement"
 )
 
@@ -55,11 +56,11 @@ func TestSettlementSettingsOverHTTP(t *testing.T) {
 	}
 	r = setSettlement(t, key, url.Values{"payout_address": {payoutA}, "payout_addresses[sim]": {payoutB}, "deposit_addresses": {"xpub"}})
 	per, _ := r.body["payout_addresses"].(map[string]any)
-	if r.status != 200 || r.str("payout_address") != payoutA || per["sim"] != payoutB || r.str("deposit_addresses") != "xpub" {
+	if r.status != 200 || r.str("payout_address") != chain.Checksum(payoutA) || per["sim"] != chain.Checksum(payoutB) || r.str("deposit_addresses") != "xpub" {
 		t.Fatalf("update: %d %s", r.status, r.raw)
 	}
 	r = setSettlement(t, key, url.Values{"payout_addresses[sim]": {""}, "deposit_addresses": {"forwarder"}})
-	if per, _ := r.body["payout_addresses"].(map[string]any); r.status != 200 || len(per) != 0 || r.str("payout_address") != payoutA {
+	if per, _ := r.body["payout_addresses"].(map[string]any); r.status != 200 || len(per) != 0 || r.str("payout_address") != chain.Checksum(payoutA) {
 		t.Fatalf("removing the chain's address: %d %s", r.status, r.raw)
 	}
 }
@@ -84,7 +85,7 @@ func TestForwarderDepositAddresses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if addr != strings.ToLower(onChain.Hex()) || cryptoOf(first)["settlement_destination"] != payoutA {
+	if addr != onChain.Hex() || cryptoOf(first)["settlement_destination"] != chain.Checksum(payoutA) {
 		t.Fatalf("forwarder address %s (factory says %s): %s", addr, onChain.Hex(), first.raw)
 	}
 
@@ -93,10 +94,10 @@ func TestForwarderDepositAddresses(t *testing.T) {
 		t.Fatalf("change payout: %d %s", r.status, r.raw)
 	}
 	second := openSession(t, key, "eth@sim")
-	if cryptoOf(second)["settlement_destination"] != payoutB || addressOf(second) == addr {
+	if cryptoOf(second)["settlement_destination"] != chain.Checksum(payoutB) || addressOf(second) == addr {
 		t.Fatalf("second session: %s", second.raw)
 	}
-	if r := get(t, "/v1/checkout/sessions/"+id, key); cryptoOf(r)["settlement_destination"] != payoutA || addressOf(r) != addr {
+	if r := get(t, "/v1/checkout/sessions/"+id, key); cryptoOf(r)["settlement_destination"] != chain.Checksum(payoutA) || addressOf(r) != addr {
 		t.Fatalf("the first session moved: %s", r.raw)
 	}
 

@@ -80,7 +80,7 @@ func writeLinesCSV(out io.Writer, chains chain.Config, p settlement.Payout, line
 		}
 		if err := w.Write([]string{l.ID, l.Type, string(l.Status), stamp(l.Created), stampOrEmpty(l.AvailableOn), l.SessionID,
 			l.ClientReferenceID, l.AssetID, l.Amount.String(), unitsOf(chains, l.AssetID, l.Amount), l.Currency,
-			fiatOf(l.FiatAmount, l.Currency), l.NetworkFee.String(), l.Address.String(), l.PaymentID, p.ID, p.TxHash, string(meta)}); err != nil {
+			fiatOf(l.FiatAmount, l.Currency), l.NetworkFee.String(), chain.Checksum(l.Address.String()), l.PaymentID, p.ID, p.TxHash, string(meta)}); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ package chain
 import (
 	"fmt"
 	"math/big"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -33,6 +34,9 @@ type Chain struct {
 	// ForwarderFactory is the chain's ForwarderFactory; without one, sessions on the chain get
 	// xpub addresses whatever the merchant's settlement settings.
 	ForwarderFactory string `json:"forwarder_factory,omitempty"`
+	// ExplorerURL is a block explorer's base ("https://basescan.org"): pages link transactions
+	// as <base>/tx/<hash> and addresses as <base>/address/<address>.
+	ExplorerURL string `json:"explorer_url,omitempty"`
 	// GasWallet is where the operator's wallet that pays the chain's sweeps takes its key.
 	GasWallet *GasWallet `json:"gas_wallet,omitempty"`
 }
@@ -127,6 +131,9 @@ func (c Config) Validate() error {
 		keys[strings.ToLower(ch.Key)], ids[ch.ID] = true, true
 		if _, err := dustUnits(ch.Native); err != nil {
 			return fmt.Errorf("%s.native: %w", where, err)
+		}
+		if ch.ExplorerURL != "" && !webBase(ch.ExplorerURL) {
+			return fmt.Errorf("%s.explorer_url: %q is not an http(s) URL without a query", where, ch.ExplorerURL)
 		}
 		if ch.ForwarderFactory != "" && !isAddress(ch.ForwarderFactory) {
 			return fmt.Errorf("%s.forwarder_factory: %q is not a 0x address", where, ch.ForwarderFactory)
@@ -255,4 +262,26 @@ func dustUnits(t Token) (*big.Int, error) {
 		return nil, fmt.Errorf("dust threshold: %w", err)
 	}
 	return units, nil
+}
+
+// webBase reports an absolute http(s) URL with a host and no query or fragment.
+func webBase(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.RawQuery == "" && u.Fragment == ""
+}
+
+// TxURL links a transaction on the chain's explorer ("" without one).
+func (c Chain) TxURL(hash string) string {
+	if c.ExplorerURL == "" || hash == "" {
+		return ""
+	}
+	return strings.TrimRight(c.ExplorerURL, "/") + "/tx/" + hash
+}
+
+// AddressURL links an address on the chain's explorer ("" without one).
+func (c Chain) AddressURL(address string) string {
+	if c.ExplorerURL == "" || address == "" {
+		return ""
+	}
+	return strings.TrimRight(c.ExplorerURL, "/") + "/address/" + Checksum(address)
 }

@@ -7,6 +7,7 @@ import (
 
 func TestRequestPayment(t *testing.T) {
 	to := "0x9858effd232b4033e47d90003d41ec34ecaeda94"
+	toSum, usdc := "0x9858EfFD232B4033E47d90003D41EC34EcaEda94", "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913" // EIP-55
 	cases := []struct {
 		name                       string
 		asset                      Asset
@@ -14,10 +15,10 @@ func TestRequestPayment(t *testing.T) {
 		uri, txTo, value, dataHead string
 	}{
 		{"native coin", Asset{ChainID: 1337, Decimals: 18}, big.NewInt(1_000_000_000_000_000_000),
-			"ethereum:" + to + "@1337?value=1000000000000000000", to, "0xde0b6b3a7640000", ""},
+			"ethereum:" + toSum + "@1337?value=1000000000000000000", toSum, "0xde0b6b3a7640000", ""},
 		{"token", Asset{ChainID: 8453, Decimals: 6, Contract: "0x833589fcd6edb6e08f4c7c32d4f71b54bda02913"}, big.NewInt(39_980_000),
-			"ethereum:0x833589fcd6edb6e08f4c7c32d4f71b54bda02913@8453/transfer?address=" + to + "&uint256=39980000",
-			"0x833589fcd6edb6e08f4c7c32d4f71b54bda02913", "0x0", "0xa9059cbb0000000000000000000000009858effd232b4033e47d90003d41ec34ecaeda94"},
+			"ethereum:" + usdc + "@8453/transfer?address=" + toSum + "&uint256=39980000",
+			usdc, "0x0", "0xa9059cbb0000000000000000000000009858effd232b4033e47d90003d41ec34ecaeda94"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
