@@ -67,7 +67,7 @@ type pageData struct {
 	SuccessURL, CancelURL                  string
 	AutoRefresh                            int
 	Version                                string // changes whenever what the page shows changes
-	Error                                  string
+	Error, Notice                          string
 	Pay                                    *payView
 	Choices                                []assetChoice
 	CanChange                              bool
@@ -94,7 +94,7 @@ type payView struct {
 
 type pagePayment struct {
 	Amount, TxHash, TxURL, Status string
-	Confirmations, Needed  int64
+	Confirmations, Needed         int64
 }
 
 func securePage(c *gin.Context) {
@@ -123,6 +123,14 @@ var pageErrors = map[string]string{
 	"checkout_session_not_open": "This checkout is no longer open.",
 	"asset_unavailable":         "That asset cannot be used for this checkout right now; please choose another.",
 	"parameter_missing":         "Please choose how to pay.",
+	"simulation_invalid":        "That test amount is not possible: enter a positive amount, at most the amount due.",
+	"nothing_due":               "Nothing is due: the payments seen cover the amount.",
+	"simulation_unavailable":    "Simulated payments need a test chain with a funded development account (such as geth --dev).",
+}
+
+// pageNotices are the confirmations a form may ask the page to show, chosen by code like errors.
+var pageNotices = map[string]string{
+	"simulated": "Test payment sent from the development account: it shows here once the chain has it.",
 }
 
 func pageErrorText(code string) string {
@@ -157,6 +165,7 @@ func (s *Server) hostedPage(c *gin.Context) {
 		SuccessURL:    strings.ReplaceAll(sess.SuccessURL, "{CHECKOUT_SESSION_ID}", sess.ID),
 		CancelURL:     sess.CancelURL,
 		Error:         pageErrorText(c.Query("error")),
+		Notice:        pageNotices[c.Query("notice")],
 	}
 	if sess.ExpiredAt != nil {
 		d.ExpiredAtText = sess.ExpiredAt.Format(clockFormat)
@@ -280,6 +289,29 @@ func (s *Server) hostedQuantity(c *gin.Context) {
 	s.backToPage(c, target, err, func(e *apperr.Error) string {
 		if e.Kind == apperr.KindInvalid {
 			return "quantity_invalid"
+		}
+		return e.Code
+	})
+}
+
+// hostedSimulate is the test-mode "Simulate payment" form: it pays what is due, or the typed
+// part, from the dev chain's funded account; live sessions are refused by core.
+func (s *Server) hostedSimulate(c *gin.Context) {
+	securePage(c)
+	id := c.Param("id")
+	target := "/c/" + url.PathEscape(id)
+	if err := c.Request.ParseForm(); err != nil {
+		c.Redirect(http.StatusSeeOther, target+"?error=simulation_invalid")
+		return
+	}
+	_, err := s.sessions.SimulatePayment(c.Request.Context(), id, strings.TrimSpace(c.Request.PostForm.Get("amount")))
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, target+"?notice=simulated")
+		return
+	}
+	s.backToPage(c, target, err, func(e *apperr.Error) string {
+		if e.Param == "amount" && e.Code == "parameter_invalid" {
+			return "simulation_invalid"
 		}
 		return e.Code
 	})

@@ -150,6 +150,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	hosted.GET("/:id/status", s.hostedStatus)
 	hosted.POST("/:id/select", s.hostedSelect)
 	hosted.POST("/:id/quantity", s.hostedQuantity)
+	hosted.POST("/:id/simulate", s.hostedSimulate)
 	r.GET("/l/:id", s.limitIP, s.limitLink, capBody, s.openLink)
 	r.GET("/static/*file", s.static)
 	r.GET("/favicon.ico", s.favicon)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -66,5 +67,24 @@ func TestFavicon(t *testing.T) {
 	icon := call(t, http.MethodGet, "/static/favicon.svg", "", nil, "", nil)
 	if icon.status != http.StatusOK || !strings.HasPrefix(string(icon.raw), "<svg") {
 		t.Fatalf("favicon: %d %.40s", icon.status, icon.raw)
+	}
+}
+
+// The test-mode "Simulate payment" form is on a test session's page; on a chain without a
+// funded development account (the simulated chain here) it answers with a plain refusal.
+func TestSimulatePaymentWithoutADevAccount(t *testing.T) {
+	key, _ := newMerchant(t, "Simulation Store")
+	id := openSession(t, key, "tusd@sim").str("id")
+	page := string(call(t, http.MethodGet, "/c/"+id, "", nil, "", nil).raw)
+	if !strings.Contains(page, `action="/c/`+id+`/simulate"`) || !strings.Contains(page, "Simulate payment") {
+		t.Fatalf("a test session's page lacks the simulate form:\n%s", page)
+	}
+	res, err := noRedirect.PostForm(it.base+"/c/"+id+"/simulate", url.Values{"amount": {"1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || loc != "/c/"+id+"?error=simulation_unavailable" {
+		t.Fatalf("simulate: %d → %q", res.StatusCode, loc)
 	}
 }

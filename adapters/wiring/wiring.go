@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/shopspring/decimal"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
@@ -443,7 +444,7 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	}
 	deps := checkout.Deps{Settlement: a.Settlement, Store: a.API.Sessions, Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
 		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: u.renderer, Names: a.API.Merchants,
-		Library: a.API.Prices, Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime}
+		Library: a.API.Prices, Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime, Simulator: a.devSimulator()}
 	if a.Sessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}
@@ -473,6 +474,18 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	}
 	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)
 	return u, err
+}
+
+// devSimulator pays test sessions from the dev account of test chains' nodes (geth --dev);
+// live chains never take part. A node without an unlocked account refuses at payment time.
+func (a *App) devSimulator() checkout.Simulator {
+	nodes := map[int64]*rpc.Client{}
+	for _, ch := range a.Chains.Chains {
+		if ec, ok := a.clients[ch.ID].(*ethclient.Client); ok && !ch.Livemode {
+			nodes[ch.ID] = ec.Client()
+		}
+	}
+	return ethereum.NewDevSimulator(nodes)
 }
 
 // handler is the HTTP API and hosted page, on the API's pool.

@@ -19,66 +19,14 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind"
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/chaincheckout/checkout/adapters/chainconfig"
+	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
 	"github.com/chaincheckout/checkout/core/chain"
 )
-
-// devNode is a geth --dev node: its first account is funded and unlocked.
-type devNode struct {
-	rpc  *rpc.Client
-	eth  *ethclient.Client
-	from common.Address
-}
-
-func dialDevNode(ctx context.Context, url string) (*devNode, error) {
-	c, err := rpc.DialContext(ctx, url)
-	if err != nil {
-		return nil, fmt.Errorf("connect to %s: %w", url, err)
-	}
-	var accounts []common.Address
-	if err := c.CallContext(ctx, &accounts, "eth_accounts"); err != nil {
-		return nil, fmt.Errorf("eth_accounts on %s (is geth --dev running?): %w", url, err)
-	}
-	if len(accounts) == 0 {
-		return nil, fmt.Errorf("%s has no unlocked account: use a geth --dev node", url)
-	}
-	return &devNode{rpc: c, eth: ethclient.NewClient(c), from: accounts[0]}, nil
-}
-
-// send submits a transaction from the dev account and waits for its receipt.
-func (n *devNode) send(ctx context.Context, to *common.Address, value *big.Int, data []byte) (*types.Receipt, error) {
-	tx := map[string]any{"from": n.from, "value": (*hexutil.Big)(value)}
-	if to != nil {
-		tx["to"] = to
-	}
-	if len(data) > 0 {
-		tx["data"] = hexutil.Bytes(data)
-	}
-	var hash common.Hash
-	if err := n.rpc.CallContext(ctx, &hash, "eth_sendTransaction", tx); err != nil {
-		return nil, fmt.Errorf("eth_sendTransaction: %w", err)
-	}
-	for {
-		rc, err := n.eth.TransactionReceipt(ctx, hash)
-		if err == nil {
-			if rc.Status != types.ReceiptStatusSuccessful {
-				return rc, fmt.Errorf("transaction %s reverted", hash.Hex())
-			}
-			return rc, nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for %s: %w", hash.Hex(), ctx.Err())
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
-}
 
 // devDeploy makes the dev chain ready for checkout and settlement: the test stablecoin and a
 // ForwarderFactory (each unless the chains file names one that is on chain), and a gas wallet
@@ -97,7 +45,7 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	node, err := dialDevNode(ctx, *rpcURL)
+	node, err := ethereum.DialDevAccount(ctx, *rpcURL)
 	if err != nil {
 		return err
 	}
@@ -109,21 +57,21 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	}
 	dev.RPCURL = *rpcURL
 
-	if len(dev.Tokens) == 1 && node.hasCode(ctx, dev.Tokens[0].Contract) {
+	if len(dev.Tokens) == 1 && hasCode(ctx, node, dev.Tokens[0].Contract) {
 		fmt.Fprintf(out, "test stablecoin: reusing %s\n", dev.Tokens[0].Contract)
 	} else {
-		at, err := node.deployTestToken(ctx)
+		at, err := deployTestToken(ctx, node)
 		if err != nil {
 			return err
 		}
 		dev.Tokens = []chain.Token{{Symbol: "tUSD", Contract: strings.ToLower(at.Hex()), Decimals: 6, Peg: "usd"}}
-		fmt.Fprintf(out, "test stablecoin: deployed tUSD at %s (1e9 minted to %s)\n", at.Hex(), node.from.Hex())
+		fmt.Fprintf(out, "test stablecoin: deployed tUSD at %s (1e9 minted to %s)\n", at.Hex(), node.From.Hex())
 	}
 
-	if dev.ForwarderFactory != "" && node.hasCode(ctx, dev.ForwarderFactory) {
+	if dev.ForwarderFactory != "" && hasCode(ctx, node, dev.ForwarderFactory) {
 		fmt.Fprintf(out, "forwarder factory: reusing %s\n", dev.ForwarderFactory)
 	} else {
-		rc, err := node.send(ctx, nil, new(big.Int), common.FromHex(contracts.ForwarderFactoryMetaData.Bin))
+		rc, err := node.SendAndWait(ctx, nil, new(big.Int), common.FromHex(contracts.ForwarderFactoryMetaData.Bin))
 		if err != nil {
 			return fmt.Errorf("deploy the forwarder factory: %w", err)
 		}
@@ -140,12 +88,12 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 		maxFee = dev.GasWallet.MaxFeeGwei // a cap set by hand stays
 	}
 	dev.GasWallet = &chain.GasWallet{Keystore: wallet.keystore, PasswordEnv: devGasWalletPasswordEnv, MaxFeeGwei: maxFee}
-	balance, err := node.eth.BalanceAt(ctx, wallet.address, nil)
+	balance, err := node.Eth.BalanceAt(ctx, wallet.address, nil)
 	if err != nil {
 		return fmt.Errorf("gas wallet balance: %w", err)
 	}
 	if balance.Cmp(fundWei) < 0 {
-		if _, err := node.send(ctx, &wallet.address, new(big.Int).Sub(fundWei, balance), nil); err != nil {
+		if _, err := node.SendAndWait(ctx, &wallet.address, new(big.Int).Sub(fundWei, balance), nil); err != nil {
 			return fmt.Errorf("fund the gas wallet: %w", err)
 		}
 		balance = fundWei
@@ -169,13 +117,13 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
-func (n *devNode) hasCode(ctx context.Context, address string) bool {
-	code, err := n.eth.CodeAt(ctx, common.HexToAddress(address), nil)
+func hasCode(ctx context.Context, n *ethereum.DevAccount, address string) bool {
+	code, err := n.Eth.CodeAt(ctx, common.HexToAddress(address), nil)
 	return err == nil && len(code) > 0
 }
 
 // deployTestToken deploys tUSD with 1e9 minted to the dev account.
-func (n *devNode) deployTestToken(ctx context.Context) (common.Address, error) {
+func deployTestToken(ctx context.Context, n *ethereum.DevAccount) (common.Address, error) {
 	parsed, err := contracts.TestTokenMetaData.GetAbi()
 	if err != nil {
 		return common.Address{}, err
@@ -185,7 +133,7 @@ func (n *devNode) deployTestToken(ctx context.Context) (common.Address, error) {
 	if err != nil {
 		return common.Address{}, err
 	}
-	rc, err := n.send(ctx, nil, new(big.Int), append(common.FromHex(contracts.TestTokenMetaData.Bin), ctor...))
+	rc, err := n.SendAndWait(ctx, nil, new(big.Int), append(common.FromHex(contracts.TestTokenMetaData.Bin), ctor...))
 	if err != nil {
 		return common.Address{}, fmt.Errorf("deploy test stablecoin: %w", err)
 	}
@@ -394,24 +342,15 @@ func devPay(ctx context.Context, args []string, out io.Writer) error {
 
 // payFromDevAccount sends amount base units of asset to the address from geth's dev account.
 func payFromDevAccount(ctx context.Context, rpcURL string, asset chain.Asset, address string, amount *big.Int) (*types.Receipt, error) {
-	node, err := dialDevNode(ctx, rpcURL)
+	node, err := ethereum.DialDevAccount(ctx, rpcURL)
 	if err != nil {
 		return nil, err
 	}
-	to := common.HexToAddress(address)
-	if asset.Native() {
-		return node.send(ctx, &to, amount, nil)
-	}
-	parsed, err := contracts.TestTokenMetaData.GetAbi()
+	hash, err := node.PayAsset(ctx, asset, address, amount)
 	if err != nil {
 		return nil, err
 	}
-	data, err := parsed.Pack("transfer", to, amount)
-	if err != nil {
-		return nil, err
-	}
-	token := common.HexToAddress(asset.Contract)
-	return node.send(ctx, &token, new(big.Int), data)
+	return node.Wait(ctx, hash)
 }
 
 type devSession struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/chaincheckout/checkout/adapters/chainconfig"
+	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
 	"github.com/chaincheckout/checkout/adapters/wiring"
 	"github.com/chaincheckout/checkout/core/settlement"
@@ -141,7 +142,7 @@ func openForwarderSessions(ctx context.Context, t *testing.T, api apiClient, n i
 // between (one or two blocks for all), then waits for every receipt; it returns the sum.
 func payAllAtOnce(ctx context.Context, t *testing.T, rpcURL, chainsFile string, addresses []string) *big.Int {
 	t.Helper()
-	node, err := dialDevNode(ctx, rpcURL)
+	node, err := ethereum.DialDevAccount(ctx, rpcURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +154,7 @@ func payAllAtOnce(ctx context.Context, t *testing.T, rpcURL, chainsFile string, 
 	for _, a := range addresses {
 		data, _ := parsed.Pack("transfer", common.HexToAddress(a), one)
 		var h common.Hash
-		if err := node.rpc.CallContext(ctx, &h, "eth_sendTransaction", map[string]any{"from": node.from, "to": tokenAt,
+		if err := node.RPC.CallContext(ctx, &h, "eth_sendTransaction", map[string]any{"from": node.From, "to": tokenAt,
 			"data": hexutil.Bytes(data)}); err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +162,7 @@ func payAllAtOnce(ctx context.Context, t *testing.T, rpcURL, chainsFile string, 
 	}
 	for _, h := range hashes {
 		for {
-			rc, err := node.eth.TransactionReceipt(ctx, h)
+			rc, err := node.Eth.TransactionReceipt(ctx, h)
 			if err == nil {
 				if rc.Status != types.ReceiptStatusSuccessful {
 					t.Fatalf("payment %s reverted", h.Hex())
@@ -181,7 +182,7 @@ type boundToken struct {
 
 func devToken(ctx context.Context, t *testing.T, rpcURL, chainsFile string) (*ethclient.Client, boundToken) {
 	t.Helper()
-	node, err := dialDevNode(ctx, rpcURL)
+	node, err := ethereum.DialDevAccount(ctx, rpcURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,11 +195,11 @@ func devToken(ctx context.Context, t *testing.T, rpcURL, chainsFile string) (*et
 		t.Fatal("no tusd@dev in the chains file")
 	}
 	at := common.HexToAddress(asset.Contract)
-	tok, err := contracts.NewTestToken(at, node.eth)
+	tok, err := contracts.NewTestToken(at, node.Eth)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return node.eth, boundToken{tok, at}
+	return node.Eth, boundToken{tok, at}
 }
 
 // awaitPayout waits for the merchant's one payout to reach status.

@@ -37,6 +37,8 @@ type Deps struct {
 	Logger    *slog.Logger
 	// Settlement binds forwarder deposit addresses; nil gives every session an xpub address.
 	Settlement Binder
+	// Simulator pays test sessions from a dev chain's funded account; nil: no simulated payments.
+	Simulator Simulator
 	// QuoteLifetime bounds a quote in a volatile asset (0: DefaultQuoteLifetime); pegged
 	// stablecoins keep theirs until expiry.
 	QuoteLifetime time.Duration
@@ -44,6 +46,7 @@ type Deps struct {
 
 // Service holds the checkout session use cases, called by the HTTP adapter and the activities.
 type Service struct {
+	sim           Simulator
 	store         Store
 	orch          Orchestrator
 	now           func() time.Time
@@ -73,7 +76,7 @@ func NewService(d Deps) (*Service, error) {
 		d.QuoteLifetime = DefaultQuoteLifetime
 	}
 	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses,
-		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, binder: d.Settlement, log: d.Logger, quoteLifetime: d.QuoteLifetime,
+		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, binder: d.Settlement, sim: d.Simulator, log: d.Logger, quoteLifetime: d.QuoteLifetime,
 		starts: make(chan *Session, startQueue)}, nil
 }
 
