@@ -11,7 +11,7 @@ BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
 
-.PHONY: help dev test unit bench tools build lint postgres clean-dev contracts
+.PHONY: chromium help dev test unit bench tools build lint postgres clean-dev contracts
 
 ## dev: Postgres, Temporal (+ Web UI on :8233), geth --dev, the service and a demo merchant, in the foreground
 dev: tools build postgres
@@ -45,7 +45,14 @@ build:
 postgres:
 	@scripts/postgres.sh
 
-tools: $(BIN)/.temporal-$(TEMPORAL_CLI_VERSION) $(BIN)/.geth-$(GETH_VERSION)
+tools: $(BIN)/.temporal-$(TEMPORAL_CLI_VERSION) $(BIN)/.geth-$(GETH_VERSION) chromium
+
+# The browser tests drive Debian's chromium; a fresh machine gets it from apt (once, a few minutes).
+chromium:
+	@command -v chromium >/dev/null || { echo "installing chromium for the browser tests (first time only)"; \
+		sudo=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$sudo apt-get install -y --no-install-recommends chromium >/dev/null || \
+		{ $$sudo apt-get update >/dev/null && $$sudo apt-get install -y --no-install-recommends chromium >/dev/null; }; }
 
 # A stamp per version: changing a pin rebuilds that tool; an unchanged pin costs nothing.
 $(BIN)/.temporal-$(TEMPORAL_CLI_VERSION):

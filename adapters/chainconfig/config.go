@@ -34,7 +34,7 @@ type PriceFeed struct {
 // `checkout dev deploy` deploys (its address comes from the env or the dev file).
 func DevChain() chain.Chain {
 	return chain.Chain{Key: "dev", ID: 1337, Name: "Development chain (geth --dev)", RPCURL: "http://127.0.0.1:8545",
-		Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18}}
+		PublicRPCURL: "http://127.0.0.1:8545", Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18}}
 }
 
 // Default is used when no file is given: the dev chain and an illustrative ETH rate.
@@ -44,7 +44,7 @@ func Default() File {
 
 // Load reads path (or the default when empty), then applies environment overrides:
 //
-//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY, CHAIN_<KEY>_EXPLORER_URL,
+//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY, CHAIN_<KEY>_EXPLORER_URL, CHAIN_<KEY>_PUBLIC_RPC_URL,
 //	CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT, CHAIN_<KEY>_GAS_WALLET_KEY,
 //	CHAIN_<KEY>_GAS_WALLET_KEYSTORE, CHAIN_<KEY>_GAS_WALLET_MAX_FEE_GWEI
 //
@@ -84,6 +84,9 @@ func Load(path string, environ []string) (File, error) {
 		}
 		if v := env[prefix+"EXPLORER_URL"]; v != "" {
 			c.ExplorerURL = v
+		}
+		if v := env[prefix+"PUBLIC_RPC_URL"]; v != "" {
+			c.PublicRPCURL = v
 		}
 		gasWallet(c, prefix, env, path)
 		if v := env[prefix+"CONFIRMATIONS"]; v != "" {

@@ -89,6 +89,8 @@ type payView struct {
 	QR                                                  template.URL // a data: URI, allowed by img-src
 	ChainIDHex, TxTo, TxValueHex, TxData                string       // for the wallet button
 	AddressURL                                          string       // the address on the chain's explorer, if configured
+	PublicRPC, Explorer, NativeSymbol                   string       // for a wallet that lacks the chain (wallet_addEthereumChain)
+	NativeDecimals                                      int32
 	Payments                                            []pagePayment
 }
 
@@ -227,7 +229,8 @@ func (s *Server) fillPay(d *pageData, v *checkout.ShopperView, now time.Time) er
 		Amount: chain.FormatUnits(cr.AmountDue, asset.Decimals), Seen: chain.FormatUnits(seen, asset.Decimals),
 		Outstanding: ledger.Remaining.Sign() > 0, Partial: ledger.Remaining.Sign() > 0 && seen.Sign() > 0,
 		Remaining: chain.FormatUnits(ledger.Remaining, asset.Decimals), URI: template.URL(req.URI),
-		ChainIDHex: req.ChainIDHex, TxTo: req.To, TxValueHex: req.ValueHex, TxData: req.Data, AddressURL: ch.AddressURL(cr.DepositAddress)}
+		ChainIDHex: req.ChainIDHex, TxTo: req.To, TxValueHex: req.ValueHex, TxData: req.Data, AddressURL: ch.AddressURL(cr.DepositAddress),
+		PublicRPC: ch.PublicRPCURL, Explorer: ch.ExplorerURL, NativeSymbol: ch.Native.Symbol, NativeDecimals: ch.Native.Decimals}
 	if !cr.QuoteExpiresAt.IsZero() && ledger.Seen == 0 {
 		pv.QuoteLeft = timeLeft(cr.QuoteExpiresAt.Sub(now))
 	}

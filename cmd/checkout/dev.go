@@ -55,7 +55,7 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	if prev, err := chainconfig.Load(*file, nil); err == nil && len(prev.Chains) == 1 {
 		f, dev = prev, prev.Chains[0]
 	}
-	dev.RPCURL = *rpcURL
+	dev.RPCURL, dev.PublicRPCURL = *rpcURL, *rpcURL
 
 	if len(dev.Tokens) == 1 && hasCode(ctx, node, dev.Tokens[0].Contract) {
 		fmt.Fprintf(out, "test stablecoin: reusing %s\n", dev.Tokens[0].Contract)

@@ -37,6 +37,9 @@ type Chain struct {
 	// ExplorerURL is a block explorer's base ("https://basescan.org"): pages link transactions
 	// as <base>/tx/<hash> and addresses as <base>/address/<address>.
 	ExplorerURL string `json:"explorer_url,omitempty"`
+	// PublicRPCURL is an RPC endpoint shoppers' wallets may use to add the chain; rpc_url may be
+	// private (an API key in it), so it is never shown. Empty: the page offers no add-chain.
+	PublicRPCURL string `json:"public_rpc_url,omitempty"`
 	// GasWallet is where the operator's wallet that pays the chain's sweeps takes its key.
 	GasWallet *GasWallet `json:"gas_wallet,omitempty"`
 }
@@ -131,6 +134,9 @@ func (c Config) Validate() error {
 		keys[strings.ToLower(ch.Key)], ids[ch.ID] = true, true
 		if _, err := dustUnits(ch.Native); err != nil {
 			return fmt.Errorf("%s.native: %w", where, err)
+		}
+		if ch.PublicRPCURL != "" && !webBase(ch.PublicRPCURL) {
+			return fmt.Errorf("%s.public_rpc_url: %q is not an http(s) URL without a query", where, ch.PublicRPCURL)
 		}
 		if ch.ExplorerURL != "" && !webBase(ch.ExplorerURL) {
 			return fmt.Errorf("%s.explorer_url: %q is not an http(s) URL without a query", where, ch.ExplorerURL)

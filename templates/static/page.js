@@ -33,24 +33,55 @@
       });
     });
   }
-  // "Pay with browser wallet" (EIP-1193) appears only where a wallet is injected.
+  // "Pay with browser wallet": an EIP-1193 provider, chosen among the wallets that announce
+  // themselves (EIP-6963) or the injected window.ethereum; without one the button stays hidden.
   var wallet = document.getElementById("wallet");
-  if (wallet && window.ethereum) {
+  var said = document.getElementById("wallet-status");
+  var providers = [];
+  function say(text) { if (said) said.textContent = text; }
+  function plain(e) {
+    if (e && e.code === 4001) return "You declined in your wallet; nothing was sent.";
+    if (e && e.code === -32002) return "Your wallet is already asking you something: open it to answer.";
+    return "The wallet could not send it" + (e && e.message ? ": " + e.message : ".");
+  }
+  function offer(p) {
+    if (!wallet || providers.indexOf(p) >= 0) return;
+    providers.push(p);
     wallet.hidden = false;
+  }
+  window.addEventListener("eip6963:announceProvider", function (ev) {
+    if (ev.detail && ev.detail.provider) offer(ev.detail.provider);
+  });
+  window.dispatchEvent(new Event("eip6963:requestProvider"));
+  if (window.ethereum) offer(window.ethereum);
+  function onChain(eth, d) {
+    return eth.request({ method: "eth_chainId" }).then(function (id) {
+      if (String(id).toLowerCase() === d.chain.toLowerCase()) return; // already there: no request
+      return eth.request({ method: "wallet_switchEthereumChain", params: [{ chainId: d.chain }] })
+        .catch(function (e) {
+          if (!e || e.code !== 4902 || !d.rpc) throw e; // 4902: the wallet lacks the chain
+          var add = { chainId: d.chain, chainName: d.chainName, rpcUrls: [d.rpc],
+            nativeCurrency: { name: d.nativeSymbol, symbol: d.nativeSymbol, decimals: parseInt(d.nativeDecimals, 10) } };
+          if (d.explorer) add.blockExplorerUrls = [d.explorer];
+          return eth.request({ method: "wallet_addEthereumChain", params: [add] });
+        });
+    });
+  }
+  if (wallet) {
     wallet.addEventListener("click", function () {
-      var eth = window.ethereum, d = wallet.dataset;
+      var eth = providers[0], d = wallet.dataset;
+      if (!eth) return;
+      wallet.disabled = true;
+      say("Waiting for your wallet…");
       eth.request({ method: "eth_requestAccounts" })
-        .then(function (accounts) {
-          return eth.request({ method: "wallet_switchEthereumChain", params: [{ chainId: d.chain }] })
-            .then(function () { return accounts[0]; });
-        })
+        .then(function (accounts) { return onChain(eth, d).then(function () { return accounts[0]; }); })
         .then(function (from) {
-          var tx = { from: from, to: d.to, value: d.value };
+          var tx = { from: from, to: d.to, value: d.value }; // exact amounts as 0x-hex strings, never floats
           if (d.data) tx.data = d.data;
           return eth.request({ method: "eth_sendTransaction", params: [tx] });
         })
-        .then(function () { wallet.textContent = "Sent: waiting for the network"; wallet.disabled = true; })
-        .catch(function (e) { wallet.textContent = "Wallet: " + (e && e.message ? e.message : "cancelled"); });
+        .then(function (hash) { say("Sent: " + hash + ". Waiting for the network; this page updates by itself."); })
+        .catch(function (e) { say(plain(e)); wallet.disabled = false; });
     });
   }
   tick();
