@@ -68,6 +68,7 @@ type pageData struct {
 	AutoRefresh                            int
 	Version                                string // changes whenever what the page shows changes
 	Error, Notice                          string
+	Embed, EmbedOrigin                     string // an embedded session's client secret and the origin framing it
 	Pay                                    *payView
 	Choices                                []assetChoice
 	CanChange                              bool
@@ -105,6 +106,29 @@ func securePage(c *gin.Context) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-store")
+}
+
+// pageTarget is the page a form goes back to, still embedded when it was.
+func pageTarget(id, embed string) string {
+	if embed == "" {
+		return "/c/" + url.PathEscape(id)
+	}
+	return "/c/" + url.PathEscape(id) + "?embed=" + url.QueryEscape(embed)
+}
+
+// withParam adds one query parameter to a page path.
+func withParam(target, key, value string) string {
+	sep := "?"
+	if strings.Contains(target, "?") {
+		sep = "&"
+	}
+	return target + sep + key + "=" + url.QueryEscape(value)
+}
+
+// allowFraming lets origin (an embedded session's return_url's, checked by core) frame the
+// page; every other page keeps frame-ancestors 'none'.
+func allowFraming(c *gin.Context, origin string) {
+	c.Header("Content-Security-Policy", strings.Replace(contentSecurityPolicy, "frame-ancestors 'none'", "frame-ancestors "+origin, 1))
 }
 
 // maxPageBody caps what the page's form may send; nothing is read past it.
@@ -164,13 +188,17 @@ func (s *Server) hostedPage(c *gin.Context) {
 		ExpiresAtUnix: sess.ExpiresAt.Unix(), ExpiresAtText: sess.ExpiresAt.UTC().Format(clockFormat),
 		TimeLeft:      timeLeft(sess.ExpiresAt.Sub(now)),
 		ExpiredAtText: sess.ExpiresAt.UTC().Format(clockFormat),
-		SuccessURL:    strings.ReplaceAll(sess.SuccessURL, "{CHECKOUT_SESSION_ID}", sess.ID),
+		SuccessURL:    sess.ReturnTo(),
 		CancelURL:     sess.CancelURL,
 		Error:         pageErrorText(c.Query("error")),
 		Notice:        pageNotices[c.Query("notice")],
 	}
 	if sess.ExpiredAt != nil {
 		d.ExpiredAtText = sess.ExpiredAt.Format(clockFormat)
+	}
+	if origin := sess.EmbedOrigin(c.Query("embed")); origin != "" { // its client secret: framed by its merchant's site only
+		allowFraming(c, origin)
+		d.Embed, d.EmbedOrigin = c.Query("embed"), origin
 	}
 	if sess.Open() {
 		d.AutoRefresh = 15
@@ -260,9 +288,9 @@ func pageVersion(sess *checkout.Session, pv *payView) string {
 func (s *Server) hostedSelect(c *gin.Context) {
 	securePage(c)
 	id := c.Param("id")
-	target := "/c/" + url.PathEscape(id)
+	target := pageTarget(id, c.Query("embed"))
 	if err := c.Request.ParseForm(); err != nil {
-		c.Redirect(http.StatusSeeOther, target+"?error=parameter_missing")
+		c.Redirect(http.StatusSeeOther, withParam(target, "error", "parameter_missing"))
 		return
 	}
 	_, err := s.sessions.SelectAssetForShopper(c.Request.Context(), id, c.Request.PostForm.Get("asset"))
@@ -278,14 +306,14 @@ func (s *Server) hostedSelect(c *gin.Context) {
 func (s *Server) hostedQuantity(c *gin.Context) {
 	securePage(c)
 	id := c.Param("id")
-	target := "/c/" + url.PathEscape(id)
+	target := pageTarget(id, c.Query("embed"))
 	if err := c.Request.ParseForm(); err != nil {
-		c.Redirect(http.StatusSeeOther, target+"?error=quantity_invalid")
+		c.Redirect(http.StatusSeeOther, withParam(target, "error", "quantity_invalid"))
 		return
 	}
 	qty, err := strconv.ParseInt(c.Request.PostForm.Get("quantity"), 10, 64)
 	if err != nil {
-		c.Redirect(http.StatusSeeOther, target+"?error=quantity_invalid")
+		c.Redirect(http.StatusSeeOther, withParam(target, "error", "quantity_invalid"))
 		return
 	}
 	_, err = s.sessions.SetQuantity(c.Request.Context(), id, c.Request.PostForm.Get("item"), qty)
@@ -302,14 +330,14 @@ func (s *Server) hostedQuantity(c *gin.Context) {
 func (s *Server) hostedSimulate(c *gin.Context) {
 	securePage(c)
 	id := c.Param("id")
-	target := "/c/" + url.PathEscape(id)
+	target := pageTarget(id, c.Query("embed"))
 	if err := c.Request.ParseForm(); err != nil {
-		c.Redirect(http.StatusSeeOther, target+"?error=simulation_invalid")
+		c.Redirect(http.StatusSeeOther, withParam(target, "error", "simulation_invalid"))
 		return
 	}
 	_, err := s.sessions.SimulatePayment(c.Request.Context(), id, strings.TrimSpace(c.Request.PostForm.Get("amount")))
 	if err == nil {
-		c.Redirect(http.StatusSeeOther, target+"?notice=simulated")
+		c.Redirect(http.StatusSeeOther, withParam(target, "notice", "simulated"))
 		return
 	}
 	s.backToPage(c, target, err, func(e *apperr.Error) string {
@@ -334,7 +362,7 @@ func (s *Server) backToPage(c *gin.Context, target string, err error, code func(
 			s.renderPage(c, s.page.notFound, pageData{Title: "Checkout not found", Livemode: true})
 			return
 		}
-		target += "?error=" + url.QueryEscape(code(e))
+		target = withParam(target, "error", code(e))
 	}
 	c.Redirect(http.StatusSeeOther, target)
 }

@@ -76,6 +76,8 @@ type sessionObject struct {
 	SuccessURL         *string                   `json:"success_url"`
 	TotalDetails       totalDetails              `json:"total_details"`
 	UIMode             string                    `json:"ui_mode"`
+	ReturnURL          *string                   `json:"return_url"`
+	ClientSecret       *string                   `json:"client_secret"`
 	URL                *string                   `json:"url"`
 	Crypto             cryptoJSON                `json:"crypto"`
 }
@@ -171,13 +173,16 @@ func (s *Renderer) renderSessionAt(sess *checkout.Session, heights map[int64]uin
 		ExpiresAt: sess.ExpiresAt.Unix(), Livemode: sess.Livemode, Metadata: sess.Metadata,
 		Mode: string(sess.Mode), PaymentLink: opt(sess.PaymentLink), PaymentMethodTypes: []string{"crypto"},
 		PaymentStatus: string(sess.PaymentStatus), Status: string(sess.Status), SuccessURL: opt(sess.SuccessURL),
-		UIMode: "hosted",
+		UIMode: string(sess.UIMode), ReturnURL: opt(sess.ReturnURL), ClientSecret: opt(sess.ClientSecret),
+	}
+	if o.UIMode == "" {
+		o.UIMode = string(checkout.UIHosted)
 	}
 	s.fillCrypto(&o.Crypto, sess, heights)
 	if o.Metadata == nil {
 		o.Metadata = map[string]string{}
 	}
-	if sess.Open() { // as in Stripe, the URL is given only while the session can be paid
+	if sess.Open() && sess.UIMode != checkout.UIEmbedded { // as in Stripe: only while it can be paid, never for embedded
 		o.URL = opt(s.sessionURL(sess.ID))
 	}
 	if sess.LineItems != nil {

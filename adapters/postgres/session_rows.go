@@ -21,7 +21,7 @@ const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_st
 	payment_link, metadata, expires_at, created_at, expired_at, accepted_assets, preselect_asset,
 	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
 	quoted_at, quote_expires_at, crypto_state, amount_received::text, completed_at, payments_seen, payments_live,
-	workflow_started, settlement_destination, settlement_chain_id`
+	workflow_started, settlement_destination, settlement_chain_id, ui_mode, return_url, client_secret`
 
 type sessionRow struct {
 	Seq               int64               `db:"seq"`
@@ -62,6 +62,9 @@ type sessionRow struct {
 	WorkflowStarted   bool                `db:"workflow_started"`
 	SettleTo          sql.NullString      `db:"settlement_destination"`
 	SettleChainID     sql.NullInt64       `db:"settlement_chain_id"`
+	UIMode            string              `db:"ui_mode"`
+	ReturnURL         sql.NullString      `db:"return_url"`
+	ClientSecret      sql.NullString      `db:"client_secret"`
 }
 
 func (r sessionRow) session() (*checkout.Session, error) {
@@ -72,6 +75,7 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		ClientReferenceID: r.ClientReferenceID.String, CustomerEmail: r.CustomerEmail.String,
 		SuccessURL: r.SuccessURL.String, CancelURL: r.CancelURL.String, PaymentLink: r.PaymentLink.String,
 		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), WorkflowStarted: r.WorkflowStarted,
+		UIMode: checkout.UIMode(r.UIMode), ReturnURL: r.ReturnURL.String, ClientSecret: r.ClientSecret.String,
 	}
 	s.ExpiredAt, s.CompletedAt = timeOrNil(r.ExpiredAt), timeOrNil(r.CompletedAt)
 	s.Crypto = checkout.Crypto{
@@ -128,16 +132,17 @@ func bigOf(s string) *big.Int {
 	return v
 }
 
-// insertSessionSQL writes a session ($1-$21) and its line items (column arrays $22-$38) in
-// one statement, under the session's advisory lock.
+// insertSessionSQL writes a session ($1-$21, then $39-$41) and its line items (column arrays
+// $22-$38) in one statement, under the session's advisory lock.
 const insertSessionSQL = `
 	WITH lock AS (SELECT ` + sessionLockSQL + `),
 	sess AS (
 		INSERT INTO checkout_sessions (id, merchant_id, livemode, mode, status, payment_status, currency,
 			amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
 			payment_link, metadata, expires_at, created_at, accepted_assets, preselect_asset,
-			payment_tolerance_percent, crypto_state, workflow_started)
-		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, false FROM lock
+			payment_tolerance_percent, crypto_state, workflow_started, ui_mode, return_url, client_secret)
+		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, false,
+			$39, $40, $41 FROM lock
 		RETURNING id)
 	INSERT INTO checkout_line_items (session_id, id, position, price_id, product_id, name,
 		product_description, images, currency, unit_amount, unit_amount_decimal, quantity,
@@ -161,7 +166,8 @@ func insertSessionArgs(sess *checkout.Session) ([]any, error) {
 		nullable(sess.SuccessURL), nullable(sess.CancelURL), nullable(sess.PaymentLink), md,
 		sess.ExpiresAt, sess.CreatedAt, pq.Array(sess.Crypto.AcceptedAssets), nullable(sess.Crypto.PreselectAsset),
 		sess.Crypto.TolerancePercent, string(sess.Crypto.State)}
-	return append(args, items.args()...), nil
+	args = append(args, items.args()...)
+	return append(args, string(sess.UIMode), nullable(sess.ReturnURL), nullable(sess.ClientSecret)), nil
 }
 
 // lineItemColumns holds line items column by column, for one unnest insert.

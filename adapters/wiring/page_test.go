@@ -88,3 +88,46 @@ func TestSimulatePaymentWithoutADevAccount(t *testing.T) {
 		t.Fatalf("simulate: %d → %q", res.StatusCode, loc)
 	}
 }
+
+// An embedded session (ui_mode=embedded) has a client secret and a return_url instead of a
+// URL; its page, opened with that secret, may be framed by the return_url's origin only.
+// Without the secret, and for every hosted session, the page is never framed.
+func TestEmbeddedSessionFraming(t *testing.T) {
+	key, _ := newMerchant(t, "Embedded Store")
+	form := without(with(validForm(), "ui_mode", "embedded", "return_url", "https://shop.example/thanks?session={CHECKOUT_SESSION_ID}"), "success_url", "cancel_url")
+	r := postForm(t, "/v1/checkout/sessions", key, form, nil)
+	secret := r.str("client_secret")
+	if r.status != 200 || r.str("ui_mode") != "embedded" || !strings.HasPrefix(secret, r.str("id")+"_secret_") ||
+		r.body["url"] != nil || r.str("return_url") != "https://shop.example/thanks?session={CHECKOUT_SESSION_ID}" {
+		t.Fatalf("embedded create: %d %s", r.status, r.raw)
+	}
+	if bad := postForm(t, "/v1/checkout/sessions", key, with(form, "success_url", "https://shop.example/ok"), nil); bad.status != 400 ||
+		bad.errField("param") != "success_url" {
+		t.Fatalf("embedded with success_url: %d %s", bad.status, bad.raw)
+	}
+	hosted := postForm(t, "/v1/checkout/sessions", key, validForm(), nil)
+	if hosted.str("ui_mode") != "hosted" || hosted.body["client_secret"] != nil {
+		t.Fatalf("hosted: %s", hosted.raw)
+	}
+	for _, tc := range []struct {
+		path, framing string
+	}{
+		{"/c/" + r.str("id") + "?embed=" + url.QueryEscape(secret), "frame-ancestors https://shop.example"},
+		{"/c/" + r.str("id"), "frame-ancestors 'none'"},
+		{"/c/" + r.str("id") + "?embed=" + url.QueryEscape(secret+"x"), "frame-ancestors 'none'"},
+		{"/c/" + hosted.str("id") + "?embed=" + url.QueryEscape(secret), "frame-ancestors 'none'"},
+	} {
+		res, err := http.Get(it.base + tc.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if csp := res.Header.Get("Content-Security-Policy"); res.StatusCode != 200 || !strings.Contains(csp, tc.framing) {
+			t.Errorf("%s: %d, CSP %q, want %q", tc.path, res.StatusCode, csp, tc.framing)
+		}
+	}
+	js := call(t, http.MethodGet, "/static/checkout.js", "", nil, "", nil)
+	if js.status != 200 || !strings.Contains(string(js.raw), "CryptoCheckout") {
+		t.Fatalf("checkout.js: %d", js.status)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"image"
 	_ "image/png" // the page's QR code
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -326,4 +327,71 @@ func decodeQR(t *testing.T, src string) string {
 		t.Fatalf("the QR code does not decode: %v", err)
 	}
 	return res.GetText()
+}
+
+// Embedded checkout in a real browser: a merchant page on another origin mounts the session
+// with checkout.js; the framed page sizes its frame, and once the session is paid (here by
+// the test-mode simulated payment) the merchant's top window goes to return_url.
+func TestEmbeddedCheckoutInABrowserOnGeth(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	env := startE2E(ctx, t)
+	var secret string
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if r.URL.Path == "/thanks" {
+			fmt.Fprint(w, "<!doctype html><title>Thanks</title><p>Thanks for your order.</p>")
+			return
+		}
+		fmt.Fprintf(w, `<!doctype html><title>Shop</title><h1>Checkout</h1><div id="checkout"></div>
+<script src="%s/static/checkout.js"></script>
+<script>CryptoCheckout.mount("#checkout", {clientSecret: %q});</script>`, env.api.base, secret)
+	}))
+	defer shop.Close()
+	form := url.Values{"mode": {"payment"}, "ui_mode": {"embedded"}, "return_url": {shop.URL + "/thanks?session={CHECKOUT_SESSION_ID}"},
+		"line_items[0][price_data][currency]": {"usd"}, "line_items[0][price_data][unit_amount]": {"500"},
+		"line_items[0][price_data][product_data][name]": {"Mug"}, "line_items[0][quantity]": {"1"}, "crypto[asset]": {"tusd@dev"}}
+	var sess struct {
+		ID           string `json:"id"`
+		ClientSecret string `json:"client_secret"`
+		Crypto       struct {
+			DepositAddress string `json:"deposit_address"`
+		} `json:"crypto"`
+	}
+	if err := env.api.do(ctx, http.MethodPost, "/v1/checkout/sessions", form, &sess); err != nil {
+		t.Fatal(err)
+	}
+	secret = sess.ClientSecret
+	for sess.Crypto.DepositAddress == "" {
+		time.Sleep(50 * time.Millisecond)
+		if err := env.api.do(ctx, http.MethodGet, "/v1/checkout/sessions/"+sess.ID, nil, &sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tab := browser(t)
+	var height string
+	err := chromedp.Run(tab, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(shop.URL),
+		chromedp.WaitVisible(`iframe`, chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector("iframe").style.height !== "640px"`, nil, chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Evaluate(`document.querySelector("iframe").style.height`, &height))
+	if err != nil {
+		t.Fatalf("the framed page never sized its frame (framing refused?): %v", err)
+	}
+	var shot []byte
+	if err := chromedp.Run(tab, chromedp.FullScreenshot(&shot, 100)); err == nil {
+		artifact(t, "embedded-1280.png", shot)
+	}
+	res, err := http.PostForm(env.api.base+"/c/"+sess.ID+"/simulate", url.Values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	var landed string
+	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(landed, "/thanks") && time.Now().Before(deadline); {
+		_ = chromedp.Run(tab, chromedp.Location(&landed))
+		time.Sleep(200 * time.Millisecond)
+	}
+	if landed != shop.URL+"/thanks?session="+sess.ID {
+		t.Fatalf("the merchant's window is at %q after paying, want its return_url (frame height was %s)", landed, height)
+	}
 }

@@ -52,6 +52,9 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 	if err := buildLineItems(s, p.LineItems, lib); err != nil {
 		return nil, err
 	}
+	if err := buildUIMode(s, p); err != nil {
+		return nil, err
+	}
 	if err := buildReferences(s, p); err != nil {
 		return nil, err
 	}

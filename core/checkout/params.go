@@ -12,6 +12,8 @@ type CreateParams struct {
 	LineItems            []LineItemParams   `json:"line_items"`
 	SuccessURL           *string            `json:"success_url"`
 	CancelURL            *string            `json:"cancel_url"`
+	UIMode               *string            `json:"ui_mode"`
+	ReturnURL            *string            `json:"return_url"`
 	ClientReferenceID    *string            `json:"client_reference_id"`
 	CustomerEmail        *string            `json:"customer_email"`
 	Metadata             map[string]string  `json:"metadata"`

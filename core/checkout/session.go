@@ -66,6 +66,9 @@ type Session struct {
 	CustomerEmail     string
 	SuccessURL        string
 	CancelURL         string
+	UIMode            UIMode
+	ReturnURL         string // embedded: where the shopper goes after paying
+	ClientSecret      string // embedded: mounts the page on the merchant's site
 	PaymentLink       string
 	Metadata          map[string]string
 	ExpiresAt         time.Time

@@ -13,12 +13,26 @@
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
     countdown.textContent = (h > 0 ? h + ":" + pad(m) : m) + ":" + pad(s % 60);
   }
+  // Embedded on the merchant's site (checkout.js): the frame tells its parent, and only that
+  // origin, its height and where to send the shopper once paid; the parent navigates.
+  var parentOrigin = box.dataset.embedOrigin;
+  function tell(msg) { if (parentOrigin && window.parent !== window) window.parent.postMessage(msg, parentOrigin); }
+  function leave(url) {
+    if (parentOrigin) tell({ type: "crypto-checkout:complete", url: url });
+    else window.location.assign(url);
+  }
+  function resize() { tell({ type: "crypto-checkout:resize", height: document.documentElement.scrollHeight }); }
+  if (parentOrigin) {
+    resize();
+    if (window.ResizeObserver) new ResizeObserver(resize).observe(document.body);
+    if (status === "complete" && box.dataset.success) leave(box.dataset.success);
+  }
   function poll() {
     fetch("/c/" + encodeURIComponent(id) + "/status", { cache: "no-store" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (st) {
         if (!st) return;
-        if (st.status === "complete" && box.dataset.success) { window.location.assign(box.dataset.success); return; }
+        if (st.status === "complete" && box.dataset.success) { leave(box.dataset.success); return; }
         if (st.status !== status || st.version !== version) window.location.reload();
       })
       .catch(function () { /* offline for a moment: try again on the next poll */ });
