@@ -54,12 +54,15 @@ func newPageRenderer() (*pageRenderer, error) {
 
 type pageItem struct {
 	ID, Name, Description, Unit, Total string
+	TotalValue                         string // the total as a plain decimal, for the browser's own number format
 	Quantity, Min, Max                 int64
 	Adjustable                         bool // the shopper may change the quantity now
 }
 
 type pageData struct {
 	Title, MerchantName, ID, Status, Total string
+	TotalValue, Currency                   string // plain decimal and ISO code, for the browser's own number format
+	ExpiresAtISO                           string
 	Livemode                               bool
 	Items                                  []pageItem
 	ExpiresAtUnix                          int64
@@ -186,6 +189,8 @@ func (s *Server) hostedPage(c *gin.Context) {
 		Title: pageTitle(v.MerchantName, sess.Livemode), MerchantName: v.MerchantName, ID: sess.ID, Status: string(sess.Status),
 		Livemode: sess.Livemode, Total: formatMoney(sess.AmountTotal, sess.Currency),
 		ExpiresAtUnix: sess.ExpiresAt.Unix(), ExpiresAtText: sess.ExpiresAt.UTC().Format(clockFormat),
+		ExpiresAtISO: sess.ExpiresAt.UTC().Format(time.RFC3339), Currency: strings.ToUpper(sess.Currency),
+		TotalValue:    plainMoney(sess.AmountTotal, sess.Currency),
 		TimeLeft:      timeLeft(sess.ExpiresAt.Sub(now)),
 		ExpiredAtText: sess.ExpiresAt.UTC().Format(clockFormat),
 		SuccessURL:    sess.ReturnTo(),
@@ -207,6 +212,7 @@ func (s *Server) hostedPage(c *gin.Context) {
 	for _, li := range v.LineItems {
 		d.Items = append(d.Items, pageItem{ID: li.ID, Name: li.Name, Description: li.ProductDescription, Quantity: li.Quantity,
 			Unit: formatUnit(li.UnitAmountDecimal, li.Currency), Total: formatMoney(li.AmountTotal, li.Currency),
+			TotalValue: plainMoney(li.AmountTotal, li.Currency),
 			Adjustable: adjustable && li.Adjustable.Enabled, Min: li.Adjustable.Minimum, Max: li.Adjustable.Maximum})
 	}
 	if err := s.fillPay(&d, v, now); err != nil {
@@ -428,6 +434,12 @@ func (s *Server) pageError(c *gin.Context, err error) {
 const clockFormat = "15:04 MST, 2 Jan 2006"
 
 var symbols = map[string]string{"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥", "inr": "₹", "krw": "₩"}
+
+// plainMoney is a minor-unit amount as a decimal string ("19.99").
+func plainMoney(amount int64, cur string) string {
+	exp, _ := money.Exponent(cur)
+	return money.Format(amount, exp)
+}
 
 func formatMoney(amount int64, cur string) string {
 	exp, _ := money.Exponent(cur)

@@ -247,13 +247,35 @@ func TestShopperInABrowserOnGeth(t *testing.T) {
 		t.Fatalf("after paying: at %q, wallet sent %v", landed, w.sent)
 	}
 
-	// The completed page at desktop width, and with JavaScript off.
-	err = chromedp.Run(tab, chromedp.EmulateViewport(1280, 900), chromedp.Navigate(sess.URL),
-		chromedp.WaitVisible(`.status-complete`, chromedp.ByQuery), chromedp.FullScreenshot(&shot, 100))
+	// The completed page at desktop width, in a German browser: the amount in its format.
+	var total string
+	err = chromedp.Run(tab, emulation.SetLocaleOverride().WithLocale("de-DE"), chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(sess.URL), chromedp.WaitVisible(`.status-complete`, chromedp.ByQuery),
+		chromedp.Text(`.total .money`, &total, chromedp.ByQuery), chromedp.FullScreenshot(&shot, 100))
 	if err != nil {
 		t.Fatal(err)
 	}
 	artifact(t, "page-1280.png", shot)
+	if !strings.Contains(total, "19,99") {
+		t.Errorf("in de-DE the total reads %q, want the browser's format (19,99 $)", total)
+	}
+
+	// An expired session's page says so, and offers nothing to pay.
+	expired := payableSession(t, env)
+	expiredID := expired[strings.LastIndex(expired, "/")+1:]
+	if err := env.api.do(ctx, http.MethodPost, "/v1/checkout/sessions/"+expiredID+"/expire", url.Values{}, &struct{}{}); err != nil {
+		t.Fatal(err)
+	}
+	var heading string
+	var payable bool
+	err = chromedp.Run(tab, chromedp.Navigate(expired), chromedp.WaitVisible(`.status-expired`, chromedp.ByQuery),
+		chromedp.Text(`.status-expired h2`, &heading, chromedp.ByQuery),
+		chromedp.Evaluate(`!!document.getElementById("address") || !!document.getElementById("wallet")`, &payable))
+	if err != nil || heading != "Expired" || payable {
+		t.Fatalf("expired page: %q, payment details shown %v (%v)", heading, payable, err)
+	}
+
+	// Without JavaScript.
 	noJS := payableSession(t, env)
 	var refresh, walletShown bool
 	err = chromedp.Run(tab, emulation.SetScriptExecutionDisabled(true), chromedp.Navigate(noJS),
