@@ -41,7 +41,7 @@ func floorWorkflow(ctx workflow.Context, _ floorInput) error {
 // options are the sample sizes of each measurement and what to run.
 type options struct {
 	n1, n16, nRun, payments, backlog, events, burst int
-	steadyRate, steadySeconds, selects              int
+	steadyRate, steadySeconds, selects, pages       int
 	sections, cpuProfile, temporalArgs              string
 }
 
@@ -57,7 +57,8 @@ func main() {
 	flag.IntVar(&o.backlog, "backlog", 2000, "blocks of backlog for the scanner catch-up speed")
 	flag.IntVar(&o.events, "events", 20, "events for the event-to-first-attempt latency")
 	flag.IntVar(&o.burst, "burst", 200, "deliveries for the delivery throughput")
-	flag.StringVar(&o.sections, "sections", "create,payment,scanner,webhooks,settlement", "which measurements to run")
+	flag.IntVar(&o.pages, "pages", 300, "hosted page requests (and as many static ones) for the page's server time")
+	flag.StringVar(&o.sections, "sections", "create,payment,scanner,webhooks,settlement,page", "which measurements to run")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the create-session table (client and service) here")
 	flag.StringVar(&o.temporalArgs, "temporal-args", "--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal --dynamic-config-value system.enableActivityEagerExecution=true",
 		"extra arguments of `temporal server start-dev` (the default is what make dev gives it)")
@@ -95,6 +96,11 @@ func run(o options) error {
 	if want("webhooks") {
 		if err := benchWebhooks(ctx, e.base, e.key, o.events, o.burst); err != nil {
 			return fmt.Errorf("webhooks: %w", err)
+		}
+	}
+	if want("page") {
+		if err := benchPage(ctx, e, o.pages); err != nil {
+			return fmt.Errorf("hosted page: %w", err)
 		}
 	}
 	if want("settlement") {
