@@ -173,16 +173,13 @@ func (s *Renderer) renderSessionAt(sess *checkout.Session, heights map[int64]uin
 		ExpiresAt: sess.ExpiresAt.Unix(), Livemode: sess.Livemode, Metadata: sess.Metadata,
 		Mode: string(sess.Mode), PaymentLink: opt(sess.PaymentLink), PaymentMethodTypes: []string{"crypto"},
 		PaymentStatus: string(sess.PaymentStatus), Status: string(sess.Status), SuccessURL: opt(sess.SuccessURL),
-		UIMode: string(sess.UIMode), ReturnURL: opt(sess.ReturnURL), ClientSecret: opt(sess.ClientSecret),
-	}
-	if o.UIMode == "" {
-		o.UIMode = string(checkout.UIHosted)
+		UIMode: string(sess.UI()), ReturnURL: opt(sess.ReturnURL), ClientSecret: opt(sess.ClientSecret),
 	}
 	s.fillCrypto(&o.Crypto, sess, heights)
 	if o.Metadata == nil {
 		o.Metadata = map[string]string{}
 	}
-	if sess.Open() && sess.UIMode != checkout.UIEmbedded { // as in Stripe: only while it can be paid, never for embedded
+	if sess.Open() && sess.UI() != checkout.UIEmbedded { // as in Stripe: only while it can be paid, never for embedded
 		o.URL = opt(s.sessionURL(sess.ID))
 	}
 	if sess.LineItems != nil {

@@ -167,7 +167,7 @@ func insertSessionArgs(sess *checkout.Session) ([]any, error) {
 		sess.ExpiresAt, sess.CreatedAt, pq.Array(sess.Crypto.AcceptedAssets), nullable(sess.Crypto.PreselectAsset),
 		sess.Crypto.TolerancePercent, string(sess.Crypto.State)}
 	args = append(args, items.args()...)
-	return append(args, string(sess.UIMode), nullable(sess.ReturnURL), nullable(sess.ClientSecret)), nil
+	return append(args, string(sess.UI()), nullable(sess.ReturnURL), nullable(sess.ClientSecret)), nil
 }
 
 // lineItemColumns holds line items column by column, for one unnest insert.

@@ -56,10 +56,19 @@ func buildUIMode(s *Session, p CreateParams) error {
 	return nil
 }
 
+// UI is the session's ui_mode: hosted unless it was made embedded (a session built without
+// one, such as a payment link's, is hosted).
+func (s *Session) UI() UIMode {
+	if s.UIMode == "" {
+		return UIHosted
+	}
+	return s.UIMode
+}
+
 // EmbedOrigin is the origin that may frame the session's page (its return_url's), when the
 // secret given is the session's own; "" otherwise, and for hosted sessions, which are never framed.
 func (s *Session) EmbedOrigin(secret string) string {
-	if s.UIMode != UIEmbedded || s.ClientSecret == "" ||
+	if s.UI() != UIEmbedded || s.ClientSecret == "" ||
 		subtle.ConstantTimeCompare([]byte(secret), []byte(s.ClientSecret)) != 1 {
 		return ""
 	}
@@ -74,7 +83,7 @@ func (s *Session) EmbedOrigin(secret string) string {
 // session's ID where the merchant asked for it.
 func (s *Session) ReturnTo() string {
 	target := s.SuccessURL
-	if s.UIMode == UIEmbedded {
+	if s.UI() == UIEmbedded {
 		target = s.ReturnURL
 	}
 	return strings.ReplaceAll(target, "{CHECKOUT_SESSION_ID}", s.ID)
