@@ -83,11 +83,13 @@ const testWallet = `(function () {
 // walletBackend answers the injected wallet: the first eth_sendTransaction is declined, as a
 // shopper who changes their mind; the next ones are sent by geth's dev account.
 type walletBackend struct {
-	mu       sync.Mutex
-	node     *ethereum.DevAccount
-	methods  []string
-	declined bool
-	sent     []string
+	mu         sync.Mutex
+	node       *ethereum.DevAccount
+	methods    []string
+	declined   bool
+	sent       []string
+	otherChain bool   // the wallet is on another chain and lacks the session's until it is added
+	added      string // the wallet_addEthereumChain parameters it got
 }
 
 func (w *walletBackend) answer(ctx context.Context, payload string) (any, map[string]any) {
@@ -103,6 +105,20 @@ func (w *walletBackend) answer(ctx context.Context, payload string) (any, map[st
 	w.methods = append(w.methods, req.Method)
 	w.mu.Unlock()
 	method := req.Method
+	w.mu.Lock()
+	other := w.otherChain
+	w.mu.Unlock()
+	switch {
+	case other && method == "eth_chainId":
+		return "0x1", nil
+	case other && method == "wallet_switchEthereumChain":
+		return nil, map[string]any{"code": 4902, "message": "Unrecognized chain ID."}
+	case method == "wallet_addEthereumChain":
+		w.mu.Lock()
+		w.otherChain, w.added = false, string(req.Params[0])
+		w.mu.Unlock()
+		return nil, nil
+	}
 	switch method {
 	case "eth_requestAccounts":
 		method = "eth_accounts"
@@ -221,22 +237,34 @@ func TestShopperInABrowserOnGeth(t *testing.T) {
 		t.Fatalf("the QR code says %q, want %q", got, want)
 	}
 
-	// The wallet: declined first, in plain words; then approved: geth's dev account pays.
+	// The wallet, on the session's chain: declined, in plain words, and no chain switch asked.
 	var said string
 	err = chromedp.Run(tab,
 		chromedp.Click(`#wallet`, chromedp.ByQuery),
 		chromedp.Poll(`document.getElementById("wallet-status").textContent.indexOf("declined") >= 0`, nil, chromedp.WithPollingTimeout(20*time.Second)),
-		chromedp.Text(`#wallet-status`, &said, chromedp.ByQuery),
+		chromedp.Text(`#wallet-status`, &said, chromedp.ByQuery))
+	if err != nil {
+		t.Fatalf("declined wallet: %v (methods %v, said %q)", err, w.methods, said)
+	}
+	for _, m := range w.methods {
+		if m == "wallet_switchEthereumChain" {
+			t.Errorf("the page asked to switch chains while the wallet was already on the session's: %v", w.methods)
+		}
+	}
+	// Then on another chain that lacks the dev chain: switch refused (4902), the chain added
+	// from its public RPC, and geth's dev account pays.
+	w.mu.Lock()
+	w.otherChain = true
+	w.mu.Unlock()
+	err = chromedp.Run(tab,
 		chromedp.Click(`#wallet`, chromedp.ByQuery),
 		chromedp.Poll(`document.getElementById("wallet-status").textContent.indexOf("Sent: 0x") === 0`, nil, chromedp.WithPollingTimeout(20*time.Second)),
 	)
 	if err != nil {
 		t.Fatalf("wallet path: %v (methods %v, said %q)", err, w.methods, said)
 	}
-	for _, m := range w.methods {
-		if m == "wallet_switchEthereumChain" {
-			t.Errorf("the page asked to switch chains while the wallet was already on the session's: %v", w.methods)
-		}
+	if !strings.Contains(w.added, `"chainId":"0x539"`) || !strings.Contains(w.added, env.rpcURL) {
+		t.Errorf("the chain was added with %s, want chain 0x539 and the dev node's RPC %s", w.added, env.rpcURL)
 	}
 	var landed string // the page's own script navigates: look until it has (a look during the navigation fails)
 	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(landed, "/static/favicon.svg") && time.Now().Before(deadline); {
@@ -274,6 +302,33 @@ func TestShopperInABrowserOnGeth(t *testing.T) {
 	if err != nil || heading != "Expired" || payable {
 		t.Fatalf("expired page: %q, payment details shown %v (%v)", heading, payable, err)
 	}
+
+	// The test-mode button, clicked: a part first (the page then asks for the rest), then the
+	// rest. The page reloads itself as payments arrive, so each look is retried until it holds.
+	eventually := func(what, js string) {
+		t.Helper()
+		for deadline := time.Now().Add(45 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+			var ok bool
+			if chromedp.Run(tab, chromedp.Evaluate(js, &ok)) == nil && ok {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("in the browser: %s never happened", what)
+			}
+		}
+	}
+	press := func(amount string) { // a form post navigates: the click's own answer may be lost
+		_ = chromedp.Run(tab, chromedp.Evaluate(fmt.Sprintf(`document.querySelector('.simulate input[name="amount"]').value = %q;
+			document.querySelector(".simulate button").click(); true`, amount), nil))
+	}
+	if err := chromedp.Run(tab, chromedp.Navigate(payableSession(t, env))); err != nil {
+		t.Fatal(err)
+	}
+	press("2")
+	eventually("the notice and then the remaining 3 tUSD", `!!document.querySelector(".notice") || document.body.textContent.indexOf("Send the remaining 3 tUSD") >= 0`)
+	eventually("the remaining 3 tUSD", `document.body.textContent.indexOf("Send the remaining 3 tUSD") >= 0`)
+	press("")
+	eventually("completion", `!!document.querySelector(".status-complete")`)
 
 	// Without JavaScript.
 	noJS := payableSession(t, env)
