@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -23,11 +22,11 @@ func benchPage(ctx context.Context, e *benchEnv, n int) error {
 			DepositAddress string `json:"deposit_address"`
 		} `json:"crypto"`
 	}
-	if err := e.call(ctx, http.MethodPost, "/v1/checkout/sessions", form, &sess); err != nil {
+	if err := apiCall(ctx, e.base, e.key, http.MethodPost, "/v1/checkout/sessions", form, &sess); err != nil {
 		return err
 	}
 	for sess.Crypto.DepositAddress == "" { // the preselected asset is quoted by the workflow
-		if err := e.call(ctx, http.MethodGet, "/v1/checkout/sessions/"+sess.ID, nil, &sess); err != nil {
+		if err := apiCall(ctx, e.base, e.key, http.MethodGet, "/v1/checkout/sessions/"+sess.ID, nil, &sess); err != nil {
 			return err
 		}
 	}
@@ -95,30 +94,4 @@ func pageWeight(ctx context.Context, base, pageURL string) (int, []string, error
 		parts = append(parts, fmt.Sprintf("%s %.1f KiB", name, float64(len(body))/1024))
 	}
 	return total, parts, nil
-}
-
-// call is one API request of the bench merchant, decoded into out.
-func (e *benchEnv) call(ctx context.Context, method, path string, form url.Values, out any) error {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequestWithContext(ctx, method, e.base+path, body)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "Bearer "+e.key)
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		raw, _ := io.ReadAll(res.Body)
-		return fmt.Errorf("%s %s: %d %s", method, path, res.StatusCode, raw)
-	}
-	return json.NewDecoder(res.Body).Decode(out)
 }
