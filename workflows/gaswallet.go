@@ -92,8 +92,9 @@ func GasWallet(ctx workflow.Context, in GasWalletInput) error {
 		}}); err != nil {
 		return err
 	}
+	idleAwait := workflow.GetVersion(ctx, changeGasWalletIdleAwait, workflow.DefaultVersion, 1) == 1
 	for sends < gasWalletSends && !workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
-		if len(in.Pending) == 0 { // idle: no timer, no history, until a send arrives
+		if idleAwait && len(in.Pending) == 0 { // idle: no timer, no history, until a send arrives
 			if err := workflow.Await(ctx, func() bool { return len(in.Pending) > 0 || sends >= gasWalletSends }); err != nil {
 				return err
 			}

@@ -95,6 +95,8 @@ const (
 	changeDeadlineScan = "deadline-scan"
 	// Sessions are started only once their row is committed: no SessionRecorded look first.
 	changeStartAfterCommit = "start-after-commit"
+	// An idle gas wallet waits for a send instead of polling every few seconds.
+	changeGasWalletIdleAwait = "gas-wallet-idle-await"
 )
 
 // ScannerWorkflowID is the single scanner of a chain.

@@ -30,12 +30,15 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflowWithOptions(ChainScanner, workflow.RegisterOptions{Name: ChainScannerWorkflow})
 			r.RegisterWorkflowWithOptions(WebhookDelivery, workflow.RegisterOptions{Name: WebhookDeliveryWorkflow})
 			r.RegisterWorkflowWithOptions(WebhookDispatcher, workflow.RegisterOptions{Name: DispatcherWorkflow})
+			r.RegisterWorkflowWithOptions(Settlement, workflow.RegisterOptions{Name: SettlementWorkflow})
+			r.RegisterWorkflowWithOptions(GasWallet, workflow.RegisterOptions{Name: GasWalletWorkflow})
 			if err := r.ReplayWorkflowHistoryFromJSONFile(logger, f); err != nil {
 				t.Fatalf("replay %s: %v", f, err)
 			}
 		})
 	}
-	for _, name := range []string{CheckoutSessionWorkflow, ChainScannerWorkflow, WebhookDeliveryWorkflow, DispatcherWorkflow} {
+	for _, name := range []string{CheckoutSessionWorkflow, ChainScannerWorkflow, WebhookDeliveryWorkflow, DispatcherWorkflow,
+		SettlementWorkflow, GasWalletWorkflow} {
 		if !recorded[name] {
 			t.Errorf("no recorded history of %s in testdata/: record one (see README, Tests and benchmarks)", name)
 		}
