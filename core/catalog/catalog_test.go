@@ -253,7 +253,7 @@ func TestPriceCheckSellable(t *testing.T) {
 		{"inactive product", Price{ID: "p", Active: true, Type: OneTime}, Product{ID: "prod_1"}, false, false},
 		{"recurring in payment", Price{ID: "p", Active: true, Type: Recurring}, active, false, false},
 		{"recurring in subscription", Price{ID: "p", Active: true, Type: Recurring}, active, true, true},
-		{"one-time in subscription", Price{ID: "p", Active: true, Type: OneTime}, active, true, false},
+		{"one-time in subscription (first period only)", Price{ID: "p", Active: true, Type: OneTime}, active, true, true},
 	}
 	for _, tc := range cases {
 		err := tc.price.CheckSellable("line_items[1][price]", tc.prod, tc.subscription)

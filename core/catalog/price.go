@@ -205,7 +205,8 @@ func (p *Price) Apply(u PriceUpdateParams) error {
 }
 
 // CheckSellable refuses a price that cannot be sold now in a session of the given kind;
-// param names the line item's field (line_items[1][price]).
+// param names the line item's field (line_items[1][price]). A subscription takes one-time
+// prices beside its recurring ones: they are charged with the first period only.
 func (p Price) CheckSellable(param string, prod Product, subscription bool) error {
 	switch {
 	case !p.Active:
@@ -217,9 +218,6 @@ func (p Price) CheckSellable(param string, prod Product, subscription bool) erro
 	case p.Type == Recurring && !subscription:
 		return apperr.Invalid(param, "parameter_invalid",
 			"You specified `payment` mode but passed a recurring price (%s). Either switch to `subscription` mode or use only one-time prices.", p.ID)
-	case p.Type == OneTime && subscription:
-		return apperr.Invalid(param, "parameter_invalid",
-			"The price %s is one-time; a subscription needs recurring prices.", p.ID)
 	}
 	return nil
 }

@@ -29,10 +29,7 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 		return nil, apperr.Missing("mode")
 	}
 	switch Mode(*p.Mode) {
-	case ModePayment:
-	case ModeSubscription:
-		return nil, apperr.Invalid("mode", "parameter_invalid",
-			"mode=subscription is not available on this server yet; use mode=payment.")
+	case ModePayment, ModeSubscription:
 	default:
 		return nil, apperr.Invalid("mode", "parameter_invalid",
 			"Invalid mode: must be one of payment or subscription.")
@@ -41,7 +38,7 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 		ID:            ident.NewModed("cs", caller.Livemode),
 		MerchantID:    caller.MerchantID,
 		Livemode:      caller.Livemode,
-		Mode:          ModePayment,
+		Mode:          Mode(*p.Mode),
 		Status:        StatusOpen,
 		PaymentStatus: PaymentUnpaid,
 		CreatedAt:     now,
@@ -50,6 +47,9 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 		Crypto:        Crypto{State: chain.StateAwaitingAsset},
 	}
 	if err := buildLineItems(s, p.LineItems, lib); err != nil {
+		return nil, err
+	}
+	if err := buildSubscriptionData(s, p.SubscriptionData); err != nil {
 		return nil, err
 	}
 	if err := buildUIMode(s, p); err != nil {
@@ -166,7 +166,7 @@ func buildLineItems(s *Session, items []LineItemParams, lib catalog.Listing) err
 	}
 	for i, it := range items {
 		param := fmt.Sprintf("line_items[%d]", i)
-		li, sourceParam, err := buildLineItem(param, it, lib, len(items) == 1)
+		li, sourceParam, err := buildLineItem(param, it, lib, len(items) == 1, s.Mode == ModeSubscription)
 		if err != nil {
 			return err
 		}
@@ -178,6 +178,9 @@ func buildLineItems(s *Session, items []LineItemParams, lib catalog.Listing) err
 				"All line items must use the same currency: %s was given after %s.", li.Currency, s.Currency)
 		}
 		s.LineItems = append(s.LineItems, li)
+	}
+	if err := s.checkPlan(); err != nil {
+		return err
 	}
 	return s.total()
 }
@@ -217,7 +220,7 @@ func (s *Session) total() error {
 
 // itemSource resolves what a line item sells: a library price (given as price, or as product
 // for its default price) or an ad-hoc price_data. It returns the parameter that names it.
-func itemSource(param string, it LineItemParams, lib catalog.Listing) (catalog.Price, catalog.Product, string, error) {
+func itemSource(param string, it LineItemParams, lib catalog.Listing, sub bool) (catalog.Price, catalog.Product, string, error) {
 	set := 0
 	for _, present := range []bool{it.Price != nil, it.Product != nil, it.PriceData != nil} {
 		if present {
@@ -236,16 +239,16 @@ func itemSource(param string, it LineItemParams, lib catalog.Listing) (catalog.P
 		if !ok {
 			return pr, prod, pp, apperr.Invalid(pp, "resource_missing", "No such price: '%s'", *it.Price)
 		}
-		return pr, prod, pp, pr.CheckSellable(pp, prod, false)
+		return pr, prod, pp, pr.CheckSellable(pp, prod, sub)
 	case it.Product != nil:
-		return defaultPriceOf(param+"[product]", *it.Product, lib)
+		return defaultPriceOf(param+"[product]", *it.Product, lib, sub)
 	}
-	pr, prod, err := adHocPrice(param+"[price_data]", it.PriceData, lib)
+	pr, prod, err := adHocPrice(param+"[price_data]", it.PriceData, lib, sub)
 	return pr, prod, param + "[price_data][currency]", err
 }
 
 // defaultPriceOf is {product, quantity}: the product's default price.
-func defaultPriceOf(pp, id string, lib catalog.Listing) (catalog.Price, catalog.Product, string, error) {
+func defaultPriceOf(pp, id string, lib catalog.Listing, sub bool) (catalog.Price, catalog.Product, string, error) {
 	prod, ok := lib.Products[id]
 	if !ok {
 		return catalog.Price{}, prod, pp, apperr.Invalid(pp, "resource_missing", "No such product: '%s'", id)
@@ -255,11 +258,11 @@ func defaultPriceOf(pp, id string, lib catalog.Listing) (catalog.Price, catalog.
 		return pr, prod, pp, apperr.Invalid(pp, "parameter_invalid",
 			"The product %s has no default_price; give the line item a price instead.", id)
 	}
-	return pr, prod, pp, pr.CheckSellable(pp, prod, false)
+	return pr, prod, pp, pr.CheckSellable(pp, prod, sub)
 }
 
 // adHocPrice is price_data: a price never saved, for a library product or an ad-hoc one.
-func adHocPrice(pp string, pd *PriceDataParams, lib catalog.Listing) (catalog.Price, catalog.Product, error) {
+func adHocPrice(pp string, pd *PriceDataParams, lib catalog.Listing, sub bool) (catalog.Price, catalog.Product, error) {
 	pr, err := catalog.PriceFromData(pp, pd.PriceDataParams)
 	if err != nil {
 		return pr, catalog.Product{}, err
@@ -282,15 +285,15 @@ func adHocPrice(pp string, pd *PriceDataParams, lib catalog.Listing) (catalog.Pr
 			return pr, prod, err
 		}
 	}
-	if err := pr.CheckSellable(pp, prod, false); err != nil {
+	if err := pr.CheckSellable(pp, prod, sub); err != nil {
 		return pr, prod, err
 	}
 	pr.Active = false // shown as Stripe shows an ad-hoc price
 	return pr, prod, nil
 }
 
-func buildLineItem(param string, it LineItemParams, lib catalog.Listing, onlyItem bool) (LineItem, string, error) {
-	pr, prod, sourceParam, err := itemSource(param, it, lib)
+func buildLineItem(param string, it LineItemParams, lib catalog.Listing, onlyItem, sub bool) (LineItem, string, error) {
+	pr, prod, sourceParam, err := itemSource(param, it, lib, sub)
 	if err != nil {
 		return LineItem{}, sourceParam, err
 	}
@@ -305,7 +308,8 @@ func buildLineItem(param string, it LineItemParams, lib catalog.Listing, onlyIte
 	li := LineItem{ID: ident.New("li"), PriceID: pr.ID, ProductID: prod.ID, Name: prod.Name,
 		ProductDescription: prod.Description, Images: prod.Images, Currency: pr.Currency, UnitAmount: pr.UnitAmount,
 		UnitAmountDecimal: pr.UnitAmountDecimal, Quantity: qty, LibraryPrice: pr.Active,
-		LibraryProduct: prod.MerchantID != ""} // ad-hoc products belong to no merchant
+		LibraryProduct: prod.MerchantID != "", // ad-hoc products belong to no merchant
+		Recurring:      pr.Recurring}
 	if li.Adjustable, err = adjustable(param+"[adjustable_quantity]", it.AdjustableQuantity, qty, onlyItem); err != nil {
 		return LineItem{}, sourceParam, err
 	}

@@ -18,6 +18,32 @@ func item(cur string, unit, qty int64) LineItemParams {
 		PriceDataParams: catalog.PriceDataParams{Currency: ptr(cur), UnitAmount: ptr(unit)}, ProductData: &ProductDataParams{Name: ptr("Thing")}}}
 }
 
+// monthly is an ad-hoc monthly price of unit minor units.
+func monthly(cur string, unit, qty int64) LineItemParams {
+	it := item(cur, unit, qty)
+	it.PriceData.Recurring = &catalog.RecurringParams{Interval: ptr("month")}
+	return it
+}
+
+func TestBuildSubscriptionSession(t *testing.T) {
+	p := CreateParams{Mode: ptr("subscription"), LineItems: []LineItemParams{monthly("usd", 1500, 2), item("usd", 999, 1)},
+		SubscriptionData: &SubscriptionDataParams{Description: ptr("Pro plan"), Metadata: map[string]string{"plan": "pro"}}}
+	s, err := Build(p, caller, now, testAssets, catalog.Listing{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, ok := s.Plan()
+	if s.Mode != ModeSubscription || !ok || plan != (catalog.RecurringTerms{Interval: catalog.Month, IntervalCount: 1}) {
+		t.Fatalf("mode %s plan %+v %v", s.Mode, plan, ok)
+	}
+	if s.AmountTotal != 3999 || s.LineItems[1].Recurring != nil {
+		t.Errorf("first period charges the one-time item too: total %d, one-time item %+v", s.AmountTotal, s.LineItems[1].Recurring)
+	}
+	if s.Subscription.Description != "Pro plan" || s.Subscription.Metadata["plan"] != "pro" {
+		t.Errorf("subscription_data %+v", s.Subscription)
+	}
+}
+
 var (
 	testAssets = []chain.Asset{{ID: "eth@dev", ChainID: 1337, Decimals: 18}, {ID: "tusd@dev", ChainID: 1337, Decimals: 6, Peg: "usd"},
 		{ID: "usdc@base", ChainID: 8453, Decimals: 6, Livemode: true}}
@@ -58,7 +84,17 @@ func TestBuildRefuses(t *testing.T) {
 	}{
 		{"no mode", func(p *CreateParams) { p.Mode = nil }, "mode"},
 		{"bad mode", func(p *CreateParams) { p.Mode = ptr("setup") }, "mode"},
-		{"subscription not yet", func(p *CreateParams) { p.Mode = ptr("subscription") }, "mode"},
+		{"subscription without a recurring price", func(p *CreateParams) { p.Mode = ptr("subscription") }, "line_items"},
+		{"subscription of two periods", func(p *CreateParams) {
+			p.Mode = ptr("subscription")
+			p.LineItems = []LineItemParams{monthly("usd", 500, 1), monthly("usd", 100, 1)}
+			p.LineItems[1].PriceData.Recurring.IntervalCount = ptr(int64(3))
+		}, "line_items[1]"},
+		{"recurring price in payment mode", func(p *CreateParams) { p.LineItems = []LineItemParams{monthly("usd", 500, 1)} },
+			"line_items[0][price_data]"},
+		{"subscription_data in payment mode", func(p *CreateParams) {
+			p.SubscriptionData = &SubscriptionDataParams{Description: ptr("x")}
+		}, "subscription_data"},
 		{"expires 29 min", func(p *CreateParams) { p.ExpiresAt = ptr(now.Add(28 * time.Minute).Unix()) }, "expires_at"},
 		{"expires 25 h", func(p *CreateParams) { p.ExpiresAt = ptr(now.Add(25 * time.Hour).Unix()) }, "expires_at"},
 		{"both amounts", func(p *CreateParams) { p.LineItems[0].PriceData.UnitAmountDecimal = ptr("1.5") }, "line_items[0][price_data][unit_amount]"},

@@ -8,20 +8,27 @@ import "github.com/chaincheckout/checkout/core/catalog"
 
 // CreateParams is POST /v1/checkout/sessions.
 type CreateParams struct {
-	Mode                 *string            `json:"mode"`
-	LineItems            []LineItemParams   `json:"line_items"`
-	SuccessURL           *string            `json:"success_url"`
-	CancelURL            *string            `json:"cancel_url"`
-	UIMode               *string            `json:"ui_mode"`
-	ReturnURL            *string            `json:"return_url"`
-	ClientReferenceID    *string            `json:"client_reference_id"`
-	CustomerEmail        *string            `json:"customer_email"`
-	Metadata             map[string]string  `json:"metadata"`
-	ExpiresAt            *int64             `json:"expires_at"`
-	PaymentMethodTypes   []string           `json:"payment_method_types"`   // accepted and ignored: crypto is the method
-	PaymentMethodOptions map[string]Ignored `json:"payment_method_options"` // accepted and ignored (SPEC)
-	Crypto               *CryptoParams      `json:"crypto"`                 // our addition
-	PaymentLink          *string            `json:"payment_link"`           // our addition: a session of this link
+	Mode                 *string                 `json:"mode"`
+	LineItems            []LineItemParams        `json:"line_items"`
+	SuccessURL           *string                 `json:"success_url"`
+	CancelURL            *string                 `json:"cancel_url"`
+	UIMode               *string                 `json:"ui_mode"`
+	ReturnURL            *string                 `json:"return_url"`
+	ClientReferenceID    *string                 `json:"client_reference_id"`
+	CustomerEmail        *string                 `json:"customer_email"`
+	Metadata             map[string]string       `json:"metadata"`
+	ExpiresAt            *int64                  `json:"expires_at"`
+	PaymentMethodTypes   []string                `json:"payment_method_types"`   // accepted and ignored: crypto is the method
+	PaymentMethodOptions map[string]Ignored      `json:"payment_method_options"` // accepted and ignored (SPEC)
+	Crypto               *CryptoParams           `json:"crypto"`                 // our addition
+	PaymentLink          *string                 `json:"payment_link"`           // our addition: a session of this link
+	SubscriptionData     *SubscriptionDataParams `json:"subscription_data"`
+}
+
+// SubscriptionDataParams is subscription_data of a mode=subscription session.
+type SubscriptionDataParams struct {
+	Description *string           `json:"description"`
+	Metadata    map[string]string `json:"metadata"`
 }
 
 // CryptoParams are the crypto additions to session creation.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 )
 
@@ -77,7 +78,17 @@ type Session struct {
 	CreatedAt         time.Time
 	LineItems         []LineItem // loaded only where asked for
 	Crypto            Crypto
-	WorkflowStarted   bool // its workflow is known to exist (false: the start after commit is pending)
+	WorkflowStarted   bool             // its workflow is known to exist (false: the start after commit is pending)
+	Subscription      SubscriptionData // mode=subscription: what the subscription it creates starts with
+	SubscriptionID    string           // the subscription its payment created, once it did
+	InvoiceID         string           // the invoice it collects (a renewal's session)
+}
+
+// SubscriptionData is Stripe's subscription_data: kept on the session until its payment
+// creates the subscription.
+type SubscriptionData struct {
+	Description string
+	Metadata    map[string]string
 }
 
 // Crypto is the on-chain side of a session.
@@ -137,9 +148,10 @@ type LineItem struct {
 	Quantity           int64
 	AmountSubtotal     int64
 	AmountTotal        int64
-	LibraryPrice       bool               // PriceID is a Product Library price (else ad hoc)
-	LibraryProduct     bool               // ProductID is a Product Library product (set at creation only)
-	Adjustable         AdjustableQuantity // the shopper may change Quantity within its bounds
+	LibraryPrice       bool                    // PriceID is a Product Library price (else ad hoc)
+	LibraryProduct     bool                    // ProductID is a Product Library product (set at creation only)
+	Adjustable         AdjustableQuantity      // the shopper may change Quantity within its bounds
+	Recurring          *catalog.RecurringTerms // a subscription's recurring item (nil: charged once)
 }
 
 // AdjustableQuantity is Stripe's adjustable_quantity of a line item.
