@@ -164,7 +164,8 @@ func stateOf(s *checkout.Session) SessionState {
 	st := SessionState{SessionID: s.ID, Status: s.Status, PaymentStatus: s.PaymentStatus, ExpiresAt: s.ExpiresAt,
 		Asset: s.Crypto.AssetID, DepositAddress: s.Crypto.DepositAddress, CryptoState: s.Crypto.State,
 		QuoteExpiresAt: s.Crypto.QuoteExpiresAt,
-		AmountReceived: amount(s.Crypto.AmountReceived)}
+		AmountReceived: amount(s.Crypto.AmountReceived),
+		Billing:        s.Mode == checkout.ModeSubscription || s.InvoiceID != ""}
 	if s.Crypto.AmountDue != nil {
 		st.AmountDue = s.Crypto.AmountDue.String()
 	}

@@ -22,6 +22,16 @@ const (
 	DispatcherWorkflowID    = "webhook-dispatcher"
 	SettlementWorkflow      = "Settlement"
 	GasWalletWorkflow       = "GasWallet"
+	SubscriptionWorkflow    = "Subscription"
+)
+
+// Updates, signals and queries on a subscription workflow: every change of a subscription
+// goes through its workflow, so its schedule and the stored state never disagree.
+const (
+	UpdateSubscriptionCancel = "cancel"       // DELETE /v1/subscriptions/:id
+	UpdateSubscription       = "update"       // POST /v1/subscriptions/:id
+	UpdateTestClock          = "set_clock"    // POST /v1/test_helpers/test_clocks/:id/advance
+	SignalInvoicePaid        = "invoice_paid" // a session of one of its invoices completed
 )
 
 // Signals and updates of the settlement workflows.
@@ -66,12 +76,14 @@ var (
 	AttrPaymentAsset      = temporal.NewSearchAttributeKeyKeyword("PaymentAsset")
 	AttrWebhookEventType  = temporal.NewSearchAttributeKeyKeyword("WebhookEventType")
 	AttrWebhookEndpoint   = temporal.NewSearchAttributeKeyKeyword("WebhookEndpoint")
+	AttrSubscriptionState = temporal.NewSearchAttributeKeyKeyword("SubscriptionStatus")
+	AttrNextPeriodEnd     = temporal.NewSearchAttributeKeyTime("NextPeriodEnd")
 )
 
 // SearchAttributes lists every custom attribute the workflows use; all are registered at start-up.
 func SearchAttributes() []temporal.SearchAttributeKey {
 	return []temporal.SearchAttributeKey{AttrCheckoutStatus, AttrMerchantID, AttrClientReferenceID, AttrPaymentAsset,
-		AttrWebhookEventType, AttrWebhookEndpoint}
+		AttrWebhookEventType, AttrWebhookEndpoint, AttrSubscriptionState, AttrNextPeriodEnd}
 }
 
 const sessionPrefix = "checkout/"
@@ -97,7 +109,12 @@ const (
 	changeStartAfterCommit = "start-after-commit"
 	// An idle gas wallet waits for a send instead of polling every few seconds.
 	changeGasWalletIdleAwait = "gas-wallet-idle-await"
+	// A completed session tells billing (a subscription to create, or an invoice paid).
+	changeSessionBilling = "session-billing"
 )
+
+// SubscriptionWorkflowID is subscription/<sub id>.
+func SubscriptionWorkflowID(subscriptionID string) string { return "subscription/" + subscriptionID }
 
 // ScannerWorkflowID is the single scanner of a chain.
 func ScannerWorkflowID(chainID int64) string { return fmt.Sprintf("chain-scanner/%d", chainID) }

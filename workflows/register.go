@@ -30,3 +30,9 @@ func RegisterSettlement(r Registry, settle *SettlementActivities, gas *GasWallet
 	r.RegisterActivityWithOptions(settle, activity.RegisterOptions{})
 	r.RegisterActivityWithOptions(gas, activity.RegisterOptions{})
 }
+
+// RegisterBilling puts the subscription workflow and the billing activities on r.
+func RegisterBilling(r Registry, subs *SubscriptionActivities) {
+	r.RegisterWorkflowWithOptions(Subscription, workflow.RegisterOptions{Name: SubscriptionWorkflow})
+	r.RegisterActivityWithOptions(subs, activity.RegisterOptions{})
+}

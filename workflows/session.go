@@ -46,6 +46,7 @@ type SessionState struct {
 	AmountReceived string    // confirmed base units that count
 	CryptoState    chain.CryptoState
 	Payments       []PaymentView
+	Billing        bool `json:",omitempty"` // a subscription's session: billing acts on its completion
 }
 
 // PaymentView is a payment as the state query shows it.
@@ -482,9 +483,23 @@ func (w *sessionWorkflow) reconcileIfDirty(ctx workflow.Context) error {
 			if err := workflow.UpsertTypedSearchAttributes(ctx, AttrCheckoutStatus.ValueSet(string(st.Status))); err != nil {
 				return err
 			}
+			if err := w.bill(ctx, st); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// bill tells billing that a subscription's session completed: the first creates the
+// subscription, a renewal's pays its invoice. Plain payment sessions skip it (no GetVersion
+// marker either, so their histories are unchanged).
+func (w *sessionWorkflow) bill(ctx workflow.Context, st SessionState) error {
+	if !st.Billing || workflow.GetVersion(ctx, changeSessionBilling, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, activityOptions),
+		(*SubscriptionActivities).BillCompletedSession, w.in.SessionID).Get(ctx, nil)
 }
 
 // adopt takes the database's view, keeping what only the workflow knows.

@@ -73,6 +73,8 @@ type sessionObject struct {
 	PaymentMethodTypes []string                  `json:"payment_method_types"`
 	PaymentStatus      string                    `json:"payment_status"`
 	Status             string                    `json:"status"`
+	Subscription       *string                   `json:"subscription"`
+	Invoice            *string                   `json:"invoice"`
 	SuccessURL         *string                   `json:"success_url"`
 	TotalDetails       totalDetails              `json:"total_details"`
 	UIMode             string                    `json:"ui_mode"`
@@ -171,7 +173,7 @@ func (s *Renderer) renderSessionAt(sess *checkout.Session, heights map[int64]uin
 		CancelURL: opt(sess.CancelURL), ClientReferenceID: opt(sess.ClientReferenceID),
 		Created: sess.CreatedAt.Unix(), Currency: sess.Currency, CustomerEmail: opt(sess.CustomerEmail),
 		ExpiresAt: sess.ExpiresAt.Unix(), Livemode: sess.Livemode, Metadata: sess.Metadata,
-		Mode: string(sess.Mode), PaymentLink: opt(sess.PaymentLink), PaymentMethodTypes: []string{"crypto"},
+		Mode: string(sess.Mode), PaymentLink: opt(sess.PaymentLink), Subscription: opt(sess.SubscriptionID), Invoice: opt(sess.InvoiceID), PaymentMethodTypes: []string{"crypto"},
 		PaymentStatus: string(sess.PaymentStatus), Status: string(sess.Status), SuccessURL: opt(sess.SuccessURL),
 		UIMode: string(sess.UI()), ReturnURL: opt(sess.ReturnURL), ClientSecret: opt(sess.ClientSecret),
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/billing"
 	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/event"
@@ -44,6 +45,7 @@ type Deps struct {
 	Merchants   *merchant.Service
 	Settlement  *settlement.Service
 	Payouts     *settlement.Payouts
+	Billing     *billing.Service
 	Idempotency idempotency.Store // transport infrastructure, see idempotent
 	Renderer    *Renderer         // the API's JSON shapes
 	Events      *event.Service
@@ -70,6 +72,7 @@ type Server struct {
 	merchants  *merchant.Service
 	settlement *settlement.Service
 	payouts    *settlement.Payouts
+	billing    *billing.Service
 	idem       idempotency.Store
 	log        *slog.Logger
 	now        func() time.Time
@@ -82,7 +85,7 @@ type Server struct {
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
 	if d.Sessions == nil || d.Catalog == nil || d.Links == nil || d.Merchants == nil || d.Settlement == nil ||
-		d.Payouts == nil || d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
+		d.Payouts == nil || d.Billing == nil || d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
 	page, err := newPageRenderer()
@@ -90,7 +93,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, links: d.Links, merchants: d.Merchants,
-		settlement: d.Settlement, payouts: d.Payouts, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
+		settlement: d.Settlement, payouts: d.Payouts, billing: d.Billing, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
 		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
 		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now)}
 	gin.SetMode(gin.ReleaseMode)
@@ -116,6 +119,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.GET("/crypto/assets", s.listAssets)
 	v1.GET("/settlement_settings", s.getSettlementSettings)
 	v1.POST("/settlement_settings", s.updateSettlementSettings)
+	s.billingRoutes(v1)
 	v1.GET("/payouts", s.listPayouts)
 	v1.GET("/payouts/:id", s.getPayout)
 	v1.GET("/balance_transactions", s.listBalanceTransactions)
@@ -152,6 +156,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	hosted.POST("/:id/quantity", s.hostedQuantity)
 	hosted.POST("/:id/simulate", s.hostedSimulate)
 	r.GET("/l/:id", s.limitIP, s.limitLink, capBody, s.openLink)
+	r.GET("/i/:id", s.limitIP, capBody, s.hostedInvoice)
 	r.GET("/static/*file", s.static)
 	r.GET("/favicon.ico", s.favicon)
 	return r, nil

@@ -10,6 +10,7 @@ import (
 	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 )
@@ -21,7 +22,8 @@ const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_st
 	payment_link, metadata, expires_at, created_at, expired_at, accepted_assets, preselect_asset,
 	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
 	quoted_at, quote_expires_at, crypto_state, amount_received::text, completed_at, payments_seen, payments_live,
-	workflow_started, settlement_destination, settlement_chain_id, ui_mode, return_url, client_secret`
+	workflow_started, settlement_destination, settlement_chain_id, ui_mode, return_url, client_secret,
+	subscription_data, subscription_id, invoice_id`
 
 type sessionRow struct {
 	Seq               int64               `db:"seq"`
@@ -65,6 +67,15 @@ type sessionRow struct {
 	UIMode            string              `db:"ui_mode"`
 	ReturnURL         sql.NullString      `db:"return_url"`
 	ClientSecret      sql.NullString      `db:"client_secret"`
+	SubscriptionData  []byte              `db:"subscription_data"`
+	SubscriptionID    sql.NullString      `db:"subscription_id"`
+	InvoiceID         sql.NullString      `db:"invoice_id"`
+}
+
+// subscriptionData is how subscription_data is stored.
+type subscriptionData struct {
+	Description string            `json:"description,omitempty"`
+	Metadata    map[string]string `json:"metadata,omitempty"`
 }
 
 func (r sessionRow) session() (*checkout.Session, error) {
@@ -76,6 +87,14 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		SuccessURL: r.SuccessURL.String, CancelURL: r.CancelURL.String, PaymentLink: r.PaymentLink.String,
 		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), WorkflowStarted: r.WorkflowStarted,
 		UIMode: checkout.UIMode(r.UIMode), ReturnURL: r.ReturnURL.String, ClientSecret: r.ClientSecret.String,
+		SubscriptionID: r.SubscriptionID.String, InvoiceID: r.InvoiceID.String,
+	}
+	if len(r.SubscriptionData) > 0 {
+		var d subscriptionData
+		if err := json.Unmarshal(r.SubscriptionData, &d); err != nil {
+			return nil, fmt.Errorf("decode subscription_data of %s: %w", r.ID, err)
+		}
+		s.Subscription = checkout.SubscriptionData{Description: d.Description, Metadata: d.Metadata}
 	}
 	s.ExpiredAt, s.CompletedAt = timeOrNil(r.ExpiredAt), timeOrNil(r.CompletedAt)
 	s.Crypto = checkout.Crypto{
@@ -140,16 +159,25 @@ const insertSessionSQL = `
 		INSERT INTO checkout_sessions (id, merchant_id, livemode, mode, status, payment_status, currency,
 			amount_subtotal, amount_total, client_reference_id, customer_email, success_url, cancel_url,
 			payment_link, metadata, expires_at, created_at, accepted_assets, preselect_asset,
-			payment_tolerance_percent, crypto_state, workflow_started, ui_mode, return_url, client_secret)
+			payment_tolerance_percent, crypto_state, workflow_started, ui_mode, return_url, client_secret,
+			subscription_data, invoice_id)
 		SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, false,
-			$39, $40, $41 FROM lock
+			$39, $40, $41, $42::jsonb, $43 FROM lock
 		RETURNING id)
 	INSERT INTO checkout_line_items (session_id, id, position, price_id, product_id, name,
 		product_description, images, currency, unit_amount, unit_amount_decimal, quantity,
-		amount_subtotal, amount_total, library_price, adjustable_enabled, adjustable_minimum, adjustable_maximum)
-	SELECT sess.id, li.* FROM sess, unnest($22::text[], $23::int[], $24::text[], $25::text[], $26::text[],
+		amount_subtotal, amount_total, library_price, adjustable_enabled, adjustable_minimum, adjustable_maximum,
+		recurring_interval, recurring_interval_count)
+	SELECT sess.id, li.id, li.position, li.price_id, li.product_id, li.name, li.product_description, li.images,
+		li.currency, li.unit_amount, li.unit_amount_decimal, li.quantity, li.amount_subtotal, li.amount_total,
+		li.library_price, li.adjustable_enabled, li.adjustable_minimum, li.adjustable_maximum,
+		NULLIF(li.recurring_interval, ''), NULLIF(li.recurring_interval_count, 0)
+	FROM sess, unnest($22::text[], $23::int[], $24::text[], $25::text[], $26::text[],
 		$27::text[], $28::jsonb[], $29::text[], $30::bigint[], $31::numeric[], $32::bigint[], $33::bigint[],
-		$34::bigint[], $35::boolean[], $36::boolean[], $37::bigint[], $38::bigint[]) AS li`
+		$34::bigint[], $35::boolean[], $36::boolean[], $37::bigint[], $38::bigint[], $44::text[], $45::bigint[])
+		AS li(id, position, price_id, product_id, name, product_description, images, currency, unit_amount,
+			unit_amount_decimal, quantity, amount_subtotal, amount_total, library_price, adjustable_enabled,
+			adjustable_minimum, adjustable_maximum, recurring_interval, recurring_interval_count)`
 
 // insertSessionArgs are insertSessionSQL's arguments for sess.
 func insertSessionArgs(sess *checkout.Session) ([]any, error) {
@@ -166,8 +194,15 @@ func insertSessionArgs(sess *checkout.Session) ([]any, error) {
 		nullable(sess.SuccessURL), nullable(sess.CancelURL), nullable(sess.PaymentLink), md,
 		sess.ExpiresAt, sess.CreatedAt, pq.Array(sess.Crypto.AcceptedAssets), nullable(sess.Crypto.PreselectAsset),
 		sess.Crypto.TolerancePercent, string(sess.Crypto.State)}
+	var subData any
+	if sess.Mode == checkout.ModeSubscription {
+		if subData, err = jsonArg(subscriptionData{Description: sess.Subscription.Description, Metadata: sess.Subscription.Metadata}); err != nil {
+			return nil, fmt.Errorf("encode subscription_data: %w", err)
+		}
+	}
 	args = append(args, items.args()...)
-	return append(args, string(sess.UI()), nullable(sess.ReturnURL), nullable(sess.ClientSecret)), nil
+	return append(args, string(sess.UI()), nullable(sess.ReturnURL), nullable(sess.ClientSecret), subData,
+		nullable(sess.InvoiceID), pq.Array(items.intervals), pq.Array(items.intervalCounts)), nil
 }
 
 // lineItemColumns holds line items column by column, for one unnest insert.
@@ -176,6 +211,8 @@ type lineItemColumns struct {
 	positions, quantities, subtotals, totals, adjMins, adjMaxs            []int64
 	unitAmounts                                                           []any // nil: no integer unit amount
 	library, adjustable                                                   []bool
+	intervals                                                             []string // "": charged once
+	intervalCounts                                                        []int64
 }
 
 // lineItemColumnsOf never leaves a column nil: a nil slice would be sent as NULL, not '{}'.
@@ -186,7 +223,7 @@ func lineItemColumnsOf(items []checkout.LineItem) (lineItemColumns, error) {
 	c := lineItemColumns{ids: strs(), prices: strs(), products: strs(), names: strs(), descs: strs(), images: strs(),
 		currencies: strs(), unitDecimals: strs(), positions: ints(), quantities: ints(), subtotals: ints(),
 		totals: ints(), unitAmounts: make([]any, 0, n), adjMins: ints(), adjMaxs: ints(),
-		library: make([]bool, 0, n), adjustable: make([]bool, 0, n)}
+		library: make([]bool, 0, n), adjustable: make([]bool, 0, n), intervals: strs(), intervalCounts: ints()}
 	for _, li := range items {
 		img, err := jsonArg(append([]string{}, li.Images...))
 		if err != nil {
@@ -204,6 +241,11 @@ func lineItemColumnsOf(items []checkout.LineItem) (lineItemColumns, error) {
 		c.subtotals, c.totals = append(c.subtotals, li.AmountSubtotal), append(c.totals, li.AmountTotal)
 		c.library, c.adjustable = append(c.library, li.LibraryPrice), append(c.adjustable, li.Adjustable.Enabled)
 		c.adjMins, c.adjMaxs = append(c.adjMins, li.Adjustable.Minimum), append(c.adjMaxs, li.Adjustable.Maximum)
+		var rt catalog.RecurringTerms
+		if li.Recurring != nil {
+			rt = *li.Recurring
+		}
+		c.intervals, c.intervalCounts = append(c.intervals, string(rt.Interval)), append(c.intervalCounts, rt.IntervalCount)
 	}
 	return c, nil
 }
@@ -234,11 +276,13 @@ type lineItemRow struct {
 	AdjustableEnabled  bool            `db:"adjustable_enabled"`
 	AdjustableMinimum  int64           `db:"adjustable_minimum"`
 	AdjustableMaximum  int64           `db:"adjustable_maximum"`
+	RecurringInterval  sql.NullString  `db:"recurring_interval"`
+	RecurringCount     sql.NullInt64   `db:"recurring_interval_count"`
 }
 
 const lineItemSelect = `id, position, price_id, product_id, name, product_description, images, currency,
 	unit_amount, unit_amount_decimal, quantity, amount_subtotal, amount_total, library_price,
-	adjustable_enabled, adjustable_minimum, adjustable_maximum`
+	adjustable_enabled, adjustable_minimum, adjustable_maximum, recurring_interval, recurring_interval_count`
 
 func (r lineItemRow) item() (checkout.LineItem, error) {
 	li := checkout.LineItem{ID: r.ID, Position: r.Position, PriceID: r.PriceID, ProductID: r.ProductID,
@@ -249,6 +293,9 @@ func (r lineItemRow) item() (checkout.LineItem, error) {
 	if r.UnitAmount.Valid {
 		v := r.UnitAmount.Int64
 		li.UnitAmount = &v
+	}
+	if r.RecurringInterval.Valid {
+		li.Recurring = &catalog.RecurringTerms{Interval: catalog.Interval(r.RecurringInterval.String), IntervalCount: r.RecurringCount.Int64}
 	}
 	if err := json.Unmarshal(r.Images, &li.Images); err != nil {
 		return li, fmt.Errorf("decode images of %s: %w", r.ID, err)

@@ -409,6 +409,7 @@ type Capabilities struct {
 	Retention  *workflows.Retention
 	Settlement *workflows.SettlementActivities // nil: the worker settles nothing (no chain has a gas wallet)
 	GasWallets *workflows.GasWalletActivities
+	Billing    *workflows.SubscriptionActivities
 }
 
 // NewWorker registers the workflows and each capability's activities on the task queue.
@@ -416,6 +417,7 @@ func NewWorker(c client.Client, caps Capabilities) worker.Worker {
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w, caps.Sessions, caps.Scans, caps.Deliveries)
 	workflows.RegisterRetention(w, caps.Retention)
+	workflows.RegisterBilling(w, caps.Billing)
 	if caps.Settlement != nil && caps.GasWallets != nil {
 		workflows.RegisterSettlement(w, caps.Settlement, caps.GasWallets)
 	}

@@ -24,6 +24,7 @@ type Repositories struct {
 	Settlement  *postgres.Settlement
 	Payouts     *postgres.Payouts
 	GasTxs      *postgres.GasWalletTxs
+	Billing     *postgres.Subscriptions
 }
 
 // repositoriesOf builds every repository on db; chains name the deposits' token contracts.
@@ -33,7 +34,7 @@ func repositoriesOf(db *postgres.DB, chains chain.Config) Repositories {
 		Merchants: postgres.NewMerchants(db), Idempotency: postgres.NewIdempotency(db), Retention: postgres.NewRetention(db),
 		Products: postgres.NewProducts(db), Prices: postgres.NewPrices(db), Links: postgres.NewPaymentLinks(db),
 		Settlement: postgres.NewSettlement(db), Payouts: postgres.NewPayouts(db, chains),
-		GasTxs: postgres.NewGasWalletTxs(db)}
+		GasTxs: postgres.NewGasWalletTxs(db), Billing: postgres.NewSubscriptions(db)}
 }
 
 // DB is the API's pool (the worker's for the worker role), for tests and benchmarks that

@@ -31,6 +31,7 @@ import (
 	"github.com/chaincheckout/checkout/adapters/secrets"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
 	"github.com/chaincheckout/checkout/adapters/webhooks"
+	"github.com/chaincheckout/checkout/core/billing"
 	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
@@ -96,6 +97,36 @@ type Config struct {
 	TrustedProxies []string
 	// SweepPolicy decides when forwarder deposits are swept (zero: settlement.DefaultPolicy).
 	SweepPolicy settlement.Policy
+	// Dunning is what happens to an unpaid invoice (zero: billing.DefaultDunning).
+	Dunning billing.Dunning
+	// DaysUntilDue is how long after a renewal its invoice is due (0: DefaultDaysUntilDue).
+	DaysUntilDue int
+}
+
+// DefaultDaysUntilDue gives a shopper three days to pay a renewal before dunning starts.
+const DefaultDaysUntilDue = 3
+
+// dunningFromEnv reads CHECKOUT_DUNNING_TRIES (offsets after the due date, "0s,72h,168h")
+// and CHECKOUT_DUNNING_FINAL (canceled or unpaid); billing.NewService validates the result.
+func (c *Config) dunningFromEnv() {
+	tries, final := os.Getenv("CHECKOUT_DUNNING_TRIES"), os.Getenv("CHECKOUT_DUNNING_FINAL")
+	if tries == "" && final == "" {
+		return
+	}
+	c.Dunning = billing.Dunning{Tries: billing.DefaultDunning.Tries, Final: billing.Status(cmp.Or(final, string(billing.StatusCanceled)))}
+	if tries != "" {
+		c.Dunning.Tries = nil
+		for _, t := range strings.Split(tries, ",") {
+			d, err := time.ParseDuration(strings.TrimSpace(t))
+			if err != nil {
+				c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_DUNNING_TRIES=%q: %q is not a duration such as 72h", tries, t))
+			}
+			c.Dunning.Tries = append(c.Dunning.Tries, d)
+		}
+	}
+	if err := c.Dunning.Validate(); err != nil {
+		c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_DUNNING_TRIES/CHECKOUT_DUNNING_FINAL: %w", err))
+	}
 }
 
 // FromEnv reads the configuration, with defaults that match `make dev`.
@@ -142,6 +173,12 @@ func FromEnv() Config {
 	}
 	c.RateLimits = c.rateLimitsFromEnv()
 	c.SweepPolicy = c.sweepPolicyFromEnv()
+	c.dunningFromEnv()
+	if v := os.Getenv("CHECKOUT_DAYS_UNTIL_DUE"); v != "" {
+		if c.DaysUntilDue, _ = strconv.Atoi(v); c.DaysUntilDue < 1 || c.DaysUntilDue > 365 {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_DAYS_UNTIL_DUE=%q is not a whole number of days from 1 to 365", v))
+		}
+	}
 	for _, p := range strings.Split(os.Getenv("CHECKOUT_TRUSTED_PROXIES"), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
@@ -265,6 +302,8 @@ type App struct {
 	Deliveries  *workflows.DeliveryActivities   // nil for the api role
 	settle      *workflows.SettlementActivities // nil unless a chain has a gas wallet
 	gas         *workflows.GasWalletActivities
+	billingActs *workflows.SubscriptionActivities
+	Billing     *billing.Service // the subscription use cases on the API's pool
 	sweeper     *settlement.Sweeper
 	settlements *temporaladapter.Settlements
 	gasChains   map[int64]bool // the chains whose deposits this worker sweeps
@@ -311,6 +350,9 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		}
 	}
 	if cfg.Role != RoleAPI {
+		if a.billingActs, err = workflows.NewSubscriptionActivities(uses.workerBilling); err != nil {
+			return nil, err
+		}
 		if err = a.buildWorker(uses.workerSessions, uses.renderer); err != nil {
 			return nil, err
 		}
@@ -428,6 +470,37 @@ type useCases struct {
 	catalog        *catalog.Service
 	links          *paymentlink.Service
 	payouts        *settlement.Payouts
+	workerBilling  *billing.Service
+}
+
+// invoiceSessions is what billing needs of sessions: the store's reads and the use case
+// that creates an invoice's session.
+type invoiceSessions struct {
+	checkout.Store
+	svc *checkout.Service
+}
+
+func (s invoiceSessions) CreateForInvoice(ctx context.Context, c merchant.Caller, p checkout.CreateParams, invoiceID, sessionID string) (*checkout.Session, error) {
+	return s.svc.CreateForInvoice(ctx, c, p, invoiceID, sessionID)
+}
+
+// billingServices builds the subscription use cases on the API's pool and on the worker's.
+func (a *App) billingServices(u *useCases) error {
+	orch, err := temporaladapter.NewSubscriptions(a.Temporal)
+	if err != nil {
+		return err
+	}
+	deps := billing.Deps{Store: a.API.Billing, Sessions: invoiceSessions{a.API.Sessions, a.Sessions}, Orch: orch,
+		Encoder: u.renderer, Now: a.now, Dunning: a.cfg.Dunning, Terms: billing.Terms{DaysUntilDue: cmp.Or(a.cfg.DaysUntilDue, DefaultDaysUntilDue)}}
+	if deps.Dunning.Tries == nil {
+		deps.Dunning = billing.DefaultDunning
+	}
+	if a.Billing, err = billing.NewService(deps); err != nil {
+		return fmt.Errorf("billing: %w", err)
+	}
+	deps.Store, deps.Sessions = a.workerRepos.Billing, invoiceSessions{a.workerRepos.Sessions, u.workerSessions}
+	u.workerBilling, err = billing.NewService(deps)
+	return err
 }
 
 // useCases builds the session use cases on each pool and the merchant and webhook ones.
@@ -472,6 +545,9 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if u.payouts, err = settlement.NewPayouts(a.API.Payouts); err != nil {
 		return u, err
 	}
+	if err = a.billingServices(&u); err != nil {
+		return u, err
+	}
 	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)
 	return u, err
 }
@@ -495,7 +571,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 		return nil, err
 	}
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
-		Merchants: a.Merchants, Settlement: a.Settlement, Payouts: u.payouts, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
+		Merchants: a.Merchants, Settlement: a.Settlement, Payouts: u.payouts, Billing: a.Billing, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
 		Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies})
 }
 
@@ -749,7 +825,7 @@ func (a *App) RestartWorker() error {
 
 func (a *App) capabilities() temporaladapter.Capabilities {
 	return temporaladapter.Capabilities{Sessions: a.SessionActs, Scans: a.Scans, Deliveries: a.Deliveries, Retention: a.retention,
-		Settlement: a.settle, GasWallets: a.gas}
+		Settlement: a.settle, GasWallets: a.gas, Billing: a.billingActs}
 }
 
 // Listen opens the configured address.

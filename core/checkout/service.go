@@ -102,6 +102,20 @@ func (s *Service) CreateForLink(ctx context.Context, caller merchant.Caller, p C
 	return s.create(ctx, caller, p, linkID)
 }
 
+// CreateForInvoice creates the session that collects a subscription's invoice, under the ID
+// the invoice chose (a retried create finds it: apperr Conflict "session_exists").
+func (s *Service) CreateForInvoice(ctx context.Context, caller merchant.Caller, p CreateParams, invoiceID, sessionID string) (*Session, error) {
+	sess, err := Build(p, caller, s.now(), s.chains.Assets(caller.Livemode), emptyListing)
+	if err != nil {
+		return nil, err
+	}
+	sess.ID, sess.InvoiceID = sessionID, invoiceID
+	if err := s.store.CreateSession(ctx, sess, func(context.Context) { s.queueStart(sess) }); err != nil {
+		return nil, fmt.Errorf("create session %s of invoice %s: %w", sessionID, invoiceID, err)
+	}
+	return sess, nil
+}
+
 func (s *Service) create(ctx context.Context, caller merchant.Caller, p CreateParams, linkID string) (*Session, error) {
 	lib, err := s.listing(ctx, caller, p)
 	if err != nil {

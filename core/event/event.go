@@ -32,9 +32,22 @@ const (
 	PayoutFailed = "payout.failed"
 )
 
+// Types of subscription and invoice events (Stripe's names). They are about no session.
+const (
+	SubscriptionCreated        = "customer.subscription.created"
+	SubscriptionUpdated        = "customer.subscription.updated"
+	SubscriptionDeleted        = "customer.subscription.deleted"
+	InvoiceCreated             = "invoice.created"
+	InvoicePaid                = "invoice.paid"
+	InvoicePaymentFailed       = "invoice.payment_failed"
+	InvoiceVoided              = "invoice.voided"
+	InvoiceMarkedUncollectible = "invoice.marked_uncollectible"
+)
+
 // Types lists every type an endpoint may subscribe to.
 var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
-	SessionPaidLate, SessionPaymentReverted, PayoutPaid, PayoutFailed}
+	SessionPaidLate, SessionPaymentReverted, PayoutPaid, PayoutFailed, SubscriptionCreated, SubscriptionUpdated,
+	SubscriptionDeleted, InvoiceCreated, InvoicePaid, InvoicePaymentFailed, InvoiceVoided, InvoiceMarkedUncollectible}
 
 // Request is the API request that caused an event (Stripe's event.request). Events the chain
 // or a timer caused have none: the zero Request, rendered as nulls.

@@ -53,6 +53,17 @@ type Item struct {
 	PriceID    string                             `json:"price"`
 	Quantity   int64                              `json:"quantity"`
 	Adjustable *checkout.AdjustableQuantityParams `json:"adjustable_quantity,omitempty"`
+	Recurring  bool                               `json:"recurring,omitempty"` // a subscription's price
+}
+
+// Subscription reports whether the link sells a subscription: it has a recurring price.
+func (l Link) Subscription() bool {
+	for _, it := range l.LineItems {
+		if it.Recurring {
+			return true
+		}
+	}
+	return false
 }
 
 // PriceIDs are the prices the link sells.
@@ -90,6 +101,7 @@ func (l *Link) setItems(items []ItemParams, lib catalog.Listing) error {
 	if len(items) > MaxLineItems {
 		return apperr.Invalid("line_items", "parameter_invalid", "A payment link can have at most %d line items.", MaxLineItems)
 	}
+	var plan *catalog.RecurringTerms
 	for i, it := range items {
 		param := fmt.Sprintf("line_items[%d]", i)
 		if it.Price == nil {
@@ -99,8 +111,15 @@ func (l *Link) setItems(items []ItemParams, lib catalog.Listing) error {
 		if !ok {
 			return apperr.Invalid(param+"[price]", "resource_missing", "No such price: '%s'", *it.Price)
 		}
-		if err := pr.CheckSellable(param+"[price]", prod, false); err != nil {
+		if err := pr.CheckSellable(param+"[price]", prod, true); err != nil {
 			return err
+		}
+		if pr.Recurring != nil {
+			if plan != nil && *plan != *pr.Recurring {
+				return apperr.Invalid(param+"[price]", "parameter_invalid",
+					"All recurring prices of a payment link must share one billing period.")
+			}
+			plan = pr.Recurring
 		}
 		if l.Currency == "" {
 			l.Currency = pr.Currency
@@ -117,7 +136,8 @@ func (l *Link) setItems(items []ItemParams, lib catalog.Listing) error {
 		if err := checkout.CheckAdjustable(param+"[adjustable_quantity]", it.AdjustableQuantity, *it.Quantity, len(items) == 1); err != nil {
 			return err
 		}
-		l.LineItems = append(l.LineItems, Item{ID: ident.New("li"), PriceID: pr.ID, Quantity: *it.Quantity, Adjustable: it.AdjustableQuantity})
+		l.LineItems = append(l.LineItems, Item{ID: ident.New("li"), PriceID: pr.ID, Quantity: *it.Quantity,
+			Adjustable: it.AdjustableQuantity, Recurring: pr.Recurring != nil})
 	}
 	return nil
 }
@@ -235,7 +255,11 @@ type Visit struct {
 
 // sessionParams is the session a visit makes: the link's items and options.
 func (l Link) sessionParams(v Visit, now time.Time) checkout.CreateParams {
-	p := checkout.CreateParams{Mode: ptr(string(checkout.ModePayment)), Metadata: map[string]string{}}
+	mode := checkout.ModePayment
+	if l.Subscription() {
+		mode = checkout.ModeSubscription
+	}
+	p := checkout.CreateParams{Mode: ptr(string(mode)), Metadata: map[string]string{}}
 	for _, it := range l.LineItems {
 		p.LineItems = append(p.LineItems, checkout.LineItemParams{Price: ptr(it.PriceID), Quantity: ptr(it.Quantity),
 			AdjustableQuantity: it.Adjustable})
@@ -275,7 +299,7 @@ func (l Link) SessionParams(req checkout.CreateParams, now time.Time) (checkout.
 	}
 	p := l.sessionParams(Visit{}, now)
 	if req.Mode != nil && *req.Mode != *p.Mode {
-		return req, apperr.Invalid("mode", "parameter_invalid", "A payment link makes sessions in mode=payment.")
+		return req, apperr.Invalid("mode", "parameter_invalid", "This payment link makes sessions in mode=%s.", *p.Mode)
 	}
 	for k, v := range req.Metadata {
 		p.Metadata[k] = v

@@ -24,8 +24,28 @@ func listing() catalog.Listing {
 	}
 	return catalog.Listing{Prices: map[string]catalog.Price{"price_a": pr("price_a", "usd", true, catalog.OneTime),
 		"price_eur": pr("price_eur", "eur", true, catalog.OneTime), "price_off": pr("price_off", "usd", false, catalog.OneTime),
-		"price_sub": pr("price_sub", "usd", true, catalog.Recurring)},
+		"price_sub": monthly(pr("price_sub", "usd", true, catalog.Recurring), 1),
+		"price_q":   monthly(pr("price_q", "usd", true, catalog.Recurring), 3)},
 		Products: map[string]catalog.Product{"prod_1": {ID: "prod_1", Name: "Ticket", Active: true}}}
+}
+
+func monthly(p catalog.Price, n int64) catalog.Price {
+	p.Recurring = &catalog.RecurringTerms{Interval: catalog.Month, IntervalCount: n}
+	return p
+}
+
+func TestARecurringPriceMakesSubscriptionSessions(t *testing.T) {
+	p := CreateParams{LineItems: []ItemParams{{Price: ptr("price_sub"), Quantity: ptr(int64(1))}, {Price: ptr("price_a"), Quantity: ptr(int64(1))}}}
+	l, err := New(p, merchant.Caller{MerchantID: "acct_1"}, time.Now(), listing(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !l.Subscription() || *l.sessionParams(Visit{}, time.Now()).Mode != "subscription" {
+		t.Fatalf("a link with a monthly price makes mode=%s sessions", *l.sessionParams(Visit{}, time.Now()).Mode)
+	}
+	if _, err := l.SessionParams(checkout.CreateParams{Mode: ptr("payment")}, time.Now()); err == nil {
+		t.Error("mode=payment was taken for a subscription link")
+	}
 }
 
 func valid() CreateParams {
@@ -41,7 +61,9 @@ func TestNewRefuses(t *testing.T) {
 		{"no items", func(p *CreateParams) { p.LineItems = nil }, "line_items"},
 		{"unknown price", func(p *CreateParams) { p.LineItems[0].Price = ptr("price_x") }, "line_items[0][price]"},
 		{"inactive price", func(p *CreateParams) { p.LineItems[0].Price = ptr("price_off") }, "line_items[0][price]"},
-		{"recurring price", func(p *CreateParams) { p.LineItems[0].Price = ptr("price_sub") }, "line_items[0][price]"},
+		{"recurring prices of two periods", func(p *CreateParams) {
+			p.LineItems = []ItemParams{{Price: ptr("price_sub"), Quantity: ptr(int64(1))}, {Price: ptr("price_q"), Quantity: ptr(int64(1))}}
+		}, "line_items[1][price]"},
 		{"two currencies", func(p *CreateParams) {
 			p.LineItems = append(p.LineItems, ItemParams{Price: ptr("price_eur"), Quantity: ptr(int64(1))})
 		}, "line_items[1][price]"},

@@ -1,0 +1,225 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/chaincheckout/checkout/core/billing"
+)
+
+// SubscriptionInput starts subscription/<id>.
+type SubscriptionInput struct {
+	SubscriptionID string
+	MerchantID     string
+}
+
+// SubscriptionState is the subscription as its workflow knows it (the state query).
+type SubscriptionState struct {
+	SubscriptionID   string
+	Status           billing.Status
+	Period           int
+	CurrentPeriodEnd time.Time
+	LatestInvoice    string
+	InvoiceStatus    billing.InvoiceStatus
+	Attempts         int
+	NextAt           time.Time // real time of the next scheduled step (zero: none)
+	Ended            bool
+}
+
+// SubscriptionActivities are the billing use cases the subscription and session workflows call.
+type SubscriptionActivities struct{ billing *billing.Service }
+
+// NewSubscriptionActivities wires the activities to the billing use cases.
+func NewSubscriptionActivities(svc *billing.Service) (*SubscriptionActivities, error) {
+	if svc == nil {
+		return nil, fmt.Errorf("workflows.NewSubscriptionActivities: nil dependency")
+	}
+	return &SubscriptionActivities{billing: svc}, nil
+}
+
+func (a *SubscriptionActivities) state(sub *billing.Subscription, inv *billing.Invoice) SubscriptionState {
+	st := SubscriptionState{SubscriptionID: sub.ID, Status: sub.Status, Period: sub.Period, CurrentPeriodEnd: sub.CurrentPeriodEnd,
+		LatestInvoice: sub.LatestInvoice, Ended: sub.Ended()}
+	if inv != nil {
+		st.InvoiceStatus, st.Attempts = inv.Status, inv.Attempts
+		if next, ok := sub.NextAt(inv, a.billing.Dunning()); ok {
+			st.NextAt = next
+		}
+	}
+	return st
+}
+
+// AdvanceSubscription applies what is due now and returns the new state.
+func (a *SubscriptionActivities) AdvanceSubscription(ctx context.Context, id string) (SubscriptionState, error) {
+	sub, inv, err := a.billing.Advance(ctx, id)
+	if err != nil {
+		return SubscriptionState{}, activityError("advance "+id, err)
+	}
+	return a.state(sub, inv), nil
+}
+
+// PayInvoice marks an invoice paid once its session completed.
+func (a *SubscriptionActivities) PayInvoice(ctx context.Context, id string, paid InvoicePaidSignal) error {
+	_, err := a.billing.Pay(ctx, id, paid.InvoiceID, paid.SessionID)
+	return activityErrorOrNil("pay "+paid.InvoiceID, err)
+}
+
+// CancelSubscription, UpdateSubscription and SetSubscriptionClock apply the merchant's requests.
+func (a *SubscriptionActivities) CancelSubscription(ctx context.Context, id string) error {
+	_, err := a.billing.ApplyCancel(ctx, id)
+	return activityErrorOrNil("cancel "+id, err)
+}
+
+func (a *SubscriptionActivities) UpdateSubscription(ctx context.Context, id string, u billing.UpdateRequest) error {
+	_, err := a.billing.ApplyUpdate(ctx, id, u)
+	return activityErrorOrNil("update "+id, err)
+}
+
+func (a *SubscriptionActivities) SetSubscriptionClock(ctx context.Context, id string, frozen time.Time) error {
+	_, err := a.billing.ApplyClock(ctx, id, frozen)
+	return activityErrorOrNil("set clock of "+id, err)
+}
+
+// BillCompletedSession lets billing act on a completed session (see billing.Service.SessionCompleted).
+func (a *SubscriptionActivities) BillCompletedSession(ctx context.Context, sessionID string) error {
+	return activityErrorOrNil("billing of "+sessionID, a.billing.SessionCompleted(ctx, sessionID))
+}
+
+func activityErrorOrNil(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return activityError(what, err)
+}
+
+// InvoicePaidSignal names the invoice whose session completed.
+type InvoicePaidSignal struct{ InvoiceID, SessionID string }
+
+// ClockRequest is a test clock's new time.
+type ClockRequest struct{ FrozenTime time.Time }
+
+type subscriptionWorkflow struct {
+	in    SubscriptionInput
+	state SubscriptionState
+	paid  []InvoicePaidSignal // invoices whose sessions completed, not yet recorded
+	woken bool     // a handler changed something: the schedule must be read again
+}
+
+var subscriptionActivity = workflow.ActivityOptions{
+	StartToCloseTimeout: time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 5 * time.Minute,
+		NonRetryableErrorTypes: []string{ErrSessionMissing, ErrRefused}},
+}
+
+// Subscription runs one subscription: a durable timer to each due step (a payment try or the
+// period's end, on the subscription's clock), the renewal and its invoice, and the merchant's
+// changes as Updates. It continues as new at every renewal, so a history holds one period.
+func Subscription(ctx workflow.Context, in SubscriptionInput) (SubscriptionState, error) {
+	w := &subscriptionWorkflow{in: in}
+	if err := w.setup(ctx); err != nil {
+		return w.state, err
+	}
+	actx := workflow.WithActivityOptions(ctx, subscriptionActivity)
+	if err := w.advance(actx); err != nil {
+		return w.state, err
+	}
+	start := w.state.Period
+	for !w.state.Ended {
+		if w.state.Period != start && len(w.paid) == 0 {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return w.state, err
+			}
+			return w.state, workflow.NewContinueAsNewError(ctx, Subscription, in)
+		}
+		if err := w.wait(ctx); err != nil {
+			return w.state, err
+		}
+		for len(w.paid) > 0 {
+			inv := w.paid[0]
+			w.paid = w.paid[1:]
+			if err := workflow.ExecuteActivity(actx, (*SubscriptionActivities).PayInvoice, in.SubscriptionID, inv).Get(ctx, nil); err != nil {
+				workflow.GetLogger(ctx).Warn("invoice not recorded as paid", "invoice", inv.InvoiceID, "error", err)
+			}
+		}
+		if err := w.advance(actx); err != nil {
+			return w.state, err
+		}
+	}
+	return w.state, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+// wait sleeps until the next scheduled step or until a handler wakes it.
+func (w *subscriptionWorkflow) wait(ctx workflow.Context) error {
+	woken := func() bool { return w.woken || len(w.paid) > 0 }
+	if w.state.NextAt.IsZero() {
+		err := workflow.Await(ctx, woken)
+		w.woken = false
+		return err
+	}
+	if d := w.state.NextAt.Sub(workflow.Now(ctx)); d > 0 {
+		if _, err := workflow.AwaitWithTimeout(ctx, d, woken); err != nil {
+			return err
+		}
+	}
+	w.woken = false
+	return nil
+}
+
+func (w *subscriptionWorkflow) advance(ctx workflow.Context) error {
+	var st SubscriptionState
+	if err := workflow.ExecuteActivity(ctx, (*SubscriptionActivities).AdvanceSubscription, w.in.SubscriptionID).Get(ctx, &st); err != nil {
+		return err
+	}
+	w.state = st
+	attrs := []temporal.SearchAttributeUpdate{AttrSubscriptionState.ValueSet(string(st.Status))}
+	if !st.Ended {
+		attrs = append(attrs, AttrNextPeriodEnd.ValueSet(st.CurrentPeriodEnd))
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, attrs...)
+}
+
+func (w *subscriptionWorkflow) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (SubscriptionState, error) { return w.state, nil }); err != nil {
+		return err
+	}
+	uctx := workflow.WithActivityOptions(ctx, updateActivityOptions)
+	notEnded := func() error {
+		if w.state.Ended {
+			return temporal.NewApplicationError("the subscription is canceled", ErrNotOpen)
+		}
+		return nil
+	}
+	run := func(activity any, args ...any) error {
+		err := workflow.ExecuteActivity(uctx, activity, append([]any{w.in.SubscriptionID}, args...)...).Get(ctx, nil)
+		w.woken = true
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubscriptionCancel, func(ctx workflow.Context) error {
+		return run((*SubscriptionActivities).CancelSubscription)
+	}, workflow.UpdateHandlerOptions{Validator: notEnded}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandler(ctx, UpdateSubscription, func(ctx workflow.Context, u billing.UpdateRequest) error {
+		return run((*SubscriptionActivities).UpdateSubscription, u)
+	}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateTestClock, func(ctx workflow.Context, r ClockRequest) error {
+		return run((*SubscriptionActivities).SetSubscriptionClock, r.FrozenTime)
+	}, workflow.UpdateHandlerOptions{Validator: func(ClockRequest) error { return notEnded() }}); err != nil {
+		return err
+	}
+	paid := workflow.GetSignalChannel(ctx, SignalInvoicePaid)
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		for {
+			var s InvoicePaidSignal
+			paid.Receive(ctx, &s)
+			w.paid = append(w.paid, s)
+		}
+	})
+	return nil
+}
