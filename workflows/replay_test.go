@@ -32,13 +32,14 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflowWithOptions(WebhookDispatcher, workflow.RegisterOptions{Name: DispatcherWorkflow})
 			r.RegisterWorkflowWithOptions(Settlement, workflow.RegisterOptions{Name: SettlementWorkflow})
 			r.RegisterWorkflowWithOptions(GasWallet, workflow.RegisterOptions{Name: GasWalletWorkflow})
+			r.RegisterWorkflowWithOptions(Subscription, workflow.RegisterOptions{Name: SubscriptionWorkflow})
 			if err := r.ReplayWorkflowHistoryFromJSONFile(logger, f); err != nil {
 				t.Fatalf("replay %s: %v", f, err)
 			}
 		})
 	}
 	for _, name := range []string{CheckoutSessionWorkflow, ChainScannerWorkflow, WebhookDeliveryWorkflow, DispatcherWorkflow,
-		SettlementWorkflow, GasWalletWorkflow} {
+		SettlementWorkflow, GasWalletWorkflow, SubscriptionWorkflow} {
 		if !recorded[name] {
 			t.Errorf("no recorded history of %s in testdata/: record one (see README, Tests and benchmarks)", name)
 		}

@@ -186,30 +186,30 @@ func (w *subscriptionWorkflow) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (SubscriptionState, error) { return w.state, nil }); err != nil {
 		return err
 	}
-	uctx := workflow.WithActivityOptions(ctx, updateActivityOptions)
 	notEnded := func() error {
 		if w.state.Ended {
 			return temporal.NewApplicationError("the subscription is canceled", ErrNotOpen)
 		}
 		return nil
 	}
-	run := func(activity any, args ...any) error {
-		err := workflow.ExecuteActivity(uctx, activity, append([]any{w.in.SubscriptionID}, args...)...).Get(ctx, nil)
+	run := func(ctx workflow.Context, activity any, args ...any) error {
+		uctx := workflow.WithActivityOptions(ctx, updateActivityOptions)
+		err := workflow.ExecuteActivity(uctx, activity, append([]any{w.in.SubscriptionID}, args...)...).Get(uctx, nil)
 		w.woken = true
 		return err
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSubscriptionCancel, func(ctx workflow.Context) error {
-		return run((*SubscriptionActivities).CancelSubscription)
+		return run(ctx, (*SubscriptionActivities).CancelSubscription)
 	}, workflow.UpdateHandlerOptions{Validator: notEnded}); err != nil {
 		return err
 	}
 	if err := workflow.SetUpdateHandler(ctx, UpdateSubscription, func(ctx workflow.Context, u billing.UpdateRequest) error {
-		return run((*SubscriptionActivities).UpdateSubscription, u)
+		return run(ctx, (*SubscriptionActivities).UpdateSubscription, u)
 	}); err != nil {
 		return err
 	}
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateTestClock, func(ctx workflow.Context, r ClockRequest) error {
-		return run((*SubscriptionActivities).SetSubscriptionClock, r.FrozenTime)
+		return run(ctx, (*SubscriptionActivities).SetSubscriptionClock, r.FrozenTime)
 	}, workflow.UpdateHandlerOptions{Validator: func(ClockRequest) error { return notEnded() }}); err != nil {
 		return err
 	}

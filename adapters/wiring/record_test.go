@@ -281,5 +281,6 @@ func replay(path string) error {
 	r.RegisterWorkflowWithOptions(workflows.ChainScanner, workflow.RegisterOptions{Name: workflows.ChainScannerWorkflow})
 	r.RegisterWorkflowWithOptions(workflows.WebhookDelivery, workflow.RegisterOptions{Name: workflows.WebhookDeliveryWorkflow})
 	r.RegisterWorkflowWithOptions(workflows.WebhookDispatcher, workflow.RegisterOptions{Name: workflows.DispatcherWorkflow})
+	r.RegisterWorkflowWithOptions(workflows.Subscription, workflow.RegisterOptions{Name: workflows.SubscriptionWorkflow})
 	return r.ReplayWorkflowHistoryFromJSONFile(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)), path)
 }

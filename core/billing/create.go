@@ -26,7 +26,9 @@ func (t Terms) Validate() error {
 // first invoice already paid by that session. Its periods are anchored at the payment's
 // completion; its ID derives from the session's, so a retried creation finds the same one.
 func FromSession(s *checkout.Session, items []checkout.LineItem, t Terms) (*Subscription, *Invoice, error) {
-	plan, ok := s.Plan()
+	withItems := *s
+	withItems.LineItems = items
+	plan, ok := withItems.Plan()
 	if s.Mode != checkout.ModeSubscription || !ok {
 		return nil, nil, fmt.Errorf("session %s is not a subscription session", s.ID)
 	}
