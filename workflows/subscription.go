@@ -106,7 +106,7 @@ type subscriptionWorkflow struct {
 	in    SubscriptionInput
 	state SubscriptionState
 	paid  []InvoicePaidSignal // invoices whose sessions completed, not yet recorded
-	woken bool     // a handler changed something: the schedule must be read again
+	woken bool                // a handler changed something: the schedule must be read again
 }
 
 var subscriptionActivity = workflow.ActivityOptions{

@@ -245,7 +245,6 @@ func invoiceSessionParams(sub *Subscription, inv *Invoice, now time.Time) checko
 
 func ptr[T any](v T) *T { return &v }
 
-
 // Get returns the caller's subscription.
 func (s *Service) Get(ctx context.Context, c merchant.Caller, id string) (*Subscription, error) {
 	return s.d.Store.Subscription(ctx, c.MerchantID, c.Livemode, id)
