@@ -8,11 +8,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root/adapters/ethereum/contracts"
 ABIGEN="${ABIGEN:-$root/bin/abigen}"
 
-# The settlement contracts (ForwarderFactory and its DepositForwarder clones) and the
-# development and test contracts, bound in adapters/ethereum/contracts.
+# The settlement contracts (ForwarderFactory and its DepositForwarder clones), the
+# subscriptions' SubscriptionCollector and the development and test contracts, bound in
+# adapters/ethereum/contracts.
 npm ci --no-audit --no-fund
 rm -rf build && mkdir -p build
-for name in ForwarderFactory DepositForwarder TestToken NoReturnToken MockPriceFeed InternalPayer; do
+for name in ForwarderFactory DepositForwarder SubscriptionCollector TestToken NoReturnToken MockPriceFeed InternalPayer; do
   # The source must come before --include-path, which takes every argument after it.
   npx solcjs "$name.sol" --bin --abi --optimize --base-path . --include-path node_modules/ -o build
   cp "build/${name}_sol_${name}.abi" "$name.abi"

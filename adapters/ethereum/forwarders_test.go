@@ -43,13 +43,17 @@ func newForwarderChain(t *testing.T) *forwarderChain {
 	c.backend = simulated.NewBackend(alloc)
 	t.Cleanup(func() { _ = c.backend.Close() })
 	c.client = c.backend.Client()
+	// A block after each deployment: the pool adds a transaction in the background, so a
+	// PendingNonceAt right after a send may not count it yet and hand out its nonce again.
 	var err error
 	if c.factoryAt, _, c.factory, err = contracts.DeployForwarderFactory(c.auth(c.deployer), c.client); err != nil {
 		t.Fatal(err)
 	}
+	c.backend.Commit()
 	if c.tokenAt, _, c.token, err = contracts.DeployTestToken(c.auth(c.deployer), c.client, "Test USD", "tUSD", 6, big.NewInt(0)); err != nil {
 		t.Fatal(err)
 	}
+	c.backend.Commit()
 	if c.usdtAt, _, c.usdt, err = contracts.DeployNoReturnToken(c.auth(c.deployer), c.client, "Tether-like", "tUSDT", 6); err != nil {
 		t.Fatal(err)
 	}
