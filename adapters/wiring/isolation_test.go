@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -73,7 +74,16 @@ var isolationTable = map[string]isoCase{
 	"GET /v1/webhook_endpoints/:id":               {kind: byID, object: "endpoint"},
 	"POST /v1/webhook_endpoints/:id":              {kind: byID, object: "endpoint", body: url.Values{"description": {"x"}}},
 	"DELETE /v1/webhook_endpoints/:id":            {kind: byID, object: "endpoint"},
-	"POST /v1/webhook_endpoints/:id/roll_secret":  {kind: byID, object: "endpoint"},
+	"GET /v1/subscriptions":                       {kind: list, object: "subscription"},
+	"GET /v1/subscriptions/:id":                   {kind: byID, object: "subscription"},
+	"POST /v1/subscriptions/:id":                  {kind: byID, object: "subscription", body: url.Values{"metadata[a]": {"b"}}},
+	"DELETE /v1/subscriptions/:id":                {kind: byID, object: "subscription"},
+	"GET /v1/invoices":                            {kind: list, object: "invoice"},
+	"GET /v1/invoices/:id":                        {kind: byID, object: "invoice"},
+	"GET /v1/test_helpers/test_clocks/:id":        {kind: byID, object: "test_clock"},
+	"POST /v1/test_helpers/test_clocks/:id/advance": {kind: byID, object: "test_clock",
+		body: url.Values{"frozen_time": {strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)}}},
+	"POST /v1/webhook_endpoints/:id/roll_secret": {kind: byID, object: "endpoint"},
 }
 
 // The owner's test-mode payout address, and the one strangers try to set.
@@ -85,7 +95,8 @@ const (
 // collections are where each kind of object is listed and retrieved.
 var collections = map[string]string{"session": "/v1/checkout/sessions", "event": "/v1/events", "endpoint": "/v1/webhook_endpoints",
 	"product": "/v1/products", "price": "/v1/prices", "link": "/v1/payment_links", "payout": "/v1/payouts",
-	"balance_transaction": "/v1/balance_transactions"}
+	"balance_transaction": "/v1/balance_transactions", "subscription": "/v1/subscriptions", "invoice": "/v1/invoices",
+	"test_clock": "/v1/test_helpers/test_clocks"}
 
 // catalogOf makes a product with a default price and a payment link selling it, for key.
 func catalogOf(t *testing.T, key string) (product, price, link string) {
@@ -130,10 +141,12 @@ func newIsoWorld(t *testing.T) isoWorld {
 	if line.status != http.StatusOK || len(lines) != 1 {
 		t.Fatalf("the owner's balance transactions: %d %s", line.status, line.raw)
 	}
+	sub := subscriptionOf(t, owner)
 	return isoWorld{owner: owner, liveOwner: live, stranger: stranger,
 		ids: map[string]string{"session": session, "event": expiredEvent(t, owner), "endpoint": we.ID,
 			"product": product, "price": price, "link": link, "payout": swept.payoutID,
-			"balance_transaction": lines[0].(map[string]any)["id"].(string)}}
+			"balance_transaction": lines[0].(map[string]any)["id"].(string), "subscription": sub.str("id"),
+			"invoice": sub.str("latest_invoice"), "test_clock": sub.str("test_clock")}}
 }
 
 func (w isoWorld) request(t *testing.T, method, path, key string, body url.Values) response {

@@ -25,6 +25,25 @@ func paySession(t *testing.T, key, sid string) response {
 	return waitFor(t, key, sid, "complete", func(r response) bool { return r.str("status") == "complete" })
 }
 
+// subscriptionOf pays a monthly subscription session of key and returns its subscription.
+func subscriptionOf(t *testing.T, key string) response {
+	t.Helper()
+	s := postForm(t, "/v1/checkout/sessions", key, url.Values{"mode": {"subscription"}, "line_items[0][quantity]": {"1"},
+		"line_items[0][price_data][currency]": {"usd"}, "line_items[0][price_data][unit_amount]": {"900"},
+		"line_items[0][price_data][recurring][interval]": {"month"}, "line_items[0][price_data][product_data][name]": {"Basic"},
+		"crypto[accepted_assets][]": {"tusd@sim"}}, nil)
+	if s.status != 200 {
+		t.Fatalf("subscription session: %d %s", s.status, s.raw)
+	}
+	paySession(t, key, s.str("id"))
+	var sub response
+	eventually(t, "subscription of "+s.str("id"), func() (bool, error) {
+		sub = get(t, "/v1/checkout/sessions/"+s.str("id"), key)
+		return sub.str("subscription") != "", nil
+	})
+	return get(t, "/v1/subscriptions/"+sub.str("subscription"), key)
+}
+
 func listData(r response) []map[string]any {
 	var out []map[string]any
 	data, _ := r.body["data"].([]any)
