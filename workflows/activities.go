@@ -127,7 +127,11 @@ type refusal struct {
 }
 
 // activityError makes refusals and a missing row non-retryable; anything else is retried.
+// No error stays nil, so an activity can return activityError(what, err) unconditionally.
 func activityError(what string, err error) error {
+	if err == nil {
+		return nil
+	}
 	e, ok := apperr.As(err)
 	switch {
 	case ok && e.Kind == apperr.KindNotFound:

@@ -65,35 +65,28 @@ func (a *SubscriptionActivities) AdvanceSubscription(ctx context.Context, id str
 // PayInvoice marks an invoice paid once its session completed.
 func (a *SubscriptionActivities) PayInvoice(ctx context.Context, id string, paid InvoicePaidSignal) error {
 	_, err := a.billing.Pay(ctx, id, paid.InvoiceID, paid.SessionID)
-	return activityErrorOrNil("pay "+paid.InvoiceID, err)
+	return activityError("pay "+paid.InvoiceID, err)
 }
 
 // CancelSubscription, UpdateSubscription and SetSubscriptionClock apply the merchant's requests.
 func (a *SubscriptionActivities) CancelSubscription(ctx context.Context, id string) error {
 	_, err := a.billing.ApplyCancel(ctx, id)
-	return activityErrorOrNil("cancel "+id, err)
+	return activityError("cancel "+id, err)
 }
 
 func (a *SubscriptionActivities) UpdateSubscription(ctx context.Context, id string, u billing.UpdateRequest) error {
 	_, err := a.billing.ApplyUpdate(ctx, id, u)
-	return activityErrorOrNil("update "+id, err)
+	return activityError("update "+id, err)
 }
 
 func (a *SubscriptionActivities) SetSubscriptionClock(ctx context.Context, id string, frozen time.Time) error {
 	_, err := a.billing.ApplyClock(ctx, id, frozen)
-	return activityErrorOrNil("set clock of "+id, err)
+	return activityError("set clock of "+id, err)
 }
 
 // BillCompletedSession lets billing act on a completed session (see billing.Service.SessionCompleted).
 func (a *SubscriptionActivities) BillCompletedSession(ctx context.Context, sessionID string) error {
-	return activityErrorOrNil("billing of "+sessionID, a.billing.SessionCompleted(ctx, sessionID))
-}
-
-func activityErrorOrNil(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return activityError(what, err)
+	return activityError("billing of "+sessionID, a.billing.SessionCompleted(ctx, sessionID))
 }
 
 // InvoicePaidSignal names the invoice whose session completed.
@@ -105,8 +98,8 @@ type ClockRequest struct{ FrozenTime time.Time }
 type subscriptionWorkflow struct {
 	in    SubscriptionInput
 	state SubscriptionState
-	paid  []InvoicePaidSignal // invoices whose sessions completed, not yet recorded
-	woken bool                // a handler changed something: the schedule must be read again
+	paid  workflow.ReceiveChannel // invoice_paid signals: invoices whose sessions completed, not yet recorded
+	woken bool                    // a handler changed something: the schedule must be read again
 }
 
 var subscriptionActivity = workflow.ActivityOptions{
@@ -119,7 +112,7 @@ var subscriptionActivity = workflow.ActivityOptions{
 // period's end, on the subscription's clock), the renewal and its invoice, and the merchant's
 // changes as Updates. It continues as new at every renewal, so a history holds one period.
 func Subscription(ctx workflow.Context, in SubscriptionInput) (SubscriptionState, error) {
-	w := &subscriptionWorkflow{in: in}
+	w := &subscriptionWorkflow{in: in, paid: workflow.GetSignalChannel(ctx, SignalInvoicePaid)}
 	if err := w.setup(ctx); err != nil {
 		return w.state, err
 	}
@@ -129,7 +122,7 @@ func Subscription(ctx workflow.Context, in SubscriptionInput) (SubscriptionState
 	}
 	start := w.state.Period
 	for !w.state.Ended {
-		if w.state.Period != start && len(w.paid) == 0 {
+		if w.state.Period != start && w.paid.Len() == 0 { // a pending signal is drained before the history ends
 			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 				return w.state, err
 			}
@@ -138,9 +131,8 @@ func Subscription(ctx workflow.Context, in SubscriptionInput) (SubscriptionState
 		if err := w.wait(ctx); err != nil {
 			return w.state, err
 		}
-		for len(w.paid) > 0 {
-			inv := w.paid[0]
-			w.paid = w.paid[1:]
+		var inv InvoicePaidSignal
+		for w.paid.ReceiveAsync(&inv) {
 			if err := workflow.ExecuteActivity(actx, (*SubscriptionActivities).PayInvoice, in.SubscriptionID, inv).Get(ctx, nil); err != nil {
 				workflow.GetLogger(ctx).Warn("invoice not recorded as paid", "invoice", inv.InvoiceID, "error", err)
 			}
@@ -154,7 +146,7 @@ func Subscription(ctx workflow.Context, in SubscriptionInput) (SubscriptionState
 
 // wait sleeps until the next scheduled step or until a handler wakes it.
 func (w *subscriptionWorkflow) wait(ctx workflow.Context) error {
-	woken := func() bool { return w.woken || len(w.paid) > 0 }
+	woken := func() bool { return w.woken || w.paid.Len() > 0 }
 	if w.state.NextAt.IsZero() {
 		err := workflow.Await(ctx, woken)
 		w.woken = false
@@ -213,13 +205,5 @@ func (w *subscriptionWorkflow) setup(ctx workflow.Context) error {
 	}, workflow.UpdateHandlerOptions{Validator: func(ClockRequest) error { return notEnded() }}); err != nil {
 		return err
 	}
-	paid := workflow.GetSignalChannel(ctx, SignalInvoicePaid)
-	workflow.Go(ctx, func(ctx workflow.Context) {
-		for {
-			var s InvoicePaidSignal
-			paid.Receive(ctx, &s)
-			w.paid = append(w.paid, s)
-		}
-	})
 	return nil
 }

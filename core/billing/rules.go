@@ -151,15 +151,9 @@ func (s *Subscription) Cancel(inv *Invoice, now time.Time) error {
 	return nil
 }
 
-// Update is a merchant's change of a subscription (POST /v1/subscriptions/:id).
-type Update struct {
-	CancelAtPeriodEnd *bool
-	Metadata          map[string]string // merged: "" removes a key
-	Description       *string
-}
-
-// Apply changes what u names; a canceled subscription only takes metadata (Stripe's rule).
-func (s *Subscription) Apply(u Update, merged map[string]string, now time.Time) error {
+// Apply changes what u names, with merged as the metadata after u's patch (nil: unchanged);
+// a canceled subscription only takes metadata (Stripe's rule).
+func (s *Subscription) Apply(u UpdateRequest, merged map[string]string, now time.Time) error {
 	if s.Ended() && (u.CancelAtPeriodEnd != nil || u.Description != nil) {
 		return apperr.Invalid("cancel_at_period_end", "parameter_invalid",
 			"A canceled subscription can only update its metadata.")

@@ -146,10 +146,10 @@ func TestCancelUpdateAndClock(t *testing.T) {
 		t.Error("canceling twice succeeded")
 	}
 	yes := true
-	if err := s.Apply(Update{CancelAtPeriodEnd: &yes}, nil, now); err == nil {
+	if err := s.Apply(UpdateRequest{CancelAtPeriodEnd: &yes}, nil, now); err == nil {
 		t.Error("a canceled subscription took cancel_at_period_end")
 	}
-	if err := s.Apply(Update{}, map[string]string{"k": "v"}, now); err != nil || s.Metadata["k"] != "v" {
+	if err := s.Apply(UpdateRequest{}, map[string]string{"k": "v"}, now); err != nil || s.Metadata["k"] != "v" {
 		t.Errorf("metadata on a canceled subscription: %v", err)
 	}
 	if err := s.Pay(open, now); err == nil {

@@ -180,7 +180,7 @@ func (s *Service) ApplyUpdate(ctx context.Context, id string, u UpdateRequest) (
 				return nil, err
 			}
 		}
-		return nil, sub.Apply(Update{CancelAtPeriodEnd: u.CancelAtPeriodEnd, Description: u.Description}, merged, s.d.Now())
+		return nil, sub.Apply(u, merged, s.d.Now())
 	})
 	return sub, err
 }
@@ -293,7 +293,7 @@ func (s *Service) Update(ctx context.Context, c merchant.Caller, id string, u Up
 	if _, err := metadata.Merge("metadata", sub.Metadata, u.Metadata); err != nil {
 		return nil, err
 	}
-	if err := sub.snapshot().Apply(Update{CancelAtPeriodEnd: u.CancelAtPeriodEnd, Description: u.Description}, nil, s.d.Now()); err != nil {
+	if err := sub.snapshot().Apply(u, nil, s.d.Now()); err != nil {
 		return nil, err
 	}
 	u.Request = event.RequestFrom(ctx)
