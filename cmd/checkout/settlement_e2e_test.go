@@ -150,12 +150,18 @@ func payAllAtOnce(ctx context.Context, t *testing.T, rpcURL, chainsFile string, 
 	tokenAt := token.Address
 	parsed, _ := contracts.TestTokenMetaData.GetAbi()
 	one := big.NewInt(1_000_000)
+	// Nonces are numbered here: geth's own pending nonce can lag a block mined between two
+	// sends, and the next send then replaces the previous one ("replacement transaction underpriced").
+	nonce, err := node.Eth.PendingNonceAt(ctx, node.From)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var hashes []common.Hash
-	for _, a := range addresses {
+	for i, a := range addresses {
 		data, _ := parsed.Pack("transfer", common.HexToAddress(a), one)
 		var h common.Hash
 		if err := node.RPC.CallContext(ctx, &h, "eth_sendTransaction", map[string]any{"from": node.From, "to": tokenAt,
-			"data": hexutil.Bytes(data)}); err != nil {
+			"data": hexutil.Bytes(data), "nonce": hexutil.Uint64(nonce + uint64(i))}); err != nil {
 			t.Fatal(err)
 		}
 		hashes = append(hashes, h)
