@@ -41,12 +41,14 @@ func NewSubscriptionActivities(svc *billing.Service) (*SubscriptionActivities, e
 	return &SubscriptionActivities{billing: svc}, nil
 }
 
-func (a *SubscriptionActivities) state(sub *billing.Subscription, inv *billing.Invoice) SubscriptionState {
+// SubscriptionStateOf is what the workflow needs of a subscription and its latest invoice:
+// above all when its next step is due under the dunning schedule d.
+func SubscriptionStateOf(sub *billing.Subscription, inv *billing.Invoice, d billing.Dunning) SubscriptionState {
 	st := SubscriptionState{SubscriptionID: sub.ID, Status: sub.Status, Period: sub.Period, CurrentPeriodEnd: sub.CurrentPeriodEnd,
 		LatestInvoice: sub.LatestInvoice, Ended: sub.Ended()}
 	if inv != nil {
 		st.InvoiceStatus, st.Attempts = inv.Status, inv.Attempts
-		if next, ok := sub.NextAt(inv, a.billing.Dunning()); ok {
+		if next, ok := sub.NextAt(inv, d); ok {
 			st.NextAt = next
 		}
 	}
@@ -59,7 +61,7 @@ func (a *SubscriptionActivities) AdvanceSubscription(ctx context.Context, id str
 	if err != nil {
 		return SubscriptionState{}, activityError("advance "+id, err)
 	}
-	return a.state(sub, inv), nil
+	return SubscriptionStateOf(sub, inv, a.billing.Dunning()), nil
 }
 
 // PayInvoice marks an invoice paid once its session completed.
