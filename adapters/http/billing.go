@@ -91,7 +91,7 @@ func renderSubscription(s *billing.Subscription) subscriptionJSON {
 			CurrentPeriodStart: s.CurrentPeriodStart.Unix(), CurrentPeriodEnd: s.CurrentPeriodEnd.Unix(),
 			Metadata: map[string]string{}, Quantity: it.Quantity, Subscription: s.ID,
 			Price: subscriptionPrice{ID: it.PriceID, Object: "price", Currency: it.Currency, Product: it.ProductID, Type: "recurring",
-				Recurring:         recurringJSON{Interval: string(s.Plan.Interval), IntervalCount: s.Plan.IntervalCount},
+				Recurring:         renderRecurring(s.Plan.Interval, s.Plan.IntervalCount),
 				UnitAmountDecimal: it.UnitAmountDecimal.String()}}
 	})
 	return out

@@ -41,10 +41,15 @@ func renderPrice(p catalog.Price) priceJSON {
 		Product: p.ProductID, TaxBehavior: "unspecified", Type: string(p.Type), UnitAmount: p.UnitAmount,
 		UnitAmountDecimal: p.UnitAmountDecimal.String()}
 	if p.Recurring != nil {
-		out.Recurring = &recurringJSON{Interval: string(p.Recurring.Interval), IntervalCount: p.Recurring.IntervalCount,
-			UsageType: "licensed"}
+		r := renderRecurring(p.Recurring.Interval, p.Recurring.IntervalCount)
+		out.Recurring = &r
 	}
 	return out
+}
+
+// renderRecurring is a price's recurring object: every period is billed as sold (licensed).
+func renderRecurring(iv catalog.Interval, count int64) recurringJSON {
+	return recurringJSON{Interval: string(iv), IntervalCount: count, UsageType: "licensed"}
 }
 
 func nonNil(s []string) []string {

@@ -17,6 +17,7 @@ import (
 	"rsc.io/qr"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/money"
@@ -56,7 +57,8 @@ type pageItem struct {
 	ID, Name, Description, Unit, Total string
 	TotalValue                         string // the total as a plain decimal, for the browser's own number format
 	Quantity, Min, Max                 int64
-	Adjustable                         bool // the shopper may change the quantity now
+	Adjustable                         bool   // the shopper may change the quantity now
+	Per                                string // a recurring item's period ("month", "3 months"); "" once only
 }
 
 type pageData struct {
@@ -73,6 +75,7 @@ type pageData struct {
 	Error, Notice                          string
 	Embed, EmbedOrigin                     string // an embedded session's client secret and the origin framing it
 	Pay                                    *payView
+	Renewal                                string // a subscription: what each later period costs and how it is paid
 	Choices                                []assetChoice
 	CanChange                              bool
 }
@@ -213,7 +216,12 @@ func (s *Server) hostedPage(c *gin.Context) {
 		d.Items = append(d.Items, pageItem{ID: li.ID, Name: li.Name, Description: li.ProductDescription, Quantity: li.Quantity,
 			Unit: formatUnit(li.UnitAmountDecimal, li.Currency), Total: formatMoney(li.AmountTotal, li.Currency),
 			TotalValue: plainMoney(li.AmountTotal, li.Currency),
-			Adjustable: adjustable && li.Adjustable.Enabled, Min: li.Adjustable.Minimum, Max: li.Adjustable.Maximum})
+			Adjustable: adjustable && li.Adjustable.Enabled, Min: li.Adjustable.Minimum, Max: li.Adjustable.Maximum,
+			Per: periodWords(li.Recurring)})
+	}
+	if plan, ok := checkout.PlanOf(v.LineItems); ok && sess.Mode == checkout.ModeSubscription {
+		d.Renewal = fmt.Sprintf("Then %s every %s. Each renewal is an invoice the merchant sends you, paid on a page like this one.",
+			formatMoney(checkout.RenewalAmount(v.LineItems), sess.Currency), periodWords(&plan))
 	}
 	if err := s.fillPay(&d, v, now); err != nil {
 		s.pageError(c, err)
@@ -473,4 +481,15 @@ func timeLeft(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
 	}
+}
+
+// periodWords names a recurring period for the shopper: "month", "3 months"; "" for none.
+func periodWords(r *catalog.RecurringTerms) string {
+	if r == nil {
+		return ""
+	}
+	if r.IntervalCount == 1 {
+		return string(r.Interval)
+	}
+	return fmt.Sprintf("%d %ss", r.IntervalCount, r.Interval)
 }

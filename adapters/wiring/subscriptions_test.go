@@ -3,8 +3,11 @@ package wiring_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stripe/stripe-go/v84"
@@ -72,6 +75,15 @@ func TestSubscriptionRenewedThreeTimesWithATestClock(t *testing.T) {
 	_, sid := visit(t, "/l/"+link.str("id"))
 	if s := get(t, "/v1/checkout/sessions/"+sid, key); s.str("mode") != "subscription" {
 		t.Fatalf("link session: %s", s.raw)
+	}
+	page, err := http.Get(it.base + "/c/" + sid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	if !strings.Contains(string(body), "1 × $15.00 / month") || !strings.Contains(string(body), "Then $15.00 every month.") {
+		t.Fatalf("the hosted page does not tell the shopper what renews: %s", body)
 	}
 	paySession(t, key, sid)
 

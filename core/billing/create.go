@@ -26,9 +26,7 @@ func (t Terms) Validate() error {
 // first invoice already paid by that session. Its periods are anchored at the payment's
 // completion; its ID derives from the session's, so a retried creation finds the same one.
 func FromSession(s *checkout.Session, items []checkout.LineItem, t Terms) (*Subscription, *Invoice, error) {
-	withItems := *s
-	withItems.LineItems = items
-	plan, ok := withItems.Plan()
+	plan, ok := checkout.PlanOf(items)
 	if s.Mode != checkout.ModeSubscription || !ok {
 		return nil, nil, fmt.Errorf("session %s is not a subscription session", s.ID)
 	}

@@ -36,7 +36,7 @@ func TestBuildSubscriptionSession(t *testing.T) {
 	if s.Mode != ModeSubscription || !ok || plan != (catalog.RecurringTerms{Interval: catalog.Month, IntervalCount: 1}) {
 		t.Fatalf("mode %s plan %+v %v", s.Mode, plan, ok)
 	}
-	if s.AmountTotal != 3999 || s.LineItems[1].Recurring != nil {
+	if s.AmountTotal != 3999 || s.LineItems[1].Recurring != nil || RenewalAmount(s.LineItems) != 3000 {
 		t.Errorf("first period charges the one-time item too: total %d, one-time item %+v", s.AmountTotal, s.LineItems[1].Recurring)
 	}
 	if s.Subscription.Description != "Pro plan" || s.Subscription.Metadata["plan"] != "pro" {

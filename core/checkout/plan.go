@@ -13,13 +13,28 @@ const MaxSubscriptionDescLength = 500
 
 // Plan is the period of a subscription-mode session: the one interval its recurring items
 // share (ok false for a payment session).
-func (s *Session) Plan() (catalog.RecurringTerms, bool) {
-	for _, li := range s.LineItems {
+func (s *Session) Plan() (catalog.RecurringTerms, bool) { return PlanOf(s.LineItems) }
+
+// PlanOf is the period the recurring items among items share (ok false: none is recurring).
+func PlanOf(items []LineItem) (catalog.RecurringTerms, bool) {
+	for _, li := range items {
 		if li.Recurring != nil {
 			return *li.Recurring, true
 		}
 	}
 	return catalog.RecurringTerms{}, false
+}
+
+// RenewalAmount is what each later period of a subscription session costs: its recurring
+// items only (one-time items are charged with the first period).
+func RenewalAmount(items []LineItem) int64 {
+	var n int64
+	for _, li := range items {
+		if li.Recurring != nil {
+			n += li.AmountTotal
+		}
+	}
+	return n
 }
 
 // checkPlan: a subscription needs at least one recurring item, all on one interval (one-time
