@@ -12,6 +12,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/event"
 )
 
 // A payment mined before expires_at that the scanner only reads after it (it was behind) is a
@@ -126,4 +127,29 @@ func (s *sessionSuite) TestManyPaymentSignalsContinueAsNew() {
 	var can *workflow.ContinueAsNewError
 	s.Require().True(errors.As(s.env.GetWorkflowError(), &can), "got %v", s.env.GetWorkflowError())
 	s.Equal(CheckoutSessionWorkflow, can.WorkflowType.Name)
+}
+
+// A subscription's session that its expiry finds paid (a payment mined in time, no signal)
+// tells billing once, as one completed by a payment signal does; the monitoring window after
+// it does not tell billing again.
+func (s *sessionSuite) TestSubscriptionSessionCompletedAtTheDeadlineIsBilledOnce() {
+	s.nothingPaid()
+	var a *SessionActivities
+	var b *SubscriptionActivities
+	s.env.OnActivity(a.ExpireSessionAt, mock.Anything, s.in.SessionID, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, id string, _ time.Time, _ event.Request) (SessionState, error) {
+			s.rowStatus = checkout.StatusComplete
+			return SessionState{SessionID: id, Status: checkout.StatusComplete, PaymentStatus: checkout.PaymentPaid,
+				CryptoState: chain.StatePaid, Billing: true}, nil
+		}).Once()
+	billed := 0
+	s.env.OnActivity(b.BillCompletedSession, mock.Anything, s.in.SessionID).Return(func(context.Context, string) error {
+		billed++
+		return nil
+	})
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal(checkout.StatusComplete, s.result().Status)
+	s.Equal(1, billed)
 }

@@ -234,6 +234,7 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 		}
 	}
 	scan := workflow.GetVersion(ctx, changeDeadlineScan, workflow.DefaultVersion, 1) != workflow.DefaultVersion
+	wasOpen := w.open() // a run resumed after the session closed has told billing already
 	for w.open() {
 		if scan && w.longRun(ctx) {
 			return w.continueAsNew(ctx)
@@ -248,6 +249,12 @@ func (w *sessionWorkflow) run(ctx workflow.Context) (SessionState, error) {
 	}
 	if w.state.Orphaned {
 		return w.orphan(ctx)
+	}
+	// Whichever way it completed (a payment, or one found at the deadline), once.
+	if wasOpen && w.state.Status == checkout.StatusComplete {
+		if err := w.bill(ctx, w.state); err != nil {
+			return w.state, err
+		}
 	}
 	return w.monitor(ctx, scan)
 }
@@ -481,9 +488,6 @@ func (w *sessionWorkflow) reconcileIfDirty(ctx workflow.Context) error {
 		if wasOpen && st.Status == checkout.StatusComplete {
 			workflow.GetLogger(ctx).Info("session complete", "session", w.in.SessionID, "received", st.AmountReceived)
 			if err := workflow.UpsertTypedSearchAttributes(ctx, AttrCheckoutStatus.ValueSet(string(st.Status))); err != nil {
-				return err
-			}
-			if err := w.bill(ctx, st); err != nil {
 				return err
 			}
 		}
