@@ -111,6 +111,8 @@ const (
 	changeGasWalletIdleAwait = "gas-wallet-idle-await"
 	// A completed session tells billing (a subscription to create, or an invoice paid).
 	changeSessionBilling = "session-billing"
+	// A charge_automatically renewal is collected through the shopper's mandate before anything else.
+	changeAutoCollect = "subscription-auto-collect"
 )
 
 // SubscriptionWorkflowID is subscription/<sub id>.

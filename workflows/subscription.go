@@ -28,17 +28,22 @@ type SubscriptionState struct {
 	Attempts         int
 	NextAt           time.Time // real time of the next scheduled step (zero: none)
 	Ended            bool
+	Collect          bool // the latest invoice is to be collected through the mandate (or its collection is under way)
 }
 
 // SubscriptionActivities are the billing use cases the subscription and session workflows call.
-type SubscriptionActivities struct{ billing *billing.Service }
+type SubscriptionActivities struct {
+	billing *billing.Service
+	wallets GasWalletClient // sends automatic collections; nil without a gas wallet
+}
 
-// NewSubscriptionActivities wires the activities to the billing use cases.
-func NewSubscriptionActivities(svc *billing.Service) (*SubscriptionActivities, error) {
+// NewSubscriptionActivities wires the activities to the billing use cases and, when a chain
+// has a gas wallet, to the gas wallets that send automatic collections.
+func NewSubscriptionActivities(svc *billing.Service, wallets GasWalletClient) (*SubscriptionActivities, error) {
 	if svc == nil {
 		return nil, fmt.Errorf("workflows.NewSubscriptionActivities: nil dependency")
 	}
-	return &SubscriptionActivities{billing: svc}, nil
+	return &SubscriptionActivities{billing: svc, wallets: wallets}, nil
 }
 
 // SubscriptionStateOf is what the workflow needs of a subscription and its latest invoice:
@@ -48,6 +53,8 @@ func SubscriptionStateOf(sub *billing.Subscription, inv *billing.Invoice, d bill
 		LatestInvoice: sub.LatestInvoice, Ended: sub.Ended()}
 	if inv != nil {
 		st.InvoiceStatus, st.Attempts = inv.Status, inv.Attempts
+		st.Collect = sub.CollectsAutomatically(inv) ||
+			(inv.AutoCollection != nil && inv.AutoCollection.Status == billing.CollectionPending)
 		if next, ok := sub.NextAt(inv, d); ok {
 			st.NextAt = next
 		}
@@ -89,6 +96,37 @@ func (a *SubscriptionActivities) SetSubscriptionClock(ctx context.Context, id st
 // BillCompletedSession lets billing act on a completed session (see billing.Service.SessionCompleted).
 func (a *SubscriptionActivities) BillCompletedSession(ctx context.Context, sessionID string) error {
 	return activityError("billing of "+sessionID, a.billing.SessionCompleted(ctx, sessionID))
+}
+
+// StartCollection starts the automatic collection of the latest invoice (see
+// billing.Service.StartCollection).
+func (a *SubscriptionActivities) StartCollection(ctx context.Context, id string) (billing.CollectionStep, error) {
+	step, err := a.billing.StartCollection(ctx, id)
+	return step, activityError("start collection of "+id, err)
+}
+
+// RequestCollection has the chain's gas wallet send a collection (once per invoice, however
+// often asked). Without a gas wallet, or when the node says it would revert, it fails for good.
+func (a *SubscriptionActivities) RequestCollection(ctx context.Context, req SendTxRequest) (string, error) {
+	if a.wallets == nil {
+		return "", temporal.NewNonRetryableApplicationError("no gas wallet on this worker", ErrWouldRevert, nil)
+	}
+	hash, err := a.wallets.SendTx(ctx, req)
+	if isAppError(err, ErrWouldRevert) {
+		return "", temporal.NewNonRetryableApplicationError(err.Error(), ErrWouldRevert, err)
+	}
+	return hash, wrap("request collection "+req.Key, err)
+}
+
+// CheckCollection settles a collection once its transaction is confirmed.
+func (a *SubscriptionActivities) CheckCollection(ctx context.Context, id, invoiceID string) (billing.CollectionStatus, error) {
+	st, err := a.billing.CheckCollection(ctx, id, invoiceID)
+	return st, activityError("check collection of "+invoiceID, err)
+}
+
+// FailCollection sends the invoice instead of collecting it.
+func (a *SubscriptionActivities) FailCollection(ctx context.Context, id, invoiceID, reason string) error {
+	return activityError("fail collection of "+invoiceID, a.billing.FailCollection(ctx, id, invoiceID, reason))
 }
 
 // InvoicePaidSignal names the invoice whose session completed.
@@ -169,11 +207,58 @@ func (w *subscriptionWorkflow) advance(ctx workflow.Context) error {
 		return err
 	}
 	w.state = st
+	if st.Collect && workflow.GetVersion(ctx, changeAutoCollect, workflow.DefaultVersion, 1) == 1 {
+		if err := w.collect(ctx); err != nil {
+			return err
+		}
+		return w.advance(ctx) // the collection settled the invoice one way or the other
+	}
 	attrs := []temporal.SearchAttributeUpdate{AttrSubscriptionState.ValueSet(string(st.Status))}
 	if !st.Ended {
 		attrs = append(attrs, AttrNextPeriodEnd.ValueSet(st.CurrentPeriodEnd))
 	}
 	return workflow.UpsertTypedSearchAttributes(ctx, attrs...)
+}
+
+// collectPoll and collectPollMax bound how often a collection's transaction is looked for.
+const (
+	collectPoll    = 5 * time.Second
+	collectPollMax = time.Minute
+)
+
+// collect has the gas wallet send the latest invoice's collection and waits until it is
+// confirmed (paid) or fails (the invoice goes to the shopper as a hosted page instead).
+func (w *subscriptionWorkflow) collect(ctx workflow.Context) error {
+	var a *SubscriptionActivities
+	var step billing.CollectionStep
+	if err := workflow.ExecuteActivity(ctx, a.StartCollection, w.in.SubscriptionID).Get(ctx, &step); err != nil {
+		return err
+	}
+	if !step.Send {
+		return nil
+	}
+	req := SendTxRequest{ChainID: step.ChainID, Key: step.Key, To: step.To, Data: step.Data}
+	err := workflow.ExecuteActivity(ctx, a.RequestCollection, req).Get(ctx, nil)
+	if isAppError(err, ErrWouldRevert) {
+		workflow.GetLogger(ctx).Warn("the collection would revert: the invoice is sent instead", "invoice", step.InvoiceID, "err", err)
+		return workflow.ExecuteActivity(ctx, a.FailCollection, w.in.SubscriptionID, step.InvoiceID, billing.ReasonWouldRevert).Get(ctx, nil)
+	}
+	if err != nil {
+		return err
+	}
+	for poll := collectPoll; ; poll = min(2*poll, collectPollMax) {
+		if err := workflow.Sleep(ctx, poll); err != nil {
+			return err
+		}
+		var st billing.CollectionStatus
+		if err := workflow.ExecuteActivity(ctx, a.CheckCollection, w.in.SubscriptionID, step.InvoiceID).Get(ctx, &st); err != nil {
+			return err
+		}
+		if st != billing.CollectionPending {
+			workflow.GetLogger(ctx).Info("collection settled", "invoice", step.InvoiceID, "status", st)
+			return nil
+		}
+	}
 }
 
 func (w *subscriptionWorkflow) setup(ctx workflow.Context) error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	sdklog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -234,5 +235,85 @@ func TestSubscriptionTestClockRenewsAtOnce(t *testing.T) {
 	out := f.runOnce(t, f.sub.Anchor, requestAfter(t, time.Hour, UpdateTestClock, ClockRequest{FrozenTime: day("2027-04-01 00:01:00")}))
 	if !out.continued || !out.end.Equal(day("2027-03-01 01:00:00")) || f.sub.Period != 1 {
 		t.Fatalf("run %+v, period %d", out, f.sub.Period)
+	}
+}
+
+// collectorFake answers the collection activities with the real billing rules: the collector
+// says reason ("" collectable), a send reverts in the node's estimate when wouldRevert, and
+// the transaction is confirmed at the confirmAt-th look.
+type collectorFake struct {
+	reason      string
+	wouldRevert bool
+	confirmAt   int
+	looks, sent int
+}
+
+func (f *billingFake) mockCollection(env *testsuite.TestWorkflowEnvironment, c *collectorFake) {
+	var a *SubscriptionActivities
+	f.sub.CollectionMethod, f.sub.Mandate = billing.ChargeAutomatically, &billing.MandateTerms{ID: billing.MandateID("cs_1"), ChainID: 1337}
+	env.OnActivity(a.StartCollection, mock.Anything, f.sub.ID).Return(func(context.Context, string) (billing.CollectionStep, error) {
+		inv := f.latest()
+		step := billing.CollectionStep{InvoiceID: inv.ID}
+		if !f.sub.CollectsAutomatically(inv) {
+			return step, nil
+		}
+		if c.reason != "" {
+			f.sub.FailCollection(inv, c.reason)
+			return step, nil
+		}
+		step.Send, step.ChainID, step.Key, step.To, step.Data = true, 1337, billing.CollectionKey(inv.ID), "0xcc", []byte{1}
+		return step, f.sub.StartCollection(inv)
+	})
+	env.OnActivity(a.RequestCollection, mock.Anything, mock.Anything).Return(func(context.Context, SendTxRequest) (string, error) {
+		c.sent++
+		if c.wouldRevert {
+			return "", temporal.NewNonRetryableApplicationError("execution reverted", ErrWouldRevert, nil)
+		}
+		return "0xtx", nil
+	})
+	env.OnActivity(a.CheckCollection, mock.Anything, f.sub.ID, mock.Anything).Return(func(_ context.Context, _, id string) (billing.CollectionStatus, error) {
+		if c.looks++; c.looks < c.confirmAt {
+			return billing.CollectionPending, nil
+		}
+		return billing.CollectionSucceeded, f.sub.Collected(f.invs[id], "0xtx", env.Now())
+	})
+	env.OnActivity(a.FailCollection, mock.Anything, f.sub.ID, mock.Anything, mock.Anything).Return(func(_ context.Context, _, id, reason string) error {
+		f.sub.FailCollection(f.invs[id], reason)
+		return nil
+	})
+}
+
+// charge_automatically: each renewal's invoice is collected through the mandate and paid once
+// its transaction is confirmed, before the run continues as new; a collection the collector
+// refuses, or the node says would revert, leaves the invoice to be paid on its hosted page.
+func TestSubscriptionCollectedAutomatically(t *testing.T) {
+	cases := []struct {
+		name      string
+		c         collectorFake
+		paid      bool
+		method    billing.CollectionMethod
+		reason    string
+		sent      int
+		wantLooks int
+	}{
+		{"collected and confirmed at the third look", collectorFake{confirmAt: 3}, true, billing.ChargeAutomatically, "", 1, 3},
+		{"allowance revoked: sent as an invoice", collectorFake{reason: billing.ReasonAllowance}, false, billing.SendInvoice, billing.ReasonAllowance, 0, 0},
+		{"the node says it would revert", collectorFake{wouldRevert: true}, false, billing.SendInvoice, billing.ReasonWouldRevert, 1, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newBillingFake("2027-03-01 00:00:00", billing.Plan{Interval: catalog.Month, IntervalCount: 1})
+			c := tc.c
+			out := f.runOnce(t, f.sub.Anchor, func(env *testsuite.TestWorkflowEnvironment) { f.mockCollection(env, &c) })
+			inv := f.invs[billing.InvoiceID("sub_1", 1)]
+			if !out.continued || f.sub.Period != 1 || (inv.Status == billing.InvoicePaid) != tc.paid ||
+				inv.CollectionMethod() != tc.method || inv.AutoCollection.FailureReason != tc.reason || c.sent != tc.sent || c.looks != tc.wantLooks {
+				t.Fatalf("continued %v, period %d, invoice %s %s %+v, sent %d, looks %d", out.continued, f.sub.Period, inv.Status,
+					inv.CollectionMethod(), inv.AutoCollection, c.sent, c.looks)
+			}
+			if tc.paid && !out.end.After(day("2027-04-01 00:00:00")) {
+				t.Errorf("the run ended at %s, before its collection was confirmed", out.end)
+			}
+		})
 	}
 }

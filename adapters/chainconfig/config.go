@@ -82,6 +82,9 @@ func Load(path string, environ []string) (File, error) {
 		if v := env[prefix+"FORWARDER_FACTORY"]; v != "" {
 			c.ForwarderFactory = v
 		}
+		if v := env[prefix+"SUBSCRIPTION_COLLECTOR"]; v != "" {
+			c.SubscriptionCollector = v
+		}
 		if v := env[prefix+"EXPLORER_URL"]; v != "" {
 			c.ExplorerURL = v
 		}

@@ -29,7 +29,7 @@ var _ billing.Store = (*Subscriptions)(nil)
 const subscriptionColumns = `seq, id, merchant_id, livemode, status, currency, items, interval, interval_count, anchor,
 	anchor_period, period, current_period_start, current_period_end, cancel_at_period_end, canceled_at, ended_at,
 	collection_method, days_until_due, latest_invoice, session_id, accepted_assets, description, metadata,
-	clock_offset_ms, created_at`
+	clock_offset_ms, created_at, mandate`
 
 type subscriptionRow struct {
 	Seq                int64          `db:"seq"`
@@ -58,6 +58,7 @@ type subscriptionRow struct {
 	Metadata           []byte         `db:"metadata"`
 	ClockOffsetMS      int64          `db:"clock_offset_ms"`
 	CreatedAt          time.Time      `db:"created_at"`
+	Mandate            []byte         `db:"mandate"`
 }
 
 func (r subscriptionRow) subscription() (*billing.Subscription, error) {
@@ -75,10 +76,15 @@ func (r subscriptionRow) subscription() (*billing.Subscription, error) {
 	if err := json.Unmarshal(r.Metadata, &s.Metadata); err != nil {
 		return nil, fmt.Errorf("decode metadata of %s: %w", r.ID, err)
 	}
+	if len(r.Mandate) > 0 {
+		if err := json.Unmarshal(r.Mandate, &s.Mandate); err != nil {
+			return nil, fmt.Errorf("decode mandate of %s: %w", r.ID, err)
+		}
+	}
 	return s, nil
 }
 
-// subscriptionArgs are the columns $1-$25 in subscriptionColumns' order (without seq).
+// subscriptionArgs are the columns $1-$26 in subscriptionColumns' order (without seq).
 func subscriptionArgs(s *billing.Subscription) ([]any, error) {
 	items, err := jsonArg(s.Items)
 	if err != nil {
@@ -88,15 +94,20 @@ func subscriptionArgs(s *billing.Subscription) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	mandate, err := jsonOrNull(s.Mandate)
+	if err != nil {
+		return nil, err
+	}
 	return []any{s.ID, s.MerchantID, s.Livemode, string(s.Status), s.Currency, items, string(s.Plan.Interval),
 		s.Plan.IntervalCount, s.Anchor, s.AnchorPeriod, s.Period, s.CurrentPeriodStart, s.CurrentPeriodEnd,
 		s.CancelAtPeriodEnd, nullTimePtr(s.CanceledAt), nullTimePtr(s.EndedAt), string(s.CollectionMethod),
 		s.DaysUntilDue, s.LatestInvoice, s.Session, pq.Array(s.AcceptedAssets), s.Description, md,
-		s.ClockOffset.Milliseconds(), s.Created}, nil
+		s.ClockOffset.Milliseconds(), s.Created, mandate}, nil
 }
 
 const invoiceColumns = `seq, id, merchant_id, livemode, subscription_id, period, status, billing_reason, currency,
-	amount_due, amount_paid, period_start, period_end, due_date, attempts, session_id, sessions, paid_at, created_at`
+	amount_due, amount_paid, period_start, period_end, due_date, attempts, session_id, sessions, paid_at, created_at,
+	auto_collection`
 
 type invoiceRow struct {
 	Seq            int64          `db:"seq"`
@@ -118,25 +129,43 @@ type invoiceRow struct {
 	Sessions       int            `db:"sessions"`
 	PaidAt         sql.NullTime   `db:"paid_at"`
 	CreatedAt      time.Time      `db:"created_at"`
+	AutoCollection []byte         `db:"auto_collection"`
 }
 
 func (r invoiceRow) invoice() (*billing.Invoice, error) {
-	return &billing.Invoice{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, SubscriptionID: r.SubscriptionID,
+	inv := &billing.Invoice{ID: r.ID, MerchantID: r.MerchantID, Livemode: r.Livemode, SubscriptionID: r.SubscriptionID,
 		Period: r.Period, Status: billing.InvoiceStatus(r.Status), BillingReason: r.BillingReason, Currency: r.Currency,
 		AmountDue: r.AmountDue, AmountPaid: r.AmountPaid, PeriodStart: r.PeriodStart.UTC(), PeriodEnd: r.PeriodEnd.UTC(),
 		DueDate: r.DueDate.UTC(), Attempts: r.Attempts, Session: r.SessionID.String, Sessions: r.Sessions,
-		PaidAt: timeOrNil(r.PaidAt), Created: r.CreatedAt.UTC()}, nil
+		PaidAt: timeOrNil(r.PaidAt), Created: r.CreatedAt.UTC()}
+	if len(r.AutoCollection) > 0 {
+		if err := json.Unmarshal(r.AutoCollection, &inv.AutoCollection); err != nil {
+			return nil, fmt.Errorf("decode auto_collection of %s: %w", r.ID, err)
+		}
+	}
+	return inv, nil
 }
 
-func invoiceArgs(i *billing.Invoice) []any {
+func invoiceArgs(i *billing.Invoice) ([]any, error) {
+	ac, err := jsonOrNull(i.AutoCollection)
 	return []any{i.ID, i.MerchantID, i.Livemode, i.SubscriptionID, i.Period, string(i.Status), i.BillingReason, i.Currency,
 		i.AmountDue, i.AmountPaid, i.PeriodStart, i.PeriodEnd, i.DueDate, i.Attempts, nullable(i.Session), i.Sessions,
-		nullTimePtr(i.PaidAt), i.Created}
+		nullTimePtr(i.PaidAt), i.Created, ac}, err
 }
 
 const insertInvoiceSQL = `INSERT INTO invoices (id, merchant_id, livemode, subscription_id, period, status, billing_reason,
-	currency, amount_due, amount_paid, period_start, period_end, due_date, attempts, session_id, sessions, paid_at, created_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) ON CONFLICT (id) DO NOTHING`
+	currency, amount_due, amount_paid, period_start, period_end, due_date, attempts, session_id, sessions, paid_at, created_at,
+	auto_collection)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::jsonb)
+	ON CONFLICT (id) DO NOTHING`
+
+// jsonOrNull is v as a jsonb argument, or SQL NULL for a nil pointer.
+func jsonOrNull[T any](v *T) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return jsonArg(v)
+}
 
 // Create saves a new subscription with its first invoice and events once.
 func (r *Subscriptions) Create(ctx context.Context, s *billing.Subscription, inv *billing.Invoice, events []event.Event) (*billing.Subscription, error) {
@@ -149,9 +178,9 @@ func (r *Subscriptions) Create(ctx context.Context, s *billing.Subscription, inv
 		res, err := tx.ExecContext(ctx, `INSERT INTO subscriptions (id, merchant_id, livemode, status, currency, items,
 			interval, interval_count, anchor, anchor_period, period, current_period_start, current_period_end,
 			cancel_at_period_end, canceled_at, ended_at, collection_method, days_until_due, latest_invoice, session_id,
-			accepted_assets, description, metadata, clock_offset_ms, created_at)
+			accepted_assets, description, metadata, clock_offset_ms, created_at, mandate)
 			VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-				$22, $23::jsonb, $24, $25) ON CONFLICT (id) DO NOTHING`, args...)
+				$22, $23::jsonb, $24, $25, $26::jsonb) ON CONFLICT (id) DO NOTHING`, args...)
 		if err != nil {
 			return unavailable("create subscription "+s.ID, err)
 		}
@@ -159,7 +188,11 @@ func (r *Subscriptions) Create(ctx context.Context, s *billing.Subscription, inv
 			out, err = loadSubscription(ctx, tx, `id = $1`, s.ID)
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, insertInvoiceSQL, invoiceArgs(inv)...); err != nil {
+		invArgs, err := invoiceArgs(inv)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, insertInvoiceSQL, invArgs...); err != nil {
 			return unavailable("create invoice "+inv.ID, err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE checkout_sessions SET subscription_id = $2 WHERE id = $1`, s.Session, s.ID); err != nil {
@@ -196,13 +229,21 @@ func (r *Subscriptions) Update(ctx context.Context, id, invoiceID string, change
 		if err := saveSubscription(ctx, tx, sub); err != nil {
 			return err
 		}
+		ac, err := jsonOrNull(inv.AutoCollection)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE invoices SET status = $2, amount_paid = $3, attempts = $4, paid_at = $5,
-			period_start = $6, period_end = $7 WHERE id = $1`, inv.ID, string(inv.Status), inv.AmountPaid, inv.Attempts,
-			nullTimePtr(inv.PaidAt), inv.PeriodStart, inv.PeriodEnd); err != nil {
+			period_start = $6, period_end = $7, auto_collection = $8::jsonb WHERE id = $1`, inv.ID, string(inv.Status),
+			inv.AmountPaid, inv.Attempts, nullTimePtr(inv.PaidAt), inv.PeriodStart, inv.PeriodEnd, ac); err != nil {
 			return unavailable("save invoice "+inv.ID, err)
 		}
 		if created != nil {
-			if _, err := tx.ExecContext(ctx, insertInvoiceSQL, invoiceArgs(created)...); err != nil {
+			createdArgs, err := invoiceArgs(created)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, insertInvoiceSQL, createdArgs...); err != nil {
 				return unavailable("create invoice "+created.ID, err)
 			}
 		}

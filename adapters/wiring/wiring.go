@@ -306,7 +306,8 @@ type App struct {
 	Billing     *billing.Service // the subscription use cases on the API's pool
 	sweeper     *settlement.Sweeper
 	settlements *temporaladapter.Settlements
-	gasChains   map[int64]bool // the chains whose deposits this worker sweeps
+	minedTxs    *ethereum.MinedTxs // what became of the gas wallets' transactions; nil without one
+	gasChains   map[int64]bool     // the chains whose deposits this worker sweeps
 	clients     map[int64]ethereum.Client
 	workerMu    sync.Mutex
 	worker      worker.Worker
@@ -350,10 +351,14 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		}
 	}
 	if cfg.Role != RoleAPI {
-		if a.billingActs, err = workflows.NewSubscriptionActivities(uses.workerBilling); err != nil {
+		var wallets workflows.GasWalletClient // a nil *Settlements would be a non-nil interface
+		if a.settlements != nil {
+			wallets = a.settlements
+		}
+		if a.billingActs, err = workflows.NewSubscriptionActivities(uses.workerBilling, wallets); err != nil {
 			return nil, err
 		}
-		if err = a.buildWorker(uses.workerSessions, uses.renderer); err != nil {
+		if err = a.buildWorker(uses.workerSessions); err != nil {
 			return nil, err
 		}
 	}
@@ -495,10 +500,19 @@ func (a *App) billingServices(u *useCases) error {
 	if deps.Dunning.Tries == nil {
 		deps.Dunning = billing.DefaultDunning
 	}
+	if deps.Collectors, err = ethereum.NewCollectors(a.clients); err != nil {
+		return err
+	}
+	deps.Chains = a.Chains.Config()
 	if a.Billing, err = billing.NewService(deps); err != nil {
 		return fmt.Errorf("billing: %w", err)
 	}
 	deps.Store, deps.Sessions = a.workerRepos.Billing, invoiceSessions{a.workerRepos.Sessions, u.workerSessions}
+	if a.minedTxs == nil { // no gas wallet on this worker: every subscription is collected by invoice
+		deps.Collectors = nil
+	} else {
+		deps.Txs = a.minedTxs
+	}
 	u.workerBilling, err = billing.NewService(deps)
 	return err
 }
@@ -545,6 +559,11 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if u.payouts, err = settlement.NewPayouts(a.API.Payouts); err != nil {
 		return u, err
 	}
+	if a.cfg.Role != RoleAPI { // before billing: automatic collection sends through the gas wallets
+		if err = a.buildSettlement(u.renderer); err != nil {
+			return u, err
+		}
+	}
 	if err = a.billingServices(&u); err != nil {
 		return u, err
 	}
@@ -576,11 +595,8 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 }
 
 // buildWorker makes the activities (on the worker's pool), the supervisor and the worker.
-func (a *App) buildWorker(sessions *checkout.Service, enc settlement.Encoder) error {
+func (a *App) buildWorker(sessions *checkout.Service) error {
 	repos := a.workerRepos
-	if err := a.buildSettlement(enc); err != nil {
-		return err
-	}
 	var err error
 	scanners := map[int64]*chain.Scanner{}
 	for _, ch := range a.Chains.Chains {
@@ -651,6 +667,9 @@ func (a *App) buildSettlement(enc settlement.Encoder) error {
 		return err
 	}
 	if a.settle, err = workflows.NewSettlementActivities(a.sweeper, a.settlements); err != nil {
+		return err
+	}
+	if a.minedTxs, err = ethereum.NewMinedTxs(wallet, sweeps); err != nil {
 		return err
 	}
 	a.gas, err = workflows.NewGasWalletActivities(wallet, sweeps, a.Chains.Config())

@@ -41,6 +41,10 @@ func InvoiceEventTypes(before, after *Invoice) []string {
 	for range after.Attempts - prev.Attempts {
 		types = append(types, event.InvoicePaymentFailed)
 	}
+	if failed := after.AutoCollection != nil && after.AutoCollection.Status == CollectionFailed; failed &&
+		(prev.AutoCollection == nil || prev.AutoCollection.Status != CollectionFailed) {
+		types = append(types, event.InvoiceUpdated) // automatic collection failed: the shopper is sent the invoice
+	}
 	if prev.Status != after.Status {
 		switch after.Status {
 		case InvoicePaid:
@@ -79,6 +83,9 @@ func eventsOf(ctx context.Context, enc Encoder, now time.Time, before, after *Su
 		prev := map[string]any{}
 		if c.before != nil && c.before.Status != c.after.Status {
 			prev["status"] = c.before.Status
+		}
+		if c.before != nil && c.before.CollectionMethod() != c.after.CollectionMethod() {
+			prev["collection_method"] = c.before.CollectionMethod()
 		}
 		for _, t := range types {
 			if err := mk(t, c.after.MerchantID, c.after.Livemode, obj, prev); err != nil {

@@ -38,6 +38,7 @@ type Invoice struct {
 	Session        string // the checkout session that collects it now
 	Sessions       int    // how many sessions it has had: each lapsed one is replaced by a fresh quote
 	PaidAt         *time.Time
+	AutoCollection *AutoCollection // a renewal collected through the mandate: how it went (nil: never tried)
 	Created        time.Time
 }
 

@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"math/big"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/checkout"
@@ -88,4 +89,31 @@ type InvoiceQuery struct {
 	Page         paging.Params
 	Status       InvoiceStatus
 	Subscription string
+}
+
+// Collectors reach the chains' SubscriptionCollector contracts.
+type Collectors interface {
+	// Mandate reads mandate id (0x, 32 bytes) as collector holds it; a zero Payer: none.
+	Mandate(ctx context.Context, chainID int64, collector, id string) (Mandate, error)
+	// Collectable tells whether collect(id, amount) would succeed now: "" or a Reason*.
+	Collectable(ctx context.Context, chainID int64, collector, id string, amount *big.Int) (string, error)
+	// CollectCall is the calldata of collect(id, amount) (the collector is the call's recipient).
+	CollectCall(id string, amount *big.Int) ([]byte, error)
+	// AuthorizeCalls are the shopper's two calls: approve(collector, allowance) to the token and
+	// authorize(id, token, payee, amount, minInterval) to the collector.
+	AuthorizeCalls(t MandateTerms) (approve, authorize []byte, err error)
+}
+
+// CollectionTxs find what became of the transactions the gas wallet sent for a key.
+type CollectionTxs interface {
+	// Mined is the key's transaction mined on the canonical chain (any attempt), how deep, and
+	// whether it succeeded; found is false while none is mined.
+	Mined(ctx context.Context, chainID int64, key string) (tx MinedTx, found bool, err error)
+}
+
+// MinedTx is a mined transaction as billing needs it.
+type MinedTx struct {
+	Hash          string
+	Succeeded     bool
+	Confirmations int64 // blocks including its own
 }

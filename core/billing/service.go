@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
@@ -26,6 +27,10 @@ type Deps struct {
 	Now      func() time.Time
 	Dunning  Dunning
 	Terms    Terms
+	// Automatic collection (all three, or Collectors nil: every subscription is send_invoice).
+	Collectors Collectors
+	Txs        CollectionTxs
+	Chains     chain.Config
 }
 
 // Service holds the subscription and invoice use cases.
@@ -35,6 +40,9 @@ type Service struct{ d Deps }
 func NewService(d Deps) (*Service, error) {
 	if d.Store == nil || d.Sessions == nil || d.Orch == nil || d.Encoder == nil || d.Now == nil {
 		return nil, fmt.Errorf("billing.NewService: nil dependency")
+	}
+	if d.Collectors != nil && d.Txs == nil {
+		return nil, fmt.Errorf("billing.NewService: automatic collection needs the gas wallet's transactions")
 	}
 	if err := d.Dunning.Validate(); err != nil {
 		return nil, err
@@ -76,6 +84,12 @@ func (s *Service) SessionCompleted(ctx context.Context, sessionID string) error 
 	sub, inv, err := FromSession(sess, items, s.d.Terms)
 	if err != nil {
 		return err
+	}
+	if sub.Mandate, err = s.mandateOf(ctx, sess, items); err != nil {
+		return err
+	}
+	if sub.Mandate != nil {
+		sub.CollectionMethod = ChargeAutomatically
 	}
 	events, err := eventsOf(ctx, s.d.Encoder, s.d.Now(), nil, sub, invoiceChange{nil, inv})
 	if err != nil {
@@ -121,7 +135,7 @@ func (s *Service) Advance(ctx context.Context, id string) (*Subscription, *Invoi
 	if step.Renewed != nil {
 		inv = step.Renewed
 	}
-	if inv.Status == InvoiceOpen && (step.Renewed != nil || step.Failed > 0) {
+	if inv.Status == InvoiceOpen && (step.Renewed != nil || step.Failed > 0) && !sub.CollectsAutomatically(inv) {
 		if _, err := s.InvoiceSession(ctx, inv.ID); err != nil {
 			return nil, nil, err
 		}

@@ -57,6 +57,7 @@ type Subscription struct {
 	CanceledAt         *time.Time
 	EndedAt            *time.Time
 	CollectionMethod   CollectionMethod
+	Mandate            *MandateTerms // charge_automatically: the shopper's mandate, found on chain
 	DaysUntilDue       int
 	LatestInvoice      string
 	Session            string   // the checkout session whose payment created it

@@ -34,6 +34,9 @@ type Chain struct {
 	// ForwarderFactory is the chain's ForwarderFactory; without one, sessions on the chain get
 	// xpub addresses whatever the merchant's settlement settings.
 	ForwarderFactory string `json:"forwarder_factory,omitempty"`
+	// SubscriptionCollector is the chain's SubscriptionCollector; without one, subscriptions
+	// paid on the chain are collected by invoice (send_invoice) only.
+	SubscriptionCollector string `json:"subscription_collector,omitempty"`
 	// ExplorerURL is a block explorer's base ("https://basescan.org"): pages link transactions
 	// as <base>/tx/<hash> and addresses as <base>/address/<address>.
 	ExplorerURL string `json:"explorer_url,omitempty"`
@@ -143,6 +146,9 @@ func (c Config) Validate() error {
 		}
 		if ch.ForwarderFactory != "" && !isAddress(ch.ForwarderFactory) {
 			return fmt.Errorf("%s.forwarder_factory: %q is not a 0x address", where, ch.ForwarderFactory)
+		}
+		if ch.SubscriptionCollector != "" && !isAddress(ch.SubscriptionCollector) {
+			return fmt.Errorf("%s.subscription_collector: %q is not a 0x address", where, ch.SubscriptionCollector)
 		}
 		if g := ch.GasWallet; g != nil {
 			if g.Keystore != "" && g.KeyEnv != "" {

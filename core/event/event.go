@@ -39,6 +39,7 @@ const (
 	SubscriptionDeleted        = "customer.subscription.deleted"
 	InvoiceCreated             = "invoice.created"
 	InvoicePaid                = "invoice.paid"
+	InvoiceUpdated             = "invoice.updated"
 	InvoicePaymentFailed       = "invoice.payment_failed"
 	InvoiceVoided              = "invoice.voided"
 	InvoiceMarkedUncollectible = "invoice.marked_uncollectible"
@@ -47,7 +48,7 @@ const (
 // Types lists every type an endpoint may subscribe to.
 var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
 	SessionPaidLate, SessionPaymentReverted, PayoutPaid, PayoutFailed, SubscriptionCreated, SubscriptionUpdated,
-	SubscriptionDeleted, InvoiceCreated, InvoicePaid, InvoicePaymentFailed, InvoiceVoided, InvoiceMarkedUncollectible}
+	SubscriptionDeleted, InvoiceCreated, InvoicePaid, InvoiceUpdated, InvoicePaymentFailed, InvoiceVoided, InvoiceMarkedUncollectible}
 
 // Request is the API request that caused an event (Stripe's event.request). Events the chain
 // or a timer caused have none: the zero Request, rendered as nulls.
