@@ -67,16 +67,15 @@ func GasWallet(ctx workflow.Context, in GasWalletInput) error {
 		in.Poll = 5 * time.Second
 	}
 	var a *GasWalletActivities
-	if !in.HasNonce {
-		if err := workflow.ExecuteActivity(ctx, a.PendingNonce, in.ChainID).Get(ctx, &in.NextNonce); err != nil {
-			return err
-		}
-		in.HasNonce = true
-	}
 	lock := workflow.NewMutex(ctx)
 	sends := 0
+	// The handler is set before anything blocks, so the send that started the workflow
+	// (Update-With-Start) is accepted by its first task; it waits for the nonce.
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSendTx,
 		func(ctx workflow.Context, req SendTxRequest) (string, error) {
+			if err := workflow.Await(ctx, func() bool { return in.HasNonce }); err != nil {
+				return "", err
+			}
 			if err := lock.Lock(ctx); err != nil {
 				return "", err
 			}
@@ -91,6 +90,12 @@ func GasWallet(ctx workflow.Context, in GasWalletInput) error {
 			return nil
 		}}); err != nil {
 		return err
+	}
+	if !in.HasNonce {
+		if err := workflow.ExecuteActivity(ctx, a.PendingNonce, in.ChainID).Get(ctx, &in.NextNonce); err != nil {
+			return err
+		}
+		in.HasNonce = true
 	}
 	idleAwait := workflow.GetVersion(ctx, changeGasWalletIdleAwait, workflow.DefaultVersion, 1) == 1
 	for sends < gasWalletSends && !workflow.GetInfo(ctx).GetContinueAsNewSuggested() {
@@ -275,7 +280,7 @@ func (a *GasWalletActivities) WatchGasTxs(ctx context.Context, chainID int64, pe
 		for j, s := range sent {
 			hashes[j] = s.Hash
 		}
-		mined, found, err := a.sweeps.SweepReceipt(ctx, chainID, hashes)
+		mined, found, err := a.sweeps.Mined(ctx, chainID, hashes) // sweeps and collections alike
 		if err != nil {
 			return nil, wrap("receipt of "+p.Key, err)
 		}

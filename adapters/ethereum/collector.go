@@ -164,7 +164,7 @@ func (m *MinedTxs) Mined(ctx context.Context, chainID int64, key string) (billin
 	for i, s := range sent {
 		hashes[i] = s.Hash
 	}
-	r, found, err := m.chain.SweepReceipt(ctx, chainID, hashes)
+	r, found, err := m.chain.Mined(ctx, chainID, hashes)
 	if err != nil || !found {
 		return billing.MinedTx{}, false, err
 	}

@@ -87,44 +87,63 @@ func (s *SweepChain) Head(ctx context.Context, chainID int64) (uint64, error) {
 // forwarder paid comes from the receipt's logs, counted only for the forwarders the call
 // itself names: ERC-20 Transfer logs from a forwarder, and forwarders' NativeFlushed logs.
 func (s *SweepChain) SweepReceipt(ctx context.Context, chainID int64, hashes []string) (settlement.MinedSweep, bool, error) {
-	c, err := s.client(chainID)
+	c, r, head, found, err := s.canonical(ctx, chainID, hashes)
+	if err != nil || !found {
+		return settlement.MinedSweep{}, false, err
+	}
+	tx, _, err := c.TransactionByHash(ctx, r.TxHash)
+	if err != nil {
+		return settlement.MinedSweep{}, false, fmt.Errorf("transaction %s on chain %d: %w", r.TxHash.Hex(), chainID, err)
+	}
+	forwarders, err := s.forwardersOf(tx)
 	if err != nil {
 		return settlement.MinedSweep{}, false, err
 	}
+	return settlement.MinedSweep{
+		Hash: r.TxHash.Hex(), BlockNumber: r.BlockNumber.Uint64(), BlockTime: time.Unix(int64(head.Time), 0).UTC(),
+		Succeeded: r.Status == types.ReceiptStatusSuccessful, NetworkFee: networkFee(r, tx, head),
+		Flushed: s.flushed(r.Logs, forwarders),
+	}, true, nil
+}
+
+// Mined finds which of hashes is mined on the canonical chain, whatever it calls: its block
+// and whether it succeeded (Flushed and NetworkFee stay empty).
+func (s *SweepChain) Mined(ctx context.Context, chainID int64, hashes []string) (settlement.MinedSweep, bool, error) {
+	_, r, head, found, err := s.canonical(ctx, chainID, hashes)
+	if err != nil || !found {
+		return settlement.MinedSweep{}, false, err
+	}
+	return settlement.MinedSweep{Hash: r.TxHash.Hex(), BlockNumber: r.BlockNumber.Uint64(),
+		BlockTime: time.Unix(int64(head.Time), 0).UTC(), Succeeded: r.Status == types.ReceiptStatusSuccessful}, true, nil
+}
+
+// canonical is the receipt of the first of hashes mined in a block of the canonical chain.
+func (s *SweepChain) canonical(ctx context.Context, chainID int64, hashes []string) (TxClient, *types.Receipt, *types.Header, bool, error) {
+	c, err := s.client(chainID)
+	if err != nil {
+		return nil, nil, nil, false, err
+	}
 	for _, h := range hashes {
-		hash := common.HexToHash(h)
-		r, err := c.TransactionReceipt(ctx, hash)
+		r, err := c.TransactionReceipt(ctx, common.HexToHash(h))
 		if errors.Is(err, goeth.NotFound) {
 			continue
 		}
 		if err != nil {
-			return settlement.MinedSweep{}, false, fmt.Errorf("receipt of %s on chain %d: %w", h, chainID, err)
+			return nil, nil, nil, false, fmt.Errorf("receipt of %s on chain %d: %w", h, chainID, err)
 		}
 		head, err := c.HeaderByNumber(ctx, r.BlockNumber)
 		if errors.Is(err, goeth.NotFound) {
 			continue // the chain is shorter than the receipt's block: reorged
 		}
 		if err != nil {
-			return settlement.MinedSweep{}, false, fmt.Errorf("block %s of chain %d: %w", r.BlockNumber, chainID, err)
+			return nil, nil, nil, false, fmt.Errorf("block %s of chain %d: %w", r.BlockNumber, chainID, err)
 		}
 		if head.Hash() != r.BlockHash {
 			continue
 		}
-		tx, _, err := c.TransactionByHash(ctx, hash)
-		if err != nil {
-			return settlement.MinedSweep{}, false, fmt.Errorf("transaction %s on chain %d: %w", h, chainID, err)
-		}
-		forwarders, err := s.forwardersOf(tx)
-		if err != nil {
-			return settlement.MinedSweep{}, false, err
-		}
-		return settlement.MinedSweep{
-			Hash: hash.Hex(), BlockNumber: r.BlockNumber.Uint64(), BlockTime: time.Unix(int64(head.Time), 0).UTC(),
-			Succeeded: r.Status == types.ReceiptStatusSuccessful, NetworkFee: networkFee(r, tx, head),
-			Flushed: s.flushed(r.Logs, forwarders),
-		}, true, nil
+		return c, r, head, true, nil
 	}
-	return settlement.MinedSweep{}, false, nil
+	return c, nil, nil, false, nil
 }
 
 // forwardersOf decodes a sweep transaction's call: the forwarders it names, at the addresses

@@ -40,6 +40,29 @@ type subscriptionJSON struct {
 	TestClock          *string                      `json:"test_clock"`
 	CheckoutSession    string                       `json:"checkout_session"` // our addition: the session that created it
 	AcceptedAssets     []string                     `json:"accepted_assets"`  // our addition: what each invoice may be paid with
+	Mandate            *mandateJSON                 `json:"mandate"`          // our addition: charge_automatically's authorization on chain
+}
+
+// mandateJSON is the shopper's mandate on a chain's SubscriptionCollector.
+type mandateJSON struct {
+	ID              string `json:"id"`
+	Object          string `json:"object"`
+	Asset           string `json:"asset"`
+	ChainID         int64  `json:"chain_id"`
+	Collector       string `json:"collector"`
+	Token           string `json:"token"`
+	Payer           string `json:"payer"`
+	Payee           string `json:"payee"`
+	AmountPerPeriod string `json:"amount_per_period"` // token base units, exact
+	MinInterval     uint64 `json:"min_interval"`      // seconds
+}
+
+func renderMandate(m *billing.MandateTerms) *mandateJSON {
+	if m == nil {
+		return nil
+	}
+	return &mandateJSON{ID: m.ID, Object: "subscription_mandate", Asset: m.AssetID, ChainID: m.ChainID, Collector: m.Collector,
+		Token: m.Token, Payer: m.Payer, Payee: m.Payee, AmountPerPeriod: m.Amount.String(), MinInterval: m.MinInterval}
 }
 
 type subscriptionItem struct {
@@ -78,7 +101,8 @@ func renderSubscription(s *billing.Subscription) subscriptionJSON {
 		Created: s.Created.Unix(), Currency: s.Currency, CurrentPeriodStart: s.CurrentPeriodStart.Unix(),
 		CurrentPeriodEnd: s.CurrentPeriodEnd.Unix(), Description: opt(s.Description), EndedAt: unixOrNil(s.EndedAt),
 		LatestInvoice: s.LatestInvoice, Livemode: s.Livemode, Metadata: s.Metadata, StartDate: s.Created.Unix(),
-		Status: string(s.Status), TestClock: opt(s.TestClock()), CheckoutSession: s.Session, AcceptedAssets: s.AcceptedAssets}
+		Status: string(s.Status), TestClock: opt(s.TestClock()), CheckoutSession: s.Session, AcceptedAssets: s.AcceptedAssets,
+		Mandate: renderMandate(s.Mandate)}
 	if s.CollectionMethod == billing.SendInvoice {
 		out.DaysUntilDue = &s.DaysUntilDue
 	}
@@ -125,15 +149,18 @@ type invoiceJSON struct {
 	Subscription    string  `json:"subscription"`
 	Total           int64   `json:"total"`
 	CheckoutSession *string `json:"checkout_session"` // our addition: the session collecting it now
+	// our addition: a charge_automatically renewal's collection through the mandate
+	AutomaticCollection *billing.AutoCollection `json:"automatic_collection"`
 }
 
 func (s *Renderer) renderInvoice(inv *billing.Invoice) invoiceJSON {
 	out := invoiceJSON{ID: inv.ID, Object: "invoice", AmountDue: inv.AmountDue, AmountPaid: inv.AmountPaid,
 		AmountRemaining: inv.AmountDue - inv.AmountPaid, AttemptCount: inv.Attempts, Attempted: inv.Attempts > 0 || inv.Status == billing.InvoicePaid,
-		BillingReason: inv.BillingReason, CollectionMethod: string(billing.SendInvoice), Created: inv.Created.Unix(),
+		BillingReason: inv.BillingReason, CollectionMethod: string(inv.CollectionMethod()), Created: inv.Created.Unix(),
 		Currency: inv.Currency, DueDate: inv.DueDate.Unix(), Livemode: inv.Livemode, Paid: inv.Status == billing.InvoicePaid,
 		Number: strings.ToUpper(inv.ID[len("in_"):][:8]) + "-" + strconv.Itoa(inv.Period+1), PeriodStart: inv.PeriodStart.Unix(), PeriodEnd: inv.PeriodEnd.Unix(),
-		Status: string(inv.Status), Subscription: inv.SubscriptionID, Total: inv.AmountDue, CheckoutSession: opt(inv.Session)}
+		Status: string(inv.Status), Subscription: inv.SubscriptionID, Total: inv.AmountDue, CheckoutSession: opt(inv.Session),
+		AutomaticCollection: inv.AutoCollection}
 	out.StatusTransitions.PaidAt = unixOrNil(inv.PaidAt)
 	if inv.Payable() && inv.Session != "" {
 		u := s.publicURL + "/i/" + inv.ID

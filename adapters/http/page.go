@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -17,6 +18,7 @@ import (
 	"rsc.io/qr"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/billing"
 	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
@@ -99,6 +101,15 @@ type payView struct {
 	PublicRPC, Explorer, NativeSymbol                   string       // for a wallet that lacks the chain (wallet_addEthereumChain)
 	NativeDecimals                                      int32
 	Payments                                            []pagePayment
+	Mandate                                             *mandateView // a subscription that can renew from the wallet
+}
+
+// mandateView is the automatic renewal the wallet button can set up before it pays: the
+// shopper approves the collector on the token and authorizes the mandate's terms.
+type mandateView struct {
+	Token, Collector, ApproveData, AuthorizeData string
+	Amount, Allowance, Payee                     string
+	Periods                                      int
 }
 
 type pagePayment struct {
@@ -227,6 +238,7 @@ func (s *Server) hostedPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
+	s.offerMandate(&d, v)
 	d.Version = pageVersion(sess, d.Pay)
 	if d.Pay != nil && d.Pay.Outstanding { // only the page shows it; the status poll does not need it
 		if code, err := qr.Encode(string(d.Pay.URI), qr.M); err == nil {
@@ -286,6 +298,30 @@ func (s *Server) fillPay(d *pageData, v *checkout.ShopperView, now time.Time) er
 	d.Pay = pv
 	return nil
 }
+
+// offerMandate adds automatic renewal to the wallet button of a subscription session that can
+// have it, while nothing has been paid yet; any reason it cannot leaves it out.
+func (s *Server) offerMandate(d *pageData, v *checkout.ShopperView) {
+	sess := v.Session
+	if s.billing == nil || d.Pay == nil || !d.Pay.Outstanding || d.Pay.Partial || !sess.Open() || sess.Mode != checkout.ModeSubscription {
+		return
+	}
+	offer, err := s.billing.MandateOffer(sess, v.LineItems)
+	if err != nil {
+		return
+	}
+	if plan, ok := checkout.PlanOf(v.LineItems); ok {
+		d.Renewal = fmt.Sprintf("Then %s every %s, paid from your wallet if you let it renew automatically below; otherwise each renewal is an invoice paid on a page like this one.",
+			formatMoney(checkout.RenewalAmount(v.LineItems), sess.Currency), periodWords(&plan))
+	}
+	asset, _ := s.chains.Asset(offer.Terms.AssetID)
+	d.Pay.Mandate = &mandateView{Token: chain.Checksum(offer.Terms.Token), Collector: chain.Checksum(offer.Terms.Collector),
+		ApproveData: hexData(offer.ApproveData), AuthorizeData: hexData(offer.AuthorizeData),
+		Amount: chain.FormatUnits(offer.Terms.Amount, asset.Decimals), Allowance: chain.FormatUnits(offer.Terms.Allowance(), asset.Decimals),
+		Payee: chain.Checksum(offer.Terms.Payee), Periods: billing.AllowancePeriods}
+}
+
+func hexData(b []byte) string { return "0x" + hex.EncodeToString(b) }
 
 // pageVersion changes whenever the page would show something new; the script reloads then.
 func pageVersion(sess *checkout.Session, pv *payView) string {

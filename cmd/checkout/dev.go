@@ -28,9 +28,10 @@ import (
 	"github.com/chaincheckout/checkout/core/chain"
 )
 
-// devDeploy makes the dev chain ready for checkout and settlement: the test stablecoin and a
-// ForwarderFactory (each unless the chains file names one that is on chain), and a gas wallet
-// key kept beside the chains file, funded from the dev account; then it writes the chains file.
+// devDeploy makes the dev chain ready for checkout, settlement and subscriptions: the test
+// stablecoin, a ForwarderFactory and a SubscriptionCollector (each unless the chains file names
+// one that is on chain), and a gas wallet key kept beside the chains file, funded from the dev
+// account; then it writes the chains file.
 func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 	fs := newFlags("dev deploy")
 	rpcURL := fs.String("rpc", "http://127.0.0.1:8545", "the geth --dev JSON-RPC endpoint")
@@ -77,6 +78,17 @@ func devDeploy(ctx context.Context, args []string, out io.Writer) error {
 		}
 		dev.ForwarderFactory = strings.ToLower(rc.ContractAddress.Hex())
 		fmt.Fprintf(out, "forwarder factory: deployed at %s\n", rc.ContractAddress.Hex())
+	}
+
+	if dev.SubscriptionCollector != "" && hasCode(ctx, node, dev.SubscriptionCollector) {
+		fmt.Fprintf(out, "subscription collector: reusing %s\n", dev.SubscriptionCollector)
+	} else {
+		rc, err := node.SendAndWait(ctx, nil, new(big.Int), common.FromHex(contracts.SubscriptionCollectorMetaData.Bin))
+		if err != nil {
+			return fmt.Errorf("deploy the subscription collector: %w", err)
+		}
+		dev.SubscriptionCollector = strings.ToLower(rc.ContractAddress.Hex())
+		fmt.Fprintf(out, "subscription collector: deployed at %s\n", rc.ContractAddress.Hex())
 	}
 
 	wallet, err := devGasWallet(filepath.Dir(*file))

@@ -68,7 +68,7 @@ func startE2E(ctx context.Context, t *testing.T, options ...func(*wiring.Config)
 	for _, o := range options {
 		o(&cfg)
 	}
-	app, err := wiring.New(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	app, err := wiring.New(ctx, cfg, slog.New(slog.NewTextHandler(e2eLog(), nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,4 +198,14 @@ func TestExpireRequestWhileTheScannerIsBehindKeepsTheSale(t *testing.T) {
 	if sess.Crypto.State != "paid" {
 		t.Fatalf("completed as %s, want paid", sess.Crypto.State)
 	}
+}
+
+// e2eLog is where the service under test logs: nowhere, unless E2E_LOG names a file.
+func e2eLog() io.Writer {
+	if p := os.Getenv("E2E_LOG"); p != "" {
+		if f, err := os.Create(p); err == nil {
+			return f
+		}
+	}
+	return io.Discard
 }

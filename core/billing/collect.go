@@ -148,6 +148,9 @@ func (s *Service) CheckCollection(ctx context.Context, subID, invoiceID string) 
 		return collectionStatusOf(inv), nil
 	}
 	ch, ok := s.d.Chains.Chain(sub.Mandate.ChainID)
+	if s.d.Txs == nil {
+		return CollectionPending, fmt.Errorf("this process follows no gas wallet's transactions")
+	}
 	if !ok {
 		return CollectionPending, fmt.Errorf("chain %d is not configured", sub.Mandate.ChainID)
 	}

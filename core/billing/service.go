@@ -27,7 +27,8 @@ type Deps struct {
 	Now      func() time.Time
 	Dunning  Dunning
 	Terms    Terms
-	// Automatic collection (all three, or Collectors nil: every subscription is send_invoice).
+	// Automatic collection: Collectors offers and reads mandates (nil: every subscription is
+	// send_invoice); Txs follows collections, on the workers that send them.
 	Collectors Collectors
 	Txs        CollectionTxs
 	Chains     chain.Config
@@ -40,9 +41,6 @@ type Service struct{ d Deps }
 func NewService(d Deps) (*Service, error) {
 	if d.Store == nil || d.Sessions == nil || d.Orch == nil || d.Encoder == nil || d.Now == nil {
 		return nil, fmt.Errorf("billing.NewService: nil dependency")
-	}
-	if d.Collectors != nil && d.Txs == nil {
-		return nil, fmt.Errorf("billing.NewService: automatic collection needs the gas wallet's transactions")
 	}
 	if err := d.Dunning.Validate(); err != nil {
 		return nil, err

@@ -115,6 +115,9 @@ type SweepChain interface {
 	// succeeded, its block, its fee, and what it flushed from each forwarder (ERC-20 transfers
 	// and the forwarders' native flush events). found is false when none is mined.
 	SweepReceipt(ctx context.Context, chainID int64, hashes []string) (r MinedSweep, found bool, err error)
+	// Mined finds which of hashes is mined on the canonical chain, whatever it calls: its
+	// block and whether it succeeded (no Flushed, no fee).
+	Mined(ctx context.Context, chainID int64, hashes []string) (r MinedSweep, found bool, err error)
 }
 
 // MinedSweep is a mined sweep transaction as read from its receipt.

@@ -71,10 +71,26 @@
     if (e && e.code === -32002) return "Your wallet is already asking you something: open it to answer.";
     return "The wallet could not send it" + (e && e.message ? ": " + e.message : ".");
   }
+  var mandate = document.getElementById("mandate"); // a subscription that can renew from the wallet
+  var autoRenew = document.getElementById("auto-renew");
   function offer(p) {
     if (!wallet || providers.indexOf(p) >= 0) return;
     providers.push(p);
     wallet.hidden = false;
+    if (mandate) mandate.hidden = false;
+  }
+  // authorize sends, in order, the approval of the collector on the token and the mandate:
+  // the wallet numbers them before the payment, so the mandate exists when the payment lands.
+  function authorize(eth, from) {
+    if (!mandate || !autoRenew || !autoRenew.checked) return Promise.resolve();
+    var m = mandate.dataset;
+    say("Approve the collector in your wallet (1 of 3)…");
+    return eth.request({ method: "eth_sendTransaction", params: [{ from: from, to: m.token, value: "0x0", data: m.approve }] })
+      .then(function () {
+        say("Authorize the renewals in your wallet (2 of 3)…");
+        return eth.request({ method: "eth_sendTransaction", params: [{ from: from, to: m.collector, value: "0x0", data: m.authorize }] });
+      })
+      .then(function () { say("Send the first payment in your wallet (3 of 3)…"); });
   }
   window.addEventListener("eip6963:announceProvider", function (ev) {
     if (ev.detail && ev.detail.provider) offer(ev.detail.provider);
@@ -102,6 +118,7 @@
       say("Waiting for your wallet…");
       eth.request({ method: "eth_requestAccounts" })
         .then(function (accounts) { return onChain(eth, d).then(function () { return accounts[0]; }); })
+        .then(function (from) { return authorize(eth, from).then(function () { return from; }); })
         .then(function (from) {
           var tx = { from: from, to: d.to, value: d.value }; // exact amounts as 0x-hex strings, never floats
           if (d.data) tx.data = d.data;
