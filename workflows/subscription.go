@@ -220,10 +220,12 @@ func (w *subscriptionWorkflow) advance(ctx workflow.Context) error {
 	return workflow.UpsertTypedSearchAttributes(ctx, attrs...)
 }
 
-// collectPoll and collectPollMax bound how often a collection's transaction is looked for.
+// collectPoll and collectPollMax bound how often a collection's transaction is looked for;
+// after collectLooks looks the run continues as new, still waiting, so its history stays short.
 const (
 	collectPoll    = 5 * time.Second
 	collectPollMax = time.Minute
+	collectLooks   = 100
 )
 
 // collect has the gas wallet send the latest invoice's collection and waits until it is
@@ -246,7 +248,16 @@ func (w *subscriptionWorkflow) collect(ctx workflow.Context) error {
 	if err != nil {
 		return err
 	}
-	for poll := collectPoll; ; poll = min(2*poll, collectPollMax) {
+	// While its transaction is in flight the invoice is neither sent nor dunned: money may be
+	// moving. A transaction that is not mined waits for the gas wallet (which replaces it or
+	// logs why it cannot send), however long that takes.
+	for look, poll := 0, collectPoll; ; look, poll = look+1, min(2*poll, collectPollMax) {
+		if look == collectLooks {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return err
+			}
+			return workflow.NewContinueAsNewError(ctx, Subscription, w.in)
+		}
 		if err := workflow.Sleep(ctx, poll); err != nil {
 			return err
 		}

@@ -299,6 +299,8 @@ func TestSubscriptionCollectedAutomatically(t *testing.T) {
 		{"collected and confirmed at the third look", collectorFake{confirmAt: 3}, true, billing.ChargeAutomatically, "", 1, 3},
 		{"allowance revoked: sent as an invoice", collectorFake{reason: billing.ReasonAllowance}, false, billing.SendInvoice, billing.ReasonAllowance, 0, 0},
 		{"the node says it would revert", collectorFake{wouldRevert: true}, false, billing.SendInvoice, billing.ReasonWouldRevert, 1, 0},
+		{"not mined for a hundred looks: the run continues as new, still waiting", collectorFake{confirmAt: 1000}, false,
+			billing.ChargeAutomatically, "", 1, collectLooks},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -48,7 +48,7 @@ func TestCollectorsAdapter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	accepted, err := terms.Accept(m)
+	accepted, err := terms.Accept(m, []string{lower(addr(c.payer))})
 	if err != nil || accepted.Payer != lower(addr(c.payer)) {
 		t.Fatalf("the page's mandate %+v: accepted %+v, %v", m, accepted, err)
 	}

@@ -299,11 +299,11 @@ func (s *Server) fillPay(d *pageData, v *checkout.ShopperView, now time.Time) er
 	return nil
 }
 
-// offerMandate adds automatic renewal to the wallet button of a subscription session that can
-// have it, while nothing has been paid yet; any reason it cannot leaves it out.
+// offerMandate adds automatic renewal to the wallet button of a session that can have it
+// (billing decides); any reason it cannot leaves it out.
 func (s *Server) offerMandate(d *pageData, v *checkout.ShopperView) {
 	sess := v.Session
-	if s.billing == nil || d.Pay == nil || !d.Pay.Outstanding || d.Pay.Partial || !sess.Open() || sess.Mode != checkout.ModeSubscription {
+	if s.billing == nil || d.Pay == nil {
 		return
 	}
 	offer, err := s.billing.MandateOffer(sess, v.LineItems)

@@ -508,9 +508,7 @@ func (a *App) billingServices(u *useCases) error {
 		return fmt.Errorf("billing: %w", err)
 	}
 	deps.Store, deps.Sessions = a.workerRepos.Billing, invoiceSessions{a.workerRepos.Sessions, u.workerSessions}
-	if a.minedTxs == nil { // no gas wallet on this worker: every subscription is collected by invoice
-		deps.Collectors = nil
-	} else {
+	if a.minedTxs != nil { // a worker without a gas wallet reads mandates but leaves collections to one with it
 		deps.Txs = a.minedTxs
 	}
 	u.workerBilling, err = billing.NewService(deps)

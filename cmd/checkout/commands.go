@@ -47,6 +47,8 @@ func commands() []command {
 			"Deploy the test stablecoin and the ForwarderFactory on geth --dev (unless the chains file names ones on chain), " +
 				"make the dev gas wallet (a keystore beside the chains file) and fund it from the dev account, and write the chains file.", devDeployCmd},
 		{"dev pay", "<session id> [--asset A] [--amount X]", "Pay a session from the geth --dev account: what is still due, or --amount.", devPayCmd},
+		{"dev fund", "<address> [--eth 1] [--amount 1000] [--asset tusd@dev]",
+			"Send a browser wallet of yours ETH for gas and test stablecoin from the geth --dev account.", devFundCmd},
 		{"dev balance", "<address> [--asset tusd@dev] [--chain dev] [--rpc URL]",
 			"Print an address's native and token balances on a configured chain (e.g. a payout address after a sweep).", devBalanceCmd},
 		{"dev listen", "[--addr 127.0.0.1:4343] [--events a,b]", "Register a local webhook endpoint and print the events it receives, verifying each signature.", devListenCmd},

@@ -443,3 +443,55 @@ func (a apiClient) do(ctx context.Context, method, path string, form url.Values,
 	}
 	return json.Unmarshal(raw, out)
 }
+
+// devFund gives a wallet of the shopper's the dev chain's coin (for gas) and test stablecoin
+// from the geth --dev account, so a browser wallet can pay the hosted page itself.
+func devFund(ctx context.Context, args []string, out io.Writer) error {
+	fs := newFlags("dev fund")
+	eth := fs.String("eth", "1", "ETH to send, for gas")
+	amount := fs.String("amount", "1000", "test stablecoin to send, in whole units")
+	assetID := fs.String("asset", "tusd@dev", "the token to send")
+	envFile := fs.String("env-file", ".dev/env", "read CHECKOUT_CHAINS_FILE from here when not set")
+	chainsFile := fs.String("chains", "", "the chains file (default: CHECKOUT_CHAINS_FILE)")
+	if len(args) == 0 || !common.IsHexAddress(args[0]) {
+		return usagef("usage: checkout dev fund <0x address> [--eth 1] [--amount 1000] [--asset tusd@dev]")
+	}
+	to := common.HexToAddress(args[0])
+	if err := parseFlags(fs, args[1:], out); err != nil {
+		return err
+	}
+	if *chainsFile == "" {
+		*chainsFile = devSetting(*envFile, "CHECKOUT_CHAINS_FILE")
+	}
+	cfg, err := chainconfig.Load(*chainsFile, os.Environ())
+	if err != nil {
+		return err
+	}
+	asset, ok := cfg.Config().Asset(*assetID)
+	if !ok || asset.Native() {
+		return usagef("checkout dev fund: --asset %s is not a token of the chains file %q", *assetID, *chainsFile)
+	}
+	ch, _ := cfg.Config().Chain(asset.ChainID)
+	wei, err := chain.ParseUnits(*eth, ch.Native.Decimals)
+	if err != nil {
+		return usagef("checkout dev fund: --eth: %v", err)
+	}
+	units, err := chain.ParseUnits(*amount, asset.Decimals)
+	if err != nil {
+		return usagef("checkout dev fund: --amount: %v", err)
+	}
+	node, err := ethereum.DialDevAccount(ctx, ch.RPCURL)
+	if err != nil {
+		return err
+	}
+	if _, err := node.SendAndWait(ctx, &to, wei, nil); err != nil {
+		return fmt.Errorf("send ETH: %w", err)
+	}
+	req := chain.RequestPayment(asset, to.Hex(), units) // a transfer to the wallet, as a payment would be
+	token := common.HexToAddress(req.To)
+	if _, err := node.SendAndWait(ctx, &token, new(big.Int), common.FromHex(req.Data)); err != nil {
+		return fmt.Errorf("send %s: %w", asset.Symbol, err)
+	}
+	fmt.Fprintf(out, "sent %s %s and %s %s to %s\n", *eth, ch.Native.Symbol, *amount, asset.Symbol, to.Hex())
+	return nil
+}

@@ -78,6 +78,10 @@ func devBalanceCmd(ctx context.Context, _ wiring.Config, args []string, out io.W
 	return devBalance(ctx, args, out)
 }
 
+func devFundCmd(ctx context.Context, _ wiring.Config, args []string, out io.Writer) error {
+	return devFund(ctx, args, out)
+}
+
 func devPayCmd(ctx context.Context, _ wiring.Config, args []string, out io.Writer) error {
 	return devPay(ctx, args, out)
 }

@@ -16,10 +16,14 @@ type MandateOffer struct {
 }
 
 // MandateOffer is the automatic collection a subscription session can offer now, or why it
-// cannot (an apperr, for the page to leave the offer out).
+// cannot (an apperr, for the page to leave the offer out): only while it is open and nothing
+// has been paid, so the mandate is in place before the payment that creates the subscription.
 func (s *Service) MandateOffer(sess *checkout.Session, items []checkout.LineItem) (MandateOffer, error) {
 	if s.d.Collectors == nil {
 		return MandateOffer{}, refuse("no_collector", "Automatic collection is not configured.")
+	}
+	if !sess.Open() || sess.Crypto.PaymentsSeen > 0 {
+		return MandateOffer{}, refuse("session_not_fresh", "Session %s is no longer waiting for its first payment.", sess.ID)
 	}
 	t, err := MandateTermsOf(sess, items, s.d.Chains)
 	if err != nil {
@@ -50,7 +54,17 @@ func (s *Service) mandateOf(ctx context.Context, sess *checkout.Session, items [
 	if m.Payer == "" {
 		return nil, nil
 	}
-	accepted, err := t.Accept(m)
+	payments, err := s.d.Sessions.PaymentsOf(ctx, []string{sess.ID})
+	if err != nil {
+		return nil, fmt.Errorf("payments of session %s: %w", sess.ID, err)
+	}
+	var payers []string
+	for _, p := range payments[sess.ID] {
+		if p.Live() && p.AssetID == t.AssetID {
+			payers = append(payers, p.From)
+		}
+	}
+	accepted, err := t.Accept(m, payers)
 	if err != nil {
 		return nil, nil //nolint:nilerr // a mandate that does not match is not used
 	}
@@ -89,25 +103,34 @@ func (s *Service) StartCollection(ctx context.Context, subID string) (Collection
 	if !sub.CollectsAutomatically(inv) {
 		return step, nil
 	}
+	if s.d.Collectors == nil || s.d.Txs == nil { // another worker, with the chain's gas wallet, may take it
+		return step, fmt.Errorf("this worker sends no collections: no gas wallet for chain %d", sub.Mandate.ChainID)
+	}
 	m := sub.Mandate
-	reason := ReasonNoChainSupport
-	if s.d.Collectors != nil {
-		if reason, err = s.d.Collectors.Collectable(ctx, m.ChainID, m.Collector, m.ID, m.Amount); err != nil {
-			return step, fmt.Errorf("collectable %s: %w", inv.ID, err)
-		}
+	reason, err := s.d.Collectors.Collectable(ctx, m.ChainID, m.Collector, m.ID, m.Amount)
+	if err != nil {
+		return step, fmt.Errorf("collectable %s: %w", inv.ID, err)
 	}
 	if reason != "" {
 		return step, s.FailCollection(ctx, subID, inv.ID, reason)
 	}
+	started := false
 	if _, _, err := s.change(ctx, subID, inv.ID, func(sub *Subscription, inv *Invoice) (*Invoice, error) {
+		if !sub.CollectsAutomatically(inv) { // canceled meanwhile: nothing to collect
+			return nil, nil
+		}
+		started = true
 		return nil, sub.StartCollection(inv)
-	}); err != nil {
+	}); err != nil || !started {
 		return step, err
 	}
 	return s.collectCall(sub, step)
 }
 
 func (s *Service) collectCall(sub *Subscription, step CollectionStep) (CollectionStep, error) {
+	if sub.Mandate == nil || s.d.Collectors == nil {
+		return step, fmt.Errorf("subscription %s cannot send its collection from this worker", sub.ID)
+	}
 	data, err := s.d.Collectors.CollectCall(sub.Mandate.ID, sub.Mandate.Amount)
 	if err != nil {
 		return step, err

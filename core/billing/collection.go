@@ -17,15 +17,14 @@ const (
 
 // Reasons an automatic collection fails; the collector's own reasons come first.
 const (
-	ReasonNoMandate      = "no_mandate"
-	ReasonRevoked        = "mandate_revoked"
-	ReasonAboveCap       = "amount_above_cap"
-	ReasonTooEarly       = "too_early"
-	ReasonAllowance      = "insufficient_allowance"
-	ReasonBalance        = "insufficient_balance"
-	ReasonWouldRevert    = "would_revert" // the node's estimate of collect reverts (e.g. a token that refuses)
-	ReasonReverted       = "reverted"     // the collect transaction was mined and reverted
-	ReasonNoChainSupport = "chain_unavailable"
+	ReasonNoMandate   = "no_mandate"
+	ReasonRevoked     = "mandate_revoked"
+	ReasonAboveCap    = "amount_above_cap"
+	ReasonTooEarly    = "too_early"
+	ReasonAllowance   = "insufficient_allowance"
+	ReasonBalance     = "insufficient_balance"
+	ReasonWouldRevert = "would_revert" // the node's estimate of collect reverts (e.g. a token that refuses)
+	ReasonReverted    = "reverted"     // the collect transaction was mined and reverted
 )
 
 // AutoCollection is an invoice's automatic collection through the shopper's mandate.

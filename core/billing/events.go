@@ -41,9 +41,9 @@ func InvoiceEventTypes(before, after *Invoice) []string {
 	for range after.Attempts - prev.Attempts {
 		types = append(types, event.InvoicePaymentFailed)
 	}
-	if failed := after.AutoCollection != nil && after.AutoCollection.Status == CollectionFailed; failed &&
-		(prev.AutoCollection == nil || prev.AutoCollection.Status != CollectionFailed) {
-		types = append(types, event.InvoiceUpdated) // automatic collection failed: the shopper is sent the invoice
+	if collectionSettled(prev, *after) && after.Status != InvoicePaid {
+		// failed: the shopper is sent the invoice; succeeded on a voided invoice: taken, not owed
+		types = append(types, event.InvoiceUpdated)
 	}
 	if prev.Status != after.Status {
 		switch after.Status {
@@ -118,6 +118,17 @@ func eventsOf(ctx context.Context, enc Encoder, now time.Time, before, after *Su
 }
 
 type invoiceChange struct{ before, after *Invoice }
+
+// collectionSettled reports whether after's automatic collection settled since before.
+func collectionSettled(before, after Invoice) bool {
+	settled := func(a *AutoCollection) CollectionStatus {
+		if a == nil || a.Status == CollectionPending {
+			return ""
+		}
+		return a.Status
+	}
+	return settled(after.AutoCollection) != "" && settled(before.AutoCollection) != settled(after.AutoCollection)
+}
 
 // snapshot copies a subscription deeply enough to compare before and after a rule.
 func (s *Subscription) snapshot() *Subscription {

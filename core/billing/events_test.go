@@ -42,10 +42,21 @@ func TestEventTypes(t *testing.T) {
 		{"paid", open, &Invoice{Status: InvoicePaid}, []string{event.InvoicePaid}},
 		{"voided", open, &Invoice{Status: InvoiceVoid}, []string{event.InvoiceVoided}},
 		{"unchanged", open, &Invoice{Status: InvoiceOpen}, nil},
+		{"collection started", open, collecting(InvoiceOpen, CollectionPending), nil},
+		{"collected", collecting(InvoiceOpen, CollectionPending), collecting(InvoicePaid, CollectionSucceeded), []string{event.InvoicePaid}},
+		{"collection refused: sent instead", open, collecting(InvoiceOpen, CollectionFailed), []string{event.InvoiceUpdated}},
+		{"collection reverted", collecting(InvoiceOpen, CollectionPending), collecting(InvoiceOpen, CollectionFailed), []string{event.InvoiceUpdated}},
+		{"collected after the invoice was voided", collecting(InvoiceVoid, CollectionPending), collecting(InvoiceVoid, CollectionSucceeded),
+			[]string{event.InvoiceUpdated}},
+		{"a failed collection retried", collecting(InvoiceOpen, CollectionFailed), collecting(InvoiceOpen, CollectionFailed), nil},
 	}
 	for _, c := range invs {
 		if got := InvoiceEventTypes(c.before, c.after); !slices.Equal(got, c.want) {
 			t.Errorf("%s: %v, want %v", c.name, got, c.want)
 		}
 	}
+}
+
+func collecting(st InvoiceStatus, c CollectionStatus) *Invoice {
+	return &Invoice{Status: st, AutoCollection: &AutoCollection{Status: c}}
 }

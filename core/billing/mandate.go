@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,7 +32,7 @@ type MandateTerms struct {
 	Token       string   `json:"token"`
 	Payee       string   `json:"payee"`        // the merchant's payout address: collections go there and nowhere else
 	Amount      *big.Int `json:"amount"`       // one period in token base units: the cap per collection
-	MinInterval uint64   `json:"min_interval"` // seconds between collections: half a period (0 in test mode, for test clocks)
+	MinInterval uint64   `json:"min_interval"` // seconds between collections: 9/10 of the shortest period (0 in test mode, for test clocks)
 	Payer       string   `json:"payer,omitempty"`
 }
 
@@ -73,8 +74,9 @@ func MandateTermsOf(s *checkout.Session, items []checkout.LineItem, cfg chain.Co
 	amount := decimal.New(checkout.RenewalAmount(items), -exp).Shift(asset.Decimals).Ceil().BigInt()
 	t := MandateTerms{ID: MandateID(s.ID), ChainID: ch.ID, AssetID: asset.ID, Collector: strings.ToLower(ch.SubscriptionCollector),
 		Token: asset.Contract, Payee: strings.ToLower(s.Crypto.SettlementDestination), Amount: amount}
-	if s.Livemode {
-		t.MinInterval = uint64(shortestPeriod(Plan{Interval: plan.Interval, IntervalCount: plan.IntervalCount}) / 2 / time.Second)
+	if s.Livemode { // anyone may call collect: the contract itself must allow one collection per period
+		shortest := shortestPeriod(Plan{Interval: plan.Interval, IntervalCount: plan.IntervalCount})
+		t.MinInterval = uint64(shortest * 9 / 10 / time.Second)
 	}
 	return t, nil
 }
@@ -109,12 +111,15 @@ type Mandate struct {
 	Count            uint32
 }
 
-// Accept checks that m is the mandate t asks for (anyone may authorize an ID first, so its
-// terms are read, never assumed) and returns t with m's payer.
-func (t MandateTerms) Accept(m Mandate) (MandateTerms, error) {
+// Accept checks that m is the mandate t asks for, authorized by one of payers (the wallets
+// that paid the first period): anyone may authorize an ID first, so its terms and payer are
+// read, never assumed. It returns t with m's payer.
+func (t MandateTerms) Accept(m Mandate, payers []string) (MandateTerms, error) {
 	switch {
 	case m.Payer == "" || m.Revoked:
 		return t, refuse("no_mandate", "No mandate %s is active.", t.ID)
+	case !slices.ContainsFunc(payers, func(p string) bool { return strings.EqualFold(p, m.Payer) }):
+		return t, refuse("mandate_payer_mismatch", "Mandate %s was authorized by a wallet that did not pay the first period.", t.ID)
 	case !strings.EqualFold(m.Token, t.Token) || !strings.EqualFold(m.Payee, t.Payee):
 		return t, refuse("mandate_mismatch", "Mandate %s pays another token or payee.", t.ID)
 	case m.MaxPerCollection == nil || m.MaxPerCollection.Cmp(t.Amount) < 0:

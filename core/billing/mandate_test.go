@@ -47,12 +47,12 @@ func TestMandateTermsOf(t *testing.T) {
 		interval  uint64
 	}{
 		{"test mode: one period of recurring items, no interval", collectorAddr, nil, "", 15_000_000, 0},
-		{"live mode: half the shortest month", collectorAddr, func(s *checkout.Session, _ *[]checkout.LineItem) { s.Livemode = true },
-			"", 15_000_000, 14 * 24 * 3600},
+		{"live mode: nine tenths of the shortest month", collectorAddr, func(s *checkout.Session, _ *[]checkout.LineItem) { s.Livemode = true },
+			"", 15_000_000, 28 * 24 * 3600 * 9 / 10},
 		{"quarterly live plan", collectorAddr, func(s *checkout.Session, it *[]checkout.LineItem) {
 			s.Livemode = true
 			(*it)[0].Recurring.IntervalCount = 3
-		}, "", 15_000_000, 42 * 24 * 3600},
+		}, "", 15_000_000, 84 * 24 * 3600 * 9 / 10},
 		{"payment mode", collectorAddr, func(s *checkout.Session, _ *[]checkout.LineItem) { s.Mode = checkout.ModePayment }, "not_a_subscription", 0, 0},
 		{"no asset yet", collectorAddr, func(s *checkout.Session, _ *[]checkout.LineItem) { s.Crypto.AssetID = "" }, "asset_not_chosen", 0, 0},
 		{"native coin", collectorAddr, func(s *checkout.Session, _ *[]checkout.LineItem) { s.Crypto.AssetID = "eth@dev" }, "asset_not_pegged", 0, 0},
@@ -104,6 +104,7 @@ func TestMandateAccept(t *testing.T) {
 		{"another payee: someone front-ran the ID", func(m *Mandate) { m.Payee = tokenAddr }, "mandate_mismatch"},
 		{"cap below a period", func(m *Mandate) { m.MaxPerCollection = big.NewInt(14_999_999) }, "amount_above_cap"},
 		{"interval longer than the plan's", func(m *Mandate) { m.MinInterval = 101 }, "interval_too_long"},
+		{"authorized by a wallet that did not pay", func(m *Mandate) { m.Payer = payoutAddr }, "mandate_payer_mismatch"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +112,7 @@ func TestMandateAccept(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(&m)
 			}
-			got, err := terms.Accept(m)
+			got, err := terms.Accept(m, []string{"0x00000000000000000000000000000000000000bb", tokenAddr})
 			if tc.code != "" {
 				if e, ok := apperr.As(err); !ok || e.Code != tc.code {
 					t.Fatalf("err = %v, want code %s", err, tc.code)

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
@@ -41,6 +42,8 @@ type Store interface {
 type Sessions interface {
 	LoadSession(ctx context.Context, id string) (*checkout.Session, error)
 	LoadLineItems(ctx context.Context, sessionID string) ([]checkout.LineItem, error)
+	// PaymentsOf lists the payments of sessions, by session ID.
+	PaymentsOf(ctx context.Context, sessionIDs []string) (map[string][]chain.Payment, error)
 	CreateForInvoice(ctx context.Context, caller merchant.Caller, p checkout.CreateParams, invoiceID, sessionID string) (*checkout.Session, error)
 }
 
