@@ -44,7 +44,7 @@ func commands() []command {
 				"network fee share, forwarder address, the payout's transaction and the session's metadata as JSON.", exportPayout},
 		{"dev seed", "[--env-file .dev/env]", "Create (or reuse) the demo merchant and write its test key to the env file.", devSeedCmd},
 		{"dev deploy", "[--rpc URL] [--out .dev/chains.json] [--gas-wallet-fund 10]",
-			"Deploy the test stablecoin and the ForwarderFactory on geth --dev (unless the chains file names ones on chain), " +
+			"Deploy the test stablecoin, the ForwarderFactory and the SubscriptionCollector on geth --dev (unless the chains file names ones on chain), " +
 				"make the dev gas wallet (a keystore beside the chains file) and fund it from the dev account, and write the chains file.", devDeployCmd},
 		{"dev pay", "<session id> [--asset A] [--amount X]", "Pay a session from the geth --dev account: what is still due, or --amount.", devPayCmd},
 		{"dev fund", "<address> [--eth 1] [--amount 1000] [--asset tusd@dev]",
