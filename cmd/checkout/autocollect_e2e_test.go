@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -85,11 +83,7 @@ func TestSubscriptionCollectedAutomaticallyInABrowserOnGeth(t *testing.T) {
 	var checked bool
 	var shot []byte
 	err = chromedp.Run(tab,
-		runtime.AddBinding("walletBridge"),
-		chromedp.ActionFunc(func(ctx context.Context) error {
-			_, err := page.AddScriptToEvaluateOnNewDocument(testWallet).Do(ctx)
-			return err
-		}),
+		withTestWallet(),
 		chromedp.EmulateViewport(375, 812),
 		chromedp.Navigate(link.URL),
 		chromedp.WaitVisible(`button[value="tusd@dev"]`, chromedp.ByQuery),

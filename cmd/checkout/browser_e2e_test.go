@@ -80,6 +80,14 @@ const testWallet = `(function () {
   });
 })();`
 
+// withTestWallet injects testWallet into every page the tab opens, bridged to Go.
+func withTestWallet() chromedp.Tasks {
+	return chromedp.Tasks{runtime.AddBinding("walletBridge"), chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(testWallet).Do(ctx)
+		return err
+	})}
+}
+
 // walletBackend answers the injected wallet: the first eth_sendTransaction is declined, as a
 // shopper who changes their mind; the next ones are sent by geth's dev account.
 type walletBackend struct {
@@ -205,11 +213,7 @@ func TestShopperInABrowserOnGeth(t *testing.T) {
 	var qrSrc, address, status string
 	var shot []byte
 	err = chromedp.Run(tab,
-		runtime.AddBinding("walletBridge"),
-		chromedp.ActionFunc(func(ctx context.Context) error {
-			_, err := page.AddScriptToEvaluateOnNewDocument(testWallet).Do(ctx)
-			return err
-		}),
+		withTestWallet(),
 		chromedp.EmulateViewport(375, 812),
 		chromedp.Navigate(sess.URL),
 		chromedp.WaitVisible(`button[value="tusd@dev"]`, chromedp.ByQuery),

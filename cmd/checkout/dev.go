@@ -233,10 +233,7 @@ func devBalance(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args[1:], out); err != nil {
 		return err
 	}
-	if *chainsFile == "" {
-		*chainsFile = devSetting(*envFile, "CHECKOUT_CHAINS_FILE")
-	}
-	cfg, err := chainconfig.Load(*chainsFile, os.Environ())
+	cfg, err := devChains(*envFile, chainsFile)
 	if err != nil {
 		return err
 	}
@@ -460,10 +457,7 @@ func devFund(ctx context.Context, args []string, out io.Writer) error {
 	if err := parseFlags(fs, args[1:], out); err != nil {
 		return err
 	}
-	if *chainsFile == "" {
-		*chainsFile = devSetting(*envFile, "CHECKOUT_CHAINS_FILE")
-	}
-	cfg, err := chainconfig.Load(*chainsFile, os.Environ())
+	cfg, err := devChains(*envFile, chainsFile)
 	if err != nil {
 		return err
 	}
@@ -494,4 +488,13 @@ func devFund(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "sent %s %s and %s %s to %s\n", *eth, ch.Native.Symbol, *amount, asset.Symbol, to.Hex())
 	return nil
+}
+
+// devChains loads the chains file a dev command names, or the one its env file does
+// (CHECKOUT_CHAINS_FILE); chainsFile is set to the path used, for messages.
+func devChains(envFile string, chainsFile *string) (chainconfig.File, error) {
+	if *chainsFile == "" {
+		*chainsFile = devSetting(envFile, "CHECKOUT_CHAINS_FILE")
+	}
+	return chainconfig.Load(*chainsFile, os.Environ())
 }
