@@ -94,6 +94,8 @@ cat <<BANNER
   Temporal Web UI  http://127.0.0.1:$UI_PORT
   Dev chain RPC    http://127.0.0.1:$ETH_PORT (chain id 1337)
   Test key         $CHECKOUT_API_KEY   (also in .dev/env)
+  Dashboard        $CHECKOUT_API_URL/dashboard
+                   sign in as $CHECKOUT_DASHBOARD_EMAIL with $CHECKOUT_DASHBOARD_PASSWORD
 
   Create a checkout session:
 

@@ -4,7 +4,7 @@ package templates
 
 import "embed"
 
-// FS holds *.html and static/*.
+// FS holds the hosted page (*.html, static/*) and the merchant dashboard (dashboard/*).
 //
-//go:embed *.html static
+//go:embed *.html static dashboard
 var FS embed.FS

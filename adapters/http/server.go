@@ -16,6 +16,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/chaincheckout/checkout/core/account"
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/billing"
 	"github.com/chaincheckout/checkout/core/catalog"
@@ -51,6 +52,7 @@ type Deps struct {
 	Events      *event.Service
 	Endpoints   *webhook.Endpoints
 	Deliveries  *webhook.Deliveries
+	Accounts    *account.Service // the dashboard's users
 	Logger      *slog.Logger
 	Now         func() time.Time
 	// RateLimits are the request budgets (the zero Policy limits nothing).
@@ -80,22 +82,30 @@ type Server struct {
 	keyLimits  keyLimiters
 	ipLimit    *keyedLimiter
 	linkLimit  *keyedLimiter
+	accounts   *account.Service
+	dash       *dashRenderer
+	loginLimit *keyedLimiter
 }
 
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
 	if d.Sessions == nil || d.Catalog == nil || d.Links == nil || d.Merchants == nil || d.Settlement == nil ||
-		d.Payouts == nil || d.Billing == nil || d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Logger == nil || d.Now == nil {
+		d.Payouts == nil || d.Billing == nil || d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Accounts == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
 	page, err := newPageRenderer()
 	if err != nil {
 		return nil, err
 	}
+	dash, err := newDashRenderer()
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, links: d.Links, merchants: d.Merchants,
 		settlement: d.Settlement, payouts: d.Payouts, billing: d.Billing, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
 		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
-		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now)}
+		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now),
+		accounts: d.Accounts, dash: dash, loginLimit: newKeyedLimiter(dashLoginLimit, d.Now)}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
@@ -158,6 +168,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 	r.GET("/l/:id", s.limitIP, s.limitLink, capBody, s.openLink)
 	r.GET("/i/:id", s.limitIP, capBody, s.hostedInvoice)
 	r.GET("/static/*file", s.static)
+	s.dashboardRoutes(r)
 	r.GET("/favicon.ico", s.favicon)
 	return r, nil
 }

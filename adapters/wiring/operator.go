@@ -5,7 +5,9 @@ import (
 	"fmt"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/adapters/passwords"
 	"github.com/chaincheckout/checkout/adapters/postgres"
+	"github.com/chaincheckout/checkout/core/account"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/merchant"
@@ -19,7 +21,8 @@ type Operator struct {
 	Sessions   *checkout.Browser
 	Settlement *settlement.Service
 	Payouts    *settlement.Payouts
-	Chains     chain.Config // the chains file's chains and assets
+	Accounts   *account.Service // the dashboard's users
+	Chains     chain.Config     // the chains file's chains and assets
 	db         *postgres.DB
 }
 
@@ -55,6 +58,13 @@ func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
 	}
 	if o.Payouts, err = settlement.NewPayouts(postgres.NewPayouts(db, chains.Config())); err != nil {
 		return nil, fmt.Errorf("operator payouts: %w", err)
+	}
+	policy := cfg.Dashboard.Policy
+	if policy == (account.Policy{}) {
+		policy = account.DefaultPolicy
+	}
+	if o.Accounts, err = account.NewService(postgres.NewAccounts(db), passwords.New(cfg.Dashboard.Argon2), cfg.clock(), policy); err != nil {
+		return nil, fmt.Errorf("operator accounts: %w", err)
 	}
 	return o, nil
 }

@@ -26,11 +26,13 @@ import (
 	"github.com/chaincheckout/checkout/adapters/chainconfig"
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
+	"github.com/chaincheckout/checkout/adapters/passwords"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	ratesadapter "github.com/chaincheckout/checkout/adapters/rates"
 	"github.com/chaincheckout/checkout/adapters/secrets"
 	temporaladapter "github.com/chaincheckout/checkout/adapters/temporal"
 	"github.com/chaincheckout/checkout/adapters/webhooks"
+	"github.com/chaincheckout/checkout/core/account"
 	"github.com/chaincheckout/checkout/core/billing"
 	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
@@ -101,6 +103,50 @@ type Config struct {
 	Dunning billing.Dunning
 	// DaysUntilDue is how long after a renewal its invoice is due (0: DefaultDaysUntilDue).
 	DaysUntilDue int
+	// Dashboard is how the dashboard hashes passwords and keeps sessions (zero fields:
+	// passwords.DefaultParams and account.DefaultPolicy).
+	Dashboard DashboardConfig
+}
+
+// DashboardConfig are the dashboard's password hashing costs and sign-in policy.
+type DashboardConfig struct {
+	Argon2 passwords.Params
+	Policy account.Policy
+}
+
+// dashboardFromEnv reads CHECKOUT_DASHBOARD_*: argon2id's memory (KiB), passes and lanes;
+// the lockout after failures; and the sessions' idle and absolute lifetimes.
+func (c *Config) dashboardFromEnv() {
+	p := account.DefaultPolicy
+	num := func(name string, dst *uint32) {
+		if v := os.Getenv(name); v != "" {
+			n, err := strconv.ParseUint(v, 10, 32)
+			if err != nil || n == 0 {
+				c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a positive whole number", name, v))
+			}
+			*dst = uint32(n)
+		}
+	}
+	dur := func(name string, dst *time.Duration) {
+		if v := os.Getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a positive duration such as 12h", name, v))
+			}
+			*dst = d
+		}
+	}
+	var threads, failures uint32 = uint32(passwords.DefaultParams.Threads), uint32(p.MaxFailures)
+	c.Dashboard.Argon2 = passwords.DefaultParams
+	num("CHECKOUT_DASHBOARD_ARGON2_MEMORY_KIB", &c.Dashboard.Argon2.MemoryKiB)
+	num("CHECKOUT_DASHBOARD_ARGON2_TIME", &c.Dashboard.Argon2.Time)
+	num("CHECKOUT_DASHBOARD_ARGON2_THREADS", &threads)
+	num("CHECKOUT_DASHBOARD_MAX_FAILURES", &failures)
+	c.Dashboard.Argon2.Threads, p.MaxFailures = uint8(min(threads, 255)), int(failures)
+	dur("CHECKOUT_DASHBOARD_LOCKOUT", &p.Lockout)
+	dur("CHECKOUT_DASHBOARD_SESSION_IDLE", &p.SessionIdle)
+	dur("CHECKOUT_DASHBOARD_SESSION_MAX", &p.SessionMax)
+	c.Dashboard.Policy = p
 }
 
 // DefaultDaysUntilDue gives a shopper three days to pay a renewal before dunning starts.
@@ -174,6 +220,7 @@ func FromEnv() Config {
 	c.RateLimits = c.rateLimitsFromEnv()
 	c.SweepPolicy = c.sweepPolicyFromEnv()
 	c.dunningFromEnv()
+	c.dashboardFromEnv()
 	if v := os.Getenv("CHECKOUT_DAYS_UNTIL_DUE"); v != "" {
 		if c.DaysUntilDue, _ = strconv.Atoi(v); c.DaysUntilDue < 1 || c.DaysUntilDue > 365 {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_DAYS_UNTIL_DUE=%q is not a whole number of days from 1 to 365", v))
@@ -304,6 +351,7 @@ type App struct {
 	gas         *workflows.GasWalletActivities
 	billingActs *workflows.SubscriptionActivities
 	Billing     *billing.Service // the subscription use cases on the API's pool
+	Accounts    *account.Service // the dashboard's users, on the API's pool
 	sweeper     *settlement.Sweeper
 	settlements *temporaladapter.Settlements
 	minedTxs    *ethereum.MinedTxs // what became of the gas wallets' transactions; nil without one
@@ -565,6 +613,13 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if err = a.billingServices(&u); err != nil {
 		return u, err
 	}
+	policy := a.cfg.Dashboard.Policy
+	if policy == (account.Policy{}) {
+		policy = account.DefaultPolicy
+	}
+	if a.Accounts, err = account.NewService(a.API.Accounts, passwords.New(a.cfg.Dashboard.Argon2), a.now, policy); err != nil {
+		return u, fmt.Errorf("dashboard accounts: %w", err)
+	}
 	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)
 	return u, err
 }
@@ -589,7 +644,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 	}
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
 		Merchants: a.Merchants, Settlement: a.Settlement, Payouts: u.payouts, Billing: a.Billing, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
-		Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies})
+		Accounts: a.Accounts, Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies})
 }
 
 // buildWorker makes the activities (on the worker's pool), the supervisor and the worker.

@@ -33,6 +33,8 @@ func commands() []command {
 		{"merchant keys roll", "--merchant ID --mode test|live [--expires-in 24h] [--json]",
 			"Issue a new secret key of the mode and print it once. The merchant's current keys of that mode keep " +
 				"working for the grace period (--expires-in, 0 to 168h; 0 stops them now), then are refused with 401.", rollKey},
+		{"merchant invite", "--merchant ID --email EMAIL [--role owner|read_only]",
+			"Invite a person to the merchant's dashboard: prints a one-time link (valid 72 hours) where they choose a password.", inviteUser},
 		{"merchant payout set", "--merchant ID --mode test|live --address 0x… [--chain KEY] [--deposit-addresses forwarder|xpub]",
 			"Set where the merchant's funds go (every chain's payout address, or one chain's) and optionally its deposit " +
 				"address mode. Applies to sessions that get their address afterwards only.", setPayout},
@@ -42,7 +44,8 @@ func commands() []command {
 			"Print the balance transactions of a payout (a sweep), oldest first, for accountants: a table, or with --csv one " +
 				"CSV row per line with its session, client reference, asset amount (base units and decimal), fiat amount, " +
 				"network fee share, forwarder address, the payout's transaction and the session's metadata as JSON.", exportPayout},
-		{"dev seed", "[--env-file .dev/env]", "Create (or reuse) the demo merchant and write its test key to the env file.", devSeedCmd},
+		{"dev seed", "[--env-file .dev/env]",
+			"Create (or reuse) the demo merchant and its dashboard owner, and write its test key and the owner's sign-in to the env file.", devSeedCmd},
 		{"dev deploy", "[--rpc URL] [--out .dev/chains.json] [--gas-wallet-fund 10]",
 			"Deploy the test stablecoin, the ForwarderFactory and the SubscriptionCollector on geth --dev (unless the chains file names ones on chain), " +
 				"make the dev gas wallet (a keystore beside the chains file) and fund it from the dev account, and write the chains file.", devDeployCmd},

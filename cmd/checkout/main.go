@@ -30,6 +30,8 @@ import (
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	"github.com/chaincheckout/checkout/adapters/wiring"
+	"github.com/chaincheckout/checkout/core/account"
+	"github.com/chaincheckout/checkout/core/apperr"
 )
 
 func main() {
@@ -132,22 +134,46 @@ func devSeedCmd(ctx context.Context, cfg wiring.Config, args []string, out io.Wr
 	}
 	defer op.Close()
 	svc := op.Merchants
+	owner := demoOwner{Email: demoOwnerEmail, Password: readEnvKey(*envFile, "CHECKOUT_DASHBOARD_PASSWORD")}
 	if key := readEnvKey(*envFile, "CHECKOUT_API_KEY"); key != "" {
-		ok, err := svc.KeyValid(ctx, key)
-		if err != nil {
-			return err
+		caller, err := svc.Authenticate(ctx, key)
+		if err == nil && owner.Password != "" {
+			fmt.Fprintf(out, "demo merchant: reusing the key and the dashboard owner in %s\n", *envFile)
+			return writeEnv(*envFile, cfg.PublicURL, key, owner)
 		}
-		if ok {
-			fmt.Fprintf(out, "demo merchant: reusing the key in %s\n", *envFile)
-			return writeEnv(*envFile, cfg.PublicURL, key)
+		if err == nil { // an env file from before the dashboard: the merchant gets its owner now
+			if owner, err = newDemoOwner(ctx, op, caller.MerchantID); err != nil {
+				return err
+			}
+			return writeEnv(*envFile, cfg.PublicURL, key, owner)
 		}
 	}
 	m, secrets, err := svc.Create(ctx, "Demo Store", ethereum.DemoXPub)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "demo merchant: created %s with a new test key\n", m.ID)
-	return writeEnv(*envFile, cfg.PublicURL, secrets.Of(false))
+	if owner, err = newDemoOwner(ctx, op, m.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "demo merchant: created %s with a new test key and dashboard owner %s\n", m.ID, owner.Email)
+	return writeEnv(*envFile, cfg.PublicURL, secrets.Of(false), owner)
+}
+
+// demoOwnerEmail signs in to the demo merchant's dashboard on make dev.
+const demoOwnerEmail = "owner@demo.example"
+
+// demoOwner is the demo merchant's dashboard owner, kept in the env file like its key.
+type demoOwner struct{ Email, Password string }
+
+// newDemoOwner gives the demo merchant its owner with a fresh random password.
+func newDemoOwner(ctx context.Context, op *wiring.Operator, merchantID string) (demoOwner, error) {
+	password, _ := account.NewToken()
+	o := demoOwner{Email: demoOwnerEmail, Password: password[:20]}
+	_, err := op.Accounts.CreateUser(ctx, merchantID, o.Email, o.Password, account.RoleOwner)
+	if apperr.IsKind(err, apperr.KindConflict) { // a dev database reset without its env file: a new password
+		_, err = op.Accounts.ResetPassword(ctx, o.Email, o.Password)
+	}
+	return o, err
 }
 
 func readEnvKey(path, name string) string {
@@ -165,11 +191,12 @@ func readEnvKey(path, name string) string {
 	return ""
 }
 
-func writeEnv(path, apiURL, key string) error {
+func writeEnv(path, apiURL, key string, owner demoOwner) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	body := fmt.Sprintf("CHECKOUT_API_URL=%s\nCHECKOUT_API_KEY=%s\n", apiURL, key)
+	body := fmt.Sprintf("CHECKOUT_API_URL=%s\nCHECKOUT_API_KEY=%s\nCHECKOUT_DASHBOARD_EMAIL=%s\nCHECKOUT_DASHBOARD_PASSWORD=%s\n",
+		apiURL, key, owner.Email, owner.Password)
 	if f := os.Getenv("CHECKOUT_CHAINS_FILE"); f != "" {
 		body += "CHECKOUT_CHAINS_FILE=" + f + "\n"
 	}

@@ -1,0 +1,144 @@
+package wiring_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chaincheckout/checkout/core/account"
+)
+
+// dashUser is a browser signed in (or not) to the dashboard: its own cookie jar, no redirects followed.
+type dashUser struct {
+	t      *testing.T
+	client *http.Client
+	csrf   string
+}
+
+func newDashUser(t *testing.T) *dashUser {
+	jar, _ := cookiejar.New(nil)
+	return &dashUser{t: t, client: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// do sends a request and returns its status, Location and body; a page's CSRF token is kept.
+func (u *dashUser) do(method, path string, form url.Values) (int, string, string) {
+	u.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, it.base+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := u.client.Do(req)
+	if err != nil {
+		u.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(raw); m != nil {
+		u.csrf = string(m[1])
+	}
+	return res.StatusCode, res.Header.Get("Location"), string(raw)
+}
+
+func (u *dashUser) signIn(email, password string) (int, string, string) {
+	return u.do(http.MethodPost, "/dashboard/login", url.Values{"email": {email}, "password": {password}})
+}
+
+func dashOwner(t *testing.T, merchantID, email string, role account.Role) string {
+	t.Helper()
+	const password = "a long enough passphrase"
+	if _, err := it.app.Accounts.CreateUser(context.Background(), merchantID, email, password, role); err != nil {
+		t.Fatal(err)
+	}
+	return password
+}
+
+// Signing in: an anonymous visit goes to the sign-in page, five wrong passwords lock the
+// account (even the right one is refused then), the right one opens the payments list with
+// the merchant's own sessions only, a form without the session's CSRF token is refused, and
+// signing out ends the session.
+func TestDashboardSignIn(t *testing.T) {
+	key, merchantID := newMerchant(t, "Dashboard Store")
+	other, _ := newMerchant(t, "Other Store")
+	password := dashOwner(t, merchantID, "Owner@Dash.Example", account.RoleOwner)
+	mine := postForm(t, "/v1/checkout/sessions", key, validForm(), nil).str("id")
+	theirs := postForm(t, "/v1/checkout/sessions", other, validForm(), nil).str("id")
+
+	u := newDashUser(t)
+	if st, loc, _ := u.do(http.MethodGet, "/dashboard/payments?status=open", nil); st != http.StatusSeeOther ||
+		loc != "/dashboard/login?next="+url.QueryEscape("/dashboard/payments?status=open") {
+		t.Fatalf("anonymous: %d %q", st, loc)
+	}
+	if st, _, body := u.signIn("owner@dash.example", "wrong password!"); st != http.StatusUnauthorized || !strings.Contains(body, "Wrong email or password.") {
+		t.Fatalf("wrong password: %d", st)
+	}
+	if st, _, body := u.signIn("nobody@dash.example", password); st != http.StatusUnauthorized || !strings.Contains(body, "Wrong email or password.") {
+		t.Fatalf("unknown email: %d", st)
+	}
+	st, loc, _ := u.signIn("owner@dash.example", password)
+	if st != http.StatusSeeOther || loc != "/dashboard/payments" {
+		t.Fatalf("sign in: %d %q", st, loc)
+	}
+	st, _, body := u.do(http.MethodGet, "/dashboard/payments", nil)
+	if st != http.StatusOK || !strings.Contains(body, mine) || strings.Contains(body, theirs) || !strings.Contains(body, "Dashboard Store") {
+		t.Fatalf("payments: %d, mine %v, theirs %v", st, strings.Contains(body, mine), strings.Contains(body, theirs))
+	}
+	if st, _, body := u.do(http.MethodPost, "/dashboard/logout", url.Values{}); st != http.StatusForbidden || !strings.Contains(body, "form expired") {
+		t.Fatalf("a POST without the CSRF token: %d", st)
+	}
+	if st, _, _ := u.do(http.MethodPost, "/dashboard/logout", url.Values{"csrf": {"forged"}}); st != http.StatusForbidden {
+		t.Fatalf("a POST with a forged CSRF token: %d", st)
+	}
+	if st, loc, _ := u.do(http.MethodPost, "/dashboard/logout", url.Values{"csrf": {u.csrf}}); st != http.StatusSeeOther || loc != "/dashboard/login" {
+		t.Fatalf("sign out: %d %q", st, loc)
+	}
+	if st, _, _ := u.do(http.MethodGet, "/dashboard/payments", nil); st != http.StatusSeeOther {
+		t.Fatalf("after signing out: %d", st)
+	}
+
+	locked := newDashUser(t)
+	for range account.DefaultPolicy.MaxFailures {
+		locked.signIn("owner@dash.example", "not the password")
+	}
+	if st, _, body := locked.signIn("owner@dash.example", password); st != http.StatusBadRequest || !strings.Contains(body, "Too many wrong passwords") {
+		t.Fatalf("after %d wrong passwords the right one: %d", account.DefaultPolicy.MaxFailures, st)
+	}
+}
+
+// An invitation link from the CLI's use case: a password too short is refused in words, the
+// link works once, and the new read-only user signs in.
+func TestDashboardInvitation(t *testing.T) {
+	_, merchantID := newMerchant(t, "Invite Store")
+	token, _, err := it.app.Accounts.Invite(context.Background(), merchantID, "viewer@invite.example", account.RoleReadOnly)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := newDashUser(t)
+	path := "/dashboard/invite/" + token
+	if st, _, body := u.do(http.MethodPost, path, url.Values{"password": {"short"}, "password_again": {"short"}}); st != http.StatusBadRequest ||
+		!strings.Contains(body, "Choose a password of 12 to 256 characters.") {
+		t.Fatalf("short password: %d", st)
+	}
+	pw := url.Values{"password": {"viewer passphrase 1"}, "password_again": {"viewer passphrase 1"}}
+	if st, loc, _ := u.do(http.MethodPost, path, pw); st != http.StatusSeeOther || !strings.HasPrefix(loc, "/dashboard/login") {
+		t.Fatalf("accept: %d %q", st, loc)
+	}
+	if st, _, body := u.do(http.MethodPost, path, pw); st != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Fatalf("second use: %d", st)
+	}
+	if st, _, _ := u.signIn("viewer@invite.example", "viewer passphrase 1"); st != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", st)
+	}
+	if st, _, body := u.do(http.MethodGet, "/dashboard/payments", nil); st != http.StatusOK || !strings.Contains(body, "(read-only)") {
+		t.Fatalf("payments as read-only: %d", st)
+	}
+}
