@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,9 +28,6 @@ const (
 	dashCookie       = "checkout_dashboard"
 	dashPrincipalKey = "dashboard.principal"
 )
-
-// dashLoginLimit bounds sign-in attempts per client IP, beside the account lockout.
-var dashLoginLimit = ratelimit.Limit{PerSecond: 1, Burst: 10}
 
 // dashRenderer holds one template set per dashboard page: the layout, the shared partials
 // (dashboard/_*.html) and the page.
@@ -117,6 +115,16 @@ func (s *Server) dashboardRoutes(r *gin.Engine) {
 	s.dashCatalogRoutes(in, owner)
 	s.dashDeveloperRoutes(in, owner)
 	s.dashMoneyRoutes(in, owner)
+	s.dashAccountRoutes(in, owner)
+}
+
+// asUserError is err's message when the user can act on it (invalid input, a conflict).
+func asUserError(err error) (string, bool) {
+	e, ok := apperr.As(err)
+	if !ok || e.Kind == apperr.KindInternal || e.Kind == apperr.KindUnavailable || e.Kind == apperr.KindNotFound {
+		return "", false
+	}
+	return e.Message, true
 }
 
 // dashAuth signs the request in from its cookie (or sends the browser to the sign-in page),
@@ -241,8 +249,9 @@ func safeNext(next string) string {
 
 func (s *Server) dashLogin(c *gin.Context) {
 	body := loginBody{Email: c.PostForm("email"), Next: safeNext(c.PostForm("next"))}
-	if ok, _ := s.loginLimit.allow(c.ClientIP()); !ok {
-		body.Err = "Too many sign-in attempts from your network: wait a minute."
+	if ok, wait := s.loginLimit.allow(c.ClientIP()); !ok {
+		c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait)))
+		body.Err = "Too many sign-in attempts from your network: wait a moment and try again."
 		s.dashRender(c, http.StatusTooManyRequests, "login", "Sign in", "", body)
 		return
 	}

@@ -105,7 +105,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 		settlement: d.Settlement, payouts: d.Payouts, billing: d.Billing, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
 		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
 		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now),
-		accounts: d.Accounts, dash: dash, loginLimit: newKeyedLimiter(dashLoginLimit, d.Now)}
+		accounts: d.Accounts, dash: dash, loginLimit: newKeyedLimiter(d.RateLimits.SignIn, d.Now)}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {

@@ -138,7 +138,47 @@ func TestDashboardInvitation(t *testing.T) {
 	if st, _, _ := u.signIn("viewer@invite.example", "viewer passphrase 1"); st != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", st)
 	}
-	if st, _, body := u.do(http.MethodGet, "/dashboard/payments", nil); st != http.StatusOK || !strings.Contains(body, "(read-only)") {
+	if st, _, body := u.do(http.MethodGet, "/dashboard/payments", nil); st != http.StatusOK || !strings.Contains(body, ">read-only<") {
 		t.Fatalf("payments as read-only: %d", st)
+	}
+}
+
+// The account page: an owner invites a person (the link works), a read-only user cannot
+// (403, server-side), and signing out everywhere ends the user's other sessions too.
+func TestDashboardAccount(t *testing.T) {
+	_, merchantID := newMerchant(t, "Account Store")
+	password := dashOwner(t, merchantID, "owner@account.example", account.RoleOwner)
+	owner, phone := newDashUser(t), newDashUser(t)
+	owner.signIn("owner@account.example", password)
+	phone.signIn("owner@account.example", password)
+	owner.do(http.MethodGet, "/dashboard/account", nil)
+	st, _, body := owner.do(http.MethodPost, "/dashboard/account/invite", url.Values{"csrf": {owner.csrf},
+		"email": {"Viewer@Account.Example"}, "role": {"read_only"}})
+	link := regexp.MustCompile(`/dashboard/invite/[A-Za-z0-9_-]+`).FindString(body)
+	if st != http.StatusOK || link == "" || !strings.Contains(body, "viewer@account.example") {
+		t.Fatalf("invite: %d %q", st, link)
+	}
+	if st, _, body := owner.do(http.MethodPost, "/dashboard/account/invite", url.Values{"csrf": {owner.csrf},
+		"email": {"not an address"}, "role": {"owner"}}); st != http.StatusBadRequest || !strings.Contains(body, "Enter an email address") {
+		t.Fatalf("bad email: %d", st)
+	}
+	viewer := newDashUser(t)
+	pw := url.Values{"password": {"viewer passphrase 2"}, "password_again": {"viewer passphrase 2"}}
+	if st, _, _ := viewer.do(http.MethodPost, link, pw); st != http.StatusSeeOther {
+		t.Fatalf("accept: %d", st)
+	}
+	if st, _, body := viewer.signIn("viewer@account.example", "viewer passphrase 2"); st != http.StatusSeeOther {
+		t.Fatalf("viewer sign in: %d %s", st, body)
+	}
+	viewer.do(http.MethodGet, "/dashboard/account", nil)
+	if st, _, _ := viewer.do(http.MethodPost, "/dashboard/account/invite", url.Values{"csrf": {viewer.csrf},
+		"email": {"friend@account.example"}, "role": {"owner"}}); st != http.StatusForbidden {
+		t.Fatalf("a read-only user invited someone: %d", st)
+	}
+	if st, _, _ := owner.do(http.MethodPost, "/dashboard/logout_everywhere", url.Values{"csrf": {owner.csrf}}); st != http.StatusSeeOther {
+		t.Fatalf("sign out everywhere: %d", st)
+	}
+	if st, _, _ := phone.do(http.MethodGet, "/dashboard/payments", nil); st != http.StatusSeeOther {
+		t.Fatalf("the other session still works after signing out everywhere: %d", st)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,5 +178,37 @@ func TestRateLimitPerPaymentLink(t *testing.T) {
 	}
 	if res := visit(other, "203.0.113.2"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("another link is limited by this one's visits: %d", res.StatusCode)
+	}
+}
+
+// Dashboard sign-ins are budgeted per client IP, whatever the account: a third try from one
+// address within the second is refused in words with Retry-After; another address still tries.
+func TestRateLimitDashboardSignIn(t *testing.T) {
+	base := apiWithLimits(t, ratelimit.Policy{SignIn: ratelimit.Limit{PerSecond: 1, Burst: 2}}, true)
+	signIn := func(ip string) *http.Response {
+		req, err := http.NewRequest(http.MethodPost, base+"/dashboard/login",
+			strings.NewReader(url.Values{"email": {"x@limit.example"}, "password": {"not this one"}}.Encode()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", ip)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	for i := range 2 {
+		if res := signIn("203.0.113.9"); res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("try %d: %d, want 401 (wrong password)", i+1, res.StatusCode)
+		}
+	}
+	if res := signIn("203.0.113.9"); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("third try from one IP: %d, want 429", res.StatusCode)
+	}
+	if res := signIn("203.0.113.10"); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("another IP: %d", res.StatusCode)
 	}
 }

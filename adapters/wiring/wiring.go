@@ -243,7 +243,7 @@ func (c *Config) rateLimitsFromEnv() ratelimit.Policy {
 	p := ratelimit.DefaultPolicy()
 	for name, dst := range map[string]*ratelimit.Limit{"CHECKOUT_RATE_LIMIT_LIVE": &p.Live,
 		"CHECKOUT_RATE_LIMIT_TEST": &p.Test, "CHECKOUT_RATE_LIMIT_PUBLIC_IP": &p.PublicIP,
-		"CHECKOUT_RATE_LIMIT_PAYMENT_LINK": &p.Link} {
+		"CHECKOUT_RATE_LIMIT_PAYMENT_LINK": &p.Link, "CHECKOUT_RATE_LIMIT_SIGN_IN": &p.SignIn} {
 		if v := os.Getenv(name); v != "" {
 			l, err := ratelimit.Parse(name, v)
 			if err != nil {

@@ -35,6 +35,7 @@ type Policy struct {
 	Test     Limit // per test-mode API key
 	PublicIP Limit // per client IP on the hosted page and payment links
 	Link     Limit // per payment link: sessions its public URL may make, whoever visits
+	SignIn   Limit // per client IP: dashboard sign-in attempts (beside each account's lockout)
 }
 
 // Defaults: Stripe's global API limits, and a budget per shopper IP that a page polling its
@@ -46,10 +47,14 @@ const (
 	DefaultLink     = 10
 )
 
+// DefaultSignIn lets one IP try 10 passwords at once, then one a second: enough for an
+// office behind one NAT, far too slow to guess passwords across accounts.
+var DefaultSignIn = Limit{PerSecond: 1, Burst: 10}
+
 // DefaultPolicy is the policy when nothing is configured.
 func DefaultPolicy() Policy {
 	return Policy{Live: PerSecond(DefaultLive), Test: PerSecond(DefaultTest), PublicIP: PerSecond(DefaultPublicIP),
-		Link: PerSecond(DefaultLink)}
+		Link: PerSecond(DefaultLink), SignIn: DefaultSignIn}
 }
 
 // ForKey is the limit of an API key in the given mode.
