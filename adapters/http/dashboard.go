@@ -190,9 +190,19 @@ func (s *Server) dashRender(c *gin.Context, status int, page, title, nav string,
 
 // dashNotices are the messages a redirect may ask the next page to show.
 var dashNotices = map[string]string{
-	"saved":     "Saved.",
-	"mode":      "Mode switched.",
-	"signedout": "Every other session of yours is signed out.",
+	"saved":            "Saved.",
+	"mode":             "Mode switched.",
+	"signedout":        "Every other session of yours is signed out.",
+	"product_created":  "Product created. Add a price to sell it.",
+	"product_saved":    "Product saved.",
+	"product_archived": "Product archived: no new sale can use its prices.",
+	"product_restored": "Product active again.",
+	"price_created":    "Price added.",
+	"price_archived":   "Price archived: new sales can no longer use it.",
+	"price_restored":   "Price active again.",
+	"link_created":     "Payment link created: share its URL or QR code.",
+	"link_deactivated": "Payment link deactivated: its URL no longer opens new checkouts.",
+	"link_activated":   "Payment link active again.",
 }
 
 // dashFail shows a page with one message and status.

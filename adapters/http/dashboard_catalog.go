@@ -46,23 +46,6 @@ func (s *Server) dashCatalogRoutes(read, write *gin.RouterGroup) {
 	write.POST("/payment_links/:id/activate", s.dashLinkActive(true))
 }
 
-func init() {
-	for k, v := range map[string]string{
-		"product_created":  "Product created. Add a price to sell it.",
-		"product_saved":    "Product saved.",
-		"product_archived": "Product archived: no new sale can use its prices.",
-		"product_restored": "Product active again.",
-		"price_created":    "Price added.",
-		"price_archived":   "Price archived: new sales can no longer use it.",
-		"price_restored":   "Price active again.",
-		"link_created":     "Payment link created: share its URL or QR code.",
-		"link_deactivated": "Payment link deactivated: its URL no longer opens new checkouts.",
-		"link_activated":   "Payment link active again.",
-	} {
-		dashNotices[k] = v
-	}
-}
-
 // catActiveFilter reads a list's active filter: "true", "false" or anything else for all.
 func catActiveFilter(v string) *bool {
 	switch v {
