@@ -3,6 +3,7 @@ package http
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -100,7 +101,7 @@ type catProductRow struct {
 type catProductsBody struct {
 	Rows       []catProductRow
 	Active     string
-	Next, Prev string
+	Next, Prev template.URL
 }
 
 // dashListPrices lists a product's prices, newest first, at most limit of them.
@@ -333,7 +334,7 @@ type catLinkRow struct {
 type catLinksBody struct {
 	Rows       []catLinkRow
 	Active     string
-	Next, Prev string
+	Next, Prev template.URL
 }
 
 func (s *Server) dashLinks(c *gin.Context) {

@@ -60,6 +60,9 @@ type Deps struct {
 	// TrustedProxies are the addresses (IPs or CIDRs) whose X-Forwarded-For names the client;
 	// empty: none, the connection's address is the client's.
 	TrustedProxies []string
+	// TemporalUIURL is the Temporal UI's page of the service's namespace
+	// (<ui>/namespaces/<namespace>); "": the dashboard links no workflow.
+	TemporalUIURL string
 }
 
 // Server holds the routes' dependencies.
@@ -85,6 +88,7 @@ type Server struct {
 	accounts   *account.Service
 	dash       *dashRenderer
 	loginLimit *keyedLimiter
+	temporalUI string
 }
 
 // NewHandler builds the Gin engine with every route.
@@ -105,7 +109,8 @@ func NewHandler(d Deps) (http.Handler, error) {
 		settlement: d.Settlement, payouts: d.Payouts, billing: d.Billing, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
 		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
 		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now),
-		accounts: d.Accounts, dash: dash, loginLimit: newKeyedLimiter(d.RateLimits.SignIn, d.Now)}
+		accounts: d.Accounts, dash: dash, loginLimit: newKeyedLimiter(d.RateLimits.SignIn, d.Now),
+		temporalUI: d.TemporalUIURL}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {

@@ -182,3 +182,28 @@ func TestDashboardAccount(t *testing.T) {
 		t.Fatalf("the other session still works after signing out everywhere: %d", st)
 	}
 }
+
+// The payments list pages by 25: "Older" leads to the rest, keeping the filter, and "Newer" back.
+func TestDashboardPaging(t *testing.T) {
+	key, merchantID := newMerchant(t, "Paging Store")
+	password := dashOwner(t, merchantID, "owner@paging.example", account.RoleOwner)
+	for range 27 {
+		postForm(t, "/v1/checkout/sessions", key, validForm(), nil)
+	}
+	u := newDashUser(t)
+	u.signIn("owner@paging.example", password)
+	rows := regexp.MustCompile(`href="/dashboard/payments/(cs_[A-Za-z0-9_]+)"`)
+	_, _, first := u.do(http.MethodGet, "/dashboard/payments?status=open", nil)
+	older := regexp.MustCompile(`href="(/dashboard/payments\?[^"]+)">Older`).FindStringSubmatch(first)
+	if n := len(rows.FindAllString(first, -1)); n != 25 || older == nil {
+		t.Fatalf("first page: %d rows, older link %v", n, older)
+	}
+	next := strings.ReplaceAll(older[1], "&amp;", "&")
+	if !strings.Contains(next, "status=open") || !strings.Contains(next, "starting_after=cs_") {
+		t.Fatalf("older link %q", next)
+	}
+	_, _, second := u.do(http.MethodGet, next, nil)
+	if n := len(rows.FindAllString(second, -1)); n != 2 || !strings.Contains(second, ">← Newer<") {
+		t.Fatalf("second page: %d rows", n)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -644,7 +645,19 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 	}
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
 		Merchants: a.Merchants, Settlement: a.Settlement, Payouts: u.payouts, Billing: a.Billing, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
-		Accounts: a.Accounts, Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies})
+		Accounts: a.Accounts, Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies,
+		TemporalUIURL: temporalUIURL(os.Getenv("CHECKOUT_TEMPORAL_UI_URL"), a.cfg.TemporalNamespace)})
+}
+
+// temporalUIURL is the Temporal UI's page of namespace, from the UI's base URL
+// (CHECKOUT_TEMPORAL_UI_URL, e.g. http://localhost:8233); "" without one or for a base that is
+// not an http(s) URL.
+func temporalUIURL(base, namespace string) string {
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if base == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String() + "/namespaces/" + url.PathEscape(namespace)
 }
 
 // buildWorker makes the activities (on the worker's pool), the supervisor and the worker.

@@ -25,6 +25,9 @@ type Store interface {
 	// GetSession returns the caller's session (without line items) or apperr NotFound.
 	GetSession(ctx context.Context, merchantID string, livemode bool, id string) (*Session, error)
 	ListSessions(ctx context.Context, q ListQuery) (paging.Page[*Session], error)
+	// FindSessions returns up to limit of the caller's sessions that by names (see
+	// SessionSearch), newest first, without line items or payments.
+	FindSessions(ctx context.Context, merchantID string, livemode bool, by SessionSearch, limit int) ([]*Session, error)
 	ListLineItems(ctx context.Context, merchantID string, livemode bool, sessionID string, p paging.Params) (paging.Page[LineItem], error)
 	// SessionRecorded waits for any transaction still creating id to end, then reports
 	// whether the row exists. It lets a workflow tell "not yet committed" from "never will be".
