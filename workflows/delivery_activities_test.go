@@ -94,6 +94,10 @@ func (f *fakeDeliveries) ListDeliveries(context.Context, string, bool, string, p
 	return paging.Page[webhook.Delivery]{}, errors.New("not used")
 }
 
+func (f *fakeDeliveries) ListEndpointDeliveries(context.Context, string, bool, string, paging.Params) (paging.Page[webhook.Delivery], error) {
+	return paging.Page[webhook.Delivery]{}, nil
+}
+
 func (f *fakeDeliveries) Redeliver(context.Context, string, bool, string, time.Time, func(webhook.RedeliveryCounts) error) (int, error) {
 	return 0, errors.New("not used")
 }

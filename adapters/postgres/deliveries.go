@@ -253,6 +253,11 @@ func (r *Deliveries) ListDeliveries(ctx context.Context, merchantID string, live
 	}
 	f := scoped(merchantID, livemode)
 	f.add("event_id = ?", eventID)
+	return r.listWithAttempts(ctx, f, p)
+}
+
+// listWithAttempts reads a page of the delivery log matching f, with each delivery's attempts.
+func (r *Deliveries) listWithAttempts(ctx context.Context, f *filter, p paging.Params) (paging.Page[webhook.Delivery], error) {
 	spec := listSpec{table: "webhook_delivery_log", columns: deliveryColumns, object: "webhook_delivery"}
 	page, err := listPage(ctx, r.db, spec, f, p, func(row deliveryRow) (webhook.Delivery, error) { return row.delivery(), nil })
 	if err != nil {
@@ -270,6 +275,17 @@ func (r *Deliveries) ListDeliveries(ctx context.Context, merchantID string, live
 		page.Data[i].Attempts = attempts[page.Data[i].ID]
 	}
 	return page, nil
+}
+
+// ListEndpointDeliveries pages through the deliveries to one of the merchant's endpoints (not
+// deleted), newest first, with their attempts.
+func (r *Deliveries) ListEndpointDeliveries(ctx context.Context, merchantID string, livemode bool, endpointID string, p paging.Params) (paging.Page[webhook.Delivery], error) {
+	if _, err := NewEndpoints(r.db).GetEndpoint(ctx, merchantID, livemode, endpointID); err != nil {
+		return paging.Page[webhook.Delivery]{}, err
+	}
+	f := scoped(merchantID, livemode)
+	f.add("endpoint_id = ?", endpointID)
+	return r.listWithAttempts(ctx, f, p)
 }
 
 // Redeliver queues the event again for the endpoints core chooses, if allow accepts the recent

@@ -124,6 +124,53 @@ func (r *Merchants) RollKey(ctx context.Context, fresh merchant.APIKey, retire f
 	})
 }
 
+// MerchantKeys returns the merchant's keys of a mode, whatever their state, oldest first.
+func (r *Merchants) MerchantKeys(ctx context.Context, merchantID string, livemode bool) ([]merchant.APIKey, error) {
+	var rows []keyRow
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT `+keyColumns+` FROM api_keys k
+		WHERE k.merchant_id = $1 AND k.livemode = $2 ORDER BY k.created_at, k.id`, merchantID, livemode); err != nil {
+		return nil, unavailable("list api keys of "+merchantID, err)
+	}
+	keys := make([]merchant.APIKey, len(rows))
+	for i, row := range rows {
+		keys[i] = row.key()
+	}
+	return keys, nil
+}
+
+// RevokeKey locks the merchant's keys of the mode (as RollKey does, so a roll and a revocation
+// never both count the same key as the one left), lets revoke choose, and saves its revocation.
+func (r *Merchants) RevokeKey(ctx context.Context, merchantID string, livemode bool,
+	revoke func([]merchant.APIKey) (merchant.APIKey, error)) error {
+	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var id string
+		err := tx.QueryRowxContext(ctx, `SELECT id FROM merchants WHERE id = $1 FOR UPDATE`, merchantID).Scan(&id)
+		if isNoRows(err) {
+			return apperr.NotFound("account", merchantID)
+		}
+		if err != nil {
+			return unavailable("lock merchant "+merchantID, err)
+		}
+		var rows []keyRow
+		if err := tx.SelectContext(ctx, &rows, `SELECT `+keyColumns+` FROM api_keys k
+			WHERE k.merchant_id = $1 AND k.livemode = $2 ORDER BY k.created_at, k.id FOR UPDATE`, merchantID, livemode); err != nil {
+			return unavailable("lock api keys of "+merchantID, err)
+		}
+		keys := make([]merchant.APIKey, len(rows))
+		for i, row := range rows {
+			keys[i] = row.key()
+		}
+		k, err := revoke(keys)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = $2 WHERE id = $1`, k.ID, k.RevokedAt); err != nil {
+			return fmt.Errorf("revoke api key %s: %w", k.ID, err)
+		}
+		return nil
+	})
+}
+
 // GetMerchant returns a merchant by ID.
 func (r *Merchants) GetMerchant(ctx context.Context, id string) (merchant.Merchant, error) {
 	var m merchant.Merchant

@@ -497,6 +497,9 @@ func (r *Payouts) ListBalanceTransactions(ctx context.Context, merchantID string
 	if f.Type != "" {
 		w.add("type = ?", f.Type)
 	}
+	if f.Unpaid {
+		w.require("payout_id IS NULL")
+	}
 	spec := listSpec{table: "balance_transaction_lines", columns: reconciledColumns, object: "balance_transaction"}
 	return listPage(ctx, r.db, spec, w, f.Params, reconciledRow.line)
 }

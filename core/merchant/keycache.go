@@ -59,3 +59,10 @@ func (k *keyCache) put(hash string, c Credential, now time.Time) {
 	}
 	k.entries[hash] = cachedKey{cred: c, until: now.Add(k.ttl)}
 }
+
+// forget drops the remembered credential of hash, after this instance changed its key.
+func (k *keyCache) forget(hash string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.entries, hash)
+}

@@ -127,6 +127,11 @@ type Store interface {
 	// RollKey locks the merchant's keys of fresh's mode, saves the expiry of those retire
 	// returns and adds fresh, in one transaction; apperr NotFound for an unknown merchant.
 	RollKey(ctx context.Context, fresh APIKey, retire func(keys []APIKey) []APIKey) error
+	// MerchantKeys returns the merchant's keys of a mode, whatever their state, oldest first.
+	MerchantKeys(ctx context.Context, merchantID string, livemode bool) ([]APIKey, error)
+	// RevokeKey locks the merchant's keys of the mode, saves the revocation of the key revoke
+	// returns (or returns revoke's error), in one transaction.
+	RevokeKey(ctx context.Context, merchantID string, livemode bool, revoke func(keys []APIKey) (APIKey, error)) error
 }
 
 // Service holds the merchant use cases.
@@ -219,6 +224,9 @@ func (s *Service) Roll(ctx context.Context, merchantID string, livemode bool, gr
 	})
 	if err != nil {
 		return Secret{}, nil, fmt.Errorf("roll %s key of %s: %w", ModeName(livemode), merchantID, err)
+	}
+	for _, k := range retired { // this instance honours the new expiry at once, cached or not
+		s.keys.forget(k.Hash)
 	}
 	return Secret{Value: value, Key: fresh}, retired, nil
 }

@@ -54,6 +54,7 @@ type LineFilter struct {
 	Params   paging.Params
 	PayoutID string
 	Type     string
+	Unpaid   bool // only lines in no payout yet (the balance still to pay out)
 }
 
 // Line is a balance transaction with what an accountant needs from its session.

@@ -59,6 +59,14 @@ func (s *Deliveries) List(ctx context.Context, c merchant.Caller, eventID string
 	return s.store.ListDeliveries(ctx, c.MerchantID, c.Livemode, eventID, p)
 }
 
+// ListForEndpoint pages through the deliveries to one of the caller's endpoints, newest first.
+func (s *Deliveries) ListForEndpoint(ctx context.Context, c merchant.Caller, endpointID string, p paging.Params) (paging.Page[Delivery], error) {
+	if err := p.Normalize(); err != nil {
+		return paging.Page[Delivery]{}, err
+	}
+	return s.store.ListEndpointDeliveries(ctx, c.MerchantID, c.Livemode, endpointID, p)
+}
+
 // Redeliver queues the event again for every endpoint that wants it now, within the limits.
 func (s *Deliveries) Redeliver(ctx context.Context, c merchant.Caller, eventID string) (int, error) {
 	return s.store.Redeliver(ctx, c.MerchantID, c.Livemode, eventID, s.now(), RedeliveryCounts.Allow)

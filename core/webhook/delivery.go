@@ -189,6 +189,9 @@ type DeliveryStore interface {
 	DisableEndpoint(ctx context.Context, endpointID string) error
 	// ListDeliveries pages through an event's deliveries, newest first, with their attempts.
 	ListDeliveries(ctx context.Context, merchantID string, livemode bool, eventID string, p paging.Params) (paging.Page[Delivery], error)
+	// ListEndpointDeliveries pages through the deliveries to one of the merchant's endpoints of
+	// the mode (apperr NotFound for another's), newest first, with their attempts.
+	ListEndpointDeliveries(ctx context.Context, merchantID string, livemode bool, endpointID string, p paging.Params) (paging.Page[Delivery], error)
 	// Redeliver reads the recent redelivery counts, lets allow refuse, and queues the
 	// deliveries that Subscribers makes of the merchant's live endpoints, in one transaction.
 	Redeliver(ctx context.Context, merchantID string, livemode bool, eventID string, at time.Time,
