@@ -1,6 +1,7 @@
 package http
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -32,7 +33,7 @@ func (s *Server) dashDeveloperRoutes(read, write *gin.RouterGroup) {
 	write.POST("/developers/webhooks/:id/roll_secret", s.dashRollEndpointSecret)
 	write.POST("/developers/webhooks/:id/status", s.dashEndpointStatus)
 	write.POST("/developers/webhooks/:id/delete", s.dashDeleteEndpoint)
-	write.POST("/events/:id/redeliver", s.dashRedeliver)
+	write.POST("/events/:id/redeliver", s.dashEventRedeliver)
 }
 
 func init() {
@@ -242,15 +243,15 @@ func (s *Server) showSigningSecret(c *gin.Context, e webhook.Endpoint, detail st
 		Detail:  detail, Back: "/dashboard/developers/webhooks/" + url.PathEscape(e.ID), BackLabel: "Go to the endpoint"})
 }
 
-type deliveryRow struct {
+type endpointDeliveryRow struct {
 	ID, EventID, EventType, EndpointID, Status, LastResult string
 	Attempts                                               int
 	Redelivery                                             bool
 	Created                                                time.Time
 }
 
-func deliveryRowOf(d webhook.Delivery) deliveryRow {
-	row := deliveryRow{ID: d.ID, EventID: d.EventID, EventType: d.EventType, EndpointID: d.EndpointID, Status: string(d.Status),
+func deliveryRowOf(d webhook.Delivery) endpointDeliveryRow {
+	row := endpointDeliveryRow{ID: d.ID, EventID: d.EventID, EventType: d.EventType, EndpointID: d.EndpointID, Status: string(d.Status),
 		Attempts: len(d.Attempts), Redelivery: d.Redelivery, Created: d.Created, LastResult: "—"}
 	if n := len(d.Attempts); n > 0 {
 		switch a := d.Attempts[n-1]; {
@@ -265,8 +266,8 @@ func deliveryRowOf(d webhook.Delivery) deliveryRow {
 
 type endpointBody struct {
 	Endpoint   endpointRow
-	Deliveries []deliveryRow
-	Next, Prev string
+	Deliveries []endpointDeliveryRow
+	Next, Prev template.URL
 }
 
 func (s *Server) dashEndpoint(c *gin.Context) {
@@ -286,7 +287,7 @@ func (s *Server) dashEndpoint(c *gin.Context) {
 	for _, d := range page.Data {
 		b.Deliveries = append(b.Deliveries, deliveryRowOf(d))
 	}
-	b.Next, b.Prev = dashPager(c, page.HasMore, p, func(r deliveryRow) string { return r.ID }, b.Deliveries)
+	b.Next, b.Prev = dashPager(c, page.HasMore, p, func(r endpointDeliveryRow) string { return r.ID }, b.Deliveries)
 	s.dashRender(c, http.StatusOK, "endpoint", "Webhook endpoint", "developers", b)
 }
 
@@ -329,17 +330,17 @@ func (s *Server) dashDeleteEndpoint(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/dashboard/developers?notice=dev_deleted")
 }
 
-type eventRow struct {
+type logEventRow struct {
 	ID, Type, Session string
 	Pending           int
 	Created           time.Time
 }
 
 type eventsBody struct {
-	Rows       []eventRow
+	Rows       []logEventRow
 	Types      []string
 	Type       string
-	Next, Prev string
+	Next, Prev template.URL
 }
 
 func (s *Server) dashEvents(c *gin.Context) {
@@ -355,18 +356,18 @@ func (s *Server) dashEvents(c *gin.Context) {
 		return
 	}
 	for _, e := range page.Data {
-		b.Rows = append(b.Rows, eventRow{ID: e.ID, Type: e.Type, Session: e.SessionID, Pending: e.PendingWebhooks, Created: e.Created})
+		b.Rows = append(b.Rows, logEventRow{ID: e.ID, Type: e.Type, Session: e.SessionID, Pending: e.PendingWebhooks, Created: e.Created})
 	}
-	b.Next, b.Prev = dashPager(c, page.HasMore, q.Page, func(r eventRow) string { return r.ID }, b.Rows)
+	b.Next, b.Prev = dashPager(c, page.HasMore, q.Page, func(r logEventRow) string { return r.ID }, b.Rows)
 	s.dashRender(c, http.StatusOK, "events", "Events", "developers", b)
 }
 
 type eventBody struct {
-	Event      eventRow
+	Event      logEventRow
 	RequestID  string
 	Object     string
-	Deliveries []deliveryRow
-	Next, Prev string
+	Deliveries []endpointDeliveryRow
+	Next, Prev template.URL
 }
 
 func (s *Server) dashEvent(c *gin.Context) {
@@ -382,16 +383,16 @@ func (s *Server) dashEvent(c *gin.Context) {
 		s.dashError(c, err)
 		return
 	}
-	b := eventBody{Event: eventRow{ID: e.ID, Type: e.Type, Session: e.SessionID, Pending: e.PendingWebhooks, Created: e.Created},
+	b := eventBody{Event: logEventRow{ID: e.ID, Type: e.Type, Session: e.SessionID, Pending: e.PendingWebhooks, Created: e.Created},
 		RequestID: e.Request.ID, Object: string(e.Object)}
 	for _, d := range page.Data {
 		b.Deliveries = append(b.Deliveries, deliveryRowOf(d))
 	}
-	b.Next, b.Prev = dashPager(c, page.HasMore, p, func(r deliveryRow) string { return r.ID }, b.Deliveries)
+	b.Next, b.Prev = dashPager(c, page.HasMore, p, func(r endpointDeliveryRow) string { return r.ID }, b.Deliveries)
 	s.dashRender(c, http.StatusOK, "event", "Event "+e.ID, "developers", b)
 }
 
-func (s *Server) dashRedeliver(c *gin.Context) {
+func (s *Server) dashEventRedeliver(c *gin.Context) {
 	id := c.Param("id")
 	if _, err := s.delivs.Redeliver(c.Request.Context(), dashCaller(c), id); err != nil {
 		s.dashError(c, err)

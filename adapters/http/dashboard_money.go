@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -49,7 +50,7 @@ type moneyBody struct {
 	Lines      int
 	Payouts    []payoutRow
 	Status     string
-	Next, Prev string
+	Next, Prev template.URL
 	Settings   settingsForm
 	Err        string
 }
@@ -183,7 +184,7 @@ type payoutBody struct {
 	Forwarders           int
 	Amounts              []balanceRow
 	Lines                []lineRow
-	Next, Prev           string
+	Next, Prev           template.URL
 }
 
 func (s *Server) dashPayout(c *gin.Context) {

@@ -1,7 +1,6 @@
 package wiring_test
 
 import (
-	"context"
 	"encoding/xml"
 	"errors"
 	"html"
@@ -16,20 +15,6 @@ import (
 
 	"github.com/chaincheckout/checkout/core/account"
 )
-
-// catSignedIn is a dashboard user of merchantID with role, signed in through the accounts
-// use case (not the sign-in form, whose per-IP budget the other dashboard tests need).
-func catSignedIn(t *testing.T, merchantID, email string, role account.Role) *dashUser {
-	t.Helper()
-	u := newDashUser(t)
-	token, _, err := it.app.Accounts.SignIn(context.Background(), email, dashOwner(t, merchantID, email, role))
-	if err != nil {
-		t.Fatalf("sign in %s: %v", email, err)
-	}
-	base, _ := url.Parse(it.base + "/dashboard/")
-	u.client.Jar.SetCookies(base, []*http.Cookie{{Name: "checkout_dashboard", Value: token, Path: "/dashboard"}})
-	return u
-}
 
 // catPost sends a dashboard form with the page's CSRF token (read from a GET of page first).
 func (u *dashUser) catPost(page, path string, form url.Values) (int, string, string) {
@@ -66,9 +51,9 @@ var catCreatedID = regexp.MustCompile(`^/dashboard/(?:products|payment_links)/([
 func TestDashboardCatalogProducts(t *testing.T) {
 	key, merchantID := newMerchant(t, "Catalog Store")
 	_, otherID := newMerchant(t, "Other Catalog Store")
-	owner := catSignedIn(t, merchantID, "owner@catalog.example", account.RoleOwner)
-	viewer := catSignedIn(t, merchantID, "viewer@catalog.example", account.RoleReadOnly)
-	stranger := catSignedIn(t, otherID, "owner@other-catalog.example", account.RoleOwner)
+	owner := signInAs(t, merchantID, "owner@catalog.example", account.RoleOwner)
+	viewer := signInAs(t, merchantID, "viewer@catalog.example", account.RoleReadOnly)
+	stranger := signInAs(t, otherID, "owner@other-catalog.example", account.RoleOwner)
 
 	// Bad product input: the form again with the service's message, nothing made.
 	for _, bad := range []struct{ name, images, says string }{
@@ -207,9 +192,9 @@ func TestDashboardCatalogProducts(t *testing.T) {
 func TestDashboardCatalogPaymentLinks(t *testing.T) {
 	key, merchantID := newMerchant(t, "Link Dashboard Store")
 	_, otherID := newMerchant(t, "Other Link Dashboard Store")
-	owner := catSignedIn(t, merchantID, "owner@links.example", account.RoleOwner)
-	viewer := catSignedIn(t, merchantID, "viewer@links.example", account.RoleReadOnly)
-	stranger := catSignedIn(t, otherID, "owner@other-links.example", account.RoleOwner)
+	owner := signInAs(t, merchantID, "owner@links.example", account.RoleOwner)
+	viewer := signInAs(t, merchantID, "viewer@links.example", account.RoleReadOnly)
+	stranger := signInAs(t, otherID, "owner@other-links.example", account.RoleOwner)
 
 	prod := postForm(t, "/v1/products", key, url.Values{"name": {"Workshop seat"},
 		"default_price_data[currency]": {"usd"}, "default_price_data[unit_amount]": {"4000"}}, nil)

@@ -25,20 +25,6 @@ func signedIn(t *testing.T, store, email string, role account.Role) (u *dashUser
 	return signInAs(t, merchantID, email, role), key, merchantID
 }
 
-// signInAs adds a user of the merchant and signs it in.
-func signInAs(t *testing.T, merchantID, email string, role account.Role) *dashUser {
-	t.Helper()
-	password := dashOwner(t, merchantID, email, role)
-	u := newDashUser(t)
-	if st, _, _ := u.signIn(email, password); st != http.StatusSeeOther {
-		t.Fatalf("sign in %s: %d", email, st)
-	}
-	if st, _, _ := u.do(http.MethodGet, "/dashboard/developers", nil); st != http.StatusOK || u.csrf == "" {
-		t.Fatalf("developers page: %d", st)
-	}
-	return u
-}
-
 func (u *dashUser) post(path string, form url.Values) (int, string, string) {
 	u.t.Helper()
 	if form == nil {

@@ -9,17 +9,6 @@ import (
 	"github.com/chaincheckout/checkout/core/account"
 )
 
-// signedIn is a dashboard user of merchantID with role, signed in.
-func signedIn(t *testing.T, merchantID, email string, role account.Role) *dashUser {
-	t.Helper()
-	password := dashOwner(t, merchantID, email, role)
-	u := newDashUser(t)
-	if st, _, _ := u.signIn(email, password); st != http.StatusSeeOther {
-		t.Fatalf("sign in %s: %d", email, st)
-	}
-	return u
-}
-
 // search runs a dashboard search and returns its status, Location and page.
 func (u *dashUser) search(q string) (int, string, string) {
 	u.t.Helper()
@@ -33,7 +22,7 @@ func (u *dashUser) search(q string) (int, string, string) {
 func TestDashboardPaymentsSearch(t *testing.T) {
 	key, merchantID := newMerchant(t, "Search Store")
 	otherKey, _ := newMerchant(t, "Other Search Store")
-	u := signedIn(t, merchantID, "owner@search.example", account.RoleOwner)
+	u := signInAs(t, merchantID, "owner@search.example", account.RoleOwner)
 
 	sel := openSession(t, key, "tusd@sim")
 	id, addr := sel.str("id"), addressOf(sel)
@@ -89,7 +78,7 @@ func TestDashboardPaymentsSearch(t *testing.T) {
 func TestDashboardPaymentsSessionPage(t *testing.T) {
 	key, merchantID := newMerchant(t, "Page Store")
 	otherKey, _ := newMerchant(t, "Other Page Store")
-	u := signedIn(t, merchantID, "viewer@page.example", account.RoleReadOnly)
+	u := signInAs(t, merchantID, "viewer@page.example", account.RoleReadOnly)
 	id := postForm(t, "/v1/checkout/sessions", key, with(validForm(), "customer_email", "buyer@shop.example",
 		"client_reference_id", "order-77", "metadata[order]", "A-77"), nil).str("id")
 	expire(t, key, id)
@@ -133,12 +122,12 @@ func TestDashboardPaymentsRedeliver(t *testing.T) {
 	})
 	path := "/dashboard/payments/" + id + "/events/" + evt + "/redeliver"
 
-	viewer := signedIn(t, merchantID, "viewer@redeliver.example", account.RoleReadOnly)
+	viewer := signInAs(t, merchantID, "viewer@redeliver.example", account.RoleReadOnly)
 	viewer.do(http.MethodGet, "/dashboard/payments/"+id, nil)
 	if st, _, body := viewer.do(http.MethodPost, path, url.Values{"csrf": {viewer.csrf}}); st != http.StatusForbidden || !strings.Contains(body, "read-only") {
 		t.Fatalf("read-only redeliver: %d", st)
 	}
-	owner := signedIn(t, merchantID, "owner@redeliver.example", account.RoleOwner)
+	owner := signInAs(t, merchantID, "owner@redeliver.example", account.RoleOwner)
 	if st, _, body := owner.do(http.MethodGet, "/dashboard/payments/"+id, nil); st != http.StatusOK || !strings.Contains(body, `action="`+path+`"`) {
 		t.Fatalf("the owner's page lacks the Redeliver form: %d", st)
 	}

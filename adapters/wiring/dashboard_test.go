@@ -53,6 +53,20 @@ func (u *dashUser) signIn(email, password string) (int, string, string) {
 	return u.do(http.MethodPost, "/dashboard/login", url.Values{"email": {email}, "password": {password}})
 }
 
+// signInAs adds a user of the merchant and signs it in.
+func signInAs(t *testing.T, merchantID, email string, role account.Role) *dashUser {
+	t.Helper()
+	password := dashOwner(t, merchantID, email, role)
+	u := newDashUser(t)
+	if st, _, _ := u.signIn(email, password); st != http.StatusSeeOther {
+		t.Fatalf("sign in %s: %d", email, st)
+	}
+	if st, _, _ := u.do(http.MethodGet, "/dashboard/developers", nil); st != http.StatusOK || u.csrf == "" {
+		t.Fatalf("developers page: %d", st)
+	}
+	return u
+}
+
 func dashOwner(t *testing.T, merchantID, email string, role account.Role) string {
 	t.Helper()
 	const password = "a long enough passphrase"
