@@ -203,6 +203,13 @@ var dashNotices = map[string]string{
 	"link_created":     "Payment link created: share its URL or QR code.",
 	"link_deactivated": "Payment link deactivated: its URL no longer opens new checkouts.",
 	"link_activated":   "Payment link active again.",
+	"redelivered":      "Redelivery queued: each endpoint that wants the event gets it again.",
+	"redelivered_none": "No webhook endpoint wants this event now: nothing was sent.",
+	"dev_revoked":      "The key is revoked: it no longer works.",
+	"dev_enabled":      "The endpoint is enabled: new events are sent to it.",
+	"dev_disabled":     "The endpoint is disabled: no event is sent to it until you enable it.",
+	"dev_deleted":      "The endpoint is deleted.",
+	"dev_redelivered":  "The event is queued again for every endpoint that wants it.",
 }
 
 // dashFail shows a page with one message and status.

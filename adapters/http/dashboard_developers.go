@@ -36,14 +36,6 @@ func (s *Server) dashDeveloperRoutes(read, write *gin.RouterGroup) {
 	write.POST("/events/:id/redeliver", s.dashEventRedeliver)
 }
 
-func init() {
-	dashNotices["dev_revoked"] = "The key is revoked: it no longer works."
-	dashNotices["dev_enabled"] = "The endpoint is enabled: new events are sent to it."
-	dashNotices["dev_disabled"] = "The endpoint is disabled: no event is sent to it until you enable it."
-	dashNotices["dev_deleted"] = "The endpoint is deleted."
-	dashNotices["dev_redelivered"] = "The event is queued again for every endpoint that wants it."
-}
-
 // rollGraces are the grace periods the roll form offers, as Stripe's dashboard does.
 var rollGraces = []struct {
 	Value, Label string

@@ -136,11 +136,6 @@ func dashPager[T any](c *gin.Context, hasMore bool, p paging.Params, id func(T) 
 // A session's page: what it sells and to whom, its crypto side and payments, its timeline,
 // and the webhook deliveries of its events with a Redeliver button for owners.
 
-func init() {
-	dashNotices["redelivered"] = "Redelivery queued: each endpoint that wants the event gets it again."
-	dashNotices["redelivered_none"] = "No webhook endpoint wants this event now: nothing was sent."
-}
-
 // Limits of what a session's page loads: sessions have a handful of events, each delivered
 // to a few endpoints.
 const (
