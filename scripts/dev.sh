@@ -19,6 +19,7 @@ if [ -z "${CHECKOUT_SECRETS_KEYS:-}${CHECKOUT_SECRETS_KEY:-}" ]; then
   export CHECKOUT_SECRETS_KEY
 fi
 UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+export CHECKOUT_TEMPORAL_UI_URL="${CHECKOUT_TEMPORAL_UI_URL:-http://127.0.0.1:$UI_PORT}" # the dashboard links sessions' workflows there
 ETH_PORT="${ETH_RPC_PORT:-8545}"
 
 pids=()

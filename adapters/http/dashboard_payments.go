@@ -280,7 +280,9 @@ func (s *Server) renderPayment(c *gin.Context, status int, errMsg string) {
 		b.Events = append(b.Events, row)
 	}
 	if s.temporalUI != "" {
-		b.WorkflowURL = s.temporalUI + "/workflows/" + url.PathEscape(workflows.SessionWorkflowID(sess.ID))
+		// The workflow list filtered by its ID: every run of it, whatever its run ID.
+		q := url.Values{"query": {fmt.Sprintf("WorkflowId=%q", workflows.SessionWorkflowID(sess.ID))}}
+		b.WorkflowURL = s.temporalUI + "/workflows?" + q.Encode()
 	}
 	s.dashRender(c, status, "payment", "Payment "+sess.ID, "payments", b)
 }
