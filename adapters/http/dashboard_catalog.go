@@ -120,7 +120,7 @@ func (s *Server) dashListPrices(c *gin.Context, productID, defaultID string, lim
 
 func (s *Server) dashProducts(c *gin.Context) {
 	b := catProductsBody{Active: c.Query("active")}
-	pg := paging.Params{Limit: dashPageSize, StartingAfter: c.Query("starting_after"), EndingBefore: c.Query("ending_before")}
+	pg := dashPage(c)
 	page, err := s.catalog.ListProducts(c.Request.Context(), dashCaller(c), pg, catalog.ProductListParams{Active: catActiveFilter(b.Active)})
 	if err != nil {
 		s.dashError(c, err)
@@ -339,7 +339,7 @@ type catLinksBody struct {
 
 func (s *Server) dashLinks(c *gin.Context) {
 	b := catLinksBody{Active: c.Query("active")}
-	pg := paging.Params{Limit: dashPageSize, StartingAfter: c.Query("starting_after"), EndingBefore: c.Query("ending_before")}
+	pg := dashPage(c)
 	page, err := s.links.List(c.Request.Context(), dashCaller(c), pg, paymentlink.ListParams{Active: catActiveFilter(b.Active)})
 	if err != nil {
 		s.dashError(c, err)

@@ -269,7 +269,7 @@ func (s *Server) dashEndpoint(c *gin.Context) {
 		s.dashError(c, err)
 		return
 	}
-	p := paging.Params{Limit: dashPageSize, StartingAfter: c.Query("starting_after"), EndingBefore: c.Query("ending_before")}
+	p := dashPage(c)
 	page, err := s.delivs.ListForEndpoint(c.Request.Context(), caller, e.ID, p)
 	if err != nil {
 		s.dashError(c, err)
@@ -369,7 +369,7 @@ func (s *Server) dashEvent(c *gin.Context) {
 		s.dashError(c, err)
 		return
 	}
-	p := paging.Params{Limit: dashPageSize, StartingAfter: c.Query("starting_after"), EndingBefore: c.Query("ending_before")}
+	p := dashPage(c)
 	page, err := s.delivs.List(c.Request.Context(), caller, e.ID, p)
 	if err != nil {
 		s.dashError(c, err)

@@ -104,6 +104,11 @@ func (s *Server) dashSearch(c *gin.Context, q string) {
 	s.dashRender(c, http.StatusOK, "payments", "Payments", "payments", b)
 }
 
+// dashPage is a list page's cursor from its query, dashPageSize rows long.
+func dashPage(c *gin.Context) paging.Params {
+	return paging.Params{Limit: dashPageSize, StartingAfter: c.Query("starting_after"), EndingBefore: c.Query("ending_before")}
+}
+
 // dashPager builds the query strings of the next and previous pages of a list shown newest
 // first, keeping the page's other parameters; as template.URL (url.Values.Encode made them
 // safe), since html/template would escape a plain string's = and & after the ?.

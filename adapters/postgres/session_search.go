@@ -33,13 +33,5 @@ func (r *Sessions) FindSessions(ctx context.Context, merchantID string, livemode
 		WHERE merchant_id = $1 AND livemode = $2 AND `+match+` ORDER BY seq DESC LIMIT $3`, args...); err != nil {
 		return nil, unavailable("find sessions", err)
 	}
-	out := make([]*checkout.Session, 0, len(rows))
-	for _, row := range rows {
-		sess, err := row.session()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sess)
-	}
-	return out, nil
+	return sessionsOf(rows)
 }

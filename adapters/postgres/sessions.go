@@ -115,6 +115,11 @@ func (r *Sessions) UnstartedSessions(ctx context.Context, olderThan time.Time, l
 		WHERE NOT workflow_started AND created_at < $1 ORDER BY created_at LIMIT $2`, olderThan, limit); err != nil {
 		return nil, unavailable("list unstarted sessions", err)
 	}
+	return sessionsOf(rows)
+}
+
+// sessionsOf decodes rows in order.
+func sessionsOf(rows []sessionRow) ([]*checkout.Session, error) {
 	out := make([]*checkout.Session, 0, len(rows))
 	for _, row := range rows {
 		sess, err := row.session()

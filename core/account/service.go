@@ -105,14 +105,7 @@ func (s *Service) Accept(ctx context.Context, token, password string) (User, err
 
 // CreateUser adds a user with a password directly (the first owner of a dev merchant).
 func (s *Service) CreateUser(ctx context.Context, merchantID, email, password string, role Role) (User, error) {
-	email, err := NormalizeEmail(email)
-	if err != nil {
-		return User{}, err
-	}
-	if err := CheckPassword(password); err != nil {
-		return User{}, err
-	}
-	hash, err := s.hasher.Hash(password)
+	email, hash, err := s.credentials(email, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -229,14 +222,7 @@ func (s *Service) Users(ctx context.Context, p Principal) ([]User, error) {
 
 // ResetPassword sets a user's password (an operator's or dev tool's act) and ends their sessions.
 func (s *Service) ResetPassword(ctx context.Context, email, password string) (User, error) {
-	email, err := NormalizeEmail(email)
-	if err != nil {
-		return User{}, err
-	}
-	if err := CheckPassword(password); err != nil {
-		return User{}, err
-	}
-	hash, err := s.hasher.Hash(password)
+	email, hash, err := s.credentials(email, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -250,4 +236,17 @@ func (s *Service) ResetPassword(ctx context.Context, email, password string) (Us
 		u.SignOutEverywhere()
 		return nil
 	})
+}
+
+// credentials checks a new user's email and password and hashes the password.
+func (s *Service) credentials(email, password string) (string, string, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return "", "", err
+	}
+	if err := CheckPassword(password); err != nil {
+		return "", "", err
+	}
+	hash, err := s.hasher.Hash(password)
+	return email, hash, err
 }
