@@ -271,7 +271,7 @@ func TestShopperInABrowserOnGeth(t *testing.T) {
 		t.Errorf("the chain was added with %s, want chain 0x539 and the dev node's RPC %s", w.added, env.rpcURL)
 	}
 	var landed string // the page's own script navigates: look until it has (a look during the navigation fails)
-	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(landed, "/static/favicon.svg") && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(120 * time.Second); !strings.Contains(landed, "/static/favicon.svg") && time.Now().Before(deadline); {
 		_ = chromedp.Run(tab, chromedp.Location(&landed))
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -468,7 +468,7 @@ func TestEmbeddedCheckoutInABrowserOnGeth(t *testing.T) {
 	}
 	res.Body.Close()
 	var landed string
-	for deadline := time.Now().Add(60 * time.Second); !strings.Contains(landed, "/thanks") && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(120 * time.Second); !strings.Contains(landed, "/thanks") && time.Now().Before(deadline); {
 		_ = chromedp.Run(tab, chromedp.Location(&landed))
 		time.Sleep(200 * time.Millisecond)
 	}

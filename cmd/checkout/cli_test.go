@@ -204,14 +204,16 @@ func TestDevSeedCreatesThenReuses(t *testing.T) {
 	}
 	first := readFile(t, envFile)
 	key := secretKey.FindString(first)
-	if !keyValid(t, key) || first != "CHECKOUT_API_URL=http://127.0.0.1:4999\nCHECKOUT_API_KEY="+key+"\nCHECKOUT_CHAINS_FILE="+chains+"\n" {
+	owner := regexp.MustCompile(`CHECKOUT_DASHBOARD_PASSWORD=(\S{20})\n`).FindStringSubmatch(first)
+	if !keyValid(t, key) || owner == nil || first != "CHECKOUT_API_URL=http://127.0.0.1:4999\nCHECKOUT_API_KEY="+key+
+		"\nCHECKOUT_DASHBOARD_EMAIL=owner@demo.example\nCHECKOUT_DASHBOARD_PASSWORD="+owner[1]+"\nCHECKOUT_CHAINS_FILE="+chains+"\n" {
 		t.Fatalf("env file:\n%s", first)
 	}
 	if info, err := os.Stat(envFile); err != nil || info.Mode().Perm() != 0o600 {
 		t.Fatalf("env file mode %v (%v), want 0600: it holds a secret key", info.Mode().Perm(), err)
 	}
 
-	if said := seed(); !strings.Contains(said, "reusing the key in "+envFile) || readFile(t, envFile) != first || merchantCount(t, db) != 1 {
+	if said := seed(); !strings.Contains(said, "reusing the key and the dashboard owner in "+envFile) || readFile(t, envFile) != first || merchantCount(t, db) != 1 {
 		t.Fatalf("second seed said %q, wrote\n%s(%d merchants)", said, readFile(t, envFile), merchantCount(t, db))
 	}
 
@@ -224,5 +226,8 @@ func TestDevSeedCreatesThenReuses(t *testing.T) {
 	}
 	if fresh := secretKey.FindString(readFile(t, envFile)); fresh == key || !keyValid(t, fresh) {
 		t.Fatalf("the stale key was not replaced by a working one: %s", readFile(t, envFile))
+	}
+	if env := readFile(t, envFile); !strings.Contains(env, "CHECKOUT_DASHBOARD_EMAIL=owner+acct_") {
+		t.Fatalf("the new demo merchant's owner took the first one's address: %s", env)
 	}
 }

@@ -170,8 +170,11 @@ func newDemoOwner(ctx context.Context, op *wiring.Operator, merchantID string) (
 	password, _ := account.NewToken()
 	o := demoOwner{Email: demoOwnerEmail, Password: password[:20]}
 	_, err := op.Accounts.CreateUser(ctx, merchantID, o.Email, o.Password, account.RoleOwner)
-	if apperr.IsKind(err, apperr.KindConflict) { // a dev database reset without its env file: a new password
-		_, err = op.Accounts.ResetPassword(ctx, o.Email, o.Password)
+	if apperr.IsKind(err, apperr.KindConflict) { // the address is another demo merchant's (an env file lost): one of its own
+		o.Email = "owner+" + strings.ToLower(merchantID) + "@demo.example"
+		if _, err = op.Accounts.CreateUser(ctx, merchantID, o.Email, o.Password, account.RoleOwner); apperr.IsKind(err, apperr.KindConflict) {
+			_, err = op.Accounts.ResetPassword(ctx, o.Email, o.Password) // this merchant's, its password lost with the env file
+		}
 	}
 	return o, err
 }
