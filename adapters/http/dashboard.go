@@ -100,11 +100,11 @@ func dashCaller(c *gin.Context) merchant.Caller {
 }
 
 func (s *Server) dashboardRoutes(r *gin.Engine) {
-	d := r.Group("/dashboard", securePage)
+	d := r.Group("/dashboard", securePage, capBody)
 	d.GET("/login", s.dashLoginPage)
-	d.POST("/login", s.dashLogin)
+	d.POST("/login", sameOrigin, s.dashLogin)
 	d.GET("/invite/:token", s.dashInvitePage)
-	d.POST("/invite/:token", s.dashAcceptInvite)
+	d.POST("/invite/:token", sameOrigin, s.dashAcceptInvite)
 	in := d.Group("", s.dashAuth)
 	in.GET("", func(c *gin.Context) { c.Redirect(http.StatusSeeOther, "/dashboard/payments") })
 	in.POST("/logout", s.dashLogout)
@@ -148,16 +148,52 @@ func (s *Server) dashAuth(c *gin.Context) {
 		return
 	}
 	c.Set(dashPrincipalKey, p)
-	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead && !p.Session.CSRFMatches(c.PostForm("csrf")) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
+		return
+	}
+	token, mode, _ := strings.Cut(c.PostForm("csrf"), ".")
+	if !p.Session.CSRFMatches(token) {
 		s.dashFail(c, http.StatusForbidden, "This form expired or did not come from the dashboard: reload the page and try again.")
 		c.Abort()
+		return
+	}
+	c.Set(dashFormModeKey, mode)
+}
+
+// dashFormModeKey holds the mode a submitted form was shown in (its CSRF token says).
+const dashFormModeKey = "dashboard.form_mode"
+
+// dashCSRF is the token a page's forms carry: the session's, and the mode the page shows, so a
+// form from a tab left in test mode cannot change live data after another tab switched.
+func dashCSRF(p account.Principal) string {
+	return p.Session.CSRF + "." + merchant.ModeName(p.Session.Livemode)
+}
+
+// sameOrigin refuses a sign-in or invitation form posted from another site (login CSRF).
+func sameOrigin(c *gin.Context) {
+	if c.GetHeader("Sec-Fetch-Site") == "cross-site" {
+		c.AbortWithStatus(http.StatusForbidden)
+		return
+	}
+	if o := c.GetHeader("Origin"); o != "" && o != "null" {
+		if u, err := url.Parse(o); err != nil || u.Host != c.Request.Host {
+			c.AbortWithStatus(http.StatusForbidden)
+		}
 	}
 }
 
-// dashOwner refuses a change to a read-only user: the check is the server's, not a hidden button.
+// dashOwner refuses a change to a read-only user (the check is the server's, not a hidden
+// button), and a change from a page shown in the other mode.
 func (s *Server) dashOwner(c *gin.Context) {
-	if p := principal(c); !p.User.CanWrite() {
+	p := principal(c)
+	if !p.User.CanWrite() {
 		s.dashFail(c, http.StatusForbidden, "Your role is read-only: ask an owner to make this change.")
+		c.Abort()
+		return
+	}
+	if mode := c.GetString(dashFormModeKey); c.Request.Method == http.MethodPost && mode != merchant.ModeName(p.Session.Livemode) {
+		s.dashFail(c, http.StatusConflict, fmt.Sprintf("This page showed %s data, but you have switched to %s mode since: "+
+			"nothing was changed. Reload the page and try again.", mode, merchant.ModeName(p.Session.Livemode)))
 		c.Abort()
 	}
 }
@@ -172,7 +208,7 @@ func (s *Server) dashRender(c *gin.Context, status int, page, title, nav string,
 	}
 	p := principal(c)
 	d := dashData{Title: title, Nav: nav, Email: p.User.Email, Livemode: p.Session.Livemode, CanWrite: p.User.CanWrite(),
-		HasLive: s.chains.HasLive(), CSRF: p.Session.CSRF, Notice: dashNotices[c.Query("notice")], Body: body}
+		HasLive: s.chains.HasLive(), CSRF: dashCSRF(p), Notice: dashNotices[c.Query("notice")], Body: body}
 	if p.User.MerchantID != "" {
 		if m, err := s.merchants.Get(c.Request.Context(), p.User.MerchantID); err == nil {
 			d.MerchantName = m.Name
@@ -299,6 +335,12 @@ func (s *Server) dashInvitePage(c *gin.Context) {
 
 func (s *Server) dashAcceptInvite(c *gin.Context) {
 	body := inviteBody{Token: c.Param("token")}
+	if ok, wait := s.loginLimit.allow(c.ClientIP()); !ok { // each try hashes a password: budgeted like sign-ins
+		c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait)))
+		body.Err = "Too many attempts from your network: wait a moment and try again."
+		s.dashRender(c, http.StatusTooManyRequests, "invite", "Join the dashboard", "", body)
+		return
+	}
 	if c.PostForm("password") != c.PostForm("password_again") {
 		body.Err = "The two passwords differ."
 		s.dashRender(c, http.StatusBadRequest, "invite", "Join the dashboard", "", body)

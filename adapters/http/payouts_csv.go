@@ -1,6 +1,7 @@
 package http
 
 import (
+	"strings"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -36,14 +37,23 @@ func WritePayoutCSV(out io.Writer, chains chain.Config, p settlement.Payout, lin
 			return fmt.Errorf("metadata of %s: %w", l.ID, err)
 		}
 		if err := w.Write([]string{l.ID, l.Type, string(l.Status), csvStamp(l.Created), csvStamp(l.AvailableOn), l.SessionID,
-			l.ClientReferenceID, l.AssetID, l.Amount.String(), UnitsOf(chains, l.AssetID, l.Amount), l.Currency,
+			csvText(l.ClientReferenceID), l.AssetID, l.Amount.String(), UnitsOf(chains, l.AssetID, l.Amount), l.Currency,
 			FiatOf(l.FiatAmount, l.Currency), l.NetworkFee.String(), chain.Checksum(l.Address.String()), l.PaymentID, p.ID, p.TxHash,
-			string(raw)}); err != nil {
+			csvText(string(raw))}); err != nil {
 			return err
 		}
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// csvText keeps a free-text cell (a shopper may write the client reference) from being read
+// as a formula by a spreadsheet: one starting with = + - @ or a control character gets a '.
+func csvText(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 // UnitsOf is an amount of an asset in whole units; base units again for an asset the chains

@@ -214,7 +214,11 @@ func (s *Server) requestID(c *gin.Context) {
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
-	s.log.Info("http", "method", c.Request.Method, "path", c.Request.URL.Path, "status", c.Writer.Status(),
+	path := c.Request.URL.Path
+	if strings.HasPrefix(path, "/dashboard/invite/") {
+		path = c.FullPath() // the path holds the invitation's secret token
+	}
+	s.log.Info("http", "method", c.Request.Method, "path", path, "status", c.Writer.Status(),
 		"ms", time.Since(start).Milliseconds(), "request_id", c.GetString(ctxRequestID))
 }
 

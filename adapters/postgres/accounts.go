@@ -145,11 +145,16 @@ func (a *Accounts) Session(ctx context.Context, id string) (account.Session, err
 		Epoch: r.Epoch, Created: r.CreatedAt.UTC(), LastSeen: r.LastSeen.UTC()}, nil
 }
 
-// TouchSession records use and the mode shown.
-func (a *Accounts) TouchSession(ctx context.Context, id string, lastSeen time.Time, livemode bool) error {
-	_, err := a.db.pool.ExecContext(ctx, `UPDATE dashboard_sessions SET last_seen = $2, livemode = $3 WHERE id = $1`,
-		id, lastSeen, livemode)
+// TouchSession records use.
+func (a *Accounts) TouchSession(ctx context.Context, id string, lastSeen time.Time) error {
+	_, err := a.db.pool.ExecContext(ctx, `UPDATE dashboard_sessions SET last_seen = $2 WHERE id = $1`, id, lastSeen)
 	return unavailableIf("touch dashboard session", err)
+}
+
+// SetSessionMode records the mode the session shows.
+func (a *Accounts) SetSessionMode(ctx context.Context, id string, livemode bool) error {
+	_, err := a.db.pool.ExecContext(ctx, `UPDATE dashboard_sessions SET livemode = $2 WHERE id = $1`, id, livemode)
+	return unavailableIf("set dashboard session mode", err)
 }
 
 // DeleteSession ends a session.

@@ -221,3 +221,36 @@ func TestDashboardPaging(t *testing.T) {
 		t.Fatalf("second page: %d rows", n)
 	}
 }
+
+// A form carries the mode its page showed: posted after the session switched modes (here, a
+// token whose mode says live while the session shows test), it changes nothing (409). A
+// sign-in posted from another site is refused (login CSRF).
+func TestDashboardFormsAreBoundToModeAndSite(t *testing.T) {
+	_, merchantID := newMerchant(t, "Mode Store")
+	u := signInAs(t, merchantID, "owner@mode.example", account.RoleOwner)
+	u.do(http.MethodGet, "/dashboard/account", nil)
+	token, mode, _ := strings.Cut(u.csrf, ".")
+	if mode != "test" {
+		t.Fatalf("the page's token %q does not say its mode", u.csrf)
+	}
+	st, _, body := u.do(http.MethodPost, "/dashboard/account/invite", url.Values{"csrf": {token + ".live"},
+		"email": {"x@mode.example"}, "role": {"owner"}})
+	if st != http.StatusConflict || !strings.Contains(body, "nothing was changed") {
+		t.Fatalf("a live page's form on a test session: %d", st)
+	}
+	if users, _ := it.app.Accounts.Users(context.Background(), account.Principal{User: account.User{MerchantID: merchantID}}); len(users) != 1 {
+		t.Fatalf("%d users after a refused invite", len(users))
+	}
+	req, _ := http.NewRequest(http.MethodPost, it.base+"/dashboard/login",
+		strings.NewReader(url.Values{"email": {"owner@mode.example"}, "password": {"a long enough passphrase"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a sign-in posted from another site: %d", res.StatusCode)
+	}
+}

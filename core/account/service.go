@@ -19,8 +19,9 @@ type Store interface {
 	ListUsers(ctx context.Context, merchantID string) ([]User, error)
 	CreateSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, id string) (Session, error)
-	// TouchSession records use at now and the mode shown.
-	TouchSession(ctx context.Context, id string, lastSeen time.Time, livemode bool) error
+	// TouchSession records use at lastSeen; SetSessionMode the mode shown.
+	TouchSession(ctx context.Context, id string, lastSeen time.Time) error
+	SetSessionMode(ctx context.Context, id string, livemode bool) error
 	DeleteSession(ctx context.Context, id string) error
 	CreateInvitation(ctx context.Context, i Invitation) error
 	// AcceptInvitation loads invitation id under a lock, applies accept, and creates the user
@@ -89,13 +90,13 @@ func (s *Service) Accept(ctx context.Context, token, password string) (User, err
 	if err := CheckPassword(password); err != nil {
 		return User{}, err
 	}
-	hash, err := s.hasher.Hash(password)
-	if err != nil {
-		return User{}, err
-	}
 	return s.store.AcceptInvitation(ctx, TokenID(token), func(inv *Invitation) (User, error) {
 		now := s.now()
 		if err := inv.Accept(now); err != nil {
+			return User{}, err
+		}
+		hash, err := s.hasher.Hash(password) // only for a valid invitation: hashing is the costly part
+		if err != nil {
 			return User{}, err
 		}
 		return User{ID: ident.New("usr"), MerchantID: inv.MerchantID, Email: inv.Email, Role: inv.Role,
@@ -183,6 +184,9 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		return Principal{}, err
 	}
 	u, err := s.store.User(ctx, sess.UserID)
+	if apperr.IsKind(err, apperr.KindNotFound) {
+		return Principal{}, signedOut("Sign in to continue.")
+	}
 	if err != nil {
 		return Principal{}, err
 	}
@@ -192,7 +196,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	}
 	if now.Sub(sess.LastSeen) > touchEvery {
 		sess.LastSeen = now
-		if err := s.store.TouchSession(ctx, sess.ID, now, sess.Livemode); err != nil {
+		if err := s.store.TouchSession(ctx, sess.ID, now); err != nil {
 			return Principal{}, err
 		}
 	}
@@ -201,7 +205,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 
 // SetMode switches what the session shows: test or live data.
 func (s *Service) SetMode(ctx context.Context, p Principal, livemode bool) error {
-	return s.store.TouchSession(ctx, p.Session.ID, s.now(), livemode)
+	return s.store.SetSessionMode(ctx, p.Session.ID, livemode)
 }
 
 // SignOut ends one session.
