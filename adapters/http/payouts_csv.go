@@ -1,12 +1,12 @@
 package http
 
 import (
-	"strings"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/chain"
