@@ -284,6 +284,7 @@ func (s *Server) setDashCookie(c *gin.Context, token string, maxAge int) {
 
 type loginBody struct {
 	Email, Next, Err string
+	AskCode          bool // the account has two-factor sign-in: the code field is shown first
 }
 
 func (b loginBody) FormError() string { return b.Err }
@@ -308,14 +309,14 @@ func (s *Server) dashLogin(c *gin.Context) {
 		s.dashRender(c, http.StatusTooManyRequests, "login", "Sign in", "", body)
 		return
 	}
-	token, _, err := s.accounts.SignIn(c.Request.Context(), body.Email, c.PostForm("password"))
+	token, _, err := s.accounts.SignIn(c.Request.Context(), body.Email, c.PostForm("password"), strings.TrimSpace(c.PostForm("code")))
 	if err != nil {
 		var e *apperr.Error
 		if !errors.As(err, &e) || e.Kind == apperr.KindUnavailable || e.Kind == apperr.KindInternal {
 			s.dashError(c, err)
 			return
 		}
-		body.Err = e.Message
+		body.Err, body.AskCode = e.Message, e.Param == "code"
 		s.dashRender(c, kindStatus(e.Kind), "login", "Sign in", "", body)
 		return
 	}

@@ -1,10 +1,14 @@
 package http
 
 import (
+	"encoding/base64"
+	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+	"rsc.io/qr"
 
 	"github.com/chaincheckout/checkout/core/account"
 )
@@ -12,10 +16,82 @@ import (
 func (s *Server) dashAccountRoutes(read, write *gin.RouterGroup) {
 	read.GET("/account", s.dashAccount)
 	write.POST("/account/invite", s.dashInvite)
+	// Two-factor sign-in is each user's own, whatever their role.
+	read.POST("/account/two_factor/begin", s.dashTwoFactorBegin)
+	read.POST("/account/two_factor/enable", s.dashTwoFactorEnable)
+	read.POST("/account/two_factor/disable", s.dashTwoFactorDisable)
+}
+
+// totpIssuer names the service in authenticator apps.
+const totpIssuer = "Crypto checkout"
+
+// totpSetup is what a user adds to an authenticator app: a QR code of the otpauth URI, or the
+// secret typed by hand.
+type totpSetup struct {
+	Secret string
+	QR     template.URL // a data: URI, allowed by img-src
+}
+
+func newTOTPSetup(secret, uri string) *totpSetup {
+	t := &totpSetup{Secret: secret}
+	if code, err := qr.Encode(uri, qr.M); err == nil {
+		t.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG()))
+	}
+	return t
+}
+
+func (s *Server) dashTwoFactorBegin(c *gin.Context) {
+	b, err := s.accountBody(c)
+	if err != nil {
+		s.dashError(c, err)
+		return
+	}
+	secret, uri, err := s.accounts.BeginTwoFactor(principal(c), totpIssuer)
+	if err != nil {
+		s.dashError(c, err)
+		return
+	}
+	b.Setup = newTOTPSetup(secret, uri)
+	s.dashRender(c, http.StatusOK, "account", "Account", "account", b)
+}
+
+func (s *Server) dashTwoFactorEnable(c *gin.Context) {
+	secret, code := c.PostForm("secret"), strings.TrimSpace(c.PostForm("code"))
+	err := s.accounts.EnableTwoFactor(c.Request.Context(), principal(c), secret, code)
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/dashboard/account?notice=two_factor_on")
+		return
+	}
+	b, lerr := s.accountBody(c)
+	msg, ok := asUserError(err)
+	if lerr != nil || !ok {
+		s.dashError(c, err)
+		return
+	}
+	b.Err, b.Setup = msg, &totpSetup{Secret: secret} // the app has the key already: no QR again
+	s.dashRender(c, http.StatusBadRequest, "account", "Account", "account", b)
+}
+
+func (s *Server) dashTwoFactorDisable(c *gin.Context) {
+	err := s.accounts.DisableTwoFactor(c.Request.Context(), principal(c), strings.TrimSpace(c.PostForm("code")))
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/dashboard/account?notice=two_factor_off")
+		return
+	}
+	b, lerr := s.accountBody(c)
+	msg, ok := asUserError(err)
+	if lerr != nil || !ok {
+		s.dashError(c, err)
+		return
+	}
+	b.Err = msg
+	s.dashRender(c, http.StatusBadRequest, "account", "Account", "account", b)
 }
 
 type accountBody struct {
 	Email, Role string
+	TwoFactor   bool
+	Setup       *totpSetup // two-factor sign-in being turned on
 	Users       []account.User
 	InviteLink  string // shown once, after an owner invites someone
 	InviteEmail string
@@ -27,7 +103,7 @@ func (b accountBody) FormError() string { return b.Err }
 func (s *Server) accountBody(c *gin.Context) (accountBody, error) {
 	p := principal(c)
 	users, err := s.accounts.Users(c.Request.Context(), p)
-	return accountBody{Email: p.User.Email, Role: string(p.User.Role), Users: users}, err
+	return accountBody{Email: p.User.Email, Role: string(p.User.Role), TwoFactor: p.User.TwoFactor(), Users: users}, err
 }
 
 func (s *Server) dashAccount(c *gin.Context) {

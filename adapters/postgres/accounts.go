@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"database/sql"
 	"errors"
 	"time"
@@ -21,7 +22,8 @@ func NewAccounts(db *DB) *Accounts { return &Accounts{db: db} }
 
 var _ account.Store = (*Accounts)(nil)
 
-const userColumns = `id, merchant_id, email, role, password_hash, failed_logins, locked_until, epoch, created_at`
+const userColumns = `id, merchant_id, email, role, password_hash, failed_logins, locked_until, epoch, created_at,
+	totp_secret, totp_step`
 
 type userRow struct {
 	ID           string       `db:"id"`
@@ -33,16 +35,28 @@ type userRow struct {
 	LockedUntil  sql.NullTime `db:"locked_until"`
 	Epoch        int          `db:"epoch"`
 	CreatedAt    time.Time    `db:"created_at"`
+	TOTPSecret   string       `db:"totp_secret"` // sealed
+	TOTPStep     int64        `db:"totp_step"`
 }
 
-func (r userRow) user() account.User {
-	return account.User{ID: r.ID, MerchantID: r.MerchantID, Email: r.Email, Role: account.Role(r.Role),
+// user decodes a row, opening its TOTP secret with the secrets keyring.
+func (a *Accounts) user(r userRow) (account.User, error) {
+	u := account.User{ID: r.ID, MerchantID: r.MerchantID, Email: r.Email, Role: account.Role(r.Role),
 		PasswordHash: r.PasswordHash, FailedLogins: r.FailedLogins, LockedUntil: timeOf(r.LockedUntil).UTC(), Epoch: r.Epoch,
-		Created: r.CreatedAt.UTC()}
+		TOTPStep: r.TOTPStep, Created: r.CreatedAt.UTC()}
+	if r.TOTPSecret != "" {
+		secret, err := a.db.open(r.ID, r.TOTPSecret)
+		if err != nil {
+			return account.User{}, fmt.Errorf("open the two-factor secret of %s: %w", r.ID, err)
+		}
+		u.TOTPSecret = secret
+	}
+	return u, nil
 }
 
 func insertUser(ctx context.Context, q sqlx.ExecerContext, u account.User) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO dashboard_users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+	_, err := q.ExecContext(ctx, `INSERT INTO dashboard_users (id, merchant_id, email, role, password_hash, failed_logins,
+		locked_until, epoch, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		u.ID, u.MerchantID, u.Email, string(u.Role), u.PasswordHash, u.FailedLogins, nullTime(u.LockedUntil), u.Epoch, u.Created)
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "23505" {
@@ -56,7 +70,7 @@ func (a *Accounts) CreateUser(ctx context.Context, u account.User) error {
 	return insertUser(ctx, a.db.pool, u)
 }
 
-func getUser(ctx context.Context, q sqlx.QueryerContext, where string, arg any) (account.User, error) {
+func (a *Accounts) getUser(ctx context.Context, q sqlx.QueryerContext, where string, arg any) (account.User, error) {
 	var r userRow
 	err := sqlx.GetContext(ctx, q, &r, `SELECT `+userColumns+` FROM dashboard_users WHERE `+where, arg)
 	if isNoRows(err) {
@@ -65,17 +79,17 @@ func getUser(ctx context.Context, q sqlx.QueryerContext, where string, arg any) 
 	if err != nil {
 		return account.User{}, unavailable("load user", err)
 	}
-	return r.user(), nil
+	return a.user(r)
 }
 
 // UserByEmail finds a user by address.
 func (a *Accounts) UserByEmail(ctx context.Context, email string) (account.User, error) {
-	return getUser(ctx, a.db.pool, `email = $1`, email)
+	return a.getUser(ctx, a.db.pool, `email = $1`, email)
 }
 
 // User finds a user by ID.
 func (a *Accounts) User(ctx context.Context, id string) (account.User, error) {
-	return getUser(ctx, a.db.pool, `id = $1`, id)
+	return a.getUser(ctx, a.db.pool, `id = $1`, id)
 }
 
 // UpdateUser applies change to the user under its row lock.
@@ -83,15 +97,21 @@ func (a *Accounts) UpdateUser(ctx context.Context, id string, change func(*accou
 	var u account.User
 	err := a.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
-		if u, err = getUser(ctx, tx, `id = $1 FOR UPDATE`, id); err != nil {
+		if u, err = a.getUser(ctx, tx, `id = $1 FOR UPDATE`, id); err != nil {
 			return err
 		}
 		if err := change(&u); err != nil {
 			return err
 		}
+		sealed := ""
+		if u.TOTPSecret != "" {
+			if sealed, err = a.db.seal(u.ID, u.TOTPSecret); err != nil {
+				return err
+			}
+		}
 		_, err = tx.ExecContext(ctx, `UPDATE dashboard_users SET role = $2, password_hash = $3, failed_logins = $4,
-			locked_until = $5, epoch = $6 WHERE id = $1`, u.ID, string(u.Role), u.PasswordHash, u.FailedLogins,
-			nullTime(u.LockedUntil), u.Epoch)
+			locked_until = $5, epoch = $6, totp_secret = $7, totp_step = $8 WHERE id = $1`, u.ID, string(u.Role),
+			u.PasswordHash, u.FailedLogins, nullTime(u.LockedUntil), u.Epoch, sealed, u.TOTPStep)
 		return unavailableIf("save user", err)
 	})
 	return u, err
@@ -106,7 +126,12 @@ func (a *Accounts) ListUsers(ctx context.Context, merchantID string) ([]account.
 	}
 	out := make([]account.User, len(rows))
 	for i, r := range rows {
-		out[i] = r.user()
+		r.TOTPSecret = "" // a list never needs anyone's secret
+		u, err := a.user(r)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = u
 	}
 	return out, nil
 }

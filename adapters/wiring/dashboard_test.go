@@ -9,6 +9,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"github.com/chaincheckout/checkout/core/account"
 )
@@ -252,5 +255,58 @@ func TestDashboardFormsAreBoundToModeAndSite(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusForbidden {
 		t.Fatalf("a sign-in posted from another site: %d", res.StatusCode)
+	}
+}
+
+// Two-factor sign-in: a wrong code does not turn it on; the app's code does; then signing in
+// asks for a code, refuses a wrong one and a used one, and accepts a fresh one; five wrong
+// codes with the right password lock the account (codes cannot be tried forever).
+func TestDashboardTwoFactor(t *testing.T) {
+	_, merchantID := newMerchant(t, "Two Factor Store")
+	const email = "owner@2fa.example"
+	u := signInAs(t, merchantID, email, account.RoleOwner)
+	password := "a long enough passphrase"
+	u.do(http.MethodGet, "/dashboard/account", nil)
+	_, _, body := u.do(http.MethodPost, "/dashboard/account/two_factor/begin", url.Values{"csrf": {u.csrf}})
+	m := regexp.MustCompile(`Key: <code>([A-Z2-7]+)</code>`).FindStringSubmatch(body)
+	if m == nil || !strings.Contains(body, `src="data:image/png;base64,`) {
+		t.Fatalf("setup page without key or QR code")
+	}
+	secret := m[1]
+	code := func(at time.Time) string {
+		c, err := totp.GenerateCode(secret, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if st, _, _ := u.do(http.MethodPost, "/dashboard/account/two_factor/enable", url.Values{"csrf": {u.csrf}, "secret": {secret},
+		"code": {"000000"}}); st != http.StatusBadRequest {
+		t.Fatalf("a wrong code turned it on: %d", st)
+	}
+	if st, loc, _ := u.do(http.MethodPost, "/dashboard/account/two_factor/enable", url.Values{"csrf": {u.csrf}, "secret": {secret},
+		"code": {code(time.Now().Add(-30 * time.Second))}}); st != http.StatusSeeOther || !strings.Contains(loc, "two_factor_on") {
+		t.Fatalf("enable: %d %q", st, loc)
+	}
+	b := newDashUser(t)
+	signIn := func(c string) (int, string) {
+		st, _, body := b.do(http.MethodPost, "/dashboard/login", url.Values{"email": {email}, "password": {password}, "code": {c}})
+		return st, body
+	}
+	if st, body := signIn(""); st != http.StatusUnauthorized || !strings.Contains(body, "Enter the 6-digit code") {
+		t.Fatalf("no code: %d", st)
+	}
+	now := code(time.Now())
+	if st, _ := signIn(now); st != http.StatusSeeOther {
+		t.Fatalf("the app's code: %d", st)
+	}
+	if st, body := signIn(now); st != http.StatusBadRequest || !strings.Contains(body, "already used") {
+		t.Fatalf("the same code again: %d", st)
+	}
+	for range account.DefaultPolicy.MaxFailures {
+		signIn("000000")
+	}
+	if st, body := signIn(code(time.Now().Add(30 * time.Second))); !strings.Contains(body, "Too many wrong passwords") {
+		t.Fatalf("after %d wrong codes a right one: %d", account.DefaultPolicy.MaxFailures, st)
 	}
 }

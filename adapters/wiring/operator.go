@@ -63,7 +63,7 @@ func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
 	if policy == (account.Policy{}) {
 		policy = account.DefaultPolicy
 	}
-	if o.Accounts, err = account.NewService(postgres.NewAccounts(db), passwords.New(cfg.Dashboard.Argon2), cfg.clock(), policy); err != nil {
+	if o.Accounts, err = account.NewService(postgres.NewAccounts(db), passwords.New(cfg.Dashboard.Argon2), passwords.TOTP{}, cfg.clock(), policy); err != nil {
 		return nil, fmt.Errorf("operator accounts: %w", err)
 	}
 	return o, nil

@@ -618,7 +618,7 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if policy == (account.Policy{}) {
 		policy = account.DefaultPolicy
 	}
-	if a.Accounts, err = account.NewService(a.API.Accounts, passwords.New(a.cfg.Dashboard.Argon2), a.now, policy); err != nil {
+	if a.Accounts, err = account.NewService(a.API.Accounts, passwords.New(a.cfg.Dashboard.Argon2), passwords.TOTP{}, a.now, policy); err != nil {
 		return u, fmt.Errorf("dashboard accounts: %w", err)
 	}
 	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)

@@ -61,7 +61,9 @@ type User struct {
 	PasswordHash string // the hasher's encoded form (argon2id), never the password
 	FailedLogins int
 	LockedUntil  time.Time
-	Epoch        int // sessions from an earlier epoch are over: "sign out everywhere"
+	Epoch        int    // sessions from an earlier epoch are over: "sign out everywhere"
+	TOTPSecret   string // base32, as the store opened it; "" while two-factor sign-in is off
+	TOTPStep     int64  // the time step of the last code used: a code works once
 	Created      time.Time
 }
 

@@ -123,3 +123,25 @@ func TestInvitationAndInput(t *testing.T) {
 		t.Error("token id")
 	}
 }
+
+func TestUseCode(t *testing.T) {
+	cases := []struct {
+		name       string
+		last, step int64
+		want       string
+	}{
+		{"a later step", 100, 101, ""},
+		{"the same step again", 100, 100, "code_used"},
+		{"an older step (skew)", 100, 99, "code_used"},
+		{"the first code", 0, 55_000_000, ""},
+	}
+	for _, tc := range cases {
+		u := &User{TOTPSecret: "S", TOTPStep: tc.last}
+		if got := code(u.UseCode(tc.step)); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+		if tc.want == "" && u.TOTPStep != tc.step {
+			t.Errorf("%s: step not spent", tc.name)
+		}
+	}
+}

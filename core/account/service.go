@@ -45,14 +45,15 @@ type Principal struct {
 type Service struct {
 	store  Store
 	hasher Hasher
+	totp   Authenticator
 	now    func() time.Time
 	policy Policy
 	dummy  string // a hash verified when the email is unknown, so timing does not tell
 }
 
 // NewService checks its dependencies and makes the dummy hash.
-func NewService(store Store, hasher Hasher, now func() time.Time, p Policy) (*Service, error) {
-	if store == nil || hasher == nil || now == nil {
+func NewService(store Store, hasher Hasher, totp Authenticator, now func() time.Time, p Policy) (*Service, error) {
+	if store == nil || hasher == nil || totp == nil || now == nil {
 		return nil, fmt.Errorf("account.NewService: nil dependency")
 	}
 	if p.MaxFailures < 1 || p.Lockout <= 0 || p.SessionIdle <= 0 || p.SessionMax < p.SessionIdle || p.InviteTTL <= 0 {
@@ -62,7 +63,7 @@ func NewService(store Store, hasher Hasher, now func() time.Time, p Policy) (*Se
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: store, hasher: hasher, now: now, policy: p, dummy: dummy}, nil
+	return &Service{store: store, hasher: hasher, totp: totp, now: now, policy: p, dummy: dummy}, nil
 }
 
 // Policy is the sign-in policy in force.
@@ -117,8 +118,9 @@ func (s *Service) CreateUser(ctx context.Context, merchantID, email, password st
 // wrongPassword is the one answer to an unknown email or a wrong password.
 var wrongPassword = &apperr.Error{Kind: apperr.KindUnauthorized, Code: "wrong_password", Message: "Wrong email or password."}
 
-// SignIn checks email and password and opens a session; it returns the cookie's token.
-func (s *Service) SignIn(ctx context.Context, email, password string) (string, Principal, error) {
+// SignIn checks email and password (and the code of a user with two-factor sign-in) and opens
+// a session; it returns the cookie's token.
+func (s *Service) SignIn(ctx context.Context, email, password, code string) (string, Principal, error) {
 	email, err := NormalizeEmail(email)
 	if err != nil {
 		return "", Principal{}, wrongPassword
@@ -146,7 +148,9 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (string, P
 			u.LoginFailed(s.now(), s.policy)
 			return nil
 		}
-		u.LoginSucceeded()
+		if !u.TwoFactor() { // with two-factor on, only a right code forgets the failures: codes cannot be tried forever
+			u.LoginSucceeded()
+		}
 		return nil
 	})
 	if err != nil {
@@ -157,6 +161,9 @@ func (s *Service) SignIn(ctx context.Context, email, password string) (string, P
 			return "", Principal{}, err
 		}
 		return "", Principal{}, wrongPassword
+	}
+	if u, err = s.secondFactor(ctx, u, code); err != nil {
+		return "", Principal{}, err
 	}
 	token, id := NewToken()
 	csrf, _ := NewToken()
