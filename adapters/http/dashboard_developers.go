@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paging"
@@ -28,6 +27,7 @@ func (s *Server) dashDeveloperRoutes(read, write *gin.RouterGroup) {
 	read.GET("/events", s.dashEvents)
 	read.GET("/events/:id", s.dashEvent)
 	write.POST("/developers/keys/roll", s.dashRollKey)
+	write.POST("/developers/keys", s.dashCreateKey)
 	write.POST("/developers/keys/:id/revoke", s.dashRevokeKey)
 	write.POST("/developers/webhooks", s.dashCreateEndpoint)
 	write.POST("/developers/webhooks/:id/roll_secret", s.dashRollEndpointSecret)
@@ -131,14 +131,6 @@ func (s *Server) developersAgain(c *gin.Context, form endpointForm, msg string) 
 	s.dashRender(c, http.StatusBadRequest, "developers", "Developers", "developers", b)
 }
 
-// userError is the message of an error the user can fix (invalid input, a refused change),
-// or "" for anything else, which dashError explains.
-func userError(err error) string {
-	if e, ok := apperr.As(err); ok && (e.Kind == apperr.KindInvalid || e.Kind == apperr.KindConflict) {
-		return e.Message
-	}
-	return ""
-}
 
 // secretBody is the page that shows a new secret once.
 type secretBody struct {
@@ -159,7 +151,7 @@ func (s *Server) dashRollKey(c *gin.Context) {
 	}
 	caller := dashCaller(c)
 	fresh, retired, err := s.merchants.Roll(c.Request.Context(), caller.MerchantID, caller.Livemode, grace)
-	if msg := userError(err); msg != "" {
+	if msg, ok := asUserError(err); ok {
 		s.developersAgain(c, endpointForm{}, msg)
 		return
 	}
@@ -177,10 +169,29 @@ func (s *Server) dashRollKey(c *gin.Context) {
 	s.dashRender(c, http.StatusOK, "secret", "New API key", "developers", body)
 }
 
+// dashCreateKey issues one more key of the mode (one per integration), shown once.
+func (s *Server) dashCreateKey(c *gin.Context) {
+	caller := dashCaller(c)
+	fresh, err := s.merchants.CreateKey(c.Request.Context(), caller.MerchantID, caller.Livemode)
+	if msg, ok := asUserError(err); ok {
+		s.developersAgain(c, endpointForm{}, msg)
+		return
+	}
+	if err != nil {
+		s.dashError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	s.dashRender(c, http.StatusOK, "secret", "New API key", "developers", secretBody{
+		Heading: "Your new " + merchant.ModeName(caller.Livemode) + " secret key", Secret: fresh.Value,
+		Warning: "Copy this key and store it safely now: it is shown only this once and cannot be shown again.",
+		Detail:  "Your other keys keep working.", Back: "/dashboard/developers", BackLabel: "Back to developers"})
+}
+
 func (s *Server) dashRevokeKey(c *gin.Context) {
 	caller := dashCaller(c)
 	_, err := s.merchants.RevokeKey(c.Request.Context(), caller.MerchantID, caller.Livemode, c.Param("id"))
-	if msg := userError(err); msg != "" {
+	if msg, ok := asUserError(err); ok {
 		s.developersAgain(c, endpointForm{}, msg)
 		return
 	}
@@ -215,7 +226,7 @@ func (s *Server) dashCreateEndpoint(c *gin.Context) {
 		p.Description = &form.Description
 	}
 	e, err := s.endpoints.Create(c.Request.Context(), dashCaller(c), p)
-	if msg := userError(err); msg != "" {
+	if msg, ok := asUserError(err); ok {
 		s.developersAgain(c, form, msg)
 		return
 	}

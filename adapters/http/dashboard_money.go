@@ -156,7 +156,7 @@ func (s *Server) dashSaveSettlement(c *gin.Context) {
 		change.ChainPayouts[ch.Key] = addr
 	}
 	_, err := s.settlement.Update(c.Request.Context(), caller, change)
-	if msg := userError(err); msg != "" {
+	if msg, ok := asUserError(err); ok {
 		b, err := s.moneyPage(c, &form)
 		if err != nil {
 			s.dashError(c, err)

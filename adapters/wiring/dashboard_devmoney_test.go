@@ -115,6 +115,22 @@ func TestDashboardDevRollKeyNow(t *testing.T) {
 	}
 }
 
+// Another key leaves the current one working; both work, each shown once; a revoke of the
+// new one stops it alone.
+func TestDashboardDevCreateKey(t *testing.T) {
+	u, oldKey, _ := signedIn(t, "Create Key Store", "owner@create-key.example", account.RoleOwner)
+	st, _, body := u.post("/dashboard/developers/keys", url.Values{})
+	fresh := shownSecret.FindString(body)
+	if st != http.StatusOK || fresh == "" || fresh == oldKey || !strings.Contains(body, "Your other keys keep working.") {
+		t.Fatalf("create: %d", st)
+	}
+	for _, k := range []string{oldKey, fresh} {
+		if r := get(t, "/v1/checkout/sessions", k); r.status != http.StatusOK {
+			t.Fatalf("key …%s after the create: %d", k[len(k)-4:], r.status)
+		}
+	}
+}
+
 // A read-only user sees the developers and money pages but every change is refused (403) and
 // changes nothing.
 func TestDashboardDevReadOnlyChangesNothing(t *testing.T) {

@@ -80,3 +80,42 @@ func (s *Service) RevokeKey(ctx context.Context, merchantID string, livemode boo
 	s.keys.forget(revoked.Hash)
 	return revoked, nil
 }
+
+// MaxKeys bounds the keys of one mode that work at once: enough for one per service and a
+// roll in progress, few enough that a leak is easy to audit.
+const MaxKeys = 10
+
+// CheckNewKey refuses another key of a mode that already has MaxKeys working ones.
+func CheckNewKey(keys []APIKey, now time.Time) error {
+	n := 0
+	for _, k := range keys {
+		if k.Usable(now) {
+			n++
+		}
+	}
+	if n >= MaxKeys {
+		return apperr.Invalid("", "too_many_keys", "This mode already has %d working keys: revoke one first.", MaxKeys)
+	}
+	return nil
+}
+
+// CreateKey issues one more key of the mode, leaving the others as they are (one per
+// integration, so each can be revoked alone). The secret is returned once.
+func (s *Service) CreateKey(ctx context.Context, merchantID string, livemode bool) (Secret, error) {
+	if livemode && !s.live {
+		return Secret{}, apperr.Invalid("mode", "parameter_invalid", "No live chain is configured, so there are no live keys.")
+	}
+	keys, err := s.store.MerchantKeys(ctx, merchantID, livemode)
+	if err != nil {
+		return Secret{}, err
+	}
+	now := s.now()
+	if err := CheckNewKey(keys, now); err != nil {
+		return Secret{}, err
+	}
+	value, fresh := NewSecretKey(merchantID, livemode, now)
+	if err := s.store.RollKey(ctx, fresh, func([]APIKey) []APIKey { return nil }); err != nil {
+		return Secret{}, fmt.Errorf("create %s key of %s: %w", ModeName(livemode), merchantID, err)
+	}
+	return Secret{Value: value, Key: fresh}, nil
+}

@@ -120,3 +120,32 @@ func TestRevokeKeyThroughTheCache(t *testing.T) {
 		t.Fatalf("revoking the last key: %v", err)
 	}
 }
+
+// TestCheckNewKey: MaxKeys working keys of a mode refuse one more; stopped keys do not count.
+func TestCheckNewKey(t *testing.T) {
+	keys := func(working, stopped int) []APIKey {
+		var out []APIKey
+		for range working {
+			out = append(out, APIKey{})
+		}
+		for range stopped {
+			out = append(out, APIKey{RevokedAt: at(-time.Minute)})
+		}
+		return out
+	}
+	tests := []struct {
+		name            string
+		working, stoppd int
+		refused         bool
+	}{
+		{"one working key", 1, 0, false},
+		{"one short of the bound", MaxKeys - 1, 0, false},
+		{"at the bound", MaxKeys, 0, true},
+		{"stopped keys do not count", MaxKeys - 1, 5, false},
+	}
+	for _, tt := range tests {
+		if err := CheckNewKey(keys(tt.working, tt.stoppd), t0); (err != nil) != tt.refused {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+}
