@@ -131,7 +131,6 @@ func (s *Server) developersAgain(c *gin.Context, form endpointForm, msg string) 
 	s.dashRender(c, http.StatusBadRequest, "developers", "Developers", "developers", b)
 }
 
-
 // secretBody is the page that shows a new secret once.
 type secretBody struct {
 	Heading, Secret, Warning, Detail, Back, BackLabel string
