@@ -97,6 +97,10 @@ func (f *fakeDeliveries) ListDeliveries(context.Context, string, bool, string, p
 func (f *fakeDeliveries) ListEndpointDeliveries(context.Context, string, bool, string, paging.Params) (paging.Page[webhook.Delivery], error) {
 	return paging.Page[webhook.Delivery]{}, nil
 }
+func (f *fakeDeliveries) SendTest(context.Context, string, bool, string, time.Time,
+	func(webhook.Endpoint, webhook.RedeliveryCounts) (event.Event, webhook.Delivery, error)) error {
+	return errors.New("not used by the delivery activities")
+}
 
 func (f *fakeDeliveries) Redeliver(context.Context, string, bool, string, time.Time, func(webhook.RedeliveryCounts) error) (int, error) {
 	return 0, errors.New("not used")

@@ -31,6 +31,7 @@ func (s *Server) dashDeveloperRoutes(read, write *gin.RouterGroup) {
 	write.POST("/developers/keys/:id/revoke", s.dashRevokeKey)
 	write.POST("/developers/webhooks", s.dashCreateEndpoint)
 	write.POST("/developers/webhooks/:id/roll_secret", s.dashRollEndpointSecret)
+	write.POST("/developers/webhooks/:id/test", s.dashSendTestEvent)
 	write.POST("/developers/webhooks/:id/status", s.dashEndpointStatus)
 	write.POST("/developers/webhooks/:id/delete", s.dashDeleteEndpoint)
 	write.POST("/events/:id/redeliver", s.dashEventRedeliver)
@@ -166,6 +167,16 @@ func (s *Server) dashRollKey(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "no-store")
 	s.dashRender(c, http.StatusOK, "secret", "New API key", "developers", body)
+}
+
+// dashSendTestEvent sends the endpoint a signed test event through the delivery path.
+func (s *Server) dashSendTestEvent(c *gin.Context) {
+	id := c.Param("id")
+	if _, err := s.delivs.SendTest(c.Request.Context(), dashCaller(c), id); err != nil {
+		s.dashError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/dashboard/developers/webhooks/"+url.PathEscape(id)+"?notice=test_sent")
 }
 
 // dashCreateKey issues one more key of the mode (one per integration), shown once.

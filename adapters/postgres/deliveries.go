@@ -288,6 +288,35 @@ func (r *Deliveries) ListEndpointDeliveries(ctx context.Context, merchantID stri
 	return r.listWithAttempts(ctx, f, p)
 }
 
+// SendTest records a test event and its one delivery to an endpoint, counted with the
+// redeliveries under the merchant's row lock.
+func (r *Deliveries) SendTest(ctx context.Context, merchantID string, livemode bool, endpointID string, at time.Time,
+	make func(webhook.Endpoint, webhook.RedeliveryCounts) (event.Event, webhook.Delivery, error)) error {
+	ep, err := NewEndpoints(r.db).GetEndpoint(ctx, merchantID, livemode, endpointID)
+	if err != nil {
+		return err
+	}
+	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM merchants WHERE id = $1 FOR UPDATE`, merchantID); err != nil {
+			return unavailable("lock merchant", err)
+		}
+		var c webhook.RedeliveryCounts
+		if err := tx.QueryRowxContext(ctx, `SELECT count(DISTINCT (event_id, created_at)) FROM webhook_delivery_log
+			WHERE merchant_id = $1 AND livemode = $2 AND redelivery AND created_at > $3`,
+			merchantID, livemode, at.Add(-webhook.RedeliveryWindow)).Scan(&c.Merchant); err != nil {
+			return unavailable("count redeliveries", err)
+		}
+		e, d, err := make(ep, c)
+		if err != nil {
+			return err
+		}
+		if err := insertEventRows(ctx, tx, []event.Event{e}); err != nil {
+			return err
+		}
+		return insertDeliveries(ctx, tx, []webhook.Delivery{d})
+	})
+}
+
 // Redeliver queues the event again for the endpoints core chooses, if allow accepts the recent
 // redelivery counts. The merchant's row lock makes count-then-insert atomic per merchant.
 func (r *Deliveries) Redeliver(ctx context.Context, merchantID string, livemode bool, eventID string, at time.Time,

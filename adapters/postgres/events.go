@@ -29,14 +29,10 @@ func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error 
 		livemode   bool
 	}
 	endpoints := map[scope][]webhook.Endpoint{} // loaded once per merchant and mode
+	if err := insertEventRows(ctx, tx, events); err != nil {
+		return err
+	}
 	for _, e := range events {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, merchant_id, livemode, type, session_id, api_version,
-				created_at, object, previous_attributes, request_id, request_idempotency_key)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			e.ID, e.MerchantID, e.Livemode, e.Type, nullable(e.SessionID), event.APIVersion, e.Created,
-			string(e.Object), string(e.PreviousAttributes), nullable(e.Request.ID), nullable(e.Request.IdempotencyKey)); err != nil {
-			return unavailable("record event "+e.Type, err)
-		}
 		sc := scope{e.MerchantID, e.Livemode}
 		eps, loaded := endpoints[sc]
 		if !loaded {
@@ -48,6 +44,20 @@ func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error 
 		}
 		if err := insertDeliveries(ctx, tx, webhook.Subscribers(eps, e, false, e.Created)); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// insertEventRows records events without queueing their deliveries.
+func insertEventRows(ctx context.Context, tx *sqlx.Tx, events []event.Event) error {
+	for _, e := range events {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO events (id, merchant_id, livemode, type, session_id, api_version,
+				created_at, object, previous_attributes, request_id, request_idempotency_key)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			e.ID, e.MerchantID, e.Livemode, e.Type, nullable(e.SessionID), event.APIVersion, e.Created,
+			string(e.Object), string(e.PreviousAttributes), nullable(e.Request.ID), nullable(e.Request.IdempotencyKey)); err != nil {
+			return unavailable("record event "+e.Type, err)
 		}
 	}
 	return nil

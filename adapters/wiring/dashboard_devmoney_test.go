@@ -210,6 +210,23 @@ func TestDashboardDevWebhookEndpoint(t *testing.T) {
 		t.Fatalf("the event's deliveries: %d", st)
 	}
 
+	// "Send a test event": one signed delivery to this endpoint only, of a type it did not ask for.
+	before := rcv.count()
+	if st, loc, _ := u.post("/dashboard/developers/webhooks/"+we+"/test", url.Values{}); st != http.StatusSeeOther ||
+		!strings.Contains(loc, "test_sent") {
+		t.Fatalf("send a test event: %d %q", st, loc)
+	}
+	eventually(t, "the test event at the receiver", func() (bool, error) { return rcv.count() == before+1, nil })
+	rcv.mu.Lock()
+	got, sig := string(rcv.bodies[before]), rcv.headers[before].Get("Stripe-Signature")
+	rcv.mu.Unlock()
+	if !strings.Contains(got, `"type":"webhook_endpoint.test"`) || !strings.Contains(got, we) || sig == "" {
+		t.Fatalf("the test event: %s (signature %q)", got, sig)
+	}
+	if st, _, _ := u.post("/dashboard/developers/webhooks/we_nonexistent/test", url.Values{}); st != http.StatusNotFound {
+		t.Fatalf("a test event to an unknown endpoint: %d", st)
+	}
+
 	if st, loc, _ := u.post("/dashboard/developers/webhooks/"+we+"/status", url.Values{"status": {"disabled"}}); st != http.StatusSeeOther ||
 		!strings.Contains(loc, "dev_disabled") {
 		t.Fatalf("disable: %d %q", st, loc)

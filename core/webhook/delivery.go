@@ -196,4 +196,9 @@ type DeliveryStore interface {
 	// deliveries that Subscribers makes of the merchant's live endpoints, in one transaction.
 	Redeliver(ctx context.Context, merchantID string, livemode bool, eventID string, at time.Time,
 		allow func(RedeliveryCounts) error) (int, error)
+	// SendTest loads one of the merchant's endpoints of the mode (apperr NotFound otherwise)
+	// and the recent redelivery counts, lets make build the event and its delivery, and
+	// records both, in one transaction.
+	SendTest(ctx context.Context, merchantID string, livemode bool, endpointID string, at time.Time,
+		make func(Endpoint, RedeliveryCounts) (event.Event, Delivery, error)) error
 }
