@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -33,6 +35,16 @@ func renderProduct(p catalog.Product) productJSON {
 	return productJSON{ID: p.ID, Object: "product", Active: p.Active, Created: p.Created.Unix(),
 		DefaultPrice: opt(p.DefaultPrice), Description: opt(p.Description), Images: nonNil(p.Images), Livemode: p.Livemode,
 		MarketingFeatures: []struct{}{}, Metadata: nonNilMap(p.Metadata), Name: p.Name, Updated: p.Updated.Unix()}
+}
+
+// EncodeProduct and EncodePrice implement catalog.Encoder: the objects as the API shows them,
+// for their events.
+func (s *Renderer) EncodeProduct(_ context.Context, p catalog.Product) ([]byte, error) {
+	return json.Marshal(renderProduct(p))
+}
+
+func (s *Renderer) EncodePrice(_ context.Context, p catalog.Price) ([]byte, error) {
+	return json.Marshal(renderPrice(p))
 }
 
 func renderPrice(p catalog.Price) priceJSON {

@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 
@@ -70,6 +72,11 @@ func (s *Renderer) renderLink(l paymentlink.Link) linkJSON {
 		out.Crypto.ExpiresAfter = &secs
 	}
 	return out
+}
+
+// EncodeLink implements paymentlink.Encoder: the link as the API shows it, for its events.
+func (s *Renderer) EncodeLink(_ context.Context, l paymentlink.Link) ([]byte, error) {
+	return json.Marshal(s.renderLink(l))
 }
 
 func renderLinkLine(x paymentlink.Line) lineItemJSON {

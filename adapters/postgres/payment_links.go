@@ -11,6 +11,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/paging"
 	"github.com/chaincheckout/checkout/core/paymentlink"
 )
@@ -79,8 +80,8 @@ type PaymentLinks struct{ db *DB }
 // NewPaymentLinks returns the payment links repository of db.
 func NewPaymentLinks(db *DB) *PaymentLinks { return &PaymentLinks{db: db} }
 
-// CreateLink stores a link.
-func (r *PaymentLinks) CreateLink(ctx context.Context, l paymentlink.Link) error {
+// CreateLink stores a link and its events.
+func (r *PaymentLinks) CreateLink(ctx context.Context, l paymentlink.Link, events []event.Event) error {
 	args, err := linkArgs(l)
 	if err != nil {
 		return err
@@ -90,7 +91,10 @@ func (r *PaymentLinks) CreateLink(ctx context.Context, l paymentlink.Link) error
 			after_completion, redirect_url, confirmation_message, completed_limit, accepted_assets, expires_after_seconds,
 			merchant_id, livemode, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 			append(args, l.MerchantID, l.Livemode, l.Created)...)
-		return unavailableIf("insert payment link "+l.ID, err)
+		if err != nil {
+			return unavailable("insert payment link "+l.ID, err)
+		}
+		return insertEvents(ctx, tx, events)
 	})
 }
 
@@ -116,17 +120,19 @@ func loadLink(ctx context.Context, q sqlx.QueryerContext, id, where string, args
 	return row.link()
 }
 
-// UpdateLink applies change under the row lock; completed_sessions is never written here
-// (completions raise it themselves, see countLinkCompletion).
+// UpdateLink applies change under the row lock and records the events it returns;
+// completed_sessions is never written here (completions raise it themselves, see
+// countLinkCompletion).
 func (r *PaymentLinks) UpdateLink(ctx context.Context, merchantID string, livemode bool, id string,
-	change func(*paymentlink.Link) error) (paymentlink.Link, error) {
+	change func(*paymentlink.Link) ([]event.Event, error)) (paymentlink.Link, error) {
 	var out paymentlink.Link
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		l, err := loadLink(ctx, tx, id, ` AND merchant_id = $2 AND livemode = $3 FOR UPDATE`, merchantID, livemode)
 		if err != nil {
 			return err
 		}
-		if err := change(&l); err != nil {
+		events, err := change(&l)
+		if err != nil {
 			return err
 		}
 		args, err := linkArgs(l)
@@ -139,7 +145,7 @@ func (r *PaymentLinks) UpdateLink(ctx context.Context, merchantID string, livemo
 			return unavailable("update payment link "+id, err)
 		}
 		out = l
-		return nil
+		return insertEvents(ctx, tx, events)
 	})
 	return out, err
 }

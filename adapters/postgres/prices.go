@@ -14,6 +14,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/catalog"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/paging"
 )
 
@@ -104,8 +105,8 @@ func freeLookupKey(ctx context.Context, tx *sqlx.Tx, p catalog.Price) error {
 	return unavailableIf("transfer lookup key", err)
 }
 
-// CreatePrice writes the price (and its new product first) in one transaction.
-func (r *Prices) CreatePrice(ctx context.Context, p catalog.Price, newProduct *catalog.Product, transfer bool) error {
+// CreatePrice writes the price (and its new product first) and their events in one transaction.
+func (r *Prices) CreatePrice(ctx context.Context, p catalog.Price, newProduct *catalog.Product, transfer bool, events []event.Event) error {
 	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if newProduct != nil {
 			if err := insertProduct(ctx, tx, *newProduct); err != nil {
@@ -117,7 +118,10 @@ func (r *Prices) CreatePrice(ctx context.Context, p catalog.Price, newProduct *c
 				return err
 			}
 		}
-		return insertPrice(ctx, tx, p)
+		if err := insertPrice(ctx, tx, p); err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, events)
 	})
 }
 
@@ -139,16 +143,18 @@ func loadPrice(ctx context.Context, q sqlx.QueryerContext, merchantID string, li
 	return row.price()
 }
 
-// UpdatePrice applies change under the row lock and saves what a price may change.
+// UpdatePrice applies change under the row lock and saves what a price may change, with the
+// events change returns.
 func (r *Prices) UpdatePrice(ctx context.Context, merchantID string, livemode bool, id string,
-	change func(*catalog.Price) error, transfer bool) (catalog.Price, error) {
+	change func(*catalog.Price) ([]event.Event, error), transfer bool) (catalog.Price, error) {
 	var out catalog.Price
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		p, err := loadPrice(ctx, tx, merchantID, livemode, id, "FOR NO KEY UPDATE")
 		if err != nil {
 			return err
 		}
-		if err := change(&p); err != nil {
+		events, err := change(&p)
+		if err != nil {
 			return err
 		}
 		if transfer {
@@ -166,7 +172,7 @@ func (r *Prices) UpdatePrice(ctx context.Context, merchantID string, livemode bo
 			return err
 		}
 		out = p
-		return nil
+		return insertEvents(ctx, tx, events)
 	})
 	return out, err
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/catalog"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/paging"
 )
 
@@ -53,16 +54,18 @@ type Products struct{ db *DB }
 // NewProducts returns the products repository of db.
 func NewProducts(db *DB) *Products { return &Products{db: db} }
 
-// CreateProduct writes the product, then its default price, in one transaction.
-func (r *Products) CreateProduct(ctx context.Context, p catalog.Product, defaultPrice *catalog.Price) error {
+// CreateProduct writes the product, then its default price, and their events in one transaction.
+func (r *Products) CreateProduct(ctx context.Context, p catalog.Product, defaultPrice *catalog.Price, events []event.Event) error {
 	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		if err := insertProduct(ctx, tx, p); err != nil {
 			return err
 		}
-		if defaultPrice == nil {
-			return nil
+		if defaultPrice != nil {
+			if err := insertPrice(ctx, tx, *defaultPrice); err != nil {
+				return err
+			}
 		}
-		return insertPrice(ctx, tx, *defaultPrice)
+		return insertEvents(ctx, tx, events)
 	})
 }
 
@@ -107,14 +110,15 @@ func loadProduct(ctx context.Context, q sqlx.QueryerContext, merchantID string, 
 // UpdateProduct applies change under the row lock (NO KEY: sessions being created with the
 // product hold a KEY SHARE lock on it and need not wait).
 func (r *Products) UpdateProduct(ctx context.Context, merchantID string, livemode bool, id string,
-	change func(*catalog.Product) error) (catalog.Product, error) {
+	change func(*catalog.Product) ([]event.Event, error)) (catalog.Product, error) {
 	var out catalog.Product
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		p, err := loadProduct(ctx, tx, merchantID, livemode, id, "FOR NO KEY UPDATE")
 		if err != nil {
 			return err
 		}
-		if err := change(&p); err != nil {
+		events, err := change(&p)
+		if err != nil {
 			return err
 		}
 		images, md, err := productJSON(p)
@@ -127,15 +131,16 @@ func (r *Products) UpdateProduct(ctx context.Context, merchantID string, livemod
 			return unavailable("update product "+id, err)
 		}
 		out = p
-		return nil
+		return insertEvents(ctx, tx, events)
 	})
 	return out, err
 }
 
 // DeleteProduct takes the row lock that sessions' KEY SHARE locks conflict with, so no session
-// can be selling it while its usage is counted, then deletes it with its prices.
+// can be selling it while its usage is counted, then deletes it with its prices and records
+// the events check returns.
 func (r *Products) DeleteProduct(ctx context.Context, merchantID string, livemode bool, id string,
-	check func(catalog.Product, catalog.Usage) error) error {
+	check func(catalog.Product, catalog.Usage) ([]event.Event, error)) error {
 	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		p, err := loadProduct(ctx, tx, merchantID, livemode, id, "FOR UPDATE")
 		if err != nil {
@@ -149,11 +154,14 @@ func (r *Products) DeleteProduct(ctx context.Context, merchantID string, livemod
 		if u.Links, err = linksSelling(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := check(p, u); err != nil {
+		events, err := check(p, u)
+		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `DELETE FROM products WHERE id = $1`, id)
-		return unavailableIf("delete product "+id, err)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM products WHERE id = $1`, id); err != nil {
+			return unavailable("delete product "+id, err)
+		}
+		return insertEvents(ctx, tx, events)
 	})
 }
 

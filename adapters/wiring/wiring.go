@@ -597,10 +597,10 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if u.endpoints, err = webhook.NewEndpoints(a.API.Endpoints, guard, a.now); err != nil {
 		return u, err
 	}
-	if u.catalog, err = catalog.NewService(a.API.Products, a.API.Prices, a.now); err != nil {
+	if u.catalog, err = catalog.NewService(a.API.Products, a.API.Prices, u.renderer, a.now); err != nil {
 		return u, err
 	}
-	if u.links, err = paymentlink.NewService(a.API.Links, a.API.Prices, a.Sessions, a.Chains.Config(), a.now); err != nil {
+	if u.links, err = paymentlink.NewService(a.API.Links, a.API.Prices, a.Sessions, a.Chains.Config(), u.renderer, a.now); err != nil {
 		return u, err
 	}
 	if u.payouts, err = settlement.NewPayouts(a.API.Payouts); err != nil {

@@ -3,32 +3,43 @@ package catalog
 import (
 	"context"
 
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/paging"
 )
+
+// Encoder renders products and prices as the API shows them, for events.
+type Encoder interface {
+	EncodeProduct(ctx context.Context, p Product) ([]byte, error)
+	EncodePrice(ctx context.Context, p Price) ([]byte, error)
+}
 
 // Products stores products. Every read is scoped by merchant and mode: another merchant's
 // or the other mode's product is apperr NotFound.
 type Products interface {
-	// CreateProduct writes the product and its default price (if any) in one transaction.
-	CreateProduct(ctx context.Context, p Product, defaultPrice *Price) error
+	// CreateProduct writes the product, its default price (if any) and their events in one
+	// transaction.
+	CreateProduct(ctx context.Context, p Product, defaultPrice *Price, events []event.Event) error
 	GetProduct(ctx context.Context, merchantID string, livemode bool, id string) (Product, error)
-	// UpdateProduct loads the product under its row lock, applies change and saves it.
-	UpdateProduct(ctx context.Context, merchantID string, livemode bool, id string, change func(*Product) error) (Product, error)
+	// UpdateProduct loads the product under its row lock, applies change and saves it with
+	// the events change returns, in one transaction.
+	UpdateProduct(ctx context.Context, merchantID string, livemode bool, id string, change func(*Product) ([]event.Event, error)) (Product, error)
 	// DeleteProduct locks the product against new sales, counts what refers to it, lets
-	// check decide, and deletes it with its prices, in one transaction.
-	DeleteProduct(ctx context.Context, merchantID string, livemode bool, id string, check func(Product, Usage) error) error
+	// check decide, and deletes it with its prices, recording the events check returns, in
+	// one transaction.
+	DeleteProduct(ctx context.Context, merchantID string, livemode bool, id string, check func(Product, Usage) ([]event.Event, error)) error
 	ListProducts(ctx context.Context, q ProductQuery) (paging.Page[Product], error)
 }
 
 // Prices stores prices, scoped like Products.
 type Prices interface {
-	// CreatePrice writes the price, and newProduct first when the price came with one. A
-	// lookup_key another price holds is refused, or moved when transferLookupKey.
-	CreatePrice(ctx context.Context, p Price, newProduct *Product, transferLookupKey bool) error
+	// CreatePrice writes the price, and newProduct first when the price came with one, with
+	// their events in one transaction. A lookup_key another price holds is refused, or moved
+	// when transferLookupKey.
+	CreatePrice(ctx context.Context, p Price, newProduct *Product, transferLookupKey bool, events []event.Event) error
 	GetPrice(ctx context.Context, merchantID string, livemode bool, id string) (Price, error)
-	// UpdatePrice loads the price under its row lock, applies change and saves it (the
-	// lookup_key rule as in CreatePrice).
-	UpdatePrice(ctx context.Context, merchantID string, livemode bool, id string, change func(*Price) error, transferLookupKey bool) (Price, error)
+	// UpdatePrice loads the price under its row lock, applies change and saves it with the
+	// events change returns (the lookup_key rule as in CreatePrice).
+	UpdatePrice(ctx context.Context, merchantID string, livemode bool, id string, change func(*Price) ([]event.Event, error), transferLookupKey bool) (Price, error)
 	ListPrices(ctx context.Context, q PriceQuery) (paging.Page[Price], error)
 	// ForSale loads the named prices with their products, and the named products with their
 	// default prices; missing IDs are simply absent from the listing.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paging"
 )
@@ -15,26 +16,42 @@ import (
 type Service struct {
 	products Products
 	prices   Prices
+	enc      Encoder
 	now      func() time.Time
 }
 
-// NewService wires the use cases; every dependency is required.
-func NewService(products Products, prices Prices, now func() time.Time) (*Service, error) {
-	if products == nil || prices == nil || now == nil {
+// NewService wires the use cases; every dependency is required. enc renders the objects of
+// the events every change records.
+func NewService(products Products, prices Prices, enc Encoder, now func() time.Time) (*Service, error) {
+	if products == nil || prices == nil || enc == nil || now == nil {
 		return nil, fmt.Errorf("catalog.NewService: nil dependency")
 	}
-	return &Service{products: products, prices: prices, now: now}, nil
+	return &Service{products: products, prices: prices, enc: enc, now: now}, nil
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
 
+func (s *Service) events(ctx context.Context, now time.Time) *events {
+	return &events{ctx: ctx, enc: s.enc, now: now}
+}
+
 // CreateProduct stores a product and its default price, if default_price_data was given.
 func (s *Service) CreateProduct(ctx context.Context, c merchant.Caller, p ProductCreateParams) (Product, error) {
-	prod, price, err := NewProduct(p, c, s.clock())
+	now := s.clock()
+	prod, price, err := NewProduct(p, c, now)
 	if err != nil {
 		return Product{}, err
 	}
-	return prod, s.products.CreateProduct(ctx, prod, price)
+	ev := s.events(ctx, now)
+	if err := ev.product(nil, &prod); err != nil {
+		return Product{}, err
+	}
+	if price != nil {
+		if err := ev.price(nil, price); err != nil {
+			return Product{}, err
+		}
+	}
+	return prod, s.products.CreateProduct(ctx, prod, price, ev.out)
 }
 
 // GetProduct returns one of the caller's products.
@@ -56,15 +73,26 @@ func (s *Service) UpdateProduct(ctx context.Context, c merchant.Caller, id strin
 		}
 	}
 	now := s.clock()
-	return s.products.UpdateProduct(ctx, c.MerchantID, c.Livemode, id, func(p *Product) error {
-		return p.Apply(u, dp, now)
+	return s.products.UpdateProduct(ctx, c.MerchantID, c.Livemode, id, func(p *Product) ([]event.Event, error) {
+		before := p.snapshot()
+		if err := p.Apply(u, dp, now); err != nil {
+			return nil, err
+		}
+		ev := s.events(ctx, now)
+		err := ev.product(before, p)
+		return ev.out, err
 	})
 }
 
 // DeleteProduct deletes a product nothing refers to (Product.CheckDelete).
 func (s *Service) DeleteProduct(ctx context.Context, c merchant.Caller, id string) error {
-	return s.products.DeleteProduct(ctx, c.MerchantID, c.Livemode, id, func(p Product, u Usage) error {
-		return p.CheckDelete(u)
+	return s.products.DeleteProduct(ctx, c.MerchantID, c.Livemode, id, func(p Product, u Usage) ([]event.Event, error) {
+		if err := p.CheckDelete(u); err != nil {
+			return nil, err
+		}
+		ev := s.events(ctx, s.clock())
+		err := ev.deleted(p)
+		return ev.out, err
 	})
 }
 
@@ -93,11 +121,21 @@ func (s *Service) CreatePrice(ctx context.Context, c merchant.Caller, p PriceCre
 		}
 		prod = &got
 	}
-	pr, made, err := NewPrice(p, c, s.clock(), prod)
+	now := s.clock()
+	pr, made, err := NewPrice(p, c, now, prod)
 	if err != nil {
 		return Price{}, err
 	}
-	return pr, s.prices.CreatePrice(ctx, pr, made, p.TransferLookupKey != nil && *p.TransferLookupKey)
+	ev := s.events(ctx, now)
+	if made != nil {
+		if err := ev.product(nil, made); err != nil {
+			return Price{}, err
+		}
+	}
+	if err := ev.price(nil, &pr); err != nil {
+		return Price{}, err
+	}
+	return pr, s.prices.CreatePrice(ctx, pr, made, p.TransferLookupKey != nil && *p.TransferLookupKey, ev.out)
 }
 
 // GetPrice returns one of the caller's prices.
@@ -107,8 +145,15 @@ func (s *Service) GetPrice(ctx context.Context, c merchant.Caller, id string) (P
 
 // UpdatePrice changes a price's active flag, lookup_key or metadata (Price.Apply).
 func (s *Service) UpdatePrice(ctx context.Context, c merchant.Caller, id string, u PriceUpdateParams) (Price, error) {
-	return s.prices.UpdatePrice(ctx, c.MerchantID, c.Livemode, id, func(p *Price) error { return p.Apply(u) },
-		u.TransferLookupKey != nil && *u.TransferLookupKey)
+	return s.prices.UpdatePrice(ctx, c.MerchantID, c.Livemode, id, func(p *Price) ([]event.Event, error) {
+		before := p.snapshot()
+		if err := p.Apply(u); err != nil {
+			return nil, err
+		}
+		ev := s.events(ctx, s.clock())
+		err := ev.price(before, p)
+		return ev.out, err
+	}, u.TransferLookupKey != nil && *u.TransferLookupKey)
 }
 
 // ListPrices returns the caller's prices, newest first.

@@ -45,10 +45,23 @@ const (
 	InvoiceMarkedUncollectible = "invoice.marked_uncollectible"
 )
 
+// Types of Product Library and payment link events (Stripe's names): a merchant's change of
+// them. They are about no session.
+const (
+	ProductCreated     = "product.created"
+	ProductUpdated     = "product.updated"
+	ProductDeleted     = "product.deleted"
+	PriceCreated       = "price.created"
+	PriceUpdated       = "price.updated"
+	PaymentLinkCreated = "payment_link.created"
+	PaymentLinkUpdated = "payment_link.updated"
+)
+
 // Types lists every type an endpoint may subscribe to.
 var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
 	SessionPaidLate, SessionPaymentReverted, PayoutPaid, PayoutFailed, SubscriptionCreated, SubscriptionUpdated,
-	SubscriptionDeleted, InvoiceCreated, InvoicePaid, InvoiceUpdated, InvoicePaymentFailed, InvoiceVoided, InvoiceMarkedUncollectible}
+	SubscriptionDeleted, InvoiceCreated, InvoicePaid, InvoiceUpdated, InvoicePaymentFailed, InvoiceVoided, InvoiceMarkedUncollectible,
+	ProductCreated, ProductUpdated, ProductDeleted, PriceCreated, PriceUpdated, PaymentLinkCreated, PaymentLinkUpdated}
 
 // Request is the API request that caused an event (Stripe's event.request). Events the chain
 // or a timer caused have none: the zero Request, rendered as nulls.

@@ -9,17 +9,20 @@ import (
 	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paging"
 )
 
 // Store persists links, scoped by merchant and mode (LoadLink by ID alone, for the public URL).
 type Store interface {
-	CreateLink(ctx context.Context, l Link) error
+	// CreateLink stores a link and its events in one transaction.
+	CreateLink(ctx context.Context, l Link, events []event.Event) error
 	GetLink(ctx context.Context, merchantID string, livemode bool, id string) (Link, error)
 	LoadLink(ctx context.Context, id string) (Link, error)
-	// UpdateLink loads the link under its row lock, applies change and saves it.
-	UpdateLink(ctx context.Context, merchantID string, livemode bool, id string, change func(*Link) error) (Link, error)
+	// UpdateLink loads the link under its row lock, applies change and saves it with the
+	// events change returns, in one transaction.
+	UpdateLink(ctx context.Context, merchantID string, livemode bool, id string, change func(*Link) ([]event.Event, error)) (Link, error)
 	ListLinks(ctx context.Context, q Query) (paging.Page[Link], error)
 }
 
@@ -42,15 +45,18 @@ type Service struct {
 	library  checkout.Library
 	sessions Sessions
 	chains   chain.Config
+	enc      Encoder
 	now      func() time.Time
 }
 
-// NewService wires the use cases; every dependency is required.
-func NewService(store Store, library checkout.Library, sessions Sessions, chains chain.Config, now func() time.Time) (*Service, error) {
-	if store == nil || library == nil || sessions == nil || now == nil {
+// NewService wires the use cases; every dependency is required. enc renders the links of the
+// events a merchant's changes record.
+func NewService(store Store, library checkout.Library, sessions Sessions, chains chain.Config, enc Encoder,
+	now func() time.Time) (*Service, error) {
+	if store == nil || library == nil || sessions == nil || enc == nil || now == nil {
 		return nil, fmt.Errorf("paymentlink.NewService: nil dependency")
 	}
-	return &Service{store: store, library: library, sessions: sessions, chains: chains, now: now}, nil
+	return &Service{store: store, library: library, sessions: sessions, chains: chains, enc: enc, now: now}, nil
 }
 
 func (s *Service) assets(livemode bool) []string {
@@ -73,11 +79,16 @@ func (s *Service) Create(ctx context.Context, c merchant.Caller, p CreateParams)
 	if err != nil {
 		return Link{}, err
 	}
-	l, err := New(p, c, s.now().UTC().Truncate(time.Second), lib, s.assets(c.Livemode))
+	now := s.now().UTC().Truncate(time.Second)
+	l, err := New(p, c, now, lib, s.assets(c.Livemode))
 	if err != nil {
 		return Link{}, err
 	}
-	return l, s.store.CreateLink(ctx, l)
+	events, err := eventsOf(ctx, s.enc, now, nil, &l)
+	if err != nil {
+		return Link{}, err
+	}
+	return l, s.store.CreateLink(ctx, l, events)
 }
 
 // Get returns one of the caller's links.
@@ -88,7 +99,13 @@ func (s *Service) Get(ctx context.Context, c merchant.Caller, id string) (Link, 
 // Update changes active, metadata and the options of a link.
 func (s *Service) Update(ctx context.Context, c merchant.Caller, id string, u UpdateParams) (Link, error) {
 	assets := s.assets(c.Livemode)
-	return s.store.UpdateLink(ctx, c.MerchantID, c.Livemode, id, func(l *Link) error { return l.Apply(u, assets) })
+	return s.store.UpdateLink(ctx, c.MerchantID, c.Livemode, id, func(l *Link) ([]event.Event, error) {
+		before := l.snapshot()
+		if err := l.Apply(u, assets); err != nil {
+			return nil, err
+		}
+		return eventsOf(ctx, s.enc, s.now().UTC().Truncate(time.Second), before, l)
+	})
 }
 
 // List returns the caller's links, newest first.
