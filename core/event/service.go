@@ -5,9 +5,14 @@ import (
 	"fmt"
 
 	"github.com/chaincheckout/checkout/core/apperr"
-	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paging"
 )
+
+// Scope is whose events a caller reads: a merchant in one mode (merchant.Caller is one).
+// An interface, not merchant.Caller, so that merchant can record events of its own keys.
+type Scope interface {
+	Scope() (merchantID string, livemode bool)
+}
 
 // Service holds the event use cases of the API: a caller reads its own events, in its mode.
 type Service struct {
@@ -23,13 +28,14 @@ func NewService(store Store) (*Service, error) {
 }
 
 // Get returns one of the caller's events; another merchant's or mode's is not found.
-func (s *Service) Get(ctx context.Context, caller merchant.Caller, id string) (Event, error) {
-	return s.store.GetEvent(ctx, caller.MerchantID, caller.Livemode, id)
+func (s *Service) Get(ctx context.Context, caller Scope, id string) (Event, error) {
+	merchantID, livemode := caller.Scope()
+	return s.store.GetEvent(ctx, merchantID, livemode, id)
 }
 
 // List pages through the caller's events, newest first, after checking the paging and the
 // types asked for.
-func (s *Service) List(ctx context.Context, caller merchant.Caller, q ListQuery) (paging.Page[Event], error) {
+func (s *Service) List(ctx context.Context, caller Scope, q ListQuery) (paging.Page[Event], error) {
 	if err := q.Page.Normalize(); err != nil {
 		return paging.Page[Event]{}, err
 	}
@@ -39,6 +45,6 @@ func (s *Service) List(ctx context.Context, caller merchant.Caller, q ListQuery)
 				"Unknown event type %q.", t)
 		}
 	}
-	q.MerchantID, q.Livemode = caller.MerchantID, caller.Livemode
+	q.MerchantID, q.Livemode = caller.Scope()
 	return s.store.ListEvents(ctx, q)
 }

@@ -29,6 +29,9 @@ type Caller struct {
 	KeyID        string
 }
 
+// Scope is the merchant and mode the caller acts in (what event.Scope asks).
+func (c Caller) Scope() (merchantID string, livemode bool) { return c.MerchantID, c.Livemode }
+
 // APIKey is a secret key's stored form: only its hash is kept.
 type APIKey struct {
 	ID         string
