@@ -57,11 +57,25 @@ const (
 	PaymentLinkUpdated = "payment_link.updated"
 )
 
+// Types of events of a merchant's settings (our additions: Stripe has none): its webhook
+// endpoints, its API keys (never with their secret) and its settlement settings. They are
+// about no session.
+const (
+	WebhookEndpointCreated    = "webhook_endpoint.created"
+	WebhookEndpointUpdated    = "webhook_endpoint.updated"
+	WebhookEndpointDeleted    = "webhook_endpoint.deleted"
+	APIKeyCreated             = "api_key.created"
+	APIKeyUpdated             = "api_key.updated"
+	SettlementSettingsUpdated = "settlement_settings.updated"
+)
+
 // Types lists every type an endpoint may subscribe to.
 var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
 	SessionPaidLate, SessionPaymentReverted, PayoutPaid, PayoutFailed, SubscriptionCreated, SubscriptionUpdated,
 	SubscriptionDeleted, InvoiceCreated, InvoicePaid, InvoiceUpdated, InvoicePaymentFailed, InvoiceVoided, InvoiceMarkedUncollectible,
-	ProductCreated, ProductUpdated, ProductDeleted, PriceCreated, PriceUpdated, PaymentLinkCreated, PaymentLinkUpdated}
+	ProductCreated, ProductUpdated, ProductDeleted, PriceCreated, PriceUpdated, PaymentLinkCreated, PaymentLinkUpdated,
+	WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDeleted, APIKeyCreated, APIKeyUpdated,
+	SettlementSettingsUpdated}
 
 // Request is the API request that caused an event (Stripe's event.request). Events the chain
 // or a timer caused have none: the zero Request, rendered as nulls.
