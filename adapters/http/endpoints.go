@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -36,6 +38,12 @@ func renderEndpoint(e webhook.Endpoint) endpointJSON {
 	return endpointJSON{ID: e.ID, Object: "webhook_endpoint", APIVersion: event.APIVersion, Created: e.Created.Unix(),
 		Description: opt(e.Description), EnabledEvents: e.EnabledEvents, Livemode: e.Livemode, Metadata: md,
 		Status: status, URL: e.URL}
+}
+
+// EncodeEndpoint implements webhook.Encoder: the endpoint as the API shows it after creation,
+// never with its secret (only the create and roll responses show it).
+func (s *Renderer) EncodeEndpoint(_ context.Context, e webhook.Endpoint) ([]byte, error) {
+	return json.Marshal(renderEndpoint(e)) // renderEndpoint leaves Secret empty, omitted
 }
 
 func (s *Server) createEndpoint(c *gin.Context) {

@@ -43,7 +43,7 @@ func TestOutboxRowsCommitWithTheEvent(t *testing.T) {
 	newEndpoint(t, st, m, "http://127.0.0.1:9/off", func(e *webhook.Endpoint) { e.Disabled = true })
 	newEndpoint(t, st, m, "http://127.0.0.1:9/live", func(e *webhook.Endpoint) { e.Livemode = true })
 	gone := newEndpoint(t, st, m, "http://127.0.0.1:9/deleted", nil)
-	if err := st.endpoints.DeleteEndpoint(ctx, m, false, gone.ID); err != nil {
+	if err := st.endpoints.DeleteEndpoint(ctx, m, false, gone.ID, func(webhook.Endpoint) ([]event.Event, error) { return nil, nil }); err != nil {
 		t.Fatal(err)
 	}
 

@@ -9,6 +9,7 @@ import (
 	"github.com/lib/pq"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/paging"
 	"github.com/chaincheckout/checkout/core/webhook"
 )
@@ -42,8 +43,9 @@ type Endpoints struct{ db *DB }
 // NewEndpoints returns the webhook endpoints repository of db.
 func NewEndpoints(db *DB) *Endpoints { return &Endpoints{db: db} }
 
-// CreateEndpoint stores an endpoint unless the merchant already has max in this mode.
-func (r *Endpoints) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max int) error {
+// CreateEndpoint stores an endpoint, with its events, unless the merchant already has max in
+// this mode.
+func (r *Endpoints) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max int, events []event.Event) error {
 	md, err := jsonArg(e.Metadata)
 	if err != nil {
 		return err
@@ -72,7 +74,7 @@ func (r *Endpoints) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max 
 		if err != nil {
 			return unavailable("insert endpoint", err)
 		}
-		return nil
+		return insertEvents(ctx, tx, events)
 	})
 }
 
@@ -90,24 +92,26 @@ func (r *Endpoints) GetEndpoint(ctx context.Context, merchantID string, livemode
 	return row.endpoint()
 }
 
-// UpdateEndpoint loads the endpoint FOR UPDATE, applies change and saves it in one
-// transaction; the secret is sealed again under the current key on every write.
+// UpdateEndpoint loads the endpoint FOR UPDATE, applies change and saves it with the events
+// change returns in one transaction; the secret is sealed again under the current key on
+// every write.
 func (r *Endpoints) UpdateEndpoint(ctx context.Context, merchantID string, livemode bool, id string,
-	change func(*webhook.Endpoint) error) (webhook.Endpoint, error) {
+	change func(*webhook.Endpoint) ([]event.Event, error)) (webhook.Endpoint, error) {
 	var out webhook.Endpoint
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		e, err := r.lockEndpoint(ctx, tx, merchantID, livemode, id)
 		if err != nil {
 			return err
 		}
-		if err := change(&e); err != nil {
+		events, err := change(&e)
+		if err != nil {
 			return err
 		}
 		if err := r.saveEndpoint(ctx, tx, e); err != nil {
 			return err
 		}
 		out = e
-		return nil
+		return insertEvents(ctx, tx, events)
 	})
 	return out, err
 }
@@ -204,17 +208,34 @@ func liveEndpoints(ctx context.Context, tx *sqlx.Tx, merchantID string, livemode
 	return out, nil
 }
 
-// DeleteEndpoint removes an endpoint (kept, marked deleted, for the delivery log).
-func (r *Endpoints) DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string) error {
-	res, err := r.db.pool.ExecContext(ctx, `UPDATE webhook_endpoints SET deleted_at = now()
-		WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND deleted_at IS NULL`, id, merchantID, livemode)
-	if err != nil {
-		return unavailable("delete endpoint "+id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return apperr.NotFound("webhook_endpoint", id)
-	}
-	return nil
+// DeleteEndpoint removes an endpoint (kept, marked deleted, for the delivery log) and records
+// the events deleted returns, in one transaction. Deleted first, the endpoint receives none
+// of them.
+func (r *Endpoints) DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string,
+	deleted func(webhook.Endpoint) ([]event.Event, error)) error {
+	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
+		var row endpointRow
+		err := tx.GetContext(ctx, &row, `SELECT `+endpointColumns+` FROM webhook_endpoints
+			WHERE id = $1 AND merchant_id = $2 AND livemode = $3 AND deleted_at IS NULL FOR UPDATE`, id, merchantID, livemode)
+		if isNoRows(err) {
+			return apperr.NotFound("webhook_endpoint", id)
+		}
+		if err != nil {
+			return unavailable("load endpoint "+id, err)
+		}
+		e, err := row.endpoint() // without its secret: the events never need it
+		if err != nil {
+			return err
+		}
+		events, err := deleted(e)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE webhook_endpoints SET deleted_at = now() WHERE id = $1`, id); err != nil {
+			return unavailable("delete endpoint "+id, err)
+		}
+		return insertEvents(ctx, tx, events)
+	})
 }
 
 // ListEndpoints pages through the caller's endpoints, newest first.

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
@@ -9,9 +10,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/webhook"
 )
+
+// endpointEncoder renders what the tests read of an endpoint's events.
+type endpointEncoder struct{}
+
+func (endpointEncoder) EncodeEndpoint(_ context.Context, e webhook.Endpoint) ([]byte, error) {
+	return json.Marshal(map[string]any{"id": e.ID, "url": e.URL, "description": e.Description, "disabled": e.Disabled})
+}
 
 // An update and a secret roll at the same moment both take effect: neither writes back a row
 // it loaded before the other's change. Fails before update-by-function: the roll's whole-row
@@ -21,7 +30,7 @@ func TestConcurrentUpdateAndRollLoseNothing(t *testing.T) {
 	ctx := context.Background()
 	caller := merchant.Caller{MerchantID: newMerchant(t, st)}
 	uses, err := webhook.NewEndpoints(st.endpoints, webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: true},
-		func() time.Time { return time.Now().UTC() })
+		endpointEncoder{}, func() time.Time { return time.Now().UTC() })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +105,10 @@ func TestSecretsSealedAtRest(t *testing.T) {
 		}
 	}
 	desc := "touched"
-	if _, err := st.endpoints.UpdateEndpoint(ctx, m, false, plain[0].ID, func(e *webhook.Endpoint) error { e.Description = desc; return nil }); err != nil {
+	if _, err := st.endpoints.UpdateEndpoint(ctx, m, false, plain[0].ID, func(e *webhook.Endpoint) ([]event.Event, error) {
+		e.Description = desc
+		return nil, nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	if s := raw(plain[0].ID); !strings.HasPrefix(s, "v1:k1:") {

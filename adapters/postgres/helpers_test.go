@@ -97,7 +97,7 @@ func newEndpoint(t testing.TB, st *testRepos, merchantID, url string, mutate fun
 	if mutate != nil {
 		mutate(&e)
 	}
-	if err := st.endpoints.CreateEndpoint(context.Background(), e, webhook.MaxEndpoints); err != nil {
+	if err := st.endpoints.CreateEndpoint(context.Background(), e, webhook.MaxEndpoints, nil); err != nil {
 		t.Fatal(err)
 	}
 	return e

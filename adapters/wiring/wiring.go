@@ -594,7 +594,7 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 		return u, err
 	}
 	guard := webhook.Guard{Resolver: net.DefaultResolver, AllowPrivate: a.cfg.WebhookAllowPrivate}
-	if u.endpoints, err = webhook.NewEndpoints(a.API.Endpoints, guard, a.now); err != nil {
+	if u.endpoints, err = webhook.NewEndpoints(a.API.Endpoints, guard, u.renderer, a.now); err != nil {
 		return u, err
 	}
 	if u.catalog, err = catalog.NewService(a.API.Products, a.API.Prices, u.renderer, a.now); err != nil {

@@ -102,12 +102,16 @@ type EndpointParams struct {
 // Store persists endpoints. GetEndpoint and ListEndpoints leave Secret empty: it is shown
 // only at creation and roll, and read back only to sign deliveries.
 type Store interface {
-	CreateEndpoint(ctx context.Context, e Endpoint, max int) error // apperr Invalid past max
+	// CreateEndpoint stores the endpoint and its events in one transaction; apperr Invalid past max.
+	CreateEndpoint(ctx context.Context, e Endpoint, max int, events []event.Event) error
 	GetEndpoint(ctx context.Context, merchantID string, livemode bool, id string) (Endpoint, error)
-	// UpdateEndpoint loads the endpoint for update, applies change and saves it, in one
-	// transaction, so concurrent changes (an update and a secret roll) never overwrite each other.
-	UpdateEndpoint(ctx context.Context, merchantID string, livemode bool, id string, change func(*Endpoint) error) (Endpoint, error)
-	DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string) error
+	// UpdateEndpoint loads the endpoint for update (with its secret), applies change and saves
+	// it with the events change returns, in one transaction, so concurrent changes (an update
+	// and a secret roll) never overwrite each other.
+	UpdateEndpoint(ctx context.Context, merchantID string, livemode bool, id string, change func(*Endpoint) ([]event.Event, error)) (Endpoint, error)
+	// DeleteEndpoint loads the endpoint for update, deletes it and records the events deleted
+	// returns for it, in one transaction.
+	DeleteEndpoint(ctx context.Context, merchantID string, livemode bool, id string, deleted func(Endpoint) ([]event.Event, error)) error
 	ListEndpoints(ctx context.Context, merchantID string, livemode bool, p paging.Params) (paging.Page[Endpoint], error)
 }
 
@@ -115,15 +119,17 @@ type Store interface {
 type Endpoints struct {
 	store Store
 	guard Guard
+	enc   Encoder
 	now   func() time.Time
 }
 
-// NewEndpoints wires the use cases.
-func NewEndpoints(store Store, guard Guard, now func() time.Time) (*Endpoints, error) {
-	if store == nil || guard.Resolver == nil || now == nil {
+// NewEndpoints wires the use cases; enc renders the endpoints of the events a merchant's
+// changes record.
+func NewEndpoints(store Store, guard Guard, enc Encoder, now func() time.Time) (*Endpoints, error) {
+	if store == nil || guard.Resolver == nil || enc == nil || now == nil {
 		return nil, fmt.Errorf("webhook.NewEndpoints: nil dependency")
 	}
-	return &Endpoints{store: store, guard: guard, now: now}, nil
+	return &Endpoints{store: store, guard: guard, enc: enc, now: now}, nil
 }
 
 func checkEvents(types []string) error {
@@ -172,7 +178,11 @@ func (s *Endpoints) Create(ctx context.Context, c merchant.Caller, p EndpointPar
 	if p.Disabled != nil {
 		e.Disabled = *p.Disabled
 	}
-	if err := s.store.CreateEndpoint(ctx, e, MaxEndpoints); err != nil {
+	events, err := endpointEvents(ctx, s.enc, e.Created, nil, &e)
+	if err != nil {
+		return Endpoint{}, err
+	}
+	if err := s.store.CreateEndpoint(ctx, e, MaxEndpoints, events); err != nil {
 		return Endpoint{}, err
 	}
 	return e, nil
@@ -194,7 +204,13 @@ func (s *Endpoints) Update(ctx context.Context, c merchant.Caller, id string, p 
 	if err := checkVersion(p.APIVersion); err != nil {
 		return Endpoint{}, err
 	}
-	return s.store.UpdateEndpoint(ctx, c.MerchantID, c.Livemode, id, p.apply)
+	return s.store.UpdateEndpoint(ctx, c.MerchantID, c.Livemode, id, func(e *Endpoint) ([]event.Event, error) {
+		before := e.snapshot()
+		if err := p.apply(e); err != nil {
+			return nil, err
+		}
+		return endpointEvents(ctx, s.enc, s.now(), before, e)
+	})
 }
 
 // apply writes the given parameters onto e; an empty metadata value deletes the key.
@@ -222,9 +238,10 @@ func NewSecret() string { return "whsec_" + ident.Random(32) }
 // RollSecret replaces the endpoint's signing secret and returns the endpoint with the new one
 // (shown this once). Deliveries signed from now on use it.
 func (s *Endpoints) RollSecret(ctx context.Context, c merchant.Caller, id string) (Endpoint, error) {
-	return s.store.UpdateEndpoint(ctx, c.MerchantID, c.Livemode, id, func(e *Endpoint) error {
+	return s.store.UpdateEndpoint(ctx, c.MerchantID, c.Livemode, id, func(e *Endpoint) ([]event.Event, error) {
+		before := e.snapshot()
 		e.Secret = NewSecret()
-		return nil
+		return endpointEvents(ctx, s.enc, s.now(), before, e)
 	})
 }
 
@@ -241,5 +258,7 @@ func (s *Endpoints) List(ctx context.Context, c merchant.Caller, p paging.Params
 }
 
 func (s *Endpoints) Delete(ctx context.Context, c merchant.Caller, id string) error {
-	return s.store.DeleteEndpoint(ctx, c.MerchantID, c.Livemode, id)
+	return s.store.DeleteEndpoint(ctx, c.MerchantID, c.Livemode, id, func(e Endpoint) ([]event.Event, error) {
+		return endpointEvents(ctx, s.enc, s.now(), &e, nil)
+	})
 }
