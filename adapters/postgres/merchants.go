@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
@@ -94,8 +95,9 @@ func (r *Merchants) ListKeys(ctx context.Context) ([]merchant.APIKey, error) {
 }
 
 // RollKey locks the merchant and its keys of fresh's mode, saves the expiry of the keys retire
-// returns and inserts fresh, in one transaction.
-func (r *Merchants) RollKey(ctx context.Context, fresh merchant.APIKey, retire func([]merchant.APIKey) []merchant.APIKey) error {
+// returns, inserts fresh and records retire's events, in one transaction.
+func (r *Merchants) RollKey(ctx context.Context, fresh merchant.APIKey,
+	retire func([]merchant.APIKey) ([]merchant.APIKey, []event.Event, error)) error {
 	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var id string
 		err := tx.QueryRowxContext(ctx, `SELECT id FROM merchants WHERE id = $1 FOR UPDATE`, fresh.MerchantID).Scan(&id)
@@ -115,12 +117,19 @@ func (r *Merchants) RollKey(ctx context.Context, fresh merchant.APIKey, retire f
 		for i, row := range rows {
 			keys[i] = row.key()
 		}
-		for _, k := range retire(keys) {
+		retired, events, err := retire(keys)
+		if err != nil {
+			return err
+		}
+		for _, k := range retired {
 			if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET expires_at = $2 WHERE id = $1`, k.ID, k.ExpiresAt); err != nil {
 				return fmt.Errorf("expire api key %s: %w", k.ID, err)
 			}
 		}
-		return insertKey(ctx, tx, fresh)
+		if err := insertKey(ctx, tx, fresh); err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, events)
 	})
 }
 
@@ -139,9 +148,10 @@ func (r *Merchants) MerchantKeys(ctx context.Context, merchantID string, livemod
 }
 
 // RevokeKey locks the merchant's keys of the mode (as RollKey does, so a roll and a revocation
-// never both count the same key as the one left), lets revoke choose, and saves its revocation.
+// never both count the same key as the one left), lets revoke choose, and saves its revocation
+// with revoke's events.
 func (r *Merchants) RevokeKey(ctx context.Context, merchantID string, livemode bool,
-	revoke func([]merchant.APIKey) (merchant.APIKey, error)) error {
+	revoke func([]merchant.APIKey) (merchant.APIKey, []event.Event, error)) error {
 	return r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var id string
 		err := tx.QueryRowxContext(ctx, `SELECT id FROM merchants WHERE id = $1 FOR UPDATE`, merchantID).Scan(&id)
@@ -160,14 +170,14 @@ func (r *Merchants) RevokeKey(ctx context.Context, merchantID string, livemode b
 		for i, row := range rows {
 			keys[i] = row.key()
 		}
-		k, err := revoke(keys)
+		k, events, err := revoke(keys)
 		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE api_keys SET revoked_at = $2 WHERE id = $1`, k.ID, k.RevokedAt); err != nil {
 			return fmt.Errorf("revoke api key %s: %w", k.ID, err)
 		}
-		return nil
+		return insertEvents(ctx, tx, events)
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
@@ -31,8 +32,8 @@ func TestRollKeyStoresExpiryAndNewKey(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := st.merchants.RollKey(ctx, fresh[i], func(keys []merchant.APIKey) []merchant.APIKey {
-				return merchant.Retire(keys, now, deadline)
+			if err := st.merchants.RollKey(ctx, fresh[i], func(keys []merchant.APIKey) ([]merchant.APIKey, []event.Event, error) {
+				return merchant.Retire(keys, now, deadline), nil, nil
 			}); err != nil {
 				t.Error(err)
 			}
@@ -63,7 +64,7 @@ func TestRollKeyStoresExpiryAndNewKey(t *testing.T) {
 	if cred, err := st.merchants.KeyByHash(ctx, test.Hash); err != nil || cred.Key.ExpiresAt != nil {
 		t.Fatalf("the test key was touched by a live roll: %+v, %v", cred, err)
 	}
-	err = st.merchants.RollKey(ctx, merchant.APIKey{ID: "key_x", MerchantID: "acct_nobody"}, func(k []merchant.APIKey) []merchant.APIKey { return k })
+	err = st.merchants.RollKey(ctx, merchant.APIKey{ID: "key_x", MerchantID: "acct_nobody"}, func(k []merchant.APIKey) ([]merchant.APIKey, []event.Event, error) { return k, nil, nil })
 	if !apperr.IsKind(err, apperr.KindNotFound) {
 		t.Fatalf("roll for an unknown merchant: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
@@ -126,7 +127,7 @@ func newIsoWorld(t *testing.T) isoWorld {
 	stranger, _ := newMerchant(t, "Stranger")
 	live, stored := merchant.NewSecretKey(ownerID, true, time.Now())
 	// No live chain is configured here, so the service issues no live key: store one directly.
-	if err := it.app.API.Merchants.RollKey(context.Background(), stored, func([]merchant.APIKey) []merchant.APIKey { return nil }); err != nil {
+	if err := it.app.API.Merchants.RollKey(context.Background(), stored, func([]merchant.APIKey) ([]merchant.APIKey, []event.Event, error) { return nil, nil, nil }); err != nil {
 		t.Fatalf("add the owner's live key: %v", err)
 	}
 	session := postForm(t, "/v1/checkout/sessions", owner, validForm(), nil).str("id")

@@ -3,8 +3,10 @@ package wiring
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
+	httpapi "github.com/chaincheckout/checkout/adapters/http"
 	"github.com/chaincheckout/checkout/adapters/passwords"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	"github.com/chaincheckout/checkout/core/account"
@@ -46,7 +48,9 @@ func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
 	if _, err = db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	if o.Merchants, err = merchant.NewService(postgres.NewMerchants(db), ethereum.HD{}, cfg.clock(),
+	// The events of the operator's changes (a rolled key) render as the API's do.
+	renderer := httpapi.NewRenderer(cfg.PublicURL, chains.Config(), slog.Default())
+	if o.Merchants, err = merchant.NewService(postgres.NewMerchants(db), ethereum.HD{}, renderer, cfg.clock(),
 		merchant.IssueLiveKeys(chains.Config().HasLive())); err != nil {
 		return nil, err
 	}

@@ -588,7 +588,7 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if u.workerSessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}
-	if a.Merchants, err = merchant.NewService(a.API.Merchants, ethereum.HD{}, a.now,
+	if a.Merchants, err = merchant.NewService(a.API.Merchants, ethereum.HD{}, u.renderer, a.now,
 		merchant.CacheKeys(cmp.Or(a.cfg.KeyCacheTTL, 30*time.Second)),
 		merchant.IssueLiveKeys(a.Chains.Config().HasLive())); err != nil {
 		return u, err

@@ -62,7 +62,7 @@ func TestAuthenticateKeyCache(t *testing.T) {
 			start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			now := start
 			store := &fakeKeys{active: map[string]Credential{HashSecret(secret): {Caller: Caller{MerchantID: "acct_1", KeyID: "key_1"}}}}
-			svc, err := NewService(store, noXPubs{}, func() time.Time { return now }, CacheKeys(tt.ttl))
+			svc, err := NewService(store, noXPubs{}, keyEncoder{}, func() time.Time { return now }, CacheKeys(tt.ttl))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +121,7 @@ func TestAuthenticateRolledKey(t *testing.T) {
 			now := start
 			cred := Credential{Caller: Caller{MerchantID: "acct_1", Livemode: true, KeyID: "key_1"}}
 			store := &fakeKeys{active: map[string]Credential{HashSecret(secret): cred}}
-			svc, err := NewService(store, noXPubs{}, func() time.Time { return now }, CacheKeys(tt.ttl))
+			svc, err := NewService(store, noXPubs{}, keyEncoder{}, func() time.Time { return now }, CacheKeys(tt.ttl))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 )
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
@@ -92,7 +93,8 @@ func TestRollRules(t *testing.T) {
 // rollStore keeps keys in memory for the Create and Roll tests.
 type rollStore struct {
 	Store
-	keys []APIKey
+	keys   []APIKey
+	events []event.Event
 }
 
 func (r *rollStore) CreateMerchant(_ context.Context, _ Merchant, keys []APIKey) error {
@@ -100,14 +102,19 @@ func (r *rollStore) CreateMerchant(_ context.Context, _ Merchant, keys []APIKey)
 	return nil
 }
 
-func (r *rollStore) RollKey(_ context.Context, fresh APIKey, retire func([]APIKey) []APIKey) error {
+func (r *rollStore) RollKey(_ context.Context, fresh APIKey, retire func([]APIKey) ([]APIKey, []event.Event, error)) error {
 	var mine []APIKey
 	for _, k := range r.keys {
 		if k.Livemode == fresh.Livemode {
 			mine = append(mine, k)
 		}
 	}
-	for _, k := range retire(mine) {
+	retired, events, err := retire(mine)
+	if err != nil {
+		return err
+	}
+	r.events = append(r.events, events...)
+	for _, k := range retired {
 		for i := range r.keys {
 			if r.keys[i].ID == k.ID {
 				r.keys[i] = k
@@ -130,7 +137,7 @@ func TestIssuedModes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		store := &rollStore{}
-		svc, err := NewService(store, noXPubs{}, func() time.Time { return t0 }, IssueLiveKeys(tt.live))
+		svc, err := NewService(store, noXPubs{}, keyEncoder{}, func() time.Time { return t0 }, IssueLiveKeys(tt.live))
 		if err != nil {
 			t.Fatal(err)
 		}

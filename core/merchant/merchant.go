@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/ident"
 )
 
@@ -128,19 +129,21 @@ type Store interface {
 	// ListKeys returns every key of every merchant, oldest first.
 	ListKeys(ctx context.Context) ([]APIKey, error)
 	// RollKey locks the merchant's keys of fresh's mode, saves the expiry of those retire
-	// returns and adds fresh, in one transaction; apperr NotFound for an unknown merchant.
-	RollKey(ctx context.Context, fresh APIKey, retire func(keys []APIKey) []APIKey) error
+	// returns, adds fresh and records retire's events, in one transaction (or returns retire's
+	// error); apperr NotFound for an unknown merchant.
+	RollKey(ctx context.Context, fresh APIKey, retire func(keys []APIKey) ([]APIKey, []event.Event, error)) error
 	// MerchantKeys returns the merchant's keys of a mode, whatever their state, oldest first.
 	MerchantKeys(ctx context.Context, merchantID string, livemode bool) ([]APIKey, error)
 	// RevokeKey locks the merchant's keys of the mode, saves the revocation of the key revoke
-	// returns (or returns revoke's error), in one transaction.
-	RevokeKey(ctx context.Context, merchantID string, livemode bool, revoke func(keys []APIKey) (APIKey, error)) error
+	// returns and records revoke's events (or returns revoke's error), in one transaction.
+	RevokeKey(ctx context.Context, merchantID string, livemode bool, revoke func(keys []APIKey) (APIKey, []event.Event, error)) error
 }
 
 // Service holds the merchant use cases.
 type Service struct {
 	store Store
 	xpubs XPubValidator
+	enc   Encoder
 	now   func() time.Time
 	keys  *keyCache
 	live  bool // live keys are issued: a live chain is configured
@@ -162,12 +165,13 @@ func IssueLiveKeys(enabled bool) Option {
 	return func(s *Service) { s.live = enabled }
 }
 
-// NewService wires the merchant use cases.
-func NewService(store Store, xpubs XPubValidator, now func() time.Time, opts ...Option) (*Service, error) {
-	if store == nil || xpubs == nil || now == nil {
+// NewService wires the merchant use cases; enc renders the keys of the events that creating,
+// rolling and revoking keys record.
+func NewService(store Store, xpubs XPubValidator, enc Encoder, now func() time.Time, opts ...Option) (*Service, error) {
+	if store == nil || xpubs == nil || enc == nil || now == nil {
 		return nil, fmt.Errorf("merchant.NewService: nil dependency")
 	}
-	s := &Service{store: store, xpubs: xpubs, now: now, keys: newKeyCache(0)}
+	s := &Service{store: store, xpubs: xpubs, enc: enc, now: now, keys: newKeyCache(0)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -175,7 +179,8 @@ func NewService(store Store, xpubs XPubValidator, now func() time.Time, opts ...
 }
 
 // Create registers a merchant with a test key and, when live keys are issued, a live key;
-// their secrets are returned once.
+// their secrets are returned once. A merchant's first keys make no event: it has no events
+// (nor endpoints) before it exists.
 func (s *Service) Create(ctx context.Context, name, xpub string) (Merchant, Secrets, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 200 {
@@ -208,7 +213,8 @@ func (s *Service) modes() []bool {
 
 // Roll issues a new key of the mode and makes the merchant's current keys of that mode stop
 // working after grace (0: at once; at most MaxRollGrace), as Stripe's roll does. It returns
-// the new secret and the keys it retired, with their expiry.
+// the new secret and the keys it retired, with their expiry. The new key's api_key.created and
+// each retired key's api_key.updated are recorded with the change.
 func (s *Service) Roll(ctx context.Context, merchantID string, livemode bool, grace time.Duration) (Secret, []APIKey, error) {
 	if livemode && !s.live {
 		return Secret{}, nil, apperr.Invalid("mode", "parameter_invalid",
@@ -220,10 +226,18 @@ func (s *Service) Roll(ctx context.Context, merchantID string, livemode bool, gr
 		return Secret{}, nil, err
 	}
 	value, fresh := NewSecretKey(merchantID, livemode, now)
+	created, err := keyEvents(ctx, s.enc, now, nil, &fresh)
+	if err != nil {
+		return Secret{}, nil, err
+	}
 	var retired []APIKey
-	err = s.store.RollKey(ctx, fresh, func(keys []APIKey) []APIKey {
-		retired = Retire(keys, now, deadline)
-		return retired
+	err = s.store.RollKey(ctx, fresh, func(keys []APIKey) ([]APIKey, []event.Event, error) {
+		var updated []event.Event
+		var err error
+		if retired, updated, err = retireEvents(ctx, s.enc, keys, now, deadline); err != nil {
+			return nil, nil, err
+		}
+		return retired, append(append([]event.Event{}, created...), updated...), nil
 	})
 	if err != nil {
 		return Secret{}, nil, fmt.Errorf("roll %s key of %s: %w", ModeName(livemode), merchantID, err)

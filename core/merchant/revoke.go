@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 )
 
 // Lasting reports whether the key works at now and is not set to stop: a key a merchant can
@@ -63,13 +64,23 @@ func (s *Service) Keys(ctx context.Context, merchantID string, livemode bool) ([
 
 // RevokeKey makes one of the merchant's keys of the mode stop working now, unless it is the
 // last lasting key of the mode (see Revoke); another merchant's or mode's key is not found.
+// Its api_key.updated is recorded with the revocation.
 func (s *Service) RevokeKey(ctx context.Context, merchantID string, livemode bool, keyID string) (APIKey, error) {
 	now := s.now()
 	var revoked APIKey
-	err := s.store.RevokeKey(ctx, merchantID, livemode, func(keys []APIKey) (APIKey, error) {
+	err := s.store.RevokeKey(ctx, merchantID, livemode, func(keys []APIKey) (APIKey, []event.Event, error) {
 		var err error
-		revoked, err = Revoke(keys, keyID, now)
-		return revoked, err
+		if revoked, err = Revoke(keys, keyID, now); err != nil {
+			return APIKey{}, nil, err
+		}
+		var before APIKey
+		for _, k := range keys {
+			if k.ID == keyID {
+				before = k
+			}
+		}
+		events, err := keyEvents(ctx, s.enc, now, &before, &revoked)
+		return revoked, events, err
 	})
 	if err != nil {
 		if _, ok := apperr.As(err); ok {
@@ -100,7 +111,8 @@ func CheckNewKey(keys []APIKey, now time.Time) error {
 }
 
 // CreateKey issues one more key of the mode, leaving the others as they are (one per
-// integration, so each can be revoked alone). The secret is returned once.
+// integration, so each can be revoked alone). The secret is returned once; its api_key.created
+// is recorded with it.
 func (s *Service) CreateKey(ctx context.Context, merchantID string, livemode bool) (Secret, error) {
 	if livemode && !s.live {
 		return Secret{}, apperr.Invalid("mode", "parameter_invalid", "No live chain is configured, so there are no live keys.")
@@ -114,7 +126,11 @@ func (s *Service) CreateKey(ctx context.Context, merchantID string, livemode boo
 		return Secret{}, err
 	}
 	value, fresh := NewSecretKey(merchantID, livemode, now)
-	if err := s.store.RollKey(ctx, fresh, func([]APIKey) []APIKey { return nil }); err != nil {
+	created, err := keyEvents(ctx, s.enc, now, nil, &fresh)
+	if err != nil {
+		return Secret{}, err
+	}
+	if err := s.store.RollKey(ctx, fresh, func([]APIKey) ([]APIKey, []event.Event, error) { return nil, created, nil }); err != nil {
 		return Secret{}, fmt.Errorf("create %s key of %s: %w", ModeName(livemode), merchantID, err)
 	}
 	return Secret{Value: value, Key: fresh}, nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 )
 
 // TestRevoke: a working key is revoked at once unless it is the last one of its mode that
@@ -49,7 +50,8 @@ func TestRevoke(t *testing.T) {
 // revokeStore keeps one merchant's keys in memory for RevokeKey and Authenticate.
 type revokeStore struct {
 	Store
-	keys []APIKey
+	keys   []APIKey
+	events []event.Event
 }
 
 func (r *revokeStore) KeyByHash(_ context.Context, hash string) (Credential, error) {
@@ -71,12 +73,13 @@ func (r *revokeStore) MerchantKeys(_ context.Context, merchantID string, livemod
 	return out, nil
 }
 
-func (r *revokeStore) RevokeKey(ctx context.Context, merchantID string, livemode bool, revoke func([]APIKey) (APIKey, error)) error {
+func (r *revokeStore) RevokeKey(ctx context.Context, merchantID string, livemode bool, revoke func([]APIKey) (APIKey, []event.Event, error)) error {
 	mine, _ := r.MerchantKeys(ctx, merchantID, livemode)
-	k, err := revoke(mine)
+	k, events, err := revoke(mine)
 	if err != nil {
 		return err
 	}
+	r.events = append(r.events, events...)
 	for i := range r.keys {
 		if r.keys[i].ID == k.ID {
 			r.keys[i] = k
@@ -92,7 +95,7 @@ func TestRevokeKeyThroughTheCache(t *testing.T) {
 	_, fresh := NewSecretKey("acct_1", false, t0)
 	_, other := NewSecretKey("acct_2", false, t0)
 	store := &revokeStore{keys: []APIKey{old, fresh, other}}
-	svc, err := NewService(store, noXPubs{}, func() time.Time { return t0 }, CacheKeys(time.Minute))
+	svc, err := NewService(store, noXPubs{}, keyEncoder{}, func() time.Time { return t0 }, CacheKeys(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
