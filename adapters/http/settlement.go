@@ -1,6 +1,8 @@
 package http
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"sort"
 
@@ -20,7 +22,23 @@ type settingsJSON struct {
 	Updated          *int64            `json:"updated"`
 }
 
-func (s *Server) renderSettings(set settlement.Settings) settingsJSON {
+// EncodeSettings implements settlement.SettingsEncoder: the settings as GET
+// /v1/settlement_settings shows them, for their events.
+func (s *Renderer) EncodeSettings(_ context.Context, set settlement.Settings) ([]byte, error) {
+	return json.Marshal(s.renderSettings(set))
+}
+
+// chainKey names a configured chain by ID ("" for AllChains or an unknown chain).
+func (s *Renderer) chainKey(id int64) string {
+	for _, ch := range s.chains.Chains {
+		if ch.ID == id {
+			return ch.Key
+		}
+	}
+	return ""
+}
+
+func (s *Renderer) renderSettings(set settlement.Settings) settingsJSON {
 	out := settingsJSON{Object: "settlement_settings", Livemode: set.Livemode, DepositAddresses: string(set.Mode), PayoutAddresses: map[string]string{}}
 	ids := make([]int64, 0, len(set.Payouts))
 	for id := range set.Payouts {
@@ -31,7 +49,7 @@ func (s *Server) renderSettings(set settlement.Settings) settingsJSON {
 		addr := chain.Checksum(set.Payouts[id].String())
 		if id == settlement.AllChains {
 			out.PayoutAddress = &addr
-		} else if key := s.settlement.ChainKey(id); key != "" {
+		} else if key := s.chainKey(id); key != "" {
 			out.PayoutAddresses[key] = addr
 		}
 	}

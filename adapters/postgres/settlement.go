@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/settlement"
 )
 
@@ -23,8 +24,9 @@ func (r *Settlement) Settings(ctx context.Context, merchantID string, livemode b
 }
 
 // UpdateSettings locks the merchant's row, applies change to the mode's settings and saves
-// them in one transaction.
-func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, livemode bool, change func(*settlement.Settings) error) (settlement.Settings, error) {
+// them with change's events in one transaction.
+func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, livemode bool,
+	change func(*settlement.Settings) ([]event.Event, error)) (settlement.Settings, error) {
 	var out settlement.Settings
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
 		var exists bool
@@ -37,11 +39,15 @@ func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, live
 		if err != nil {
 			return err
 		}
-		if err := change(&set); err != nil {
+		events, err := change(&set)
+		if err != nil {
 			return err
 		}
 		out = set
-		return saveSettings(ctx, tx, set)
+		if err := saveSettings(ctx, tx, set); err != nil {
+			return err
+		}
+		return insertEvents(ctx, tx, events)
 	})
 	return out, err
 }

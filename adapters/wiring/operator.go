@@ -48,7 +48,7 @@ func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
 	if _, err = db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	// The events of the operator's changes (a rolled key) render as the API's do.
+	// The events of the operator's changes (a rolled key, settlement settings) render as the API's do.
 	renderer := httpapi.NewRenderer(cfg.PublicURL, chains.Config(), slog.Default())
 	if o.Merchants, err = merchant.NewService(postgres.NewMerchants(db), ethereum.HD{}, renderer, cfg.clock(),
 		merchant.IssueLiveKeys(chains.Config().HasLive())); err != nil {
@@ -57,7 +57,7 @@ func NewOperator(ctx context.Context, cfg Config) (_ *Operator, err error) {
 	if o.Sessions, err = checkout.NewBrowser(postgres.NewSessions(db)); err != nil {
 		return nil, fmt.Errorf("operator sessions: %w", err)
 	}
-	if o.Settlement, err = settlement.NewService(postgres.NewSettlement(db), chains.Config(), cfg.clock()); err != nil {
+	if o.Settlement, err = settlement.NewService(postgres.NewSettlement(db), chains.Config(), renderer, cfg.clock()); err != nil {
 		return nil, fmt.Errorf("operator settlement: %w", err)
 	}
 	if o.Payouts, err = settlement.NewPayouts(postgres.NewPayouts(db, chains.Config())); err != nil {

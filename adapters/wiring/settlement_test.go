@@ -10,6 +10,7 @@ import (
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/settlement"
 )
 
@@ -138,8 +139,8 @@ func TestForwarderDepositAddresses(t *testing.T) {
 // server has no live chain, so the API refuses live settings.
 func setLive(t *testing.T, merchantID, payout string) {
 	t.Helper()
-	_, err := it.app.API.Settlement.UpdateSettings(context.Background(), merchantID, true, func(s *settlement.Settings) error {
-		return s.SetPayout(settlement.AllChains, payout, "payout_address")
+	_, err := it.app.API.Settlement.UpdateSettings(context.Background(), merchantID, true, func(s *settlement.Settings) ([]event.Event, error) {
+		return nil, s.SetPayout(settlement.AllChains, payout, "payout_address")
 	})
 	if err != nil {
 		t.Fatal(err)

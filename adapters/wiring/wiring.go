@@ -569,10 +569,10 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	var u useCases
 	var err error
 	u.renderer = httpapi.NewRenderer(a.cfg.PublicURL, a.Chains.Config(), a.log)
-	if a.Settlement, err = settlement.NewService(a.API.Settlement, a.Chains.Config(), a.now); err != nil {
+	if a.Settlement, err = settlement.NewService(a.API.Settlement, a.Chains.Config(), u.renderer, a.now); err != nil {
 		return u, err
 	}
-	workerSettlement, err := settlement.NewService(a.workerRepos.Settlement, a.Chains.Config(), a.now)
+	workerSettlement, err := settlement.NewService(a.workerRepos.Settlement, a.Chains.Config(), u.renderer, a.now)
 	if err != nil {
 		return u, err
 	}

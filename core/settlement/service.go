@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
@@ -13,15 +14,17 @@ import (
 type Service struct {
 	store  Store
 	chains chain.Config
+	enc    SettingsEncoder
 	now    func() time.Time
 }
 
-// NewService wires the settlement use cases.
-func NewService(store Store, chains chain.Config, now func() time.Time) (*Service, error) {
-	if store == nil || now == nil {
+// NewService wires the settlement use cases; enc renders the settings of the events a
+// merchant's changes record.
+func NewService(store Store, chains chain.Config, enc SettingsEncoder, now func() time.Time) (*Service, error) {
+	if store == nil || enc == nil || now == nil {
 		return nil, fmt.Errorf("settlement.NewService: nil dependency")
 	}
-	return &Service{store: store, chains: chains, now: now}, nil
+	return &Service{store: store, chains: chains, enc: enc, now: now}, nil
 }
 
 // Change is a settings update: each field set only when given.
@@ -37,7 +40,8 @@ func (s *Service) Settings(ctx context.Context, c merchant.Caller) (Settings, er
 }
 
 // Update applies a change to the caller's settings (its merchant's, of its key's mode); it
-// affects sessions of that mode that get their deposit address afterwards only.
+// affects sessions of that mode that get their deposit address afterwards only. A change
+// records settlement_settings.updated with it; one that changes nothing records none.
 func (s *Service) Update(ctx context.Context, caller merchant.Caller, c Change) (Settings, error) {
 	if err := CanSet(s.chains, caller.Livemode); err != nil {
 		return Settings{}, err
@@ -50,24 +54,26 @@ func (s *Service) Update(ctx context.Context, caller merchant.Caller, c Change) 
 		}
 		chainIDs[key] = ch.ID
 	}
-	return s.store.UpdateSettings(ctx, caller.MerchantID, caller.Livemode, func(set *Settings) error {
+	return s.store.UpdateSettings(ctx, caller.MerchantID, caller.Livemode, func(set *Settings) ([]event.Event, error) {
+		before := set.snapshot()
 		if c.Mode != nil {
 			if err := set.SetMode(*c.Mode); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if c.PayoutAddress != nil {
 			if err := set.SetPayout(AllChains, *c.PayoutAddress, "payout_address"); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		for key, addr := range c.ChainPayouts {
 			if err := set.SetPayout(chainIDs[key], addr, "payout_addresses["+key+"]"); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		set.UpdatedAt = s.now()
-		return nil
+		now := s.now()
+		set.UpdatedAt = now
+		return settingsEvents(ctx, s.enc, now, before, set)
 	})
 }
 
@@ -83,12 +89,6 @@ func (s *Service) Bind(ctx context.Context, merchantID string, livemode bool, se
 		return Binding{}, false, err
 	}
 	return set.Bind(sessionID, ch)
-}
-
-// ChainKey names a chain ID for display ("" for AllChains or an unknown chain).
-func (s *Service) ChainKey(chainID int64) string {
-	ch, _ := s.chainByID(chainID)
-	return ch.Key
 }
 
 func (s *Service) chainByID(id int64) (chain.Chain, bool) {

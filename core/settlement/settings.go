@@ -8,6 +8,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
@@ -145,6 +146,7 @@ func CanSet(chains chain.Config, livemode bool) error {
 type Store interface {
 	// Settings returns a merchant's settings of a mode, NewSettings when it never set any.
 	Settings(ctx context.Context, merchantID string, livemode bool) (Settings, error)
-	// UpdateSettings loads the mode's settings under a lock, applies change and saves them in one transaction.
-	UpdateSettings(ctx context.Context, merchantID string, livemode bool, change func(*Settings) error) (Settings, error)
+	// UpdateSettings loads the mode's settings under a lock, applies change and saves them
+	// with the events change returns, in one transaction.
+	UpdateSettings(ctx context.Context, merchantID string, livemode bool, change func(*Settings) ([]event.Event, error)) (Settings, error)
 }

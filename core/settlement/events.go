@@ -1,0 +1,57 @@
+package settlement
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/chaincheckout/checkout/core/event"
+	"github.com/chaincheckout/checkout/core/ident"
+)
+
+// SettingsEncoder renders settlement settings as GET /v1/settlement_settings shows them, for
+// the events of their changes.
+type SettingsEncoder interface {
+	EncodeSettings(ctx context.Context, s Settings) ([]byte, error)
+}
+
+// SettingsEventType names the event a merchant's change of its settings of a mode from
+// before to after stands for, "" if none: a change of the deposit mode or of a payout address
+// is an update; one that changes neither (only its updated time) emits nothing.
+func SettingsEventType(before, after *Settings) string {
+	if before.Mode != after.Mode || !maps.Equal(before.Payouts, after.Payouts) {
+		return event.SettlementSettingsUpdated
+	}
+	return ""
+}
+
+// snapshot copies settings deeply enough to compare before and after an update.
+func (s Settings) snapshot() *Settings {
+	s.Payouts = maps.Clone(s.Payouts)
+	return &s
+}
+
+// settingsEvents builds the event of a change of settings, if any, with the settings as the
+// API shows them and the old values of what changed.
+func settingsEvents(ctx context.Context, enc SettingsEncoder, now time.Time, before, after *Settings) ([]event.Event, error) {
+	typ := SettingsEventType(before, after)
+	if typ == "" {
+		return nil, nil
+	}
+	obj, err := enc.EncodeSettings(ctx, *after)
+	if err != nil {
+		return nil, fmt.Errorf("encode settlement settings of %s: %w", after.MerchantID, err)
+	}
+	old, err := enc.EncodeSettings(ctx, *before)
+	if err != nil {
+		return nil, fmt.Errorf("encode settlement settings of %s: %w", before.MerchantID, err)
+	}
+	prev, err := event.PreviousAttributes(old, obj)
+	if err != nil {
+		return nil, err
+	}
+	return []event.Event{{ID: ident.New("evt"), Type: typ, MerchantID: after.MerchantID, Livemode: after.Livemode,
+		Created: now, Object: obj, PreviousAttributes: json.RawMessage(prev), Request: event.RequestFrom(ctx)}}, nil
+}
