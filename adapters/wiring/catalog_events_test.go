@@ -91,6 +91,10 @@ func TestCatalogEventsRecordMerchantChanges(t *testing.T) {
 	closed := mustOK(t, "deactivate link", postForm(t, "/v1/payment_links/"+link.str("id"), key, url.Values{"active": {"false"}}, nil))
 
 	evs := allEvents(t, key)
+	if len(evs) == 0 || evs[0].Type != "webhook_endpoint.created" {
+		t.Fatalf("the first event is not the receiver's webhook_endpoint.created: %+v", evs)
+	}
+	evs = evs[1:] // the catalog's events follow
 	want := []struct {
 		typ  string
 		resp response
