@@ -44,7 +44,7 @@ type Endpoints struct{ db *DB }
 func NewEndpoints(db *DB) *Endpoints { return &Endpoints{db: db} }
 
 // CreateEndpoint stores an endpoint, with its events, unless the merchant already has max in
-// this mode. The endpoint itself receives none of them (see insertEventsSkipping).
+// this mode. The endpoint itself receives none of them (webhook.Subscribers).
 func (r *Endpoints) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max int, events []event.Event) error {
 	md, err := jsonArg(e.Metadata)
 	if err != nil {
@@ -74,7 +74,7 @@ func (r *Endpoints) CreateEndpoint(ctx context.Context, e webhook.Endpoint, max 
 		if err != nil {
 			return unavailable("insert endpoint", err)
 		}
-		return insertEventsSkipping(ctx, tx, events, e.ID)
+		return insertEvents(ctx, tx, events)
 	})
 }
 
@@ -111,7 +111,7 @@ func (r *Endpoints) UpdateEndpoint(ctx context.Context, merchantID string, livem
 			return err
 		}
 		out = e
-		return insertEventsSkipping(ctx, tx, events, e.ID)
+		return insertEvents(ctx, tx, events)
 	})
 	return out, err
 }

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -25,13 +24,6 @@ func NewEvents(db *DB) *Events { return &Events{db: db} }
 // insertEvents records events and, in the same transaction, their outbox rows: one delivery
 // per endpoint that webhook.Subscribers chooses among the merchant's live endpoints.
 func insertEvents(ctx context.Context, tx *sqlx.Tx, events []event.Event) error {
-	return insertEventsSkipping(ctx, tx, events, "")
-}
-
-// insertEventsSkipping is insertEvents sending nothing to the endpoint skip: the events of an
-// endpoint's own changes go to the merchant's other endpoints only, so a "*" endpoint is not
-// pinged by its creation, nor sent its secret's roll signed with a secret it may not hold yet.
-func insertEventsSkipping(ctx context.Context, tx *sqlx.Tx, events []event.Event, skip string) error {
 	type scope struct {
 		merchantID string
 		livemode   bool
@@ -48,7 +40,6 @@ func insertEventsSkipping(ctx context.Context, tx *sqlx.Tx, events []event.Event
 			if eps, err = liveEndpoints(ctx, tx, e.MerchantID, e.Livemode); err != nil {
 				return err
 			}
-			eps = slices.DeleteFunc(eps, func(ep webhook.Endpoint) bool { return ep.ID == skip })
 			endpoints[sc] = eps
 		}
 		if err := insertDeliveries(ctx, tx, webhook.Subscribers(eps, e, false, e.Created)); err != nil {

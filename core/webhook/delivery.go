@@ -2,6 +2,8 @@ package webhook
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/event"
@@ -34,17 +36,34 @@ type Delivery struct {
 }
 
 // Subscribers returns a new pending delivery of e for each endpoint that wants it: same
-// merchant and mode, enabled, subscribed to e's type (or "*").
+// merchant and mode, enabled, subscribed to e's type (or "*"), and not the endpoint e is about.
 func Subscribers(endpoints []Endpoint, e event.Event, redelivery bool, at time.Time) []Delivery {
 	var out []Delivery
+	self := endpointOf(e)
 	for _, ep := range endpoints {
-		if ep.MerchantID != e.MerchantID || ep.Livemode != e.Livemode || !ep.Wants(e.Type) {
+		if ep.MerchantID != e.MerchantID || ep.Livemode != e.Livemode || !ep.Wants(e.Type) || ep.ID == self {
 			continue
 		}
 		out = append(out, Delivery{ID: ident.New("whd"), EventID: e.ID, EventType: e.Type, EndpointID: ep.ID,
 			MerchantID: e.MerchantID, Livemode: e.Livemode, Redelivery: redelivery, Status: DeliveryPending, Created: at})
 	}
 	return out
+}
+
+// endpointOf is the endpoint an event about an endpoint's own change is about ("" for other
+// events): that endpoint is not sent it, so a new "*" endpoint is not pinged by its creation,
+// nor sent its secret's roll signed with a secret it may not hold yet.
+func endpointOf(e event.Event) string {
+	if !strings.HasPrefix(e.Type, "webhook_endpoint.") || e.Type == TestEventType {
+		return ""
+	}
+	var obj struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(e.Object, &obj) != nil {
+		return ""
+	}
+	return obj.ID
 }
 
 // PendingWebhooks counts the endpoints that have not yet received an event successfully

@@ -48,6 +48,24 @@ func TestSubscribers(t *testing.T) {
 	if ds := webhook.Subscribers(nil, ev, false, at); len(ds) != 0 {
 		t.Errorf("no endpoints: %v", ds)
 	}
+	// An endpoint's own change goes to the merchant's other endpoints only.
+	for _, tc := range []struct {
+		typ, object, want string
+	}{
+		{"webhook_endpoint.created", `{"id":"we_all"}`, "we_expired"},
+		{"webhook_endpoint.updated", `{"id":"we_expired"}`, "we_all"},
+		{"webhook_endpoint.updated", `{"id":"we_elsewhere"}`, "we_all,we_expired"},
+	} {
+		self := event.Event{ID: "evt_2", Type: tc.typ, MerchantID: "acct_1", Object: []byte(tc.object)}
+		eps := []webhook.Endpoint{ep("we_all", nil), ep("we_expired", func(e *webhook.Endpoint) { e.EnabledEvents = []string{tc.typ} })}
+		var got []string
+		for _, d := range webhook.Subscribers(eps, self, false, at) {
+			got = append(got, d.EndpointID)
+		}
+		if strings.Join(got, ",") != tc.want {
+			t.Errorf("%s of %s: sent to %v, want %s", tc.typ, tc.object, got, tc.want)
+		}
+	}
 }
 
 func TestNextAttempt(t *testing.T) {
