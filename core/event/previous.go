@@ -2,9 +2,12 @@ package event
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/chaincheckout/checkout/core/ident"
 	"reflect"
+	"time"
 )
 
 // PreviousAttributes is Stripe's data.previous_attributes of an update: of the object as the
@@ -50,4 +53,19 @@ func changed(before, after map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// OfChange is the event of one object's change: typ, with obj as the API shows the object now
+// and, for an update, old as it showed it before (its changed fields become
+// previous_attributes; nil: {}).
+func OfChange(ctx context.Context, typ, merchantID string, livemode bool, now time.Time, obj, old json.RawMessage) (Event, error) {
+	prev := json.RawMessage(`{}`)
+	if old != nil {
+		var err error
+		if prev, err = PreviousAttributes(old, obj); err != nil {
+			return Event{}, err
+		}
+	}
+	return Event{ID: ident.New("evt"), Type: typ, MerchantID: merchantID, Livemode: livemode, Created: now, Object: obj,
+		PreviousAttributes: prev, Request: RequestFrom(ctx)}, nil
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/event"
-	"github.com/chaincheckout/checkout/core/ident"
 )
 
 // Encoder renders API keys for the events of their changes: never the secret (which is not
@@ -47,18 +46,14 @@ func keyEvents(ctx context.Context, enc Encoder, now time.Time, before, after *A
 	if err != nil {
 		return nil, err
 	}
-	prev := json.RawMessage(`{}`)
+	var old json.RawMessage
 	if before != nil {
-		old, err := encodeKey(ctx, enc, *before)
-		if err != nil {
-			return nil, err
-		}
-		if prev, err = event.PreviousAttributes(old, obj); err != nil {
+		if old, err = encodeKey(ctx, enc, *before); err != nil {
 			return nil, err
 		}
 	}
-	return []event.Event{{ID: ident.New("evt"), Type: typ, MerchantID: after.MerchantID, Livemode: after.Livemode,
-		Created: now, Object: obj, PreviousAttributes: prev, Request: event.RequestFrom(ctx)}}, nil
+	e, err := event.OfChange(ctx, typ, after.MerchantID, after.Livemode, now, obj, old)
+	return []event.Event{e}, err
 }
 
 // encodeKey renders k without its hash, whatever the encoder does with one.

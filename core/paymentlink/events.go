@@ -2,7 +2,6 @@ package paymentlink
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"reflect"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/event"
-	"github.com/chaincheckout/checkout/core/ident"
 )
 
 // Encoder renders links as the API shows them, for events.
@@ -51,16 +49,12 @@ func eventsOf(ctx context.Context, enc Encoder, now time.Time, before, after *Li
 	if err != nil {
 		return nil, fmt.Errorf("encode payment link %s: %w", after.ID, err)
 	}
-	prev := json.RawMessage(`{}`)
+	var old []byte
 	if before != nil {
-		old, err := enc.EncodeLink(ctx, *before)
-		if err != nil {
+		if old, err = enc.EncodeLink(ctx, *before); err != nil {
 			return nil, fmt.Errorf("encode payment link %s: %w", before.ID, err)
 		}
-		if prev, err = event.PreviousAttributes(old, obj); err != nil {
-			return nil, err
-		}
 	}
-	return []event.Event{{ID: ident.New("evt"), Type: typ, MerchantID: after.MerchantID, Livemode: after.Livemode,
-		Created: now, Object: obj, PreviousAttributes: prev, Request: event.RequestFrom(ctx)}}, nil
+	e, err := event.OfChange(ctx, typ, after.MerchantID, after.Livemode, now, obj, old)
+	return []event.Event{e}, err
 }

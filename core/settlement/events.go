@@ -2,13 +2,11 @@ package settlement
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/event"
-	"github.com/chaincheckout/checkout/core/ident"
 )
 
 // SettingsEncoder renders settlement settings as GET /v1/settlement_settings shows them, for
@@ -48,10 +46,6 @@ func settingsEvents(ctx context.Context, enc SettingsEncoder, now time.Time, bef
 	if err != nil {
 		return nil, fmt.Errorf("encode settlement settings of %s: %w", before.MerchantID, err)
 	}
-	prev, err := event.PreviousAttributes(old, obj)
-	if err != nil {
-		return nil, err
-	}
-	return []event.Event{{ID: ident.New("evt"), Type: typ, MerchantID: after.MerchantID, Livemode: after.Livemode,
-		Created: now, Object: obj, PreviousAttributes: json.RawMessage(prev), Request: event.RequestFrom(ctx)}}, nil
+	e, err := event.OfChange(ctx, typ, after.MerchantID, after.Livemode, now, obj, old)
+	return []event.Event{e}, err
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/event"
-	"github.com/chaincheckout/checkout/core/ident"
 )
 
 // Encoder renders endpoints as the API shows them, for the events of their changes. It is
@@ -67,16 +66,12 @@ func endpointEvents(ctx context.Context, enc Encoder, now time.Time, before, aft
 	if err != nil {
 		return nil, err
 	}
-	prev := json.RawMessage(`{}`)
+	var old json.RawMessage
 	if typ == event.WebhookEndpointUpdated {
-		old, err := encode(ctx, enc, *before)
-		if err != nil {
-			return nil, err
-		}
-		if prev, err = event.PreviousAttributes(old, obj); err != nil {
+		if old, err = encode(ctx, enc, *before); err != nil {
 			return nil, err
 		}
 	}
-	return []event.Event{{ID: ident.New("evt"), Type: typ, MerchantID: subject.MerchantID, Livemode: subject.Livemode,
-		Created: now, Object: obj, PreviousAttributes: prev, Request: event.RequestFrom(ctx)}}, nil
+	e, err := event.OfChange(ctx, typ, subject.MerchantID, subject.Livemode, now, obj, old)
+	return []event.Event{e}, err
 }
