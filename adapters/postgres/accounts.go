@@ -188,6 +188,20 @@ func (a *Accounts) DeleteSession(ctx context.Context, id string) error {
 	return unavailableIf("delete dashboard session", err)
 }
 
+// DeleteDeadSessions deletes the user's sessions past either cutoff.
+func (a *Accounts) DeleteDeadSessions(ctx context.Context, userID string, created, seen time.Time) error {
+	_, err := a.db.pool.ExecContext(ctx, `DELETE FROM dashboard_sessions WHERE user_id = $1 AND (created_at < $2 OR last_seen < $3)`,
+		userID, created, seen)
+	return unavailableIf("delete dead dashboard sessions", err)
+}
+
+// DeleteExpiredInvitations deletes the merchant's unaccepted invitations that expired before.
+func (a *Accounts) DeleteExpiredInvitations(ctx context.Context, merchantID string, before time.Time) error {
+	_, err := a.db.pool.ExecContext(ctx, `DELETE FROM dashboard_invitations WHERE merchant_id = $1 AND accepted_at IS NULL
+		AND expires_at < $2`, merchantID, before)
+	return unavailableIf("delete expired invitations", err)
+}
+
 // CreateInvitation saves an invitation.
 func (a *Accounts) CreateInvitation(ctx context.Context, i account.Invitation) error {
 	_, err := a.db.pool.ExecContext(ctx, `INSERT INTO dashboard_invitations (id, merchant_id, email, role, expires_at)

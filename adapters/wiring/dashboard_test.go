@@ -310,3 +310,32 @@ func TestDashboardTwoFactor(t *testing.T) {
 		t.Fatalf("after %d wrong codes a right one: %d", account.DefaultPolicy.MaxFailures, st)
 	}
 }
+
+// Dead sessions do not pile up: a sign-in deletes the user's sessions past their maximum age
+// or idle limit, and leaves the live ones.
+func TestDashboardSignInClearsDeadSessions(t *testing.T) {
+	_, merchantID := newMerchant(t, "Tidy Store")
+	password := dashOwner(t, merchantID, "owner@tidy.example", account.RoleOwner)
+	for range 3 {
+		newDashUser(t).signIn("owner@tidy.example", password)
+	}
+	db := it.app.DB()
+	count := func() (n int) {
+		if err := db.Get(&n, `SELECT count(*) FROM dashboard_sessions s JOIN dashboard_users u ON u.id = s.user_id
+			WHERE u.email = 'owner@tidy.example'`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("%d sessions after three sign-ins", n)
+	}
+	if _, err := db.Exec(`UPDATE dashboard_sessions SET created_at = created_at - interval '8 days' WHERE id IN (
+		SELECT s.id FROM dashboard_sessions s JOIN dashboard_users u ON u.id = s.user_id WHERE u.email = 'owner@tidy.example' LIMIT 2)`); err != nil {
+		t.Fatal(err)
+	}
+	newDashUser(t).signIn("owner@tidy.example", password)
+	if n := count(); n != 2 {
+		t.Fatalf("%d sessions after a sign-in beside two dead ones, want the live one and the new one", n)
+	}
+}

@@ -123,6 +123,16 @@ type Session struct {
 	LastSeen   time.Time
 }
 
+// SessionCutoffs are the bounds before which a session is over whatever else holds: created
+// before created (past SessionMax) or last seen before seen (idle past SessionIdle).
+func (p Policy) SessionCutoffs(now time.Time) (created, seen time.Time) {
+	return now.Add(-p.SessionMax), now.Add(-p.SessionIdle)
+}
+
+// InvitationKeep is how long an expired invitation is kept, so its link says "expired"
+// rather than "not valid" for a while; then it is deleted.
+const InvitationKeep = 30 * 24 * time.Hour
+
 // Check tells whether s still signs u in at now.
 func (s *Session) Check(u *User, now time.Time, p Policy) error {
 	switch {

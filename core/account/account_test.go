@@ -145,3 +145,26 @@ func TestUseCode(t *testing.T) {
 		}
 	}
 }
+
+func TestSessionCutoffs(t *testing.T) {
+	p := DefaultPolicy
+	created, seen := p.SessionCutoffs(t0)
+	cases := []struct {
+		name string
+		s    Session
+		dead bool
+	}{
+		{"fresh", Session{Created: t0.Add(-time.Hour), LastSeen: t0}, false},
+		{"idle past the limit", Session{Created: t0.Add(-time.Hour), LastSeen: t0.Add(-p.SessionIdle - time.Second)}, true},
+		{"used, but older than the maximum", Session{Created: t0.Add(-p.SessionMax - time.Second), LastSeen: t0}, true},
+	}
+	for _, tc := range cases {
+		dead := tc.s.Created.Before(created) || tc.s.LastSeen.Before(seen)
+		// the cutoffs and Check agree on which sessions are over
+		u := &User{ID: "u"}
+		tc.s.UserID = "u"
+		if dead != tc.dead || (tc.s.Check(u, t0, p) != nil) != tc.dead {
+			t.Errorf("%s: dead by the cutoffs %v, want %v", tc.name, dead, tc.dead)
+		}
+	}
+}

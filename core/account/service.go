@@ -23,6 +23,11 @@ type Store interface {
 	TouchSession(ctx context.Context, id string, lastSeen time.Time) error
 	SetSessionMode(ctx context.Context, id string, livemode bool) error
 	DeleteSession(ctx context.Context, id string) error
+	// DeleteDeadSessions deletes the user's sessions created before created or last seen
+	// before seen.
+	DeleteDeadSessions(ctx context.Context, userID string, created, seen time.Time) error
+	// DeleteExpiredInvitations deletes the merchant's unaccepted invitations that expired before.
+	DeleteExpiredInvitations(ctx context.Context, merchantID string, before time.Time) error
 	CreateInvitation(ctx context.Context, i Invitation) error
 	// AcceptInvitation loads invitation id under a lock, applies accept, and creates the user
 	// it returns, in one transaction.
@@ -76,6 +81,9 @@ func (s *Service) Invite(ctx context.Context, merchantID, email string, role Rol
 		return "", Invitation{}, err
 	}
 	if _, err := ParseRole(string(role)); err != nil {
+		return "", Invitation{}, err
+	}
+	if err := s.store.DeleteExpiredInvitations(ctx, merchantID, s.now().Add(-InvitationKeep)); err != nil {
 		return "", Invitation{}, err
 	}
 	token, id := NewToken()
@@ -168,6 +176,10 @@ func (s *Service) SignIn(ctx context.Context, email, password, code string) (str
 	token, id := NewToken()
 	csrf, _ := NewToken()
 	now := s.now()
+	created, seen := s.policy.SessionCutoffs(now)
+	if err := s.store.DeleteDeadSessions(ctx, u.ID, created, seen); err != nil { // each sign-in clears its user's dead ones
+		return "", Principal{}, err
+	}
 	sess := Session{ID: id, UserID: u.ID, MerchantID: u.MerchantID, CSRF: csrf, Epoch: u.Epoch, Created: now, LastSeen: now}
 	if err := s.store.CreateSession(ctx, sess); err != nil {
 		return "", Principal{}, err
