@@ -154,6 +154,17 @@ func (r *Products) DeleteProduct(ctx context.Context, merchantID string, livemod
 		if u.Links, err = linksSelling(ctx, tx, id); err != nil {
 			return err
 		}
+		var rows []priceRow
+		if err := sqlx.SelectContext(ctx, tx, &rows, `SELECT `+priceColumns+` FROM prices WHERE product_id = $1 ORDER BY seq`, id); err != nil {
+			return unavailable("load prices of "+id, err)
+		}
+		for _, row := range rows {
+			pr, err := row.price()
+			if err != nil {
+				return err
+			}
+			u.Prices = append(u.Prices, pr)
+		}
 		events, err := check(p, u)
 		if err != nil {
 			return err

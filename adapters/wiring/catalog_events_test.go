@@ -168,14 +168,19 @@ func TestCatalogEventsNoOpUpdatesAndVisitsEmitNothing(t *testing.T) {
 	}
 }
 
-// Deleting a product nothing refers to records product.deleted with the product as it was.
+// Deleting a product nothing refers to records price.deleted for each of its prices, deleted
+// with it, and product.deleted, each with the object as it was.
 func TestCatalogEventsProductDeleted(t *testing.T) {
 	key, _ := newMerchant(t, "Catalog Delete Store")
 	prod := mustOK(t, "create product", postForm(t, "/v1/products", key, url.Values{"name": {"Sample"}}, nil))
+	price := mustOK(t, "create price", postForm(t, "/v1/prices", key, url.Values{"product": {prod.str("id")},
+		"currency": {"usd"}, "unit_amount": {"500"}}, nil))
 	mustOK(t, "delete product", call(t, http.MethodDelete, "/v1/products/"+prod.str("id"), key, nil, "", nil))
 	evs := allEvents(t, key)
-	if len(evs) != 2 || evs[1].Type != "product.deleted" || evs[1].objectID() != prod.str("id") {
+	if len(evs) != 4 || evs[2].Type != "price.deleted" || evs[2].objectID() != price.str("id") ||
+		evs[3].Type != "product.deleted" || evs[3].objectID() != prod.str("id") {
 		t.Fatalf("events: %+v", evs)
 	}
-	sameJSON(t, "product.deleted data.object", evs[1].Data.Object, prod.raw)
+	sameJSON(t, "price.deleted data.object", evs[2].Data.Object, price.raw)
+	sameJSON(t, "product.deleted data.object", evs[3].Data.Object, prod.raw)
 }

@@ -75,6 +75,7 @@ type Price struct {
 
 // Usage is what refers to a product: sold sessions and payment links.
 type Usage struct {
-	Sold  bool // a checkout session was created with one of its prices
-	Links int  // payment links that sell one of its prices
+	Sold   bool    // a checkout session was created with one of its prices
+	Links  int     // payment links that sell one of its prices
+	Prices []Price // its prices, deleted with it
 }

@@ -115,7 +115,14 @@ func (e *events) price(before, after *Price) error {
 }
 
 // deleted adds product.deleted, with the product as it was when deleted.
-func (e *events) deleted(p Product) error {
+func (e *events) deleted(p Product, prices []Price) error {
+	for _, pr := range prices { // deleted with it: each says so, as it was
+		obj, err := e.enc.EncodePrice(e.ctx, pr)
+		if err != nil {
+			return fmt.Errorf("encode price %s: %w", pr.ID, err)
+		}
+		e.add(event.PriceDeleted, pr.MerchantID, pr.Livemode, obj, nil)
+	}
 	obj, err := e.enc.EncodeProduct(e.ctx, p)
 	if err != nil {
 		return fmt.Errorf("encode product %s: %w", p.ID, err)

@@ -91,7 +91,7 @@ func (s *Service) DeleteProduct(ctx context.Context, c merchant.Caller, id strin
 			return nil, err
 		}
 		ev := s.events(ctx, s.clock())
-		err := ev.deleted(p)
+		err := ev.deleted(p, u.Prices)
 		return ev.out, err
 	})
 }

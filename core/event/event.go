@@ -53,6 +53,7 @@ const (
 	ProductDeleted     = "product.deleted"
 	PriceCreated       = "price.created"
 	PriceUpdated       = "price.updated"
+	PriceDeleted       = "price.deleted"
 	PaymentLinkCreated = "payment_link.created"
 	PaymentLinkUpdated = "payment_link.updated"
 )
@@ -73,7 +74,7 @@ const (
 var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
 	SessionPaidLate, SessionPaymentReverted, PayoutPaid, PayoutFailed, SubscriptionCreated, SubscriptionUpdated,
 	SubscriptionDeleted, InvoiceCreated, InvoicePaid, InvoiceUpdated, InvoicePaymentFailed, InvoiceVoided, InvoiceMarkedUncollectible,
-	ProductCreated, ProductUpdated, ProductDeleted, PriceCreated, PriceUpdated, PaymentLinkCreated, PaymentLinkUpdated,
+	ProductCreated, ProductUpdated, ProductDeleted, PriceCreated, PriceUpdated, PriceDeleted, PaymentLinkCreated, PaymentLinkUpdated,
 	WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDeleted, APIKeyCreated, APIKeyUpdated,
 	SettlementSettingsUpdated}
 
