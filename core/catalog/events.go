@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/core/event"
-	"github.com/chaincheckout/checkout/core/ident"
 )
 
 // ProductEventType names the event a change of a product from before (nil: it was just
@@ -58,12 +57,15 @@ type events struct {
 	out []event.Event
 }
 
-func (e *events) add(typ, merchantID string, livemode bool, obj, prev json.RawMessage) {
-	if prev == nil {
-		prev = json.RawMessage(`{}`)
+// add records the event of one change: obj as the object shows now, old as it showed before
+// an update (nil otherwise).
+func (e *events) add(typ, merchantID string, livemode bool, obj, old json.RawMessage) error {
+	ev, err := event.OfChange(e.ctx, typ, merchantID, livemode, e.now, obj, old)
+	if err != nil {
+		return err
 	}
-	e.out = append(e.out, event.Event{ID: ident.New("evt"), Type: typ, MerchantID: merchantID, Livemode: livemode,
-		Created: e.now, Object: obj, PreviousAttributes: prev, Request: event.RequestFrom(e.ctx)})
+	e.out = append(e.out, ev)
+	return nil
 }
 
 // product adds the event of a product's change from before (nil: created) to after, if any.
@@ -76,18 +78,13 @@ func (e *events) product(before, after *Product) error {
 	if err != nil {
 		return fmt.Errorf("encode product %s: %w", after.ID, err)
 	}
-	var prev json.RawMessage
+	var old json.RawMessage
 	if before != nil {
-		old, err := e.enc.EncodeProduct(e.ctx, *before)
-		if err != nil {
+		if old, err = e.enc.EncodeProduct(e.ctx, *before); err != nil {
 			return fmt.Errorf("encode product %s: %w", before.ID, err)
 		}
-		if prev, err = event.PreviousAttributes(old, obj); err != nil {
-			return err
-		}
 	}
-	e.add(typ, after.MerchantID, after.Livemode, obj, prev)
-	return nil
+	return e.add(typ, after.MerchantID, after.Livemode, obj, old)
 }
 
 // price adds the event of a price's change from before (nil: created) to after, if any.
@@ -100,18 +97,13 @@ func (e *events) price(before, after *Price) error {
 	if err != nil {
 		return fmt.Errorf("encode price %s: %w", after.ID, err)
 	}
-	var prev json.RawMessage
+	var old json.RawMessage
 	if before != nil {
-		old, err := e.enc.EncodePrice(e.ctx, *before)
-		if err != nil {
+		if old, err = e.enc.EncodePrice(e.ctx, *before); err != nil {
 			return fmt.Errorf("encode price %s: %w", before.ID, err)
 		}
-		if prev, err = event.PreviousAttributes(old, obj); err != nil {
-			return err
-		}
 	}
-	e.add(typ, after.MerchantID, after.Livemode, obj, prev)
-	return nil
+	return e.add(typ, after.MerchantID, after.Livemode, obj, old)
 }
 
 // deleted adds product.deleted, with the product as it was when deleted.
@@ -121,12 +113,13 @@ func (e *events) deleted(p Product, prices []Price) error {
 		if err != nil {
 			return fmt.Errorf("encode price %s: %w", pr.ID, err)
 		}
-		e.add(event.PriceDeleted, pr.MerchantID, pr.Livemode, obj, nil)
+		if err := e.add(event.PriceDeleted, pr.MerchantID, pr.Livemode, obj, nil); err != nil {
+			return err
+		}
 	}
 	obj, err := e.enc.EncodeProduct(e.ctx, p)
 	if err != nil {
 		return fmt.Errorf("encode product %s: %w", p.ID, err)
 	}
-	e.add(event.ProductDeleted, p.MerchantID, p.Livemode, obj, nil)
-	return nil
+	return e.add(event.ProductDeleted, p.MerchantID, p.Livemode, obj, nil)
 }
