@@ -276,16 +276,12 @@ func (a *GasWalletActivities) WatchGasTxs(ctx context.Context, chainID int64, pe
 		if err != nil {
 			return nil, wrap("kept transactions of "+p.Key, err)
 		}
-		hashes := make([]string, len(sent))
-		for j, s := range sent {
-			hashes[j] = s.Hash
-		}
-		mined, found, err := a.sweeps.Mined(ctx, chainID, hashes) // sweeps and collections alike
+		mined, found, err := a.sweeps.Mined(ctx, chainID, settlement.Hashes(sent)) // sweeps and collections alike
 		if err != nil {
 			return nil, wrap("receipt of "+p.Key, err)
 		}
 		out[i] = TxWatch{Key: p.Key, Mined: found, Head: head,
-			Confirmed: found && head+1 >= mined.BlockNumber+uint64(ch.Confirmations)}
+			Confirmed: found && chain.Depth(head, mined.BlockNumber) >= uint64(ch.Confirmations)}
 	}
 	return out, nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
 	"github.com/chaincheckout/checkout/core/billing"
+	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/settlement"
 )
 
@@ -147,11 +148,11 @@ type MinedTxs struct {
 }
 
 // NewMinedTxs reads what became of the gas wallet's transactions.
-func NewMinedTxs(wallet settlement.GasWallet, chain settlement.SweepChain) (*MinedTxs, error) {
-	if wallet == nil || chain == nil {
+func NewMinedTxs(wallet settlement.GasWallet, reader settlement.SweepChain) (*MinedTxs, error) {
+	if wallet == nil || reader == nil {
 		return nil, errors.New("mined txs: a wallet and a chain reader are required")
 	}
-	return &MinedTxs{wallet: wallet, chain: chain}, nil
+	return &MinedTxs{wallet: wallet, chain: reader}, nil
 }
 
 // Mined finds the key's transaction (any attempt) mined on the canonical chain.
@@ -160,11 +161,7 @@ func (m *MinedTxs) Mined(ctx context.Context, chainID int64, key string) (billin
 	if err != nil || len(sent) == 0 {
 		return billing.MinedTx{}, false, err
 	}
-	hashes := make([]string, len(sent))
-	for i, s := range sent {
-		hashes[i] = s.Hash
-	}
-	r, found, err := m.chain.Mined(ctx, chainID, hashes)
+	r, found, err := m.chain.Mined(ctx, chainID, settlement.Hashes(sent))
 	if err != nil || !found {
 		return billing.MinedTx{}, false, err
 	}
@@ -172,9 +169,5 @@ func (m *MinedTxs) Mined(ctx context.Context, chainID int64, key string) (billin
 	if err != nil {
 		return billing.MinedTx{}, false, err
 	}
-	depth := int64(0)
-	if head >= r.BlockNumber {
-		depth = int64(head-r.BlockNumber) + 1
-	}
-	return billing.MinedTx{Hash: r.Hash, Succeeded: r.Succeeded, Confirmations: depth}, true, nil
+	return billing.MinedTx{Hash: r.Hash, Succeeded: r.Succeeded, Confirmations: int64(chain.Depth(head, r.BlockNumber))}, true, nil
 }

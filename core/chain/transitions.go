@@ -17,10 +17,19 @@ func (p Payment) Key() PaymentKey { return PaymentKey{TxHash: p.TxHash, LogIndex
 // Confirmations is how many blocks up to cursor hold the payment: its own block counts as
 // one; none while the cursor is below it, and none once its block left the chain.
 func (p Payment) Confirmations(cursor uint64) uint64 {
-	if p.Status == PaymentReverted || cursor < p.BlockNumber {
+	if p.Status == PaymentReverted {
 		return 0
 	}
-	return cursor - p.BlockNumber + 1
+	return Depth(cursor, p.BlockNumber)
+}
+
+// Depth is how many blocks a transaction mined in block has at head, its own included (0
+// while head is below it).
+func Depth(head, block uint64) uint64 {
+	if head < block {
+		return 0
+	}
+	return head - block + 1
 }
 
 // Confirm makes a detected payment count once depth blocks, its own included, are scanned.

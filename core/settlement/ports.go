@@ -93,6 +93,15 @@ type SentTx struct {
 	SentAt    time.Time
 }
 
+// Hashes are the hashes of a key's kept attempts, in their order.
+func Hashes(sent []SentTx) []string {
+	out := make([]string, len(sent))
+	for i, tx := range sent {
+		out[i] = tx.Hash
+	}
+	return out
+}
+
 // GasWallet is the operator's wallet of a chain that pays the sweeps' gas. Its key can move
 // nothing but its own coin: forwarders pay only their destination, whoever calls them.
 type GasWallet interface {

@@ -159,10 +159,7 @@ func (s *Sweeper) Check(ctx context.Context, chainID int64, id string) (Progress
 	if err != nil || len(sent) == 0 {
 		return Progress{Status: PayoutPending}, err
 	}
-	hashes := make([]string, len(sent))
-	for i, tx := range sent {
-		hashes[i] = tx.Hash
-	}
+	hashes := Hashes(sent)
 	mined, found, err := s.sweeps.SweepReceipt(ctx, chainID, hashes)
 	if err != nil || !found {
 		return Progress{Status: PayoutInTransit, TxHash: hashes[len(hashes)-1]}, err
@@ -171,10 +168,7 @@ func (s *Sweeper) Check(ctx context.Context, chainID int64, id string) (Progress
 	if err != nil {
 		return Progress{}, err
 	}
-	depth := uint64(0)
-	if head >= mined.BlockNumber {
-		depth = head - mined.BlockNumber + 1
-	}
+	depth := chain.Depth(head, mined.BlockNumber)
 	if depth < uint64(ch.Confirmations) {
 		return Progress{Status: PayoutInTransit, TxHash: mined.Hash, Confirmations: depth}, nil
 	}
