@@ -282,6 +282,16 @@ func (s *Server) setDashCookie(c *gin.Context, token string, maxAge int) {
 		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
 }
 
+// overSignInBudget takes one try from the client IP's sign-in budget; when none is left it
+// says when the next one is (Retry-After) and reports true.
+func (s *Server) overSignInBudget(c *gin.Context) bool {
+	ok, wait := s.loginLimit.allow(c.ClientIP())
+	if !ok {
+		c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait)))
+	}
+	return !ok
+}
+
 type loginBody struct {
 	Email, Next, Err string
 	AskCode          bool // the account has two-factor sign-in: the code field is shown first
@@ -303,8 +313,7 @@ func safeNext(next string) string {
 
 func (s *Server) dashLogin(c *gin.Context) {
 	body := loginBody{Email: c.PostForm("email"), Next: safeNext(c.PostForm("next"))}
-	if ok, wait := s.loginLimit.allow(c.ClientIP()); !ok {
-		c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait)))
+	if s.overSignInBudget(c) {
 		body.Err = "Too many sign-in attempts from your network: wait a moment and try again."
 		s.dashRender(c, http.StatusTooManyRequests, "login", "Sign in", "", body)
 		return
@@ -336,8 +345,7 @@ func (s *Server) dashInvitePage(c *gin.Context) {
 
 func (s *Server) dashAcceptInvite(c *gin.Context) {
 	body := inviteBody{Token: c.Param("token")}
-	if ok, wait := s.loginLimit.allow(c.ClientIP()); !ok { // each try hashes a password: budgeted like sign-ins
-		c.Header("Retry-After", strconv.Itoa(ratelimit.RetryAfter(wait)))
+	if s.overSignInBudget(c) { // each try hashes a password: budgeted like sign-ins
 		body.Err = "Too many attempts from your network: wait a moment and try again."
 		s.dashRender(c, http.StatusTooManyRequests, "invite", "Join the dashboard", "", body)
 		return

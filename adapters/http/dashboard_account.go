@@ -62,14 +62,7 @@ func (s *Server) dashTwoFactorEnable(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/dashboard/account?notice=two_factor_on")
 		return
 	}
-	b, lerr := s.accountBody(c)
-	msg, ok := asUserError(err)
-	if lerr != nil || !ok {
-		s.dashError(c, err)
-		return
-	}
-	b.Err, b.Setup = msg, &totpSetup{Secret: secret} // the app has the key already: no QR again
-	s.dashRender(c, http.StatusBadRequest, "account", "Account", "account", b)
+	s.accountAgain(c, err, func(b *accountBody) { b.Setup = &totpSetup{Secret: secret} }) // the app has the key already: no QR again
 }
 
 func (s *Server) dashTwoFactorDisable(c *gin.Context) {
@@ -78,14 +71,7 @@ func (s *Server) dashTwoFactorDisable(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/dashboard/account?notice=two_factor_off")
 		return
 	}
-	b, lerr := s.accountBody(c)
-	msg, ok := asUserError(err)
-	if lerr != nil || !ok {
-		s.dashError(c, err)
-		return
-	}
-	b.Err = msg
-	s.dashRender(c, http.StatusBadRequest, "account", "Account", "account", b)
+	s.accountAgain(c, err, func(*accountBody) {})
 }
 
 type accountBody struct {
@@ -117,26 +103,35 @@ func (s *Server) dashAccount(c *gin.Context) {
 
 // dashInvite lets an owner invite a person; the link is shown once, for the owner to send.
 func (s *Server) dashInvite(c *gin.Context) {
+	role, err := account.ParseRole(c.PostForm("role"))
+	var token string
+	var inv account.Invitation
+	if err == nil {
+		token, inv, err = s.accounts.Invite(c.Request.Context(), principal(c).User.MerchantID, c.PostForm("email"), role)
+	}
+	if err != nil {
+		s.accountAgain(c, err, func(b *accountBody) { b.InviteEmail = c.PostForm("email") })
+		return
+	}
 	b, err := s.accountBody(c)
 	if err != nil {
 		s.dashError(c, err)
 		return
 	}
-	role, err := account.ParseRole(c.PostForm("role"))
-	if err == nil {
-		var token string
-		var inv account.Invitation
-		if token, inv, err = s.accounts.Invite(c.Request.Context(), principal(c).User.MerchantID, c.PostForm("email"), role); err == nil {
-			b.InviteLink, b.InviteEmail = s.publicURL+"/dashboard/invite/"+url.PathEscape(token), inv.Email
-			s.dashRender(c, http.StatusOK, "account", "Account", "account", b)
-			return
-		}
-	}
-	b.InviteEmail = c.PostForm("email")
-	if e, ok := asUserError(err); ok {
-		b.Err = e
-		s.dashRender(c, http.StatusBadRequest, "account", "Account", "account", b)
+	b.InviteLink, b.InviteEmail = s.publicURL+"/dashboard/invite/"+url.PathEscape(token), inv.Email
+	s.dashRender(c, http.StatusOK, "account", "Account", "account", b)
+}
+
+// accountAgain shows the account page again with err in words (400), edit putting back what
+// the form had; an error the user cannot act on is shown as dashError shows it.
+func (s *Server) accountAgain(c *gin.Context, err error, edit func(*accountBody)) {
+	msg, ok := asUserError(err)
+	b, lerr := s.accountBody(c)
+	if !ok || lerr != nil {
+		s.dashError(c, err)
 		return
 	}
-	s.dashError(c, err)
+	b.Err = msg
+	edit(&b)
+	s.dashRender(c, http.StatusBadRequest, "account", "Account", "account", b)
 }

@@ -277,6 +277,16 @@ func deliveryRowOf(d webhook.Delivery) endpointDeliveryRow {
 	return row
 }
 
+// deliveryRows are a page of deliveries as rows, with the newer and older page links.
+func deliveryRows(c *gin.Context, page paging.Page[webhook.Delivery], p paging.Params) ([]endpointDeliveryRow, template.URL, template.URL) {
+	rows := make([]endpointDeliveryRow, 0, len(page.Data))
+	for _, d := range page.Data {
+		rows = append(rows, deliveryRowOf(d))
+	}
+	next, prev := dashPager(c, page.HasMore, p, func(r endpointDeliveryRow) string { return r.ID }, rows)
+	return rows, next, prev
+}
+
 type endpointBody struct {
 	Endpoint   endpointRow
 	Deliveries []endpointDeliveryRow
@@ -297,10 +307,7 @@ func (s *Server) dashEndpoint(c *gin.Context) {
 		return
 	}
 	b := endpointBody{Endpoint: endpointRowOf(e)}
-	for _, d := range page.Data {
-		b.Deliveries = append(b.Deliveries, deliveryRowOf(d))
-	}
-	b.Next, b.Prev = dashPager(c, page.HasMore, p, func(r endpointDeliveryRow) string { return r.ID }, b.Deliveries)
+	b.Deliveries, b.Next, b.Prev = deliveryRows(c, page, p)
 	s.dashRender(c, http.StatusOK, "endpoint", "Webhook endpoint", "developers", b)
 }
 
@@ -398,10 +405,7 @@ func (s *Server) dashEvent(c *gin.Context) {
 	}
 	b := eventBody{Event: logEventRow{ID: e.ID, Type: e.Type, Session: e.SessionID, Pending: e.PendingWebhooks, Created: e.Created},
 		RequestID: e.Request.ID, Object: string(e.Object)}
-	for _, d := range page.Data {
-		b.Deliveries = append(b.Deliveries, deliveryRowOf(d))
-	}
-	b.Next, b.Prev = dashPager(c, page.HasMore, p, func(r endpointDeliveryRow) string { return r.ID }, b.Deliveries)
+	b.Deliveries, b.Next, b.Prev = deliveryRows(c, page, p)
 	s.dashRender(c, http.StatusOK, "event", "Event "+e.ID, "developers", b)
 }
 
