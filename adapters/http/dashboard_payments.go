@@ -45,7 +45,7 @@ type paymentsBody struct {
 	NoMatch    bool // a search found nothing
 }
 
-// dashFilters reads a list page's filters from the query; bad dates are ignored.
+// dashCreated is a list's date filter (from and to, whole days, to included); a bad date is ignored.
 func dashCreated(from, to string) paging.TimeRange {
 	var r paging.TimeRange
 	if t, err := time.Parse("2006-01-02", from); err == nil {

@@ -3,7 +3,6 @@ package billing
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -129,9 +128,4 @@ func (t MandateTerms) Accept(m Mandate, payers []string) (MandateTerms, error) {
 	}
 	t.Payer = strings.ToLower(m.Payer)
 	return t, nil
-}
-
-// String describes the terms for logs.
-func (t MandateTerms) String() string {
-	return fmt.Sprintf("mandate %s on chain %d: %s of %s to %s", t.ID, t.ChainID, t.Amount, t.AssetID, t.Payee)
 }
