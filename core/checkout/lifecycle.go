@@ -202,3 +202,11 @@ func unseenNative(balance *big.Int, assetID string, payments []chain.Payment) *b
 	}
 	return new(big.Int).Sub(balance, recorded)
 }
+
+// Accept completes an expired session with what it received, on the merchant's decision
+// (Session.Accept), and records checkout.session.completed in the same transaction.
+func (s *Service) Accept(ctx context.Context, sessionID string) (*Session, error) {
+	return s.update(ctx, sessionID, func(sess *Session, payments []chain.Payment) error {
+		return sess.Accept(payments, s.now())
+	})
+}

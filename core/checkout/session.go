@@ -82,6 +82,8 @@ type Session struct {
 	Subscription      SubscriptionData // mode=subscription: what the subscription it creates starts with
 	SubscriptionID    string           // the subscription its payment created, once it did
 	InvoiceID         string           // the invoice it collects (a renewal's session)
+	Resolution        Resolution       // the merchant's decision on an outcome the price did not settle
+	AmountRefunded    int64            // minor units of Currency given back by succeeded refunds
 }
 
 // SubscriptionData is Stripe's subscription_data: kept on the session until its payment

@@ -70,13 +70,20 @@ const (
 	SettlementSettingsUpdated = "settlement_settings.updated"
 )
 
+// Types of refund events (Stripe's names). They name the refund's session.
+const (
+	RefundCreated = "refund.created"
+	RefundUpdated = "refund.updated"
+	RefundFailed  = "refund.failed"
+)
+
 // Types lists every type an endpoint may subscribe to.
 var Types = []string{SessionCompleted, SessionExpired, SessionPaymentDetected, SessionUnderpaid,
 	SessionPaidLate, SessionPaymentReverted, PayoutPaid, PayoutFailed, SubscriptionCreated, SubscriptionUpdated,
 	SubscriptionDeleted, InvoiceCreated, InvoicePaid, InvoiceUpdated, InvoicePaymentFailed, InvoiceVoided, InvoiceMarkedUncollectible,
 	ProductCreated, ProductUpdated, ProductDeleted, PriceCreated, PriceUpdated, PriceDeleted, PaymentLinkCreated, PaymentLinkUpdated,
 	WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDeleted, APIKeyCreated, APIKeyUpdated,
-	SettlementSettingsUpdated}
+	SettlementSettingsUpdated, RefundCreated, RefundUpdated, RefundFailed}
 
 // Request is the API request that caused an event (Stripe's event.request). Events the chain
 // or a timer caused have none: the zero Request, rendered as nulls.

@@ -26,11 +26,13 @@ type FiatAmount struct {
 // PendingBalance adds up the lines that are in no payout yet, per asset and per currency; a
 // line already in a payout (on its way or paid) is the payout's, not the balance's. A line
 // with no fiat value (a payment in another asset than its session's) counts in its asset only.
+// A refund's line is money that left the merchant's own wallet, never the forwarders': it is
+// not waiting for a sweep.
 func PendingBalance(lines []BalanceTransaction) Balance {
 	assets, fiat := map[string]*big.Int{}, map[string]int64{}
 	var b Balance
 	for _, l := range lines {
-		if l.PayoutID != "" || l.Amount == nil {
+		if l.PayoutID != "" || l.Amount == nil || l.Type == TypeRefund {
 			continue
 		}
 		b.Lines++

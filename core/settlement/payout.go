@@ -162,10 +162,12 @@ const (
 	BalanceAvailable BalanceStatus = "available" // swept to the payout address
 )
 
-// Balance transaction types: a payment, or the difference a sweep found at a forwarder.
+// Balance transaction types: a payment, the difference a sweep found at a forwarder, or a
+// refund the merchant paid from their own wallet (negative; no sweep takes it).
 const (
 	TypePayment    = "payment"
 	TypeAdjustment = "adjustment"
+	TypeRefund     = "refund"
 )
 
 // BalanceTransaction is one line of the reconciliation: a confirmed payment, or an adjustment.

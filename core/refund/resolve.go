@@ -1,0 +1,119 @@
+package refund
+
+import (
+	"context"
+	"math/big"
+	"time"
+
+	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/core/merchant"
+)
+
+// Resolution actions of POST /v1/checkout/sessions/:id/resolve.
+const (
+	ActionAccept = "accept"
+	ActionRefund = "refund"
+)
+
+// ResolveParams are a resolution: accept what was received, or refund (part of) it.
+type ResolveParams struct {
+	Action string
+	Refund CreateParams // action=refund; its Session is the resolved session
+}
+
+// Resolved is what a resolution did: the session's resolution and, for a refund, the refund.
+type Resolved struct {
+	SessionID string
+	Refund    string
+}
+
+// Check refuses what the action cannot do, before it is sent to the session's workflow.
+func (p ResolveParams) Check() error {
+	switch p.Action {
+	case ActionAccept, ActionRefund:
+		return nil
+	case "":
+		return apperr.Missing("action")
+	}
+	return apperr.Invalid("action", "parameter_invalid", "action must be accept or refund.")
+}
+
+// reasonOf is the refund reason a resolution's outcome stands for.
+func reasonOf(o checkout.Outcome) string {
+	switch o {
+	case checkout.OutcomeOverpaid:
+		return ReasonOverpayment
+	case checkout.OutcomeLate:
+		return ReasonLatePayment
+	}
+	return ReasonUnderpayment
+}
+
+// resolveRefund decides a resolution's refund: by default the whole excess (the overpayment,
+// the late funds, or the underpayment), never more than is left.
+func resolveRefund(p CreateParams, s *checkout.Session, payments []chain.Payment, refunds []Refund, now time.Time) (Refund, error) {
+	outcome, excess := s.Excess(payments)
+	if outcome == checkout.OutcomeSettled {
+		return Refund{}, apperr.Conflict("session_not_resolvable",
+			"Checkout Session %s has nothing to resolve: it is %s with its price paid exactly, or received nothing.", s.ID, s.Status)
+	}
+	if p.Amount == nil && p.CryptoAmount == nil {
+		left := Refundable(Received(s.Crypto.AssetID, payments), refunds)
+		p.CryptoAmount = minInt(excess, left)
+	}
+	if p.Reason == "" {
+		p.Reason = reasonOf(outcome)
+	}
+	r, err := New(p, s, payments, refunds, now)
+	if err != nil {
+		return Refund{}, err
+	}
+	s.Resolution = checkout.ResolutionRefunded
+	return r, nil
+}
+
+func minInt(a, b *big.Int) *big.Int {
+	if a.Cmp(b) < 0 {
+		return new(big.Int).Set(a)
+	}
+	return new(big.Int).Set(b)
+}
+
+// Resolve sends the caller's resolution of a session to its workflow, which validates it
+// against the session's state and applies it; once the workflow's watch is over, it is
+// applied here, under the same row lock and rules.
+func (s *Service) Resolve(ctx context.Context, c merchant.Caller, sessionID string, p ResolveParams) (Resolved, error) {
+	if err := p.Check(); err != nil {
+		return Resolved{}, err
+	}
+	sess, err := s.sessions.Get(ctx, c, sessionID, false)
+	if err != nil {
+		return Resolved{}, err
+	}
+	p.Refund.Session = sess.ID
+	if p.Action == ActionRefund {
+		p.Refund.ID = ident.New("re")
+	}
+	res, ok, err := s.resolver.Resolve(ctx, sess, p)
+	if err != nil || ok {
+		return res, err
+	}
+	return s.Apply(ctx, sess.ID, p)
+}
+
+// Apply carries out a resolution of the session (the workflow's activity). A retry of an
+// accepted session's acceptance finds it complete and returns it as it is.
+func (s *Service) Apply(ctx context.Context, sessionID string, p ResolveParams) (Resolved, error) {
+	if p.Action == ActionAccept {
+		_, err := s.sessions.Accept(ctx, sessionID)
+		return Resolved{SessionID: sessionID}, err
+	}
+	p.Refund.Session = sessionID
+	r, err := s.create(ctx, p.Refund, func(sess *checkout.Session, payments []chain.Payment, refunds []Refund) (Refund, error) {
+		return resolveRefund(p.Refund, sess, payments, refunds, s.now())
+	})
+	return Resolved{SessionID: sessionID, Refund: r.ID}, err
+}
