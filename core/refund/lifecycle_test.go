@@ -49,7 +49,9 @@ func TestLifecycle(t *testing.T) {
 		{"cancel after sending", sent(), func(r *Refund) error { return r.Cancel(t0) }, StatusPending, "refund_not_cancelable"},
 		{"cancel twice", func() Refund { r := claimed(); _ = r.Cancel(t0); return r }(), func(r *Refund) error { return r.Cancel(t0) }, StatusCanceled, ""},
 		{"mark sent", claimed(), func(r *Refund) error { return r.MarkSent(hash, t0) }, StatusPending, ""},
-		{"mark sent in upper case", claimed(), func(r *Refund) error { return r.MarkSent("0x"+"AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12", t0) }, StatusPending, ""},
+		{"mark sent in upper case", claimed(), func(r *Refund) error {
+			return r.MarkSent("0x"+"AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12AB12", t0)
+		}, StatusPending, ""},
 		{"mark sent again: a retry", sent(), func(r *Refund) error { return r.MarkSent(hash, t0) }, StatusPending, ""},
 		{"another hash while verifying", sent(), func(r *Refund) error { return r.MarkSent("0x"+hash[4:]+"cd", t0) }, StatusPending, "refund_already_sent"},
 		{"mark sent before a claim", awaiting(), func(r *Refund) error { return r.MarkSent(hash, t0) }, StatusRequiresAction, "refund_requires_destination"},

@@ -111,7 +111,7 @@ func TestRefundableNeverCountsFailedOrCanceled(t *testing.T) {
 	payments := []chain.Payment{
 		{AssetID: "usdc", Amount: big.NewInt(10), Status: chain.PaymentConfirmed},
 		{AssetID: "usdc", Amount: big.NewInt(7), Status: chain.PaymentConfirmed, BlockTime: t0.Add(48 * time.Hour)}, // late counts
-		{AssetID: "usdc", Amount: big.NewInt(100), Status: chain.PaymentDetected},                                 // not confirmed
+		{AssetID: "usdc", Amount: big.NewInt(100), Status: chain.PaymentDetected},                                   // not confirmed
 		{AssetID: "usdc", Amount: big.NewInt(100), Status: chain.PaymentReverted},
 		{AssetID: "usdc", Amount: big.NewInt(100), Status: chain.PaymentConfirmed, Dust: true},
 		{AssetID: "eth", Amount: big.NewInt(100), Status: chain.PaymentConfirmed},
