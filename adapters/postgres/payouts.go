@@ -284,7 +284,10 @@ func writeLines(ctx context.Context, tx *sqlx.Tx, lines []settlement.BalanceTran
 	modes, chains, fiat, created := make([]bool, n), make([]int64, n), make([]int64, n), make([]time.Time, n)
 	for i, l := range lines {
 		ids[i], merchants[i], modes[i], types[i], sessions[i], payments[i] = l.ID, l.MerchantID, l.Livemode, l.Type, l.SessionID, l.PaymentID
-		chains[i], assets[i], addresses[i], amounts[i], currencies[i] = l.ChainID, l.AssetID, l.Address.String(), orZero(l.Amount).String(), l.Currency
+		chains[i], assets[i], amounts[i], currencies[i] = l.ChainID, l.AssetID, orZero(l.Amount).String(), l.Currency
+		if !l.Address.IsZero() { // a refund's line has no forwarder
+			addresses[i] = l.Address.String()
+		}
 		fiat[i], fees[i], payouts[i], statuses[i], created[i] = l.FiatAmount, orZero(l.NetworkFee).String(), l.PayoutID, string(l.Status), l.Created
 		if !l.AvailableOn.IsZero() {
 			available[i] = l.AvailableOn.UTC().Format(time.RFC3339Nano)
@@ -293,7 +296,7 @@ func writeLines(ctx context.Context, tx *sqlx.Tx, lines []settlement.BalanceTran
 	res, err := tx.ExecContext(ctx, `INSERT INTO balance_transactions (id, merchant_id, livemode, type,
 			session_id, payment_id, chain_id, asset_id, address, amount, currency, fiat_amount, network_fee, payout_id, status,
 			created_at, available_on)
-		SELECT id, merchant_id, livemode, type, NULLIF(session_id, ''), NULLIF(payment_id, ''), chain_id, asset_id, address,
+		SELECT id, merchant_id, livemode, type, NULLIF(session_id, ''), NULLIF(payment_id, ''), chain_id, asset_id, NULLIF(address, ''),
 			amount::numeric, currency, fiat_amount, network_fee::numeric, NULLIF(payout_id, ''), status, created_at,
 			NULLIF(available_on, '')::timestamptz
 		FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
@@ -409,7 +412,7 @@ type lineRow struct {
 	PaymentID   sql.NullString `db:"payment_id"`
 	ChainID     int64          `db:"chain_id"`
 	AssetID     string         `db:"asset_id"`
-	Address     string         `db:"address"`
+	Address     sql.NullString `db:"address"`
 	Amount      string         `db:"amount"`
 	Currency    string         `db:"currency"`
 	FiatAmount  int64          `db:"fiat_amount"`
@@ -426,8 +429,11 @@ func (r lineRow) line() (settlement.BalanceTransaction, error) {
 		Amount: bigOf(r.Amount), Currency: r.Currency, FiatAmount: r.FiatAmount, NetworkFee: bigOf(r.NetworkFee),
 		PayoutID: r.PayoutID.String, Status: settlement.BalanceStatus(r.Status), Created: r.CreatedAt.UTC(),
 		AvailableOn: timeOf(r.AvailableOn)}
+	if !r.Address.Valid { // a refund's line: no forwarder
+		return l, nil
+	}
 	var err error
-	if l.Address, err = settlement.ParseAddress(r.Address); err != nil {
+	if l.Address, err = settlement.ParseAddress(r.Address.String); err != nil {
 		return l, fmt.Errorf("address of balance transaction %s: %w", r.ID, err)
 	}
 	return l, nil

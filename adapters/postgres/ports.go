@@ -8,6 +8,7 @@ import (
 	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paymentlink"
+	"github.com/chaincheckout/checkout/core/refund"
 	"github.com/chaincheckout/checkout/core/retention"
 	"github.com/chaincheckout/checkout/core/settlement"
 	"github.com/chaincheckout/checkout/core/webhook"
@@ -31,4 +32,5 @@ var (
 	_ settlement.Store        = (*Settlement)(nil)
 	_ settlement.Ledger       = (*Payouts)(nil)
 	_ settlement.PayoutReader = (*Payouts)(nil)
+	_ refund.Store            = (*Refunds)(nil)
 )

@@ -23,7 +23,7 @@ const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_st
 	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
 	quoted_at, quote_expires_at, crypto_state, amount_received::text, completed_at, payments_seen, payments_live,
 	workflow_started, settlement_destination, settlement_chain_id, ui_mode, return_url, client_secret,
-	subscription_data, subscription_id, invoice_id`
+	subscription_data, subscription_id, invoice_id, resolution, amount_refunded`
 
 type sessionRow struct {
 	Seq               int64               `db:"seq"`
@@ -70,6 +70,8 @@ type sessionRow struct {
 	SubscriptionData  []byte              `db:"subscription_data"`
 	SubscriptionID    sql.NullString      `db:"subscription_id"`
 	InvoiceID         sql.NullString      `db:"invoice_id"`
+	Resolution        sql.NullString      `db:"resolution"`
+	AmountRefunded    int64               `db:"amount_refunded"`
 }
 
 // subscriptionData is how subscription_data is stored.
@@ -88,6 +90,7 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		ExpiresAt: r.ExpiresAt.UTC(), CreatedAt: r.CreatedAt.UTC(), WorkflowStarted: r.WorkflowStarted,
 		UIMode: checkout.UIMode(r.UIMode), ReturnURL: r.ReturnURL.String, ClientSecret: r.ClientSecret.String,
 		SubscriptionID: r.SubscriptionID.String, InvoiceID: r.InvoiceID.String,
+		Resolution: checkout.Resolution(r.Resolution.String), AmountRefunded: r.AmountRefunded,
 	}
 	if len(r.SubscriptionData) > 0 {
 		var d subscriptionData
@@ -303,11 +306,12 @@ func (r lineItemRow) item() (checkout.LineItem, error) {
 	return li, nil
 }
 
-// saveSessionSQL writes every field a rule may change.
+// saveSessionSQL writes every field a rule may change. amount_refunded is not one: only a
+// refund's success adds to it (Refunds.UpdateRefund), so no session save can undo that.
 const saveSessionSQL = `UPDATE checkout_sessions SET status = $2, payment_status = $3, expired_at = $4,
 	completed_at = $5, asset_id = $6, chain_id = $7, asset_decimals = $8, rate = $9, amount_due = $10::numeric,
 	quoted_at = $11, quote_expires_at = $12, crypto_state = $13, amount_received = $14::numeric,
-	payments_seen = $15, payments_live = $16 WHERE id = $1`
+	payments_seen = $15, payments_live = $16, resolution = $17 WHERE id = $1`
 
 func saveSessionArgs(s *checkout.Session) []any {
 	cr := s.Crypto
@@ -323,5 +327,5 @@ func saveSessionArgs(s *checkout.Session) []any {
 	return []any{s.ID, string(s.Status), string(s.PaymentStatus), nullTimePtr(s.ExpiredAt), nullTimePtr(s.CompletedAt),
 		nullable(cr.AssetID), sql.NullInt64{Int64: cr.ChainID, Valid: chosen}, sql.NullInt32{Int32: cr.Decimals, Valid: chosen},
 		decimal.NullDecimal{Decimal: cr.Rate, Valid: chosen}, due, nullTime(cr.QuotedAt), nullTime(cr.QuoteExpiresAt),
-		string(cr.State), received, cr.PaymentsSeen, cr.PaymentsLive}
+		string(cr.State), received, cr.PaymentsSeen, cr.PaymentsLive, nullable(string(s.Resolution))}
 }

@@ -173,15 +173,10 @@ func loadSession(ctx context.Context, q sqlx.QueryerContext, id, where string, a
 func (r *Sessions) Update(ctx context.Context, id string, change func(*checkout.Session, []chain.Payment) error, events checkout.TransitionFunc) (*checkout.Session, error) {
 	var after *checkout.Session
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		before, err := loadSession(ctx, tx, id, ` FOR UPDATE`)
+		before, payments, err := lockSession(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		payments, err := listPayments(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		before.Crypto.Payments = payments
 		after = cloneSession(before)
 		if err := change(after, payments); err != nil {
 			return err
@@ -204,6 +199,21 @@ func (r *Sessions) Update(ctx context.Context, id string, change func(*checkout.
 		return nil, err
 	}
 	return after, nil
+}
+
+// lockSession reads session id under its row lock, with its payments read in the same
+// transaction: what a rule deciding on the session's money sees.
+func lockSession(ctx context.Context, tx *sqlx.Tx, id string) (*checkout.Session, []chain.Payment, error) {
+	sess, err := loadSession(ctx, tx, id, ` FOR UPDATE`)
+	if err != nil {
+		return nil, nil, err
+	}
+	payments, err := listPayments(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	sess.Crypto.Payments = payments
+	return sess, payments, nil
 }
 
 // cloneSession copies what a rule may change, so before stays as it was.
