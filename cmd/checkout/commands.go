@@ -52,6 +52,8 @@ func commands() []command {
 		{"dev pay", "<session id> [--asset A] [--amount X]", "Pay a session from the geth --dev account: what is still due, or --amount.", devPayCmd},
 		{"dev fund", "<address> [--eth 1] [--amount 1000] [--asset tusd@dev]",
 			"Send a browser wallet of yours ETH for gas and test stablecoin from the geth --dev account.", devFundCmd},
+		{"dev refund", "<refund id> [--to 0x…] [--amount X] [--mark-sent]",
+			"Pay a refund from the geth --dev account, as the merchant's wallet would (--to/--amount send a wrong transfer), and print the transaction for Mark sent.", devRefundCmd},
 		{"dev balance", "<address> [--asset tusd@dev] [--chain dev] [--rpc URL]",
 			"Print an address's native and token balances on a configured chain (e.g. a payout address after a sweep).", devBalanceCmd},
 		{"dev listen", "[--addr 127.0.0.1:4343] [--events a,b]", "Register a local webhook endpoint and print the events it receives, verifying each signature.", devListenCmd},
@@ -70,7 +72,7 @@ var errHelpShown = errors.New("help shown")
 
 const configHelp = `Configuration comes from the environment (see README): DATABASE_URL, TEMPORAL_ADDRESS,
 TEMPORAL_NAMESPACE, CHECKOUT_LISTEN, CHECKOUT_PUBLIC_URL, CHECKOUT_ROLE, CHECKOUT_CHAINS_FILE,
-LOG_LEVEL, LOG_FORMAT; dev pay also reads CHECKOUT_API_URL and CHECKOUT_API_KEY.
+LOG_LEVEL, LOG_FORMAT; dev pay and dev refund also read CHECKOUT_API_URL and CHECKOUT_API_KEY.
 Every command takes --help.
 `
 

@@ -88,6 +88,10 @@ func devPayCmd(ctx context.Context, _ wiring.Config, args []string, out io.Write
 	return devPay(ctx, args, out)
 }
 
+func devRefundCmd(ctx context.Context, _ wiring.Config, args []string, out io.Writer) error {
+	return devRefund(ctx, args, out)
+}
+
 func devListenCmd(ctx context.Context, _ wiring.Config, args []string, out io.Writer) error {
 	return devListen(ctx, args, out)
 }

@@ -113,10 +113,10 @@ func (f *LineFilter) Check() error {
 		return err
 	}
 	switch f.Type {
-	case "", TypePayment, TypeAdjustment:
+	case "", TypePayment, TypeAdjustment, TypeRefund:
 		return nil
 	}
-	return apperr.Invalid("type", "parameter_invalid", "Invalid type %q: must be %s or %s.", f.Type, TypePayment, TypeAdjustment)
+	return apperr.Invalid("type", "parameter_invalid", "Invalid type %q: must be %s, %s or %s.", f.Type, TypePayment, TypeAdjustment, TypeRefund)
 }
 
 // PayoutEventType names the event a change of a payout from before to after stands for:
