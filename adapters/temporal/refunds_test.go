@@ -2,6 +2,7 @@ package temporal_test
 
 import (
 	"context"
+	"math/big"
 	"os"
 	"path/filepath"
 	"sync"
@@ -203,12 +204,14 @@ func TestRefundsResolve(t *testing.T) {
 
 	// A refund's params cross the workflow intact.
 	dest := "0x00000000000000000000000000000000000b0b01"
+	huge, _ := new(big.Int).SetString("123456789012345678901234567890", 10) // beyond float64's exact integers
 	res, ok, err := w.refunds.Resolve(ctx, s, refund.ResolveParams{Action: refund.ActionRefund,
-		Refund: refund.CreateParams{ID: "re_1", Session: s.ID, Destination: dest, ClaimTTL: 2 * time.Hour}})
+		Refund: refund.CreateParams{ID: "re_1", Session: s.ID, Destination: dest, ClaimTTL: 2 * time.Hour, CryptoAmount: huge}})
 	w.mu.Lock()
 	got := w.params[s.ID].Refund
 	w.mu.Unlock()
-	if err != nil || !ok || res.Refund != "re_1" || got.Destination != dest || got.ClaimTTL != 2*time.Hour {
+	if err != nil || !ok || res.Refund != "re_1" || got.Destination != dest || got.ClaimTTL != 2*time.Hour ||
+		got.CryptoAmount == nil || got.CryptoAmount.Cmp(huge) != 0 {
 		t.Fatalf("refund: %+v, %v, %v; applied %+v", res, ok, err, got)
 	}
 
