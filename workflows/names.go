@@ -23,7 +23,12 @@ const (
 	SettlementWorkflow      = "Settlement"
 	GasWalletWorkflow       = "GasWallet"
 	SubscriptionWorkflow    = "Subscription"
+	RefundWorkflow          = "Refund"
 )
+
+// SignalRefundChanged tells a refund's workflow that its refund changed (claimed, marked sent,
+// canceled): it looks again at once instead of at its next timer.
+const SignalRefundChanged = "refund_changed"
 
 // Updates, signals and queries on a subscription workflow: every change of a subscription
 // goes through its workflow, so its schedule and the stored state never disagree.
@@ -55,17 +60,20 @@ const (
 	UpdateSelectAsset = "select_asset" // shopper's (or merchant's) choice of asset
 	SignalPayments    = "payments"     // the scanner recorded, confirmed or reverted a payment
 	QueryState        = "state"        // the session's live state
+	UpdateResolve     = "resolve"      // merchant's POST /v1/checkout/sessions/:id/resolve
 )
 
 // Application error types that activities and handlers return.
 const (
-	ErrSessionMissing = "SessionMissing"    // the row is gone: the workflow ends itself
-	ErrNotOpen        = "SessionNotOpen"    // an update that needs an open session
-	ErrRefused        = "Refused"           // a use case refused the request (details: apperr kind, code, param)
-	ErrConfirming     = "PaymentConfirming" // an expire request while a payment is confirming
-	ErrWouldRevert    = "SweepWouldRevert"  // the node's estimate shows the sweep reverting: nothing was sent
-	ErrFeeCapReached  = "FeeCapReached"     // no room under the chain's fee cap for a replacement
-	ErrNonceTaken     = "NonceTaken"        // the gas wallet's key was used elsewhere: the nonce is gone
+	ErrSessionMissing = "SessionMissing"       // the row is gone: the workflow ends itself
+	ErrNotOpen        = "SessionNotOpen"       // an update that needs an open session
+	ErrNotResolvable  = "SessionNotResolvable" // a resolution while the session is still open (or orphaned)
+	ErrRefundMissing  = "RefundMissing"        // the refund's row is gone: its workflow ends itself
+	ErrRefused        = "Refused"              // a use case refused the request (details: apperr kind, code, param)
+	ErrConfirming     = "PaymentConfirming"    // an expire request while a payment is confirming
+	ErrWouldRevert    = "SweepWouldRevert"     // the node's estimate shows the sweep reverting: nothing was sent
+	ErrFeeCapReached  = "FeeCapReached"        // no room under the chain's fee cap for a replacement
+	ErrNonceTaken     = "NonceTaken"           // the gas wallet's key was used elsewhere: the nonce is gone
 )
 
 // Search attributes set on every session workflow so operators can filter in the Web UI.
@@ -114,6 +122,9 @@ const (
 	// A charge_automatically renewal is collected through the shopper's mandate before anything else.
 	changeAutoCollect = "subscription-auto-collect"
 )
+
+// RefundWorkflowID is refund/<refund id>.
+func RefundWorkflowID(refundID string) string { return "refund/" + refundID }
 
 // SubscriptionWorkflowID is subscription/<sub id>.
 func SubscriptionWorkflowID(subscriptionID string) string { return "subscription/" + subscriptionID }

@@ -36,3 +36,10 @@ func RegisterBilling(r Registry, subs *SubscriptionActivities) {
 	r.RegisterWorkflowWithOptions(Subscription, workflow.RegisterOptions{Name: SubscriptionWorkflow})
 	r.RegisterActivityWithOptions(subs, activity.RegisterOptions{})
 }
+
+// RegisterRefunds puts the refund workflow and the refund activities on r. Session workflows
+// call ApplyResolution too, so every worker that runs sessions registers them.
+func RegisterRefunds(r Registry, refunds *RefundActivities) {
+	r.RegisterWorkflowWithOptions(Refund, workflow.RegisterOptions{Name: RefundWorkflow})
+	r.RegisterActivityWithOptions(refunds, activity.RegisterOptions{})
+}

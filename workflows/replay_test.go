@@ -33,13 +33,14 @@ func TestReplayRecordedHistories(t *testing.T) {
 			r.RegisterWorkflowWithOptions(Settlement, workflow.RegisterOptions{Name: SettlementWorkflow})
 			r.RegisterWorkflowWithOptions(GasWallet, workflow.RegisterOptions{Name: GasWalletWorkflow})
 			r.RegisterWorkflowWithOptions(Subscription, workflow.RegisterOptions{Name: SubscriptionWorkflow})
+			r.RegisterWorkflowWithOptions(Refund, workflow.RegisterOptions{Name: RefundWorkflow})
 			if err := r.ReplayWorkflowHistoryFromJSONFile(logger, f); err != nil {
 				t.Fatalf("replay %s: %v", f, err)
 			}
 		})
 	}
 	for _, name := range []string{CheckoutSessionWorkflow, ChainScannerWorkflow, WebhookDeliveryWorkflow, DispatcherWorkflow,
-		SettlementWorkflow, GasWalletWorkflow, SubscriptionWorkflow} {
+		SettlementWorkflow, GasWalletWorkflow, SubscriptionWorkflow, RefundWorkflow} {
 		if !recorded[name] {
 			t.Errorf("no recorded history of %s in testdata/: record one (see README, Tests and benchmarks)", name)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/event"
+	"github.com/chaincheckout/checkout/core/refund"
 )
 
 // SessionInput starts a session workflow; the row in Postgres holds everything else.
@@ -179,7 +180,7 @@ func (w *sessionWorkflow) setup(ctx workflow.Context) error {
 	); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateExpire, w.expireRequested,
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateExpire, w.expireRequested,
 		workflow.UpdateHandlerOptions{Validator: func(ExpireRequest) error {
 			if err := w.notOpen(); err != nil {
 				return err
@@ -188,7 +189,40 @@ func (w *sessionWorkflow) setup(ctx workflow.Context) error {
 				return temporal.NewApplicationError("a payment is confirming", ErrConfirming)
 			}
 			return nil
+		}}); err != nil {
+		return err
+	}
+	// A handler only runs for updates sent to it, which no recorded history holds: old runs replay unchanged.
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateResolve, w.resolve,
+		workflow.UpdateHandlerOptions{Validator: func(refund.ResolveParams) error {
+			if w.open() || w.state.Orphaned {
+				return temporal.NewApplicationError("session is "+string(w.state.Status), ErrNotResolvable)
+			}
+			return nil
 		}})
+}
+
+// resolve carries out the merchant's resolution of the closed session (accept what it
+// received, or refund part of it) and adopts what the resolution made of the session: an
+// accepted session is complete. It runs in the monitoring window as well as before it.
+func (w *sessionWorkflow) resolve(ctx workflow.Context, p refund.ResolveParams) (refund.Resolved, error) {
+	var res refund.Resolved
+	if err := workflow.Await(ctx, func() bool { return w.checked }); err != nil {
+		return res, err
+	}
+	uctx := workflow.WithActivityOptions(ctx, updateActivityOptions)
+	if err := workflow.ExecuteActivity(uctx, (*RefundActivities).ApplyResolution, w.in.SessionID, p).Get(uctx, &res); err != nil {
+		return res, err
+	}
+	before := w.state.Status
+	w.dirty = true
+	if err := w.reconcileIfDirty(uctx); err != nil {
+		return res, err
+	}
+	if w.state.Status != before {
+		return res, workflow.UpsertTypedSearchAttributes(ctx, AttrCheckoutStatus.ValueSet(string(w.state.Status)))
+	}
+	return res, nil
 }
 
 func (w *sessionWorkflow) notOpen() error {

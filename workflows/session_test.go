@@ -44,6 +44,8 @@ func (s *sessionSuite) SetupTest() {
 	s.env.RegisterActivity(a)
 	var b *SubscriptionActivities
 	s.env.RegisterActivity(b)
+	var c *RefundActivities
+	s.env.RegisterActivity(c)
 	s.in = SessionInput{SessionID: "cs_test_1", MerchantID: "acct_1", ExpiresAt: s.start.Add(time.Hour)}
 	// The last look at the deadline finds nothing unless a test says otherwise, and the chain
 	// has been scanned past every deadline.

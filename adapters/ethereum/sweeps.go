@@ -124,26 +124,36 @@ func (s *SweepChain) canonical(ctx context.Context, chainID int64, hashes []stri
 		return nil, nil, nil, false, err
 	}
 	for _, h := range hashes {
-		r, err := c.TransactionReceipt(ctx, common.HexToHash(h))
-		if errors.Is(err, goeth.NotFound) {
-			continue
+		r, head, found, err := canonicalReceipt(ctx, c, chainID, h)
+		if err != nil || found {
+			return c, r, head, found, err
 		}
-		if err != nil {
-			return nil, nil, nil, false, fmt.Errorf("receipt of %s on chain %d: %w", h, chainID, err)
-		}
-		head, err := c.HeaderByNumber(ctx, r.BlockNumber)
-		if errors.Is(err, goeth.NotFound) {
-			continue // the chain is shorter than the receipt's block: reorged
-		}
-		if err != nil {
-			return nil, nil, nil, false, fmt.Errorf("block %s of chain %d: %w", r.BlockNumber, chainID, err)
-		}
-		if head.Hash() != r.BlockHash {
-			continue
-		}
-		return c, r, head, true, nil
 	}
 	return c, nil, nil, false, nil
+}
+
+// canonicalReceipt is the receipt of hash and the header of its block, when it was mined in
+// a block still on the canonical chain: a receipt whose block is no longer the one at its
+// height was reorged away, and is not found.
+func canonicalReceipt(ctx context.Context, c Client, chainID int64, hash string) (*types.Receipt, *types.Header, bool, error) {
+	r, err := c.TransactionReceipt(ctx, common.HexToHash(hash))
+	if errors.Is(err, goeth.NotFound) {
+		return nil, nil, false, nil
+	}
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("receipt of %s on chain %d: %w", hash, chainID, err)
+	}
+	block, err := c.HeaderByNumber(ctx, r.BlockNumber)
+	if errors.Is(err, goeth.NotFound) {
+		return nil, nil, false, nil // the chain is shorter than the receipt's block: reorged
+	}
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("block %s of chain %d: %w", r.BlockNumber, chainID, err)
+	}
+	if block.Hash() != r.BlockHash {
+		return nil, nil, false, nil
+	}
+	return r, block, true, nil
 }
 
 // forwardersOf decodes a sweep transaction's call: the forwarders it names, at the addresses

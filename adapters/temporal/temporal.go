@@ -410,6 +410,7 @@ type Capabilities struct {
 	Settlement *workflows.SettlementActivities // nil: the worker settles nothing (no chain has a gas wallet)
 	GasWallets *workflows.GasWalletActivities
 	Billing    *workflows.SubscriptionActivities
+	Refunds    *workflows.RefundActivities // nil: no refund workflows, and resolve updates fail (tests that need neither)
 }
 
 // NewWorker registers the workflows and each capability's activities on the task queue.
@@ -418,6 +419,9 @@ func NewWorker(c client.Client, caps Capabilities) worker.Worker {
 	workflows.Register(w, caps.Sessions, caps.Scans, caps.Deliveries)
 	workflows.RegisterRetention(w, caps.Retention)
 	workflows.RegisterBilling(w, caps.Billing)
+	if caps.Refunds != nil {
+		workflows.RegisterRefunds(w, caps.Refunds)
+	}
 	if caps.Settlement != nil && caps.GasWallets != nil {
 		workflows.RegisterSettlement(w, caps.Settlement, caps.GasWallets)
 	}
