@@ -81,7 +81,11 @@ func (s *Session) CanAccept(payments []chain.Payment) (Resolution, error) {
 
 // Accept completes an expired session with what it received: the merchant takes the
 // underpayment or the late payment as the sale. checkout.session.completed follows once.
+// Accepting an accepted session again changes nothing: a retry of the same decision.
 func (s *Session) Accept(payments []chain.Payment, now time.Time) error {
+	if s.Status == StatusComplete && (s.Resolution == ResolutionAcceptedUnderpayment || s.Resolution == ResolutionAcceptedLate) {
+		return nil
+	}
 	r, err := s.CanAccept(payments)
 	if err != nil {
 		return err

@@ -194,9 +194,13 @@ func TestResolveRefundDefaultsToTheExcess(t *testing.T) {
 	if _, err := resolveRefund(CreateParams{}, exact, paid, nil, t0); codeOf(err) != "session_not_resolvable" {
 		t.Fatalf("resolving an exact payment = %v", err)
 	}
-	// After part of the excess was refunded, the default is what is left of it.
-	r, err = resolveRefund(CreateParams{}, s, payments, []Refund{{Status: StatusSucceeded, CryptoAmount: big.NewInt(12_000_000)}}, t0)
+	// After part of the excess was refunded, the default is what is left of it; then nothing.
+	r, err = resolveRefund(CreateParams{}, s, payments, []Refund{{Status: StatusPending, CryptoAmount: big.NewInt(2_000_000)}}, t0)
 	if err != nil || r.CryptoAmount.Int64() != 3_000_000 {
 		t.Fatalf("second resolution refund = %v %s", err, r.CryptoAmount)
+	}
+	done := []Refund{{Status: StatusPending, CryptoAmount: big.NewInt(2_000_000)}, r}
+	if _, err := resolveRefund(CreateParams{}, s, payments, done, t0); codeOf(err) != "session_not_resolvable" {
+		t.Fatalf("resolving a refunded excess again = %v", err)
 	}
 }

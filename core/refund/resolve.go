@@ -52,8 +52,8 @@ func reasonOf(o checkout.Outcome) string {
 	return ReasonUnderpayment
 }
 
-// resolveRefund decides a resolution's refund: by default the whole excess (the overpayment,
-// the late funds, or the underpayment), never more than is left.
+// resolveRefund decides a resolution's refund: by default what the session's refunds have not
+// yet given back of the excess (the overpayment, the late funds, or the underpayment).
 func resolveRefund(p CreateParams, s *checkout.Session, payments []chain.Payment, refunds []Refund, now time.Time) (Refund, error) {
 	outcome, excess := s.Excess(payments)
 	if outcome == checkout.OutcomeSettled {
@@ -61,8 +61,12 @@ func resolveRefund(p CreateParams, s *checkout.Session, payments []chain.Payment
 			"Checkout Session %s has nothing to resolve: it is %s with its price paid exactly, or received nothing.", s.ID, s.Status)
 	}
 	if p.Amount == nil && p.CryptoAmount == nil {
-		left := Refundable(Received(s.Crypto.AssetID, payments), refunds)
-		p.CryptoAmount = minInt(excess, left)
+		rest := Refundable(excess, refunds) // the excess the session's refunds have not given back yet
+		if rest.Sign() == 0 {
+			return Refund{}, apperr.Conflict("session_not_resolvable",
+				"The excess of Checkout Session %s is already refunded or being refunded.", s.ID)
+		}
+		p.CryptoAmount = minInt(rest, Refundable(Received(s.Crypto.AssetID, payments), refunds))
 	}
 	if p.Reason == "" {
 		p.Reason = reasonOf(outcome)
