@@ -112,6 +112,7 @@ func (s *Server) dashboardRoutes(r *gin.Engine) {
 	in.POST("/mode", s.dashMode)
 	owner := in.Group("", s.dashOwner)
 	s.dashPaymentRoutes(in, owner)
+	s.dashRefundRoutes(in, owner)
 	s.dashCatalogRoutes(in, owner)
 	s.dashDeveloperRoutes(in, owner)
 	s.dashMoneyRoutes(in, owner)
@@ -246,6 +247,10 @@ var dashNotices = map[string]string{
 	"dev_disabled":     "The endpoint is disabled: no event is sent to it until you enable it.",
 	"dev_deleted":      "The endpoint is deleted.",
 	"dev_redelivered":  "The event is queued again for every endpoint that wants it.",
+	"refund_created":   "Refund created. It is paid only when you send it from your wallet.",
+	"refund_sent":      "Transaction recorded: the refund succeeds once the transfer is confirmed on chain.",
+	"refund_canceled":  "Refund canceled: nothing is to be sent.",
+	"session_accepted": "Accepted: the session is complete with what it received.",
 }
 
 // dashFail shows a page with one message and status.

@@ -162,6 +162,7 @@ type paymentPage struct {
 	Payments                        []chainPaymentRow
 	Timeline                        []timelineRow
 	Events                          []eventRow
+	Refunds                         *refundPageSession // amount refunded, resolution, refunds (dashboard_refunds.go)
 	WorkflowURL                     string
 	Err                             string
 }
@@ -272,6 +273,10 @@ func (s *Server) renderPayment(c *gin.Context, status int, errMsg string) {
 		b.Metadata = append(b.Metadata, metaRow{Key: k, Value: sess.Metadata[k]})
 	}
 	if err := s.fillChain(c, &b, sess); err != nil {
+		s.dashError(c, err)
+		return
+	}
+	if b.Refunds, err = s.refundPageSessionOf(c, sess); err != nil {
 		s.dashError(c, err)
 		return
 	}

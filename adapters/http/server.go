@@ -27,6 +27,7 @@ import (
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paymentlink"
 	"github.com/chaincheckout/checkout/core/ratelimit"
+	"github.com/chaincheckout/checkout/core/refund"
 	"github.com/chaincheckout/checkout/core/settlement"
 	"github.com/chaincheckout/checkout/core/webhook"
 )
@@ -47,6 +48,7 @@ type Deps struct {
 	Settlement  *settlement.Service
 	Payouts     *settlement.Payouts
 	Billing     *billing.Service
+	Refunds     *refund.Service
 	Idempotency idempotency.Store // transport infrastructure, see idempotent
 	Renderer    *Renderer         // the API's JSON shapes
 	Events      *event.Service
@@ -78,6 +80,7 @@ type Server struct {
 	settlement *settlement.Service
 	payouts    *settlement.Payouts
 	billing    *billing.Service
+	refunds    *refund.Service
 	idem       idempotency.Store
 	log        *slog.Logger
 	now        func() time.Time
@@ -94,7 +97,7 @@ type Server struct {
 // NewHandler builds the Gin engine with every route.
 func NewHandler(d Deps) (http.Handler, error) {
 	if d.Sessions == nil || d.Catalog == nil || d.Links == nil || d.Merchants == nil || d.Settlement == nil ||
-		d.Payouts == nil || d.Billing == nil || d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Accounts == nil || d.Logger == nil || d.Now == nil {
+		d.Payouts == nil || d.Billing == nil || d.Refunds == nil || d.Idempotency == nil || d.Renderer == nil || d.Events == nil || d.Endpoints == nil || d.Deliveries == nil || d.Accounts == nil || d.Logger == nil || d.Now == nil {
 		return nil, fmt.Errorf("http.NewHandler: missing dependency")
 	}
 	page, err := newPageRenderer()
@@ -106,7 +109,7 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	s := &Server{Renderer: d.Renderer, events: d.Events, endpoints: d.Endpoints, delivs: d.Deliveries, sessions: d.Sessions, catalog: d.Catalog, links: d.Links, merchants: d.Merchants,
-		settlement: d.Settlement, payouts: d.Payouts, billing: d.Billing, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
+		settlement: d.Settlement, payouts: d.Payouts, billing: d.Billing, refunds: d.Refunds, idem: d.Idempotency, log: d.Logger, now: d.Now, page: page,
 		keyLimits: keyLimiters{live: newKeyedLimiter(d.RateLimits.Live, d.Now), test: newKeyedLimiter(d.RateLimits.Test, d.Now)},
 		ipLimit:   newKeyedLimiter(d.RateLimits.PublicIP, d.Now), linkLimit: newKeyedLimiter(d.RateLimits.Link, d.Now),
 		accounts: d.Accounts, dash: dash, loginLimit: newKeyedLimiter(d.RateLimits.SignIn, d.Now),
