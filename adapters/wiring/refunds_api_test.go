@@ -235,6 +235,12 @@ func TestResolveRefusedOnAnOpenSession(t *testing.T) {
 func TestResolveOverpaymentWithARefund(t *testing.T) {
 	key, _ := newMerchant(t, "Resolve Refund Store")
 	sessionID := overpaidSession(t, key)
+	// The row is complete as soon as the completion commits; the workflow, which judges the
+	// resolve Update, learns it when that activity returns: wait for it to know too.
+	eventually(t, "the session's workflow knows it is complete", func() (bool, error) {
+		st, err := it.app.Orch.QueryState(context.Background(), sessionID)
+		return err == nil && st.Status == "complete", err
+	})
 	r := postForm(t, "/v1/checkout/sessions/"+sessionID+"/resolve", key, url.Values{"action": {"refund"}}, map[string]string{"Idempotency-Key": "resolve-1"})
 	if r.status != http.StatusOK || r.str("object") != "refund" || r.str("reason") != "overpayment" ||
 		refundCrypto(r)["amount"] != "5000000" || r.str("status") != "requires_action" || r.str("checkout_session") != sessionID {
