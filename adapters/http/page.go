@@ -32,6 +32,7 @@ const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 
 
 type pageRenderer struct {
 	session, notFound, gone *template.Template
+	claim                   *template.Template // a refund's claim page
 	static                  fs.FS
 }
 
@@ -48,11 +49,15 @@ func newPageRenderer() (*pageRenderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse gone page: %w", err)
 	}
+	claim, err := newClaimTemplate()
+	if err != nil {
+		return nil, err
+	}
 	static, err := fs.Sub(templates.FS, "static")
 	if err != nil {
 		return nil, err
 	}
-	return &pageRenderer{session: session, notFound: notFound, gone: gone, static: static}, nil
+	return &pageRenderer{session: session, notFound: notFound, gone: gone, claim: claim, static: static}, nil
 }
 
 type pageItem struct {

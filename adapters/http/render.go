@@ -81,6 +81,8 @@ type sessionObject struct {
 	ReturnURL          *string                   `json:"return_url"`
 	ClientSecret       *string                   `json:"client_secret"`
 	URL                *string                   `json:"url"`
+	AmountRefunded     int64                     `json:"amount_refunded"` // addition: minor units given back by succeeded refunds
+	Resolution         *string                   `json:"resolution"`      // addition: the merchant's decision on a mismatched payment
 	Crypto             cryptoJSON                `json:"crypto"`
 }
 
@@ -176,6 +178,7 @@ func (s *Renderer) renderSessionAt(sess *checkout.Session, heights map[int64]uin
 		Mode: string(sess.Mode), PaymentLink: opt(sess.PaymentLink), Subscription: opt(sess.SubscriptionID), Invoice: opt(sess.InvoiceID), PaymentMethodTypes: []string{"crypto"},
 		PaymentStatus: string(sess.PaymentStatus), Status: string(sess.Status), SuccessURL: opt(sess.SuccessURL),
 		UIMode: string(sess.UI()), ReturnURL: opt(sess.ReturnURL), ClientSecret: opt(sess.ClientSecret),
+		AmountRefunded: sess.AmountRefunded, Resolution: opt(string(sess.Resolution)),
 	}
 	s.fillCrypto(&o.Crypto, sess, heights)
 	if o.Metadata == nil {

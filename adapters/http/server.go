@@ -134,6 +134,12 @@ func NewHandler(d Deps) (http.Handler, error) {
 	v1.POST("/checkout/sessions/:id/expire", s.expireSession)
 	v1.GET("/checkout/sessions/:id/line_items", s.listLineItems)
 	v1.POST("/checkout/sessions/:id/select_asset", s.selectAsset)
+	v1.POST("/checkout/sessions/:id/resolve", s.resolveSession)
+	v1.POST("/refunds", s.createRefund)
+	v1.GET("/refunds", s.listRefunds)
+	v1.GET("/refunds/:id", s.getRefund)
+	v1.POST("/refunds/:id/cancel", s.cancelRefund)
+	v1.POST("/refunds/:id/mark_sent", s.markRefundSent)
 	v1.GET("/crypto/assets", s.listAssets)
 	v1.GET("/settlement_settings", s.getSettlementSettings)
 	v1.POST("/settlement_settings", s.updateSettlementSettings)
@@ -175,6 +181,9 @@ func NewHandler(d Deps) (http.Handler, error) {
 	hosted.POST("/:id/simulate", s.hostedSimulate)
 	r.GET("/l/:id", s.limitIP, s.limitLink, capBody, s.openLink)
 	r.GET("/i/:id", s.limitIP, capBody, s.hostedInvoice)
+	claim := r.Group("/refunds/claim", s.limitIP, capBody)
+	claim.GET("/:secret", s.claimPage)
+	claim.POST("/:secret", sameOrigin, s.claimRefund)
 	r.GET("/static/*file", s.static)
 	s.dashboardRoutes(r)
 	r.GET("/favicon.ico", s.favicon)
@@ -192,12 +201,17 @@ func deadline(c *gin.Context) {
 	c.Next()
 }
 
-// callsWorkflow lists the routes that wait on a session's workflow: their Idempotency-Key is
-// claimed in a transaction of its own, and the workflow call deduplicates by the key, so no
-// database transaction stays open while the workflow works.
+// callsWorkflow lists the routes that wait on a workflow (or the chain) or wake one: their
+// Idempotency-Key is claimed in a transaction of its own, and the call is idempotent by the key
+// or by itself (a refund's cancel, or mark_sent with the same hash, repeats harmlessly), so no
+// database transaction stays open while the workflow or the chain answers, and a workflow
+// woken by the change reads it committed.
 var callsWorkflow = map[string]bool{
 	"/v1/checkout/sessions/:id/expire":       true,
 	"/v1/checkout/sessions/:id/select_asset": true,
+	"/v1/checkout/sessions/:id/resolve":      true,
+	"/v1/refunds/:id/cancel":                 true,
+	"/v1/refunds/:id/mark_sent":              true,
 }
 
 // requestID names every request (Stripe's Request-Id header); the events its changes cause
@@ -218,8 +232,8 @@ func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
 	path := c.Request.URL.Path
-	if strings.HasPrefix(path, "/dashboard/invite/") {
-		path = c.FullPath() // the path holds the invitation's secret token
+	if strings.HasPrefix(path, "/dashboard/invite/") || strings.HasPrefix(path, "/refunds/claim/") {
+		path = c.FullPath() // the path holds a secret: the invitation's token, the refund's claim
 	}
 	s.log.Info("http", "method", c.Request.Method, "path", path, "status", c.Writer.Status(),
 		"ms", time.Since(start).Milliseconds(), "request_id", c.GetString(ctxRequestID))

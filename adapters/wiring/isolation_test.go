@@ -85,6 +85,13 @@ var isolationTable = map[string]isoCase{
 	"POST /v1/test_helpers/test_clocks/:id/advance": {kind: byID, object: "test_clock",
 		body: url.Values{"frozen_time": {strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)}}},
 	"POST /v1/webhook_endpoints/:id/roll_secret": {kind: byID, object: "endpoint"},
+	"POST /v1/checkout/sessions/:id/resolve":     {kind: byID, object: "session", body: url.Values{"action": {"refund"}}},
+	"POST /v1/refunds":                           {kind: create, object: "refund"},
+	"GET /v1/refunds":                            {kind: list, object: "refund"},
+	"GET /v1/refunds/:id":                        {kind: byID, object: "refund"},
+	"POST /v1/refunds/:id/cancel":                {kind: byID, object: "refund"},
+	"POST /v1/refunds/:id/mark_sent": {kind: byID, object: "refund",
+		body: url.Values{"transaction_hash": {"0x" + strings.Repeat("ab", 32)}}},
 }
 
 // The owner's test-mode payout address, and the one strangers try to set.
@@ -97,7 +104,7 @@ const (
 var collections = map[string]string{"session": "/v1/checkout/sessions", "event": "/v1/events", "endpoint": "/v1/webhook_endpoints",
 	"product": "/v1/products", "price": "/v1/prices", "link": "/v1/payment_links", "payout": "/v1/payouts",
 	"balance_transaction": "/v1/balance_transactions", "subscription": "/v1/subscriptions", "invoice": "/v1/invoices",
-	"test_clock": "/v1/test_helpers/test_clocks"}
+	"test_clock": "/v1/test_helpers/test_clocks", "refund": "/v1/refunds"}
 
 // catalogOf makes a product with a default price and a payment link selling it, for key.
 func catalogOf(t *testing.T, key string) (product, price, link string) {
@@ -125,6 +132,8 @@ func newIsoWorld(t *testing.T) isoWorld {
 	t.Helper()
 	owner, ownerID := newMerchant(t, "Isolated Owner")
 	stranger, _ := newMerchant(t, "Stranger")
+	refunded := overpaidSession(t, owner) // first: an xpub address, before the owner has a payout address
+	re := refundOf(t, owner, refunded).str("id")
 	live, stored := merchant.NewSecretKey(ownerID, true, time.Now())
 	// No live chain is configured here, so the service issues no live key: store one directly.
 	if err := it.app.API.Merchants.RollKey(context.Background(), stored, func([]merchant.APIKey) ([]merchant.APIKey, []event.Event, error) { return nil, nil, nil }); err != nil {
@@ -147,7 +156,7 @@ func newIsoWorld(t *testing.T) isoWorld {
 		ids: map[string]string{"session": session, "event": expiredEvent(t, owner), "endpoint": we.ID,
 			"product": product, "price": price, "link": link, "payout": swept.payoutID,
 			"balance_transaction": lines[0].(map[string]any)["id"].(string), "subscription": sub.str("id"),
-			"invoice": sub.str("latest_invoice"), "test_clock": sub.str("test_clock")}}
+			"invoice": sub.str("latest_invoice"), "test_clock": sub.str("test_clock"), "refund": re}}
 }
 
 func (w isoWorld) request(t *testing.T, method, path, key string, body url.Values) response {
@@ -261,6 +270,8 @@ func (w isoWorld) checkCreate(t *testing.T, object string) {
 	case "product", "price", "link":
 		product, price, link := catalogOf(t, w.stranger)
 		id = map[string]string{"product": product, "price": price, "link": link}[object]
+	case "refund":
+		id = refundOf(t, w.stranger, overpaidSession(t, w.stranger)).str("id")
 	}
 	if id == "" {
 		t.Fatalf("the stranger could not create a %s", object)
