@@ -26,6 +26,7 @@ type Repositories struct {
 	GasTxs      *postgres.GasWalletTxs
 	Billing     *postgres.Subscriptions
 	Accounts    *postgres.Accounts
+	Refunds     *postgres.Refunds
 }
 
 // repositoriesOf builds every repository on db; chains name the deposits' token contracts.
@@ -35,7 +36,8 @@ func repositoriesOf(db *postgres.DB, chains chain.Config) Repositories {
 		Merchants: postgres.NewMerchants(db), Idempotency: postgres.NewIdempotency(db), Retention: postgres.NewRetention(db),
 		Products: postgres.NewProducts(db), Prices: postgres.NewPrices(db), Links: postgres.NewPaymentLinks(db),
 		Settlement: postgres.NewSettlement(db), Payouts: postgres.NewPayouts(db, chains),
-		GasTxs: postgres.NewGasWalletTxs(db), Billing: postgres.NewSubscriptions(db), Accounts: postgres.NewAccounts(db)}
+		GasTxs: postgres.NewGasWalletTxs(db), Billing: postgres.NewSubscriptions(db), Accounts: postgres.NewAccounts(db),
+		Refunds: postgres.NewRefunds(db)}
 }
 
 // DB is the API's pool (the worker's for the worker role), for tests and benchmarks that

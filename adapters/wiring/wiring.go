@@ -43,6 +43,7 @@ import (
 	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/paymentlink"
 	"github.com/chaincheckout/checkout/core/ratelimit"
+	"github.com/chaincheckout/checkout/core/refund"
 	"github.com/chaincheckout/checkout/core/retention"
 	"github.com/chaincheckout/checkout/core/settlement"
 	"github.com/chaincheckout/checkout/core/webhook"
@@ -353,6 +354,8 @@ type App struct {
 	billingActs *workflows.SubscriptionActivities
 	Billing     *billing.Service // the subscription use cases on the API's pool
 	Accounts    *account.Service // the dashboard's users, on the API's pool
+	Refunds     *refund.Service  // the refund and resolution use cases, on the API's pool
+	refundActs  *workflows.RefundActivities
 	sweeper     *settlement.Sweeper
 	settlements *temporaladapter.Settlements
 	minedTxs    *ethereum.MinedTxs // what became of the gas wallets' transactions; nil without one
@@ -525,6 +528,7 @@ type useCases struct {
 	links          *paymentlink.Service
 	payouts        *settlement.Payouts
 	workerBilling  *billing.Service
+	workerRefunds  *refund.Service // the refund use cases on the worker's pool
 }
 
 // invoiceSessions is what billing needs of sessions: the store's reads and the use case
@@ -614,6 +618,9 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if err = a.billingServices(&u); err != nil {
 		return u, err
 	}
+	if err = a.refundServices(&u); err != nil {
+		return u, err
+	}
 	policy := a.cfg.Dashboard.Policy
 	if policy == (account.Policy{}) {
 		policy = account.DefaultPolicy
@@ -623,6 +630,26 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	}
 	u.deliveries, err = webhook.NewDeliveries(a.API.Deliveries, a.now)
 	return u, err
+}
+
+// refundServices builds the refund use cases on both pools: the API's for requests, the
+// worker's for the refund workflows and the session's resolve Update.
+func (a *App) refundServices(u *useCases) error {
+	flows, err := temporaladapter.NewRefunds(a.Temporal)
+	if err != nil {
+		return err
+	}
+	deps := refund.Deps{Store: a.API.Refunds, Sessions: a.Sessions, Transfers: ethereum.NewTransfers(a.clients, a.Chains.Config()),
+		Flows: flows, Resolver: flows, Encoder: u.renderer, Chains: a.Chains.Config(), Now: a.now, Log: a.log}
+	if a.Refunds, err = refund.NewService(deps); err != nil {
+		return err
+	}
+	deps.Store, deps.Sessions = a.workerRepos.Refunds, u.workerSessions
+	if u.workerRefunds, err = refund.NewService(deps); err != nil {
+		return err
+	}
+	a.refundActs = &workflows.RefundActivities{Refunds: u.workerRefunds}
+	return nil
 }
 
 // devSimulator pays test sessions from the dev account of test chains' nodes (geth --dev);
@@ -645,7 +672,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 	}
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
 		Merchants: a.Merchants, Settlement: a.Settlement, Payouts: u.payouts, Billing: a.Billing, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
-		Accounts: a.Accounts, Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies,
+		Accounts: a.Accounts, Refunds: a.Refunds, Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies,
 		TemporalUIURL: temporalUIURL(os.Getenv("CHECKOUT_TEMPORAL_UI_URL"), a.cfg.TemporalNamespace)})
 }
 
@@ -910,7 +937,7 @@ func (a *App) RestartWorker() error {
 
 func (a *App) capabilities() temporaladapter.Capabilities {
 	return temporaladapter.Capabilities{Sessions: a.SessionActs, Scans: a.Scans, Deliveries: a.Deliveries, Retention: a.retention,
-		Settlement: a.settle, GasWallets: a.gas, Billing: a.billingActs}
+		Settlement: a.settle, GasWallets: a.gas, Billing: a.billingActs, Refunds: a.refundActs}
 }
 
 // Listen opens the configured address.
