@@ -314,6 +314,9 @@ func (m *memRefunds) ListRefunds(context.Context, refund.Query) (paging.Page[ref
 	return paging.Page[refund.Refund]{}, errors.New("not in this rig")
 }
 
+// AfterCommit runs hook at once: the memory store has no transactions.
+func (m *memRefunds) AfterCommit(ctx context.Context, hook func(context.Context)) { hook(ctx) }
+
 func (m *memRefunds) TxHashUsed(_ context.Context, chainID int64, hash, exceptID string) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -195,7 +195,9 @@ func (w *sessionWorkflow) setup(ctx workflow.Context) error {
 	// A handler only runs for updates sent to it, which no recorded history holds: old runs replay unchanged.
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateResolve, w.resolve,
 		workflow.UpdateHandlerOptions{Validator: func(refund.ResolveParams) error {
-			if w.open() || w.state.Orphaned {
+			// An open session with payments may have closed in a reconcile this run has not seen
+			// yet (the merchant acting on checkout.session.completed): the handler looks again.
+			if w.state.Orphaned || (w.open() && len(w.state.Payments) == 0) {
 				return temporal.NewApplicationError("session is "+string(w.state.Status), ErrNotResolvable)
 			}
 			return nil
@@ -211,6 +213,15 @@ func (w *sessionWorkflow) resolve(ctx workflow.Context, p refund.ResolveParams) 
 		return res, err
 	}
 	uctx := workflow.WithActivityOptions(ctx, updateActivityOptions)
+	if w.open() { // catch up with the row first: it may have closed since this run last looked
+		w.dirty = true
+		if err := w.reconcileIfDirty(uctx); err != nil {
+			return res, err
+		}
+		if w.open() {
+			return res, temporal.NewApplicationError("session is "+string(w.state.Status), ErrNotResolvable)
+		}
+	}
 	if err := workflow.ExecuteActivity(uctx, (*RefundActivities).ApplyResolution, w.in.SessionID, p).Get(uctx, &res); err != nil {
 		return res, err
 	}

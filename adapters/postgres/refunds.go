@@ -325,3 +325,6 @@ func (r refundRow) refund() (refund.Refund, error) {
 	}
 	return out, nil
 }
+
+// AfterCommit runs hook once the request's writes are committed (DB.afterCommit).
+func (r *Refunds) AfterCommit(ctx context.Context, hook func(context.Context)) { r.db.afterCommit(ctx, hook) }

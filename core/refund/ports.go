@@ -32,6 +32,9 @@ type Store interface {
 	RefundByClaim(ctx context.Context, secret string) (Refund, error)
 	// ListRefunds returns a merchant's refunds, newest first.
 	ListRefunds(ctx context.Context, q Query) (paging.Page[Refund], error)
+	// AfterCommit runs hook once what the request wrote is committed (at once outside a
+	// request's transaction), so a workflow woken by it reads the change.
+	AfterCommit(ctx context.Context, hook func(context.Context))
 	// TxHashUsed reports whether another refund (not failed or canceled) already names hash on chainID.
 	TxHashUsed(ctx context.Context, chainID int64, hash, exceptID string) (bool, error)
 }

@@ -2,6 +2,9 @@ package refund
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"math/big"
 	"time"
 
@@ -9,6 +12,7 @@ import (
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/core/idempotency"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
@@ -99,13 +103,25 @@ func (s *Service) Resolve(ctx context.Context, c merchant.Caller, sessionID stri
 	}
 	p.Refund.Session = sess.ID
 	if p.Action == ActionRefund {
-		p.Refund.ID = ident.New("re")
+		p.Refund.ID = resolutionRefundID(ctx, c, sess.ID)
 	}
 	res, ok, err := s.resolver.Resolve(ctx, sess, p)
 	if err != nil || ok {
 		return res, err
 	}
 	return s.Apply(ctx, sess.ID, p)
+}
+
+// resolutionRefundID names the refund a resolution makes: derived from the request's
+// Idempotency-Key when it has one, so a retry after a crash finds the refund instead of making
+// a second one, even when it is applied without the session's workflow.
+func resolutionRefundID(ctx context.Context, c merchant.Caller, sessionID string) string {
+	k, ok := idempotency.KeyFrom(ctx)
+	if !ok {
+		return ident.New("re")
+	}
+	h := sha256.Sum256(fmt.Appendf(nil, "%s|%t|%s|%s|resolve", c.MerchantID, c.Livemode, k.Value, sessionID))
+	return "re_" + hex.EncodeToString(h[:12])
 }
 
 // Apply carries out a resolution of the session (the workflow's activity). A retry of an

@@ -85,12 +85,14 @@ func (s *Service) create(ctx context.Context, p CreateParams,
 	return r, nil
 }
 
-// nudge starts or wakes the refund's workflow. A failure is logged, not returned: the refund is
+// nudge starts or wakes the refund's workflow once the change is committed. A failure is logged, not returned: the refund is
 // committed, and every later change of it (a claim, a transaction) nudges again.
 func (s *Service) nudge(ctx context.Context, r Refund) {
-	if err := s.flows.Nudge(ctx, r); err != nil {
-		s.log.WarnContext(ctx, "refund workflow not reached", "refund", r.ID, "err", err)
-	}
+	s.store.AfterCommit(ctx, func(ctx context.Context) {
+		if err := s.flows.Nudge(ctx, r); err != nil {
+			s.log.WarnContext(ctx, "refund workflow not reached", "refund", r.ID, "err", err)
+		}
+	})
 }
 
 // eventOf is one event about r, with old (the refund before the change) for an update.
