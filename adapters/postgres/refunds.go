@@ -327,4 +327,6 @@ func (r refundRow) refund() (refund.Refund, error) {
 }
 
 // AfterCommit runs hook once the request's writes are committed (DB.afterCommit).
-func (r *Refunds) AfterCommit(ctx context.Context, hook func(context.Context)) { r.db.afterCommit(ctx, hook) }
+func (r *Refunds) AfterCommit(ctx context.Context, hook func(context.Context)) {
+	r.db.afterCommit(ctx, hook)
+}

@@ -11,8 +11,8 @@ import (
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
-	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/idempotency"
+	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/merchant"
 )
 
