@@ -229,6 +229,9 @@ var stepWords = map[checkout.StepKind]string{
 	event.SessionExpired:          "Expired",
 	event.SessionPaidLate:         "Paid late: funds arrived after expiry",
 	event.SessionPaymentReverted:  "Payment reverted: its block left the chain",
+	event.RefundCreated:           "Refund created",
+	event.RefundUpdated:           "Refund updated",
+	event.RefundFailed:            "Refund failed",
 }
 
 func (s *Server) dashPayment(c *gin.Context) {
