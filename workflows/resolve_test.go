@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"math/big"
 	"time"
 
 	"github.com/stretchr/testify/mock"
@@ -147,4 +148,45 @@ func (s *sessionSuite) TestResolveRefusalReachesTheCaller() {
 	refused, ok := RefusalOf(failed)
 	s.Require().True(ok, "failed with %v", failed)
 	s.Equal("session_not_resolvable", refused.Code)
+}
+
+// An overpaid session's excess is partly refunded by a merchant acting on
+// checkout.session.completed before this run heard of the completion (the row completed in a
+// reconcile whose answer had not arrived): the handler looks at the row again, finds it
+// complete, and applies the partial refund.
+func (s *sessionSuite) TestOverpaidThenPartialRefundBeforeTheRunSawCompletion() {
+	var c *RefundActivities
+	var a *SessionActivities
+	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(func(_ context.Context, id string) (SessionState, error) {
+		st := SessionState{SessionID: id, Status: s.rowStatus, CryptoState: chain.StateConfirming, AmountReceived: "0",
+			Payments: []PaymentView{{ID: "pay_1", Amount: "15000000", Status: "detected"}}}
+		if s.rowStatus == checkout.StatusComplete {
+			st.CryptoState, st.AmountReceived, st.PaymentStatus = chain.StateOverpaid, "15000000", checkout.PaymentPaid
+		}
+		return st, nil
+	})
+	upserted := s.statuses()
+	s.signalAt(5 * time.Minute) // the payment, detected
+	s.env.RegisterDelayedCallback(func() { s.rowStatus = checkout.StatusComplete }, 8*time.Minute)
+	var applied refund.ResolveParams
+	s.env.OnActivity(c.ApplyResolution, mock.Anything, s.in.SessionID, mock.Anything).Return(
+		func(_ context.Context, id string, p refund.ResolveParams) (refund.Resolved, error) {
+			applied = p
+			return refund.Resolved{SessionID: id, Refund: p.Refund.ID}, nil
+		}).Once()
+	var res refund.Resolved
+	var failed, rejected error
+	s.resolveAt(10*time.Minute, refund.ResolveParams{Action: refund.ActionRefund,
+		Refund: refund.CreateParams{ID: "re_part", Session: s.in.SessionID, CryptoAmount: big.NewInt(1_000_000)}},
+		&res, &failed, &rejected)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	st := s.result()
+	s.NoError(rejected)
+	s.NoError(failed)
+	s.Equal("re_part", res.Refund)
+	s.Equal("1000000", applied.Refund.CryptoAmount.String())
+	s.Equal(checkout.StatusComplete, st.Status)
+	s.Equal([]string{"complete"}, *upserted)
 }

@@ -53,6 +53,8 @@ func TestCommandLineRefusals(t *testing.T) {
 		{"limit that is no number", []string{"sessions", "list", "--merchant", "acct_1", "--limit", "ten"}, `invalid value "ten" for flag -limit`},
 		{"merchant create without name", []string{"merchant", "create", "--xpub", ethereum.DemoXPub}, "needs --name and --xpub"},
 		{"dev pay without session", []string{"dev", "pay"}, "usage: checkout dev pay <session id>"},
+		{"dev refund without refund", []string{"dev", "refund"}, "usage: checkout dev refund <refund id>"},
+		{"dev refund of a session", []string{"dev", "refund", "cs_test_1"}, "usage: checkout dev refund <refund id>"},
 		{"dev balance without address", []string{"dev", "balance"}, "usage: checkout dev balance <address>"},
 		{"dev balance of no address", []string{"dev", "balance", "merchant.eth"}, `"merchant.eth" is not a 0x address`},
 		{"dev deploy with a fund that is no amount", []string{"dev", "deploy", "--gas-wallet-fund", "lots"}, "--gas-wallet-fund"},
