@@ -140,12 +140,13 @@ type lineCryptoJSON struct {
 	Amount        string  `json:"amount"`
 	AmountDecimal string  `json:"amount_decimal"`
 	NetworkFee    string  `json:"network_fee"`
-	Address       string  `json:"address"`
+	Address       *string `json:"address"` // the forwarder; null for a refund, paid from the merchant's wallet
 	Payment       *string `json:"payment"`
 }
 
 // reportingCategories are Stripe's reporting categories of our line types.
-var reportingCategories = map[string]string{settlement.TypePayment: "charge", settlement.TypeAdjustment: "other_adjustment"}
+var reportingCategories = map[string]string{settlement.TypePayment: "charge", settlement.TypeAdjustment: "other_adjustment",
+	settlement.TypeRefund: "refund"}
 
 func (s *Renderer) renderLine(l settlement.Line) balanceTransactionJSON {
 	out := balanceTransactionJSON{ID: l.ID, Object: "balance_transaction", Amount: l.FiatAmount, Created: l.Created.Unix(),
@@ -153,7 +154,10 @@ func (s *Renderer) renderLine(l settlement.Line) balanceTransactionJSON {
 		Source: opt(l.SessionID), Status: string(l.Status), Type: l.Type, Payout: opt(l.PayoutID),
 		ClientReferenceID: opt(l.ClientReferenceID), Metadata: nonNilMap(l.Metadata),
 		Crypto: lineCryptoJSON{Asset: l.AssetID, ChainID: l.ChainID, Amount: l.Amount.String(),
-			AmountDecimal: s.unitsOf(l.AssetID, l.Amount), NetworkFee: "0", Address: chain.Checksum(l.Address.String()), Payment: opt(l.PaymentID)}}
+			AmountDecimal: s.unitsOf(l.AssetID, l.Amount), NetworkFee: "0", Payment: opt(l.PaymentID)}}
+	if !l.Address.IsZero() {
+		out.Crypto.Address = opt(chain.Checksum(l.Address.String()))
+	}
 	if l.NetworkFee != nil {
 		out.Crypto.NetworkFee = l.NetworkFee.String()
 	}

@@ -74,7 +74,7 @@ func (s *Renderer) EncodeRefund(_ context.Context, r refund.Refund) (json.RawMes
 func (s *Renderer) renderRefund(r refund.Refund) refundJSON {
 	out := refundJSON{ID: r.ID, Object: "refund", Amount: r.Amount, CheckoutSession: r.SessionID, Created: r.Created.Unix(),
 		Currency: r.Currency, Livemode: r.Livemode, Metadata: nonNilMap(r.Metadata), Reason: opt(r.Reason),
-		Status: string(r.Status), Crypto: refundCryptoJSON{Asset: r.AssetID, ChainID: r.ChainID, Amount: "0",
+		Status: string(r.Status), BalanceTransaction: opt(r.BalanceTransaction), Crypto: refundCryptoJSON{Asset: r.AssetID, ChainID: r.ChainID, Amount: "0",
 			AmountDecimal: chain.FormatUnits(r.CryptoAmount, r.Decimals), RoundedUp: r.RoundedUp,
 			DestinationSource: opt(r.DestinationBy), TransactionHash: opt(r.TxHash), LastTransactionError: opt(r.LastTxError)}}
 	if r.CryptoAmount != nil {

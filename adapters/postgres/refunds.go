@@ -233,9 +233,9 @@ func insertRefund(ctx context.Context, tx *sqlx.Tx, r refund.Refund) error {
 	res, err := tx.ExecContext(ctx, `INSERT INTO refunds (id, merchant_id, livemode, session_id, status, reason, amount,
 			currency, asset_id, chain_id, decimals, crypto_amount, rounded_up, destination, destination_by, claim_secret,
 			claim_expires_at, tx_hash, tx_block, sent_at, last_tx_error, failure_reason, metadata, created_at, succeeded_at,
-			canceled_at)
+			canceled_at, balance_transaction)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::numeric, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-			$22, $23, $24, $25, $26)
+			$22, $23, $24, $25, $26, $27)
 		ON CONFLICT (id) DO NOTHING`, args...)
 	if err != nil {
 		return txHashTaken(err, r)
@@ -255,12 +255,12 @@ func saveRefund(ctx context.Context, tx *sqlx.Tx, r refund.Refund) error {
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE refunds SET status = $2, reason = $3, destination = $4, destination_by = $5,
 		claim_secret = $6, claim_expires_at = $7, tx_hash = $8, tx_block = $9, sent_at = $10, last_tx_error = $11,
-		failure_reason = $12, metadata = $13, succeeded_at = $14, canceled_at = $15 WHERE id = $1`,
-		a[0], a[4], a[5], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[24], a[25])
+		failure_reason = $12, metadata = $13, succeeded_at = $14, canceled_at = $15, balance_transaction = $16 WHERE id = $1`,
+		a[0], a[4], a[5], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], a[24], a[25], a[26])
 	return txHashTaken(err, r)
 }
 
-// refundArgs are a refund's columns in the order of the INSERT ($1-$26).
+// refundArgs are a refund's columns in the order of the INSERT ($1-$27).
 func refundArgs(r refund.Refund) ([]any, error) {
 	md := r.Metadata
 	if md == nil {
@@ -274,13 +274,14 @@ func refundArgs(r refund.Refund) ([]any, error) {
 		r.Currency, r.AssetID, r.ChainID, r.Decimals, orZero(r.CryptoAmount).String(), r.RoundedUp, nullable(r.Destination),
 		nullable(r.DestinationBy), nullable(r.ClaimSecret), nullTime(r.ClaimExpiresAt), nullable(r.TxHash),
 		sql.NullInt64{Int64: int64(r.TxBlock), Valid: r.TxBlock != 0}, nullTimePtr(r.SentAt), nullable(r.LastTxError),
-		nullable(r.FailureReason), meta, r.Created, nullTimePtr(r.SucceededAt), nullTimePtr(r.CanceledAt)}, nil
+		nullable(r.FailureReason), meta, r.Created, nullTimePtr(r.SucceededAt), nullTimePtr(r.CanceledAt),
+		nullable(r.BalanceTransaction)}, nil
 }
 
 const refundColumns = `seq, id, merchant_id, livemode, session_id, status, reason, amount, currency, asset_id, chain_id,
 	decimals, crypto_amount::text AS crypto_amount, rounded_up, destination, destination_by, claim_secret,
 	claim_expires_at, tx_hash, tx_block, sent_at, last_tx_error, failure_reason, metadata, created_at, succeeded_at,
-	canceled_at`
+	canceled_at, balance_transaction`
 
 type refundRow struct {
 	Seq            int64          `db:"seq"`
@@ -310,6 +311,7 @@ type refundRow struct {
 	CreatedAt      time.Time      `db:"created_at"`
 	SucceededAt    sql.NullTime   `db:"succeeded_at"`
 	CanceledAt     sql.NullTime   `db:"canceled_at"`
+	BalanceTx      sql.NullString `db:"balance_transaction"`
 }
 
 func (r refundRow) refund() (refund.Refund, error) {
@@ -319,7 +321,8 @@ func (r refundRow) refund() (refund.Refund, error) {
 		Destination: r.Destination.String, DestinationBy: r.DestinationBy.String, ClaimSecret: r.ClaimSecret.String,
 		ClaimExpiresAt: timeOf(r.ClaimExpiresAt), TxHash: r.TxHash.String, TxBlock: uint64(r.TxBlock.Int64),
 		SentAt: timeOrNil(r.SentAt), LastTxError: r.LastTxError.String, FailureReason: r.FailureReason.String,
-		Created: r.CreatedAt.UTC(), SucceededAt: timeOrNil(r.SucceededAt), CanceledAt: timeOrNil(r.CanceledAt)}
+		Created: r.CreatedAt.UTC(), SucceededAt: timeOrNil(r.SucceededAt), CanceledAt: timeOrNil(r.CanceledAt),
+		BalanceTransaction: r.BalanceTx.String}
 	if err := json.Unmarshal(r.Metadata, &out.Metadata); err != nil {
 		return out, fmt.Errorf("decode metadata of refund %s: %w", r.ID, err)
 	}

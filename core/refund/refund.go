@@ -82,6 +82,8 @@ type Refund struct {
 	Created        time.Time
 	SucceededAt    *time.Time
 	CanceledAt     *time.Time
+	// BalanceTransaction is the negative line the refund's success wrote.
+	BalanceTransaction string
 }
 
 // Counts reports whether the refund takes from what the session can still refund: every

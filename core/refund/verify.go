@@ -72,8 +72,8 @@ func (r *Refund) Succeed(t Transfer, now time.Time) (settlement.BalanceTransacti
 		return settlement.BalanceTransaction{}, apperr.Conflict("refund_not_pending", "Refund %s is %s.", r.ID, r.Status)
 	}
 	at := now
-	r.Status, r.TxBlock, r.SucceededAt = StatusSucceeded, t.BlockNumber, &at
-	return settlement.BalanceTransaction{ID: ident.New("txn"), MerchantID: r.MerchantID, Livemode: r.Livemode,
+	r.Status, r.TxBlock, r.SucceededAt, r.BalanceTransaction = StatusSucceeded, t.BlockNumber, &at, ident.New("txn")
+	return settlement.BalanceTransaction{ID: r.BalanceTransaction, MerchantID: r.MerchantID, Livemode: r.Livemode,
 		Type: settlement.TypeRefund, SessionID: r.SessionID, ChainID: r.ChainID, AssetID: r.AssetID,
 		Amount: new(big.Int).Neg(r.CryptoAmount), Currency: r.Currency, FiatAmount: -r.Amount, NetworkFee: new(big.Int),
 		Status: settlement.BalanceAvailable, Created: now, AvailableOn: now}, nil
