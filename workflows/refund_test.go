@@ -314,6 +314,11 @@ func (m *memRefunds) ListRefunds(context.Context, refund.Query) (paging.Page[ref
 	return paging.Page[refund.Refund]{}, errors.New("not in this rig")
 }
 
+// Overdue is not used by the workflow.
+func (m *memRefunds) Overdue(context.Context, time.Time, int) ([]refund.Refund, error) {
+	return nil, nil
+}
+
 // AfterCommit runs hook at once: the memory store has no transactions.
 func (m *memRefunds) AfterCommit(ctx context.Context, hook func(context.Context)) { hook(ctx) }
 

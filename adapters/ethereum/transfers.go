@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -43,7 +44,7 @@ func (t *Transfers) Transfer(ctx context.Context, chainID int64, assetID, hash, 
 	if !ok || asset.ChainID != chainID {
 		return refund.Transfer{}, fmt.Errorf("asset %s is not configured on chain %d", assetID, chainID)
 	}
-	r, _, found, err := canonicalReceipt(ctx, c, chainID, hash)
+	r, header, found, err := canonicalReceipt(ctx, c, chainID, hash)
 	if err != nil || !found {
 		return refund.Transfer{}, err
 	}
@@ -52,7 +53,8 @@ func (t *Transfers) Transfer(ctx context.Context, chainID int64, assetID, hash, 
 		return refund.Transfer{}, fmt.Errorf("head of chain %d: %w", chainID, err)
 	}
 	out := refund.Transfer{Found: true, Succeeded: r.Status == types.ReceiptStatusSuccessful,
-		BlockNumber: r.BlockNumber.Uint64(), Confirmations: chain.Depth(head, r.BlockNumber.Uint64()), Paid: new(big.Int)}
+		BlockNumber: r.BlockNumber.Uint64(), BlockTime: time.Unix(int64(header.Time), 0).UTC(),
+		Confirmations: chain.Depth(head, r.BlockNumber.Uint64()), Paid: new(big.Int)}
 	switch dest := common.HexToAddress(to); {
 	case !out.Succeeded: // a reverted transaction moved nothing
 	case asset.Native():

@@ -404,7 +404,7 @@ func (s *Server) dashEvent(c *gin.Context) {
 		return
 	}
 	b := eventBody{Event: logEventRow{ID: e.ID, Type: e.Type, Session: e.SessionID, Pending: e.PendingWebhooks, Created: e.Created},
-		RequestID: e.Request.ID, Object: string(e.Object)}
+		RequestID: e.Request.ID, Object: refundPageEventObject(e.Object, refundPageOwner(c))}
 	b.Deliveries, b.Next, b.Prev = deliveryRows(c, page, p)
 	s.dashRender(c, http.StatusOK, "event", "Event "+e.ID, "developers", b)
 }

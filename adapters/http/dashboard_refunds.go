@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"html/template"
 	"maps"
 	"math/big"
@@ -422,4 +423,24 @@ func (s *Server) dashRefundCreate(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/dashboard/refunds/"+url.PathEscape(r.ID)+"?notice=refund_created")
+}
+
+// refundPageEventObject is an event's object as the event page shows it: a refund's claim link
+// chooses where the money goes, so only owners see it there too.
+func refundPageEventObject(obj json.RawMessage, owner bool) string {
+	var r map[string]any
+	if owner || json.Unmarshal(obj, &r) != nil || r["object"] != "refund" {
+		return string(obj)
+	}
+	if r["next_action"] != nil {
+		r["next_action"] = "(claim link: owners only)"
+	}
+	if cr, ok := r["crypto"].(map[string]any); ok && cr["claim_url"] != nil {
+		cr["claim_url"] = "(owners only)"
+	}
+	out, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return "{}"
+	}
+	return string(out)
 }

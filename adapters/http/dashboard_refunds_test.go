@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"math/big"
@@ -211,5 +212,28 @@ func TestRefundPageFormParams(t *testing.T) {
 	}
 	if _, err := (refundPageForm{Amount: "1.005"}).params("cs_1", "usd"); err == nil {
 		t.Fatal("a third decimal of USD was accepted")
+	}
+}
+
+func TestRefundPageEventObjectHidesClaimLinksFromReadOnlyUsers(t *testing.T) {
+	refundObj := json.RawMessage(`{"object":"refund","id":"re_1","next_action":{"type":"claim","claim":{"url":"http://x/refunds/claim/re_1_claim_s"}},"crypto":{"claim_url":"http://x/refunds/claim/re_1_claim_s","amount":"5"}}`)
+	cases := []struct {
+		name   string
+		obj    json.RawMessage
+		owner  bool
+		secret bool // the claim secret still shows
+	}{
+		{"owner sees the link", refundObj, true, true},
+		{"read-only does not", refundObj, false, false},
+		{"other objects unchanged", json.RawMessage(`{"object":"checkout.session","url":"http://x/c/cs_1_claim_s"}`), false, true},
+		{"not JSON unchanged", json.RawMessage(`_claim_s`), false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := refundPageEventObject(c.obj, c.owner)
+			if strings.Contains(got, "_claim_s") != c.secret {
+				t.Fatalf("shown %q", got)
+			}
+		})
 	}
 }

@@ -177,6 +177,13 @@ func (r *Refunds) TxHashUsed(ctx context.Context, chainID int64, hash, exceptID 
 	return used, nil
 }
 
+// Overdue lists refunds whose claim expired, or whose transaction was marked sent, before
+// before: the ones a refund workflow should already have acted on. Oldest first.
+func (r *Refunds) Overdue(ctx context.Context, before time.Time, limit int) ([]refund.Refund, error) {
+	return loadRefunds(ctx, r.db.pool, `(status = $1 AND claim_expires_at < $3) OR (status = $2 AND sent_at < $3)
+		ORDER BY seq LIMIT $4`, string(refund.StatusRequiresAction), string(refund.StatusPending), before, limit)
+}
+
 func statusTexts(statuses ...refund.Status) []string {
 	out := make([]string, len(statuses))
 	for i, s := range statuses {

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -573,5 +574,43 @@ func TestRefundLinesAreNotDeposits(t *testing.T) {
 	}
 	if b := settlement.PendingBalance(lines); b.Lines != 0 || len(b.Assets) != 0 || len(b.Fiat) != 0 {
 		t.Fatalf("pending balance %+v from the refund's line", b)
+	}
+}
+
+// Overdue finds the refunds a workflow should already have moved: an expired claim, or a
+// transaction marked sent a while ago; not a fresh claim, a pending refund with nothing sent,
+// or a final one.
+func TestOverdueRefunds(t *testing.T) {
+	f := newRefunds(t)
+	ctx := context.Background()
+	m := newMerchant(t, f.testRepos)
+	created := f.t0.Add(time.Hour) // what f.create decides at; claims last refund.DefaultClaimTTL
+	claim := f.mustCreate(t, f.paidSession(t, m, false, 39_980_000), refund.CreateParams{Amount: ptr(int64(100))})
+	pending := f.mustCreate(t, f.paidSession(t, m, false, 39_980_000), refund.CreateParams{Amount: ptr(int64(100)), Destination: shopper})
+	sent := f.mustCreate(t, f.paidSession(t, m, false, 39_980_000), refund.CreateParams{Amount: ptr(int64(100)), Destination: shopper})
+	if _, err := f.refunds.UpdateRefund(ctx, sent.ID, func(r *refund.Refund) (refund.Change, error) {
+		return refund.Change{}, r.MarkSent("0x"+strings.Repeat("ab", 32), created.Add(time.Minute))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name   string
+		before time.Time
+		want   []string
+	}{
+		{"before anything was due", created.Add(time.Minute), nil},
+		{"after the transaction was sent", created.Add(2 * time.Minute), []string{sent.ID}},
+		{"after the claim expired", created.Add(refund.DefaultClaimTTL + time.Second), []string{claim.ID, sent.ID}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := f.refunds.Overdue(ctx, c.before, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ids := refundIDs(got); !slices.Equal(ids, c.want) {
+				t.Fatalf("overdue = %v, want %v (pending %s never)", ids, c.want, pending.ID)
+			}
+		})
 	}
 }

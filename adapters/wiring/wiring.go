@@ -802,6 +802,12 @@ func (a *App) superviseAndWork(sessions *checkout.Service) error {
 	if a.sweeper != nil {
 		a.supervisor.Repair(a.nudgeSettlements)
 	}
+	if a.refundActs != nil { // a nudge lost after a refund's commit
+		a.supervisor.Repair(func(ctx context.Context) error {
+			_, err := a.refundActs.Refunds.NudgeOverdue(ctx)
+			return err
+		})
+	}
 	a.worker = temporaladapter.NewWorker(a.Temporal, a.capabilities())
 	return nil
 }

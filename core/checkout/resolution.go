@@ -62,6 +62,10 @@ func (s *Session) CanAccept(payments []chain.Payment) (Resolution, error) {
 		return "", apperr.Conflict("resolution_unsupported",
 			"Checkout Session %s belongs to a subscription; its payments cannot be accepted by a resolution.", s.ID)
 	}
+	if s.Resolution == ResolutionRefunded {
+		return "", apperr.Conflict("session_not_resolvable",
+			"Checkout Session %s was resolved by a refund; what it received can no longer be accepted as its payment.", s.ID)
+	}
 	if s.Status != StatusExpired {
 		return "", apperr.Conflict("session_not_resolvable",
 			"Only an expired Checkout Session that received funds can be accepted; %s is %s.", s.ID, s.Status)

@@ -76,7 +76,9 @@ func TestAcceptRefusals(t *testing.T) {
 	sub.Mode = ModeSubscription
 	renewal := closedAs(under)
 	renewal.InvoiceID = "in_1"
-	for name, s := range map[string]*Session{"open": open, "subscription": sub, "renewal": renewal} {
+	refunded := closedAs(under)
+	refunded.Resolution = ResolutionRefunded
+	for name, s := range map[string]*Session{"open": open, "subscription": sub, "renewal": renewal, "refunded": refunded} {
 		t.Run(name, func(t *testing.T) {
 			if err := s.Accept(under, t0.Add(3*time.Hour)); kindOf(err) != apperr.KindConflict {
 				t.Fatalf("Accept of a %s session = %v, want a conflict", name, err)

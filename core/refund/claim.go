@@ -55,7 +55,8 @@ func (s *Service) Claim(ctx context.Context, secret, address string) (Refund, er
 	}
 	if r.Destination != "" {
 		if a, perr := ParseDestination("address", address); perr == nil && a == r.Destination {
-			return r, nil // the same claim again (a double submit)
+			s.nudge(ctx, r) // the same claim again (a double submit)
+			return r, nil
 		}
 	}
 	return s.updateAndNudge(ctx, r.ID, nil, func(r *Refund) (*Change, error) {

@@ -97,6 +97,11 @@ func TestJudge(t *testing.T) {
 		{"reverted", Transfer{Found: true, Confirmations: 5, Paid: big.NewInt(5_000_000)}, t0, VerdictRefuse},
 		{"pays someone else", mined(0, 5), t0, VerdictRefuse},
 		{"pays too little", mined(4_999_999, 5), t0, VerdictRefuse},
+		{"pays too little, shallow: a reorg may change it", mined(4_999_999, 1), t0, VerdictWait},
+		{"mined before the refund was made", Transfer{Found: true, Succeeded: true, Confirmations: 9, Paid: big.NewInt(5_000_000),
+			BlockTime: t0.Add(-time.Hour)}, t0, VerdictRefuse},
+		{"mined after the refund was made", Transfer{Found: true, Succeeded: true, Confirmations: 9, Paid: big.NewInt(5_000_000),
+			BlockTime: t0.Add(time.Minute)}, t0, VerdictConfirmed},
 		{"pays exactly, shallow", mined(5_000_000, 2), t0, VerdictWait},
 		{"pays exactly, deep", mined(5_000_000, 3), t0, VerdictConfirmed},
 		{"pays more", mined(6_000_000, 3), t0, VerdictConfirmed},
@@ -104,6 +109,7 @@ func TestJudge(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := sent()
+			r.Created = t0
 			v, why := r.Judge(c.t, 3, c.now)
 			if v != c.want || (v == VerdictRefuse) != (why != "") {
 				t.Fatalf("Judge = %d %q, want %d", v, why, c.want)

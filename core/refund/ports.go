@@ -3,6 +3,7 @@ package refund
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
@@ -35,6 +36,9 @@ type Store interface {
 	// AfterCommit runs hook once what the request wrote is committed (at once outside a
 	// request's transaction), so a workflow woken by it reads the change.
 	AfterCommit(ctx context.Context, hook func(context.Context))
+	// Overdue lists up to limit refunds whose workflow should have acted before: a claim
+	// (requires_action) that expired before it, or a transaction (pending) marked sent before it.
+	Overdue(ctx context.Context, before time.Time, limit int) ([]Refund, error)
 	// TxHashUsed reports whether another refund (not failed or canceled) already names hash on chainID.
 	TxHashUsed(ctx context.Context, chainID int64, hash, exceptID string) (bool, error)
 }

@@ -89,10 +89,35 @@ func (s *Service) create(ctx context.Context, p CreateParams,
 // committed, and every later change of it (a claim, a transaction) nudges again.
 func (s *Service) nudge(ctx context.Context, r Refund) {
 	s.store.AfterCommit(ctx, func(ctx context.Context) {
+		// The request may end (its client gone) once its answer is committed; the nudge must not.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), nudgeTimeout)
+		defer cancel()
 		if err := s.flows.Nudge(ctx, r); err != nil {
-			s.log.WarnContext(ctx, "refund workflow not reached", "refund", r.ID, "err", err)
+			s.log.WarnContext(ctx, "refund workflow not reached; the overdue sweep will", "refund", r.ID, "err", err)
 		}
 	})
+}
+
+const nudgeTimeout = 10 * time.Second
+
+// overdueGrace is how long a refund's workflow has to act on an expired claim or a sent
+// transaction before the sweep nudges it again.
+const overdueGrace = 2 * time.Minute
+
+// NudgeOverdue wakes (or starts) the workflows of refunds that should have moved by now: a
+// lost nudge (the process died after the commit) must not leave a claim unexpired or a
+// transaction unverified. Waking a running one costs one look. Returns how many it nudged.
+func (s *Service) NudgeOverdue(ctx context.Context) (int, error) {
+	late, err := s.store.Overdue(ctx, s.clock().Add(-overdueGrace), 100)
+	if err != nil {
+		return 0, err
+	}
+	for i, r := range late {
+		if err := s.flows.Nudge(ctx, r); err != nil {
+			return i, fmt.Errorf("nudge refund %s: %w", r.ID, err)
+		}
+	}
+	return len(late), nil
 }
 
 // eventOf is one event about r, with old (the refund before the change) for an update.
@@ -206,6 +231,9 @@ func (s *Service) MarkSent(ctx context.Context, c merchant.Caller, id, hash stri
 	}
 	probe := r
 	if err := probe.MarkSent(hash, s.clock()); err != nil || probe.TxHash == r.TxHash {
+		if err == nil {
+			s.nudge(ctx, r) // the same hash again: perhaps the first nudge was lost
+		}
 		return r, err
 	}
 	if used, err := s.store.TxHashUsed(ctx, r.ChainID, probe.TxHash, r.ID); err != nil || used {

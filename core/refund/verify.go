@@ -15,11 +15,16 @@ import (
 // so that a dropped transaction does not hold the refund: the merchant then sends again.
 const NotMinedLimit = 24 * time.Hour
 
+// BlockClockSkew is how far a block's timestamp may trail our clock: a transfer mined before
+// the refund was made (less this) is an older payment, not the refund's.
+const BlockClockSkew = 5 * time.Minute
+
 // Transfer is what a transaction did on chain, as a refund needs it.
 type Transfer struct {
-	Found         bool     // mined in a block of the canonical chain
-	Succeeded     bool     // it did not revert
-	BlockNumber   uint64   // its block
+	Found         bool   // mined in a block of the canonical chain
+	Succeeded     bool   // it did not revert
+	BlockNumber   uint64 // its block
+	BlockTime     time.Time
 	Confirmations uint64   // blocks on top of it, its own included
 	Paid          *big.Int // base units of the refund's asset it moved to the refund's destination
 }
@@ -33,14 +38,21 @@ const (
 	VerdictConfirmed                // it paid the refund and is deep enough
 )
 
-// Judge reads t against the refund: it must pay at least the refund's amount of its asset
-// to its destination, succeed, and be confirmations deep. why explains a refusal.
+// Judge reads t against the refund: it must be mined after the refund was made, pay at least
+// the refund's amount of its asset to its destination, succeed, and be confirmations deep. A
+// wrong transaction is refused once it is that deep too (a reorg may still change what it
+// did); the API's first look passes 0 to refuse at once. why explains a refusal.
 func (r *Refund) Judge(t Transfer, confirmations int64, now time.Time) (v Verdict, why string) {
+	deep := t.Confirmations >= uint64(max(confirmations, 1))
 	switch {
 	case !t.Found && r.SentAt != nil && now.Sub(*r.SentAt) >= NotMinedLimit:
 		return VerdictRefuse, fmt.Sprintf("transaction %s was not mined within %s of being marked sent", r.TxHash, NotMinedLimit)
 	case !t.Found:
 		return VerdictWait, ""
+	case !t.BlockTime.IsZero() && t.BlockTime.Before(r.Created.Add(-BlockClockSkew)):
+		return VerdictRefuse, fmt.Sprintf("transaction %s was mined on %s, before the refund was made", r.TxHash, t.BlockTime.Format(time.RFC3339))
+	case !deep && (!t.Succeeded || t.Paid == nil || t.Paid.Cmp(r.CryptoAmount) < 0):
+		return VerdictWait, "" // looks wrong, but a reorg may still change it
 	case !t.Succeeded:
 		return VerdictRefuse, fmt.Sprintf("transaction %s reverted", r.TxHash)
 	case t.Paid == nil || t.Paid.Sign() == 0:
@@ -48,7 +60,7 @@ func (r *Refund) Judge(t Transfer, confirmations int64, now time.Time) (v Verdic
 	case t.Paid.Cmp(r.CryptoAmount) < 0:
 		return VerdictRefuse, fmt.Sprintf("transaction %s sends %s %s to %s; the refund is %s", r.TxHash,
 			chain.FormatUnits(t.Paid, r.Decimals), r.AssetID, chain.Checksum(r.Destination), chain.FormatUnits(r.CryptoAmount, r.Decimals))
-	case t.Confirmations < uint64(max(confirmations, 1)):
+	case !deep:
 		return VerdictWait, ""
 	}
 	return VerdictConfirmed, ""
