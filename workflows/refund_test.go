@@ -385,8 +385,10 @@ func (noSessions) Accept(context.Context, string) (*checkout.Session, error) {
 	return nil, errors.New("not in this rig")
 }
 
-func (noSessions) Get(context.Context, merchant.Caller, string, bool) (*checkout.Session, error) {
-	return nil, errors.New("not in this rig")
+// Get is the session a claim checks its address against: one with addresses of its own.
+func (noSessions) Get(_ context.Context, c merchant.Caller, id string, _ bool) (*checkout.Session, error) {
+	return &checkout.Session{ID: id, MerchantID: c.MerchantID, Crypto: checkout.Crypto{
+		DepositAddress: "0x00000000000000000000000000000000000de901"}}, nil
 }
 
 type noResolver struct{}

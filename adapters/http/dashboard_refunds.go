@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"encoding/json"
 	"html/template"
 	"maps"
@@ -16,6 +17,8 @@ import (
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/idempotency"
+	"github.com/chaincheckout/checkout/core/ident"
 	"github.com/chaincheckout/checkout/core/money"
 	"github.com/chaincheckout/checkout/core/paging"
 	"github.com/chaincheckout/checkout/core/refund"
@@ -296,6 +299,7 @@ type refundPageSession struct {
 	Table                 refundPageTable
 	More                  bool // the session has more refunds than listed
 	Form                  refundPageForm
+	FormKey               string // one per rendering: a form sent twice (a double click) makes one refund
 }
 
 var refundPageResolutions = map[checkout.Resolution]string{
@@ -324,7 +328,7 @@ func (s *Server) refundPageSessionOf(c *gin.Context, sess *checkout.Session) (*r
 // Refundable).
 func (s *Server) refundPageSessionFrom(sess *checkout.Session, refunds []refund.Refund, owner bool) *refundPageSession {
 	payments, cr := sess.Crypto.Payments, sess.Crypto
-	b := &refundPageSession{Refunded: formatMoney(sess.AmountRefunded, sess.Currency), Resolution: string(sess.Resolution),
+	b := &refundPageSession{FormKey: ident.Random(24), Refunded: formatMoney(sess.AmountRefunded, sess.Currency), Resolution: string(sess.Resolution),
 		Resolved: refundPageResolutions[sess.Resolution], Currency: strings.ToUpper(sess.Currency),
 		Reasons: []string{refund.ReasonRequestedByCustomer, refund.ReasonDuplicate, refund.ReasonFraudulent},
 		Table:   refundPageTable{Key: "session", Rows: s.refundPageRows(refunds, owner)}}
@@ -371,7 +375,7 @@ func (s *Server) refundPageAgain(c *gin.Context, f refundPageForm, err error) bo
 // dashRefundResolve resolves the session: accept what it received as its payment, or refund
 // (part of) it, through the session's workflow (refund.Service.Resolve).
 func (s *Server) dashRefundResolve(c *gin.Context) {
-	ctx, caller := c.Request.Context(), dashCaller(c)
+	ctx, caller := refundPageKeyed(c), dashCaller(c)
 	f := refundPageForm{Action: c.PostForm("action"), Amount: c.PostForm("amount"), Destination: c.PostForm("destination")}
 	sess, err := s.sessions.Get(ctx, caller, c.Param("id"), false)
 	if err != nil {
@@ -402,7 +406,7 @@ func (s *Server) dashRefundResolve(c *gin.Context) {
 
 // dashRefundCreate refunds (part of) a session outside a resolution: a paid order given back.
 func (s *Server) dashRefundCreate(c *gin.Context) {
-	ctx, caller := c.Request.Context(), dashCaller(c)
+	ctx, caller := refundPageKeyed(c), dashCaller(c)
 	f := refundPageForm{Action: "create", Amount: c.PostForm("amount"), Destination: c.PostForm("destination"),
 		Reason: c.PostForm("reason")}
 	sess, err := s.sessions.Get(ctx, caller, c.Param("id"), false)
@@ -443,4 +447,16 @@ func refundPageEventObject(obj json.RawMessage, owner bool) string {
 		return "{}"
 	}
 	return string(out)
+}
+
+// refundPageKeyed is the request's context under the form's one-time key, as an API request
+// under its Idempotency-Key: the refund's ID derives from it, so the same form sent twice
+// finds the refund the first made.
+func refundPageKeyed(c *gin.Context) context.Context {
+	key, caller := c.PostForm("form_key"), dashCaller(c)
+	if len(key) < 16 || len(key) > 64 {
+		return c.Request.Context()
+	}
+	return idempotency.WithKey(c.Request.Context(), idempotency.Key{
+		Scope: idempotency.Scope{MerchantID: caller.MerchantID, Livemode: caller.Livemode}, Value: "dashboard-form:" + key})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/merchant"
 )
 
 // ClaimView is what the public claim page shows: no session details beyond the amount.
@@ -59,7 +60,23 @@ func (s *Service) Claim(ctx context.Context, secret, address string) (Refund, er
 			return r, nil
 		}
 	}
+	if err := s.notTheSessions(ctx, r, address); err != nil {
+		return Refund{}, err
+	}
 	return s.updateAndNudge(ctx, r.ID, nil, func(r *Refund) (*Change, error) {
 		return nil, r.Claim(address, s.clock())
 	})
+}
+
+// notTheSessions refuses a claim to the session's own deposit or payout address.
+func (s *Service) notTheSessions(ctx context.Context, r Refund, address string) error {
+	dest, err := ParseDestination("address", address)
+	if err != nil {
+		return nil // Claim says what is wrong with it
+	}
+	sess, err := s.sessions.Get(ctx, merchant.Caller{MerchantID: r.MerchantID, Livemode: r.Livemode}, r.SessionID, false)
+	if err != nil {
+		return err
+	}
+	return notTheSessions("address", dest, sess)
 }

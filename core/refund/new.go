@@ -3,6 +3,7 @@ package refund
 import (
 	"math/big"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/chaincheckout/checkout/core/apperr"
@@ -65,12 +66,29 @@ func New(p CreateParams, sess *checkout.Session, payments []chain.Payment, refun
 	if err != nil {
 		return Refund{}, err
 	}
-	if dest == sess.Crypto.DepositAddress || dest == sess.Crypto.SettlementDestination {
-		return Refund{}, apperr.Invalid("crypto[destination]", "parameter_invalid",
-			"crypto[destination] is the session's own deposit or payout address; a refund goes to the shopper.")
+	if err := notTheSessions("crypto[destination]", dest, sess); err != nil {
+		return Refund{}, err
 	}
 	r.Status, r.Destination, r.DestinationBy = StatusPending, dest, DestinationByMerchant
 	return r, nil
+}
+
+// notTheSessions refuses the session's own deposit or payout address as a destination: the
+// refund would land back with the merchant (and at the deposit address, count as a payment).
+func notTheSessions(param, dest string, sess *checkout.Session) error {
+	if dest == strings.ToLower(sess.Crypto.DepositAddress) || dest == strings.ToLower(sess.Crypto.SettlementDestination) {
+		return apperr.Invalid(param, "parameter_invalid",
+			"This is the payment's own deposit or payout address; a refund goes to the shopper's wallet.")
+	}
+	return nil
+}
+
+// CheckReason refuses a reason a merchant may not give (the resolution reasons are the service's).
+func CheckReason(reason string) error {
+	if reason != "" && !slices.Contains(merchantReasons, reason) {
+		return apperr.Invalid("reason", "parameter_invalid", "reason must be one of duplicate, fraudulent, requested_by_customer.")
+	}
+	return nil
 }
 
 func resolutionReason(r string) bool {

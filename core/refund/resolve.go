@@ -103,7 +103,7 @@ func (s *Service) Resolve(ctx context.Context, c merchant.Caller, sessionID stri
 	}
 	p.Refund.Session = sess.ID
 	if p.Action == ActionRefund {
-		p.Refund.ID = resolutionRefundID(ctx, c, sess.ID)
+		p.Refund.ID = refundIDFor(ctx, c, sess.ID, "resolve")
 	}
 	res, ok, err := s.resolver.Resolve(ctx, sess, p)
 	if err != nil || ok {
@@ -112,15 +112,15 @@ func (s *Service) Resolve(ctx context.Context, c merchant.Caller, sessionID stri
 	return s.Apply(ctx, sess.ID, p)
 }
 
-// resolutionRefundID names the refund a resolution makes: derived from the request's
-// Idempotency-Key when it has one, so a retry after a crash finds the refund instead of making
-// a second one, even when it is applied without the session's workflow.
-func resolutionRefundID(ctx context.Context, c merchant.Caller, sessionID string) string {
+// refundIDFor names the refund a request makes: derived from the request's Idempotency-Key
+// when it has one, so a retry after a crash finds the refund instead of making a second one,
+// even when a resolution is applied without the session's workflow.
+func refundIDFor(ctx context.Context, c merchant.Caller, sessionID, purpose string) string {
 	k, ok := idempotency.KeyFrom(ctx)
 	if !ok {
 		return ident.New("re")
 	}
-	h := sha256.Sum256(fmt.Appendf(nil, "%s|%t|%s|%s|resolve", c.MerchantID, c.Livemode, k.Value, sessionID))
+	h := sha256.Sum256(fmt.Appendf(nil, "%s|%t|%s|%s|%s", c.MerchantID, c.Livemode, k.Value, sessionID, purpose))
 	return "re_" + hex.EncodeToString(h[:12])
 }
 
@@ -133,7 +133,7 @@ func (s *Service) Apply(ctx context.Context, sessionID string, p ResolveParams) 
 	}
 	p.Refund.Session = sessionID
 	r, err := s.create(ctx, p.Refund, func(sess *checkout.Session, payments []chain.Payment, refunds []Refund) (Refund, error) {
-		return resolveRefund(p.Refund, sess, payments, refunds, s.now())
+		return resolveRefund(p.Refund, sess, payments, refunds, s.clock())
 	})
 	return Resolved{SessionID: sessionID, Refund: r.ID}, err
 }

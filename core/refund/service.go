@@ -58,10 +58,13 @@ func (s *Service) Create(ctx context.Context, c merchant.Caller, p CreateParams)
 	if p.Session == "" {
 		return Refund{}, apperr.Missing("checkout_session")
 	}
+	if err := CheckReason(p.Reason); err != nil {
+		return Refund{}, err
+	}
 	if _, err := s.sessions.Get(ctx, c, p.Session, false); err != nil {
 		return Refund{}, err
 	}
-	p.ID = ""
+	p.ID = refundIDFor(ctx, c, p.Session, "create")
 	return s.create(ctx, p, func(sess *checkout.Session, payments []chain.Payment, refunds []Refund) (Refund, error) {
 		return New(p, sess, payments, refunds, s.clock())
 	})
