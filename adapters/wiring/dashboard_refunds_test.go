@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -207,8 +208,16 @@ func TestDashboardRefundsClaimLinkAndCancel(t *testing.T) {
 	if st, _, _ := viewer.do(http.MethodPost, create, url.Values{"csrf": {viewer.csrf}, "amount": {"1.00"}}); st != http.StatusForbidden {
 		t.Fatalf("read-only refund: %d", st)
 	}
-	st, loc, _ := owner.do(http.MethodPost, create, url.Values{"csrf": {owner.csrf}, "amount": {"10.00"}, "reason": {"requested_by_customer"}})
+	formKey := regexp.MustCompile(`name="form_key" value="([^"]+)"`).FindStringSubmatch(body)
+	if formKey == nil {
+		t.Fatalf("the refund form has no one-time key:\n%s", body)
+	}
+	send := url.Values{"csrf": {owner.csrf}, "amount": {"10.00"}, "reason": {"requested_by_customer"}, "form_key": {formKey[1]}}
+	st, loc, _ := owner.do(http.MethodPost, create, send)
 	rid := dashRefundCreated(t, st, loc)
+	if st, again, _ := owner.do(http.MethodPost, create, send); dashRefundCreated(t, st, again) != rid { // a double click
+		t.Fatalf("the same form sent twice made two refunds: %s and %s", loc, again)
+	}
 	r := dashRefundOf(t, merchantID, rid)
 	if r.Status != refund.StatusRequiresAction || r.Amount != 1000 || r.CryptoAmount.Int64() != 10_000_000 || r.Reason != refund.ReasonRequestedByCustomer {
 		t.Fatalf("the refund: %+v", r)
