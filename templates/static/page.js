@@ -6,19 +6,6 @@
   var id = box.dataset.session, status = box.dataset.status, version = box.dataset.version;
   var expires = parseInt(box.dataset.expires, 10) * 1000;
   var countdown = document.getElementById("countdown");
-  // Amounts and times in the browser's own locale; the server's rendering stays without
-  // JavaScript. Amounts go to Intl as decimal strings, never through floating point.
-  if (window.Intl) {
-    document.querySelectorAll(".money[data-value][data-currency]").forEach(function (el) {
-      try {
-        el.textContent = new Intl.NumberFormat(undefined, { style: "currency", currency: el.dataset.currency }).format(el.dataset.value);
-      } catch (e) { /* an unknown currency keeps the server's text */ }
-    });
-    document.querySelectorAll("time.local[datetime]").forEach(function (el) {
-      var d = new Date(el.getAttribute("datetime"));
-      if (!isNaN(d)) el.textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-    });
-  }
   function pad(n) { return n < 10 ? "0" + n : "" + n; }
   function tick() {
     if (!countdown) return;

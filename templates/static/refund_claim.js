@@ -4,17 +4,6 @@
 // without this script the page works as a plain form and refreshes itself while it waits.
 (function () {
   "use strict";
-  if (window.Intl) {
-    document.querySelectorAll(".money[data-value][data-currency]").forEach(function (el) {
-      try {
-        el.textContent = new Intl.NumberFormat(undefined, { style: "currency", currency: el.dataset.currency }).format(el.dataset.value);
-      } catch (e) { /* an unknown currency keeps the server's text */ }
-    });
-    document.querySelectorAll("time.local[datetime]").forEach(function (el) {
-      var d = new Date(el.getAttribute("datetime"));
-      if (!isNaN(d)) el.textContent = d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-    });
-  }
   var box = document.getElementById("refund");
   if (box && box.dataset.live) {
     setTimeout(function () { window.location.reload(); }, parseInt(box.dataset.live, 10) * 1000);
