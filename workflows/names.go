@@ -121,6 +121,8 @@ const (
 	changeSessionBilling = "session-billing"
 	// A charge_automatically renewal is collected through the shopper's mandate before anything else.
 	changeAutoCollect = "subscription-auto-collect"
+	// A session paid late in its monitoring window gets the merchant's late-payment policy.
+	changeLatePolicy = "late-payment-policy"
 )
 
 // RefundWorkflowID is refund/<refund id>.

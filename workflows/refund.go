@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/chaincheckout/checkout/core/apperr"
+	"github.com/chaincheckout/checkout/core/merchant"
 	"github.com/chaincheckout/checkout/core/refund"
 )
 
@@ -44,6 +45,21 @@ func (a *RefundActivities) AdvanceRefund(ctx context.Context, id string) (refund
 func (a *RefundActivities) ApplyResolution(ctx context.Context, sessionID string, p refund.ResolveParams) (refund.Resolved, error) {
 	res, err := a.Refunds.Apply(ctx, sessionID, p)
 	return res, activityError("resolve "+sessionID+" by "+p.Action, err)
+}
+
+// LatePolicyRequest names the session, and whose it is, that the merchant's late-payment
+// policy may resolve.
+type LatePolicyRequest struct {
+	SessionID  string
+	MerchantID string
+	Livemode   bool
+}
+
+// ApplyLatePolicy applies the merchant's late-payment policy to a session paid after it expired
+// (refund.Service.ApplyLatePolicy): a zero Resolved when it did nothing (manual, or resolved meanwhile).
+func (a *RefundActivities) ApplyLatePolicy(ctx context.Context, req LatePolicyRequest) (refund.Resolved, error) {
+	res, err := a.Refunds.ApplyLatePolicy(ctx, merchant.Caller{MerchantID: req.MerchantID, Livemode: req.Livemode}, req.SessionID)
+	return res, activityError("apply the late-payment policy to "+req.SessionID, err)
 }
 
 // A named transaction is looked for after refundPoll, then at doubling intervals up to

@@ -61,7 +61,7 @@ func newRefundRig(t *testing.T, destination string) *refundRig {
 		Tokens: []chain.Token{{Symbol: "TUSD", Contract: "0x00000000000000000000000000000000000070c0", Decimals: 6}}}}}
 	var err error
 	r.svc, err = refund.NewService(refund.Deps{Store: r.store, Sessions: noSessions{}, Transfers: r.chain, Flows: envFlows{r.env},
-		Resolver: noResolver{}, Encoder: plainEncoder{}, Chains: chains, Now: r.env.Now, Log: slog.New(slog.DiscardHandler)})
+		Resolver: noResolver{}, Policies: noPolicies{}, Encoder: plainEncoder{}, Chains: chains, Now: r.env.Now, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,6 +395,12 @@ type noResolver struct{}
 
 func (noResolver) Resolve(context.Context, *checkout.Session, refund.ResolveParams) (refund.Resolved, bool, error) {
 	return refund.Resolved{}, false, errors.New("not in this rig")
+}
+
+type noPolicies struct{}
+
+func (noPolicies) ResolutionPolicy(context.Context, string, bool) (settlement.ResolutionPolicy, error) {
+	return settlement.DefaultResolutionPolicy(), nil
 }
 
 type plainEncoder struct{}

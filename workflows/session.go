@@ -30,6 +30,8 @@ type SessionResume struct {
 	State           SessionState
 	BalanceChecked  bool
 	DeadlineScanned bool
+	// LatePolicyApplied: the merchant's late-payment policy was applied (or skipped) once.
+	LatePolicyApplied bool `json:",omitempty"`
 }
 
 // SessionState is the workflow's live view, returned by the state query and the updates.
@@ -92,6 +94,10 @@ type sessionWorkflow struct {
 	balanceChecked  bool // the last look at the deadline happened
 	deadlineScanned bool // the chain was scanned past expires_at (or the wait for it ended)
 	reconciles      int  // in this run: bounds the history, then the session continues as new
+
+	latePolicyApplied bool // the late-payment policy had its one go at the session
+	applyingLate      bool // the policy's activity runs: a merchant's resolution waits for it
+	resolutions       int  // merchant's resolutions running: the policy waits for them
 }
 
 // maxReconciles bounds one run's history however many transfers arrive; then it continues as new.
@@ -141,6 +147,7 @@ func CheckoutSession(ctx workflow.Context, in SessionInput) (SessionState, error
 	}}
 	if r := in.Resume; r != nil {
 		w.state, w.checked, w.balanceChecked, w.deadlineScanned = r.State, true, r.BalanceChecked, r.DeadlineScanned
+		w.latePolicyApplied = r.LatePolicyApplied
 	}
 	if err := w.setup(ctx); err != nil {
 		return w.state, err
@@ -222,7 +229,15 @@ func (w *sessionWorkflow) resolve(ctx workflow.Context, p refund.ResolveParams) 
 			return res, temporal.NewApplicationError("session is "+string(w.state.Status), ErrNotResolvable)
 		}
 	}
-	if err := workflow.ExecuteActivity(uctx, (*RefundActivities).ApplyResolution, w.in.SessionID, p).Get(uctx, &res); err != nil {
+	// One decision at a time: the late-payment policy, if it is running, goes first. (Never true
+	// in histories recorded before the policy, so they replay unchanged.)
+	if err := workflow.Await(ctx, func() bool { return !w.applyingLate }); err != nil {
+		return res, err
+	}
+	w.resolutions++
+	err := workflow.ExecuteActivity(uctx, (*RefundActivities).ApplyResolution, w.in.SessionID, p).Get(uctx, &res)
+	w.resolutions--
+	if err != nil {
 		return res, err
 	}
 	before := w.state.Status
@@ -438,7 +453,8 @@ func (w *sessionWorkflow) continueAsNew(ctx workflow.Context) (SessionState, err
 		return w.state, err
 	}
 	in := w.in
-	in.Resume = &SessionResume{State: w.state, BalanceChecked: w.balanceChecked, DeadlineScanned: w.deadlineScanned}
+	in.Resume = &SessionResume{State: w.state, BalanceChecked: w.balanceChecked, DeadlineScanned: w.deadlineScanned,
+		LatePolicyApplied: w.latePolicyApplied}
 	return w.state, workflow.NewContinueAsNewError(ctx, CheckoutSessionWorkflow, in)
 }
 
@@ -450,6 +466,9 @@ func (w *sessionWorkflow) monitor(ctx workflow.Context, scan bool) (SessionState
 	}
 	watchUntil := w.in.ExpiresAt.Add(checkout.MonitoringWindow)
 	for {
+		if err := w.applyLatePolicy(ctx); err != nil {
+			return w.state, err
+		}
 		left := watchUntil.Sub(workflow.Now(ctx))
 		if left <= 0 {
 			break
@@ -465,6 +484,45 @@ func (w *sessionWorkflow) monitor(ctx workflow.Context, scan bool) (SessionState
 		}
 	}
 	return w.state, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+// lateDue: the session turned paid_late and the merchant's policy has not had its go yet.
+func (w *sessionWorkflow) lateDue() bool {
+	return !w.latePolicyApplied && !w.state.Orphaned && w.state.Status == checkout.StatusExpired &&
+		w.state.CryptoState == chain.StatePaidLate
+}
+
+// applyLatePolicy lets the merchant's late-payment policy (accept, refund, or manual: nothing)
+// resolve a session paid late, once. A refusal leaves the session to the merchant.
+func (w *sessionWorkflow) applyLatePolicy(ctx workflow.Context) error {
+	if !w.lateDue() {
+		return nil
+	}
+	w.latePolicyApplied = true
+	if workflow.GetVersion(ctx, changeLatePolicy, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil // histories recorded before the policy left late payments to the merchant
+	}
+	if err := workflow.Await(ctx, func() bool { return w.resolutions == 0 }); err != nil {
+		return err
+	}
+	w.applyingLate = true
+	var res refund.Resolved
+	req := LatePolicyRequest{SessionID: w.in.SessionID, MerchantID: w.in.MerchantID, Livemode: w.in.Livemode}
+	err := workflow.ExecuteActivity(ctx, (*RefundActivities).ApplyLatePolicy, req).Get(ctx, &res)
+	w.applyingLate = false
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("late-payment policy not applied; the merchant resolves the session", "session", w.in.SessionID, "err", err)
+		return nil
+	}
+	if res.SessionID == "" {
+		return nil
+	}
+	before := w.state.Status
+	w.dirty = true
+	if err := w.reconcileIfDirty(ctx); err != nil || w.state.Status == before {
+		return err
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, AttrCheckoutStatus.ValueSet(string(w.state.Status)))
 }
 
 // balanceOptions bound the last look: a node that is down must not hold the expiry hostage.

@@ -2,6 +2,7 @@ package http
 
 import (
 	"bytes"
+	"cmp"
 	"html/template"
 	"net/http"
 	"slices"
@@ -39,9 +40,10 @@ type chainPayout struct{ Key, Name, Address string }
 
 // settingsForm is the settlement settings form, as stored or as the user typed it.
 type settingsForm struct {
-	Mode, PayoutAddress string
-	Chains              []chainPayout
-	Updated             time.Time
+	Mode, PayoutAddress     string
+	Chains                  []chainPayout
+	Tolerance, LatePayments string // the resolution policy
+	Updated                 time.Time
 }
 
 type moneyBody struct {
@@ -91,7 +93,8 @@ func (s *Server) moneyPage(c *gin.Context, form *settingsForm) (moneyBody, error
 	if err != nil {
 		return b, err
 	}
-	b.Settings = settingsForm{Mode: string(set.Mode), Updated: set.UpdatedAt}
+	b.Settings = settingsForm{Mode: string(set.Mode), Updated: set.UpdatedAt,
+		Tolerance: set.Policy.UnderpaymentTolerancePercent.String(), LatePayments: string(set.Policy.LatePayments)}
 	if a, ok := set.Payouts[settlement.AllChains]; ok {
 		b.Settings.PayoutAddress = chain.Checksum(a.String())
 	}
@@ -149,7 +152,8 @@ func (s *Server) dashMoney(c *gin.Context) {
 func (s *Server) dashSaveSettlement(c *gin.Context) {
 	caller := dashCaller(c)
 	form := settingsForm{Mode: c.PostForm("deposit_addresses"), PayoutAddress: strings.TrimSpace(c.PostForm("payout_address"))}
-	change := settlement.Change{Mode: &form.Mode, PayoutAddress: &form.PayoutAddress, ChainPayouts: map[string]string{}}
+	change := settlement.Change{Mode: &form.Mode, PayoutAddress: &form.PayoutAddress, ChainPayouts: map[string]string{},
+		Policy: policyOfForm(c, &form)}
 	for _, ch := range s.modeChains(caller.Livemode) {
 		addr := strings.TrimSpace(c.PostForm("chain_" + ch.Key))
 		form.Chains = append(form.Chains, chainPayout{Key: ch.Key, Name: ch.Name, Address: addr})
@@ -171,6 +175,21 @@ func (s *Server) dashSaveSettlement(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, "/dashboard/money?notice=saved#settings")
+}
+
+// policyOfForm reads the resolution policy's fields the form sent (an absent one is unchanged;
+// an emptied tolerance is none, 0).
+func policyOfForm(c *gin.Context, form *settingsForm) *settlement.PolicyChange {
+	var p settlement.PolicyChange
+	if v, ok := c.GetPostForm("underpayment_tolerance_percent"); ok {
+		form.Tolerance = cmp.Or(strings.TrimSpace(v), "0")
+		p.Tolerance = &form.Tolerance
+	}
+	if v, ok := c.GetPostForm("late_payments"); ok {
+		form.LatePayments = v
+		p.LatePayments = &form.LatePayments
+	}
+	return &p
 }
 
 type lineRow struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
 	"github.com/chaincheckout/checkout/core/money"
+	"github.com/chaincheckout/checkout/core/refund"
 	"github.com/chaincheckout/checkout/templates"
 )
 
@@ -85,6 +86,16 @@ type pageData struct {
 	Renewal                                string // a subscription: what each later period costs and how it is paid
 	Choices                                []assetChoice
 	CanChange                              bool
+	Refunds                                []pageRefund // of a closed session that received funds
+}
+
+// pageRefund is a refund as the shopper sees it: one awaiting their address (with its claim
+// link), or on its way.
+type pageRefund struct {
+	Amount, Fiat, State string
+	ClaimURL            string // while the shopper's address is awaited
+	ClaimUntil          string
+	TxURL, TxHash       string
 }
 
 type assetChoice struct {
@@ -244,6 +255,10 @@ func (s *Server) hostedPage(c *gin.Context) {
 		return
 	}
 	s.offerMandate(&d, v)
+	if d.Refunds, err = s.pageRefunds(c, sess, now); err != nil {
+		s.pageError(c, err)
+		return
+	}
 	d.Version = pageVersion(sess, d.Pay)
 	if d.Pay != nil && d.Pay.Outstanding { // only the page shows it; the status poll does not need it
 		if code, err := qr.Encode(string(d.Pay.URI), qr.M); err == nil {
@@ -302,6 +317,38 @@ func (s *Server) fillPay(d *pageData, v *checkout.ShopperView, now time.Time) er
 	}
 	d.Pay = pv
 	return nil
+}
+
+// pageRefunds are the session's refunds the shopper has something to see of: awaiting their
+// claim, or pending or succeeded (a failed or canceled one is the merchant's business).
+func (s *Server) pageRefunds(c *gin.Context, sess *checkout.Session, now time.Time) ([]pageRefund, error) {
+	if s.refunds == nil {
+		return nil, nil
+	}
+	refunds, err := s.refunds.ShopperRefunds(c.Request.Context(), sess)
+	if err != nil {
+		return nil, err
+	}
+	var out []pageRefund
+	for _, r := range refunds {
+		pr := pageRefund{Amount: s.assetAmount(r.AssetID, r.CryptoAmount.String(), chain.FormatUnits(r.CryptoAmount, r.Decimals)),
+			Fiat: formatMoney(r.Amount, r.Currency), State: string(r.Status), TxHash: r.TxHash}
+		switch r.Status {
+		case refund.StatusRequiresAction:
+			if !now.Before(r.ClaimExpiresAt) {
+				continue
+			}
+			pr.ClaimURL, pr.ClaimUntil = s.claimURL(r.ClaimSecret), r.ClaimExpiresAt.UTC().Format(clockFormat)
+		case refund.StatusPending, refund.StatusSucceeded:
+			if ch, ok := s.chains.Chain(r.ChainID); ok && r.TxHash != "" {
+				pr.TxURL = ch.TxURL(r.TxHash)
+			}
+		default:
+			continue
+		}
+		out = append(out, pr)
+	}
+	return out, nil
 }
 
 // offerMandate adds automatic renewal to the wallet button of a session that can have it

@@ -19,7 +19,14 @@ type settingsJSON struct {
 	DepositAddresses string            `json:"deposit_addresses"`
 	PayoutAddress    *string           `json:"payout_address"`
 	PayoutAddresses  map[string]string `json:"payout_addresses"` // by chain key
+	ResolutionPolicy policyJSON        `json:"resolution_policy"`
 	Updated          *int64            `json:"updated"`
+}
+
+// policyJSON is the resolution policy of the settings' mode.
+type policyJSON struct {
+	Tolerance    string `json:"underpayment_tolerance_percent"`
+	LatePayments string `json:"late_payments"`
 }
 
 // EncodeSettings implements settlement.SettingsEncoder: the settings as GET
@@ -39,7 +46,8 @@ func (s *Renderer) chainKey(id int64) string {
 }
 
 func (s *Renderer) renderSettings(set settlement.Settings) settingsJSON {
-	out := settingsJSON{Object: "settlement_settings", Livemode: set.Livemode, DepositAddresses: string(set.Mode), PayoutAddresses: map[string]string{}}
+	out := settingsJSON{Object: "settlement_settings", Livemode: set.Livemode, DepositAddresses: string(set.Mode), PayoutAddresses: map[string]string{},
+		ResolutionPolicy: policyJSON{Tolerance: set.Policy.UnderpaymentTolerancePercent.String(), LatePayments: string(set.Policy.LatePayments)}}
 	ids := make([]int64, 0, len(set.Payouts))
 	for id := range set.Payouts {
 		ids = append(ids, id)

@@ -2,10 +2,12 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/shopspring/decimal"
 
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/event"
@@ -55,13 +57,20 @@ func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, live
 func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string, livemode bool) (settlement.Settings, error) {
 	set := settlement.NewSettings(merchantID, livemode)
 	var row struct {
-		Mode      string    `db:"deposit_addresses"`
-		UpdatedAt time.Time `db:"updated_at"`
+		Mode      string          `db:"deposit_addresses"`
+		Tolerance decimal.Decimal `db:"underpayment_tolerance_percent"`
+		Late      sql.NullString  `db:"late_payments"`
+		UpdatedAt time.Time       `db:"updated_at"`
 	}
-	err := sqlx.GetContext(ctx, q, &row, `SELECT deposit_addresses, updated_at FROM merchant_settlement WHERE merchant_id = $1 AND livemode = $2`, merchantID, livemode)
+	err := sqlx.GetContext(ctx, q, &row, `SELECT deposit_addresses, underpayment_tolerance_percent, late_payments, updated_at
+		FROM merchant_settlement WHERE merchant_id = $1 AND livemode = $2`, merchantID, livemode)
 	switch {
 	case err == nil:
 		set.Mode, set.UpdatedAt = settlement.DepositMode(row.Mode), row.UpdatedAt.UTC()
+		set.Policy.UnderpaymentTolerancePercent = row.Tolerance
+		if row.Late.Valid {
+			set.Policy.LatePayments = settlement.LatePayments(row.Late.String)
+		}
 	case !isNoRows(err):
 		return set, unavailable("read settlement settings of "+merchantID, err)
 	}
@@ -83,9 +92,12 @@ func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string,
 }
 
 func saveSettings(ctx context.Context, tx *sqlx.Tx, set settlement.Settings) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO merchant_settlement (merchant_id, livemode, deposit_addresses, updated_at)
-		VALUES ($1, $2, $3, $4) ON CONFLICT (merchant_id, livemode) DO UPDATE SET deposit_addresses = $3, updated_at = $4`,
-		set.MerchantID, set.Livemode, string(set.Mode), set.UpdatedAt); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO merchant_settlement
+		(merchant_id, livemode, deposit_addresses, updated_at, underpayment_tolerance_percent, late_payments)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (merchant_id, livemode) DO UPDATE
+		SET deposit_addresses = $3, updated_at = $4, underpayment_tolerance_percent = $5, late_payments = $6`,
+		set.MerchantID, set.Livemode, string(set.Mode), set.UpdatedAt,
+		set.Policy.UnderpaymentTolerancePercent, string(set.Policy.LatePayments)); err != nil {
 		return unavailable("save settlement settings of "+set.MerchantID, err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM payout_addresses WHERE merchant_id = $1 AND livemode = $2`, set.MerchantID, set.Livemode); err != nil {

@@ -520,15 +520,16 @@ func (a *App) connectTemporal(ctx context.Context) error {
 
 // useCases are what the handler and the worker are built from, beside App's exported ones.
 type useCases struct {
-	renderer       *httpapi.Renderer
-	workerSessions *checkout.Service // the session use cases on the worker's pool
-	endpoints      *webhook.Endpoints
-	deliveries     *webhook.Deliveries
-	catalog        *catalog.Service
-	links          *paymentlink.Service
-	payouts        *settlement.Payouts
-	workerBilling  *billing.Service
-	workerRefunds  *refund.Service // the refund use cases on the worker's pool
+	renderer         *httpapi.Renderer
+	workerSessions   *checkout.Service // the session use cases on the worker's pool
+	endpoints        *webhook.Endpoints
+	deliveries       *webhook.Deliveries
+	catalog          *catalog.Service
+	links            *paymentlink.Service
+	payouts          *settlement.Payouts
+	workerBilling    *billing.Service
+	workerRefunds    *refund.Service     // the refund use cases on the worker's pool
+	workerSettlement *settlement.Service // settings read by the worker's use cases
 }
 
 // invoiceSessions is what billing needs of sessions: the store's reads and the use case
@@ -576,11 +577,10 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if a.Settlement, err = settlement.NewService(a.API.Settlement, a.Chains.Config(), u.renderer, a.now); err != nil {
 		return u, err
 	}
-	workerSettlement, err := settlement.NewService(a.workerRepos.Settlement, a.Chains.Config(), u.renderer, a.now)
-	if err != nil {
+	if u.workerSettlement, err = settlement.NewService(a.workerRepos.Settlement, a.Chains.Config(), u.renderer, a.now); err != nil {
 		return u, err
 	}
-	deps := checkout.Deps{Settlement: a.Settlement, Store: a.API.Sessions, Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
+	deps := checkout.Deps{Settlement: a.Settlement, Policies: a.Settlement, Store: a.API.Sessions, Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
 		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: u.renderer, Names: a.API.Merchants,
 		Library: a.API.Prices, Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime, Simulator: a.devSimulator()}
 	if a.Sessions, err = checkout.NewService(deps); err != nil {
@@ -588,7 +588,7 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	}
 	u.renderer.UseHeights(a.Sessions)
 	deps.Store, deps.Names, deps.Library = a.workerRepos.Sessions, a.workerRepos.Merchants, a.workerRepos.Prices
-	deps.Settlement = workerSettlement
+	deps.Settlement, deps.Policies = u.workerSettlement, u.workerSettlement
 	if u.workerSessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}
@@ -640,11 +640,11 @@ func (a *App) refundServices(u *useCases) error {
 		return err
 	}
 	deps := refund.Deps{Store: a.API.Refunds, Sessions: a.Sessions, Transfers: ethereum.NewTransfers(a.clients, a.Chains.Config()),
-		Flows: flows, Resolver: flows, Encoder: u.renderer, Chains: a.Chains.Config(), Now: a.now, Log: a.log}
+		Flows: flows, Resolver: flows, Policies: a.Settlement, Encoder: u.renderer, Chains: a.Chains.Config(), Now: a.now, Log: a.log}
 	if a.Refunds, err = refund.NewService(deps); err != nil {
 		return err
 	}
-	deps.Store, deps.Sessions = a.workerRepos.Refunds, u.workerSessions
+	deps.Store, deps.Sessions, deps.Policies = a.workerRepos.Refunds, u.workerSessions, u.workerSettlement
 	if u.workerRefunds, err = refund.NewService(deps); err != nil {
 		return err
 	}

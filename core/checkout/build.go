@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/catalog"
 	"github.com/chaincheckout/checkout/core/chain"
@@ -146,8 +144,8 @@ func buildCrypto(p *CryptoParams, livemode bool, assets []chain.Asset) (Crypto, 
 		c.PreselectAsset = id
 	}
 	if p.PaymentTolerancePercent != nil {
-		d, err := decimal.NewFromString(*p.PaymentTolerancePercent)
-		if err != nil || d.Sign() < 0 || d.GreaterThan(decimal.NewFromInt(10)) || d.Exponent() < -4 {
+		d, ok := chain.ParseTolerance(*p.PaymentTolerancePercent)
+		if !ok {
 			return c, apperr.Invalid("crypto[payment_tolerance_percent]", "parameter_invalid",
 				"crypto[payment_tolerance_percent] must be a decimal from 0 to 10 with at most 4 decimals.")
 		}

@@ -25,6 +25,12 @@ type CreateParams struct {
 	SubscriptionData     *SubscriptionDataParams `json:"subscription_data"`
 }
 
+// GivesTolerance reports whether the request names the session's tolerance itself; otherwise
+// the merchant's resolution policy gives it.
+func (p CreateParams) GivesTolerance() bool {
+	return p.Crypto != nil && p.Crypto.PaymentTolerancePercent != nil
+}
+
 // SubscriptionDataParams is subscription_data of a mode=subscription session.
 type SubscriptionDataParams struct {
 	Description *string           `json:"description"`

@@ -84,6 +84,12 @@ type Binder interface {
 	Bind(ctx context.Context, merchantID string, livemode bool, sessionID string, chainID int64) (settlement.Binding, bool, error)
 }
 
+// Policies gives the resolution policy of a merchant's sessions of a mode (settlement.Service
+// implements it): a new session takes its default tolerance from it.
+type Policies interface {
+	ResolutionPolicy(ctx context.Context, merchantID string, livemode bool) (settlement.ResolutionPolicy, error)
+}
+
 // MerchantNames gives the hosted page the merchant's display name.
 type MerchantNames interface {
 	MerchantName(ctx context.Context, merchantID string) (string, error)

@@ -37,6 +37,8 @@ type Deps struct {
 	Logger    *slog.Logger
 	// Settlement binds forwarder deposit addresses; nil gives every session an xpub address.
 	Settlement Binder
+	// Policies give a new session its default tolerance; nil: sessions without one accept no shortfall.
+	Policies Policies
 	// Simulator pays test sessions from a dev chain's funded account; nil: no simulated payments.
 	Simulator Simulator
 	// QuoteLifetime bounds a quote in a volatile asset (0: DefaultQuoteLifetime); pegged
@@ -58,6 +60,7 @@ type Service struct {
 	names         MerchantNames
 	library       Library
 	binder        Binder
+	policies      Policies
 	log           *slog.Logger
 	quoteLifetime time.Duration
 	starts        chan *Session // created, committed, workflow not started yet
@@ -76,7 +79,7 @@ func NewService(d Deps) (*Service, error) {
 		d.QuoteLifetime = DefaultQuoteLifetime
 	}
 	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses,
-		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, binder: d.Settlement, sim: d.Simulator, log: d.Logger, quoteLifetime: d.QuoteLifetime,
+		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, binder: d.Settlement, policies: d.Policies, sim: d.Simulator, log: d.Logger, quoteLifetime: d.QuoteLifetime,
 		starts: make(chan *Session, startQueue)}, nil
 }
 
@@ -110,6 +113,9 @@ func (s *Service) CreateForInvoice(ctx context.Context, caller merchant.Caller, 
 		return nil, err
 	}
 	sess.ID, sess.InvoiceID = sessionID, invoiceID
+	if err := s.defaultTolerance(ctx, sess, p); err != nil {
+		return nil, err
+	}
 	if err := s.store.CreateSession(ctx, sess, func(context.Context) { s.queueStart(sess) }); err != nil {
 		return nil, fmt.Errorf("create session %s of invoice %s: %w", sessionID, invoiceID, err)
 	}
@@ -126,10 +132,26 @@ func (s *Service) create(ctx context.Context, caller merchant.Caller, p CreatePa
 		return nil, err
 	}
 	sess.PaymentLink = linkID
+	if err := s.defaultTolerance(ctx, sess, p); err != nil {
+		return nil, err
+	}
 	if err := s.store.CreateSession(ctx, sess, func(context.Context) { s.queueStart(sess) }); err != nil {
 		return nil, fmt.Errorf("create session %s: %w", sess.ID, err)
 	}
 	return sess, nil
+}
+
+// defaultTolerance gives a session whose request named no tolerance its merchant's default.
+func (s *Service) defaultTolerance(ctx context.Context, sess *Session, p CreateParams) error {
+	if s.policies == nil || p.GivesTolerance() {
+		return nil
+	}
+	pol, err := s.policies.ResolutionPolicy(ctx, sess.MerchantID, sess.Livemode)
+	if err != nil {
+		return fmt.Errorf("default tolerance of %s: %w", sess.ID, err)
+	}
+	sess.Crypto.TolerancePercent = pol.UnderpaymentTolerancePercent
+	return nil
 }
 
 // listing loads the library prices and products p names (none: no query).

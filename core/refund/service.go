@@ -22,6 +22,7 @@ type Deps struct {
 	Transfers Transfers
 	Flows     Flows
 	Resolver  Resolver
+	Policies  Policies // the merchants' late-payment policies
 	Encoder   Encoder
 	Chains    chain.Config
 	Now       func() time.Time
@@ -35,6 +36,7 @@ type Service struct {
 	transfers Transfers
 	flows     Flows
 	resolver  Resolver
+	policies  Policies
 	enc       Encoder
 	chains    chain.Config
 	now       func() time.Time
@@ -44,11 +46,11 @@ type Service struct {
 // NewService wires the refund use cases.
 func NewService(d Deps) (*Service, error) {
 	if d.Store == nil || d.Sessions == nil || d.Transfers == nil || d.Flows == nil || d.Resolver == nil ||
-		d.Encoder == nil || d.Now == nil || d.Log == nil {
+		d.Policies == nil || d.Encoder == nil || d.Now == nil || d.Log == nil {
 		return nil, fmt.Errorf("refund.NewService: nil dependency")
 	}
 	return &Service{store: d.Store, sessions: d.Sessions, transfers: d.Transfers, flows: d.Flows, resolver: d.Resolver,
-		enc: d.Encoder, chains: d.Chains, now: d.Now, log: d.Log}, nil
+		policies: d.Policies, enc: d.Encoder, chains: d.Chains, now: d.Now, log: d.Log}, nil
 }
 
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Second) }
@@ -261,3 +263,23 @@ func errOr(err, otherwise error) error {
 	}
 	return otherwise
 }
+
+// ShopperRefunds are a session's refunds, newest first, for its hosted page (whose URL is the
+// shopper's own capability). An open session has none: it is not read.
+func (s *Service) ShopperRefunds(ctx context.Context, sess *checkout.Session) ([]Refund, error) {
+	if sess.Open() || sess.Crypto.AssetID == "" {
+		return nil, nil
+	}
+	q := Query{MerchantID: sess.MerchantID, Livemode: sess.Livemode, SessionID: sess.ID, Page: paging.Params{Limit: shopperRefunds}}
+	if err := q.Page.Normalize(); err != nil {
+		return nil, err
+	}
+	page, err := s.store.ListRefunds(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("refunds of %s: %w", sess.ID, err)
+	}
+	return page.Data, nil
+}
+
+// shopperRefunds bounds what the hosted page lists of a session's refunds.
+const shopperRefunds = 10

@@ -16,10 +16,10 @@ type SettingsEncoder interface {
 }
 
 // SettingsEventType names the event a merchant's change of its settings of a mode from
-// before to after stands for, "" if none: a change of the deposit mode or of a payout address
-// is an update; one that changes neither (only its updated time) emits nothing.
+// before to after stands for, "" if none: a change of the deposit mode, of a payout address or
+// of the resolution policy is an update; one that changes none (only its updated time) emits nothing.
 func SettingsEventType(before, after *Settings) string {
-	if before.Mode != after.Mode || !maps.Equal(before.Payouts, after.Payouts) {
+	if before.Mode != after.Mode || !maps.Equal(before.Payouts, after.Payouts) || !before.Policy.Equal(after.Policy) {
 		return event.SettlementSettingsUpdated
 	}
 	return ""

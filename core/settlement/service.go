@@ -32,6 +32,29 @@ type Change struct {
 	Mode          *string           `json:"deposit_addresses"`
 	PayoutAddress *string           `json:"payout_address"`   // the default for every chain; "" removes it
 	ChainPayouts  map[string]string `json:"payout_addresses"` // by chain key; "" removes one
+	Policy        *PolicyChange     `json:"resolution_policy"`
+}
+
+// PolicyChange is a change of the resolution policy: each field set only when given.
+type PolicyChange struct {
+	Tolerance    *string `json:"underpayment_tolerance_percent"`
+	LatePayments *string `json:"late_payments"`
+}
+
+// apply sets what the change gives.
+func (c *PolicyChange) apply(set *Settings) error {
+	if c == nil {
+		return nil
+	}
+	if c.Tolerance != nil {
+		if err := set.SetTolerance(*c.Tolerance); err != nil {
+			return err
+		}
+	}
+	if c.LatePayments != nil {
+		return set.SetLatePayments(*c.LatePayments)
+	}
+	return nil
 }
 
 // Settings returns the caller's settings: its merchant's, of its key's mode.
@@ -71,10 +94,22 @@ func (s *Service) Update(ctx context.Context, caller merchant.Caller, c Change) 
 				return nil, err
 			}
 		}
+		if err := c.Policy.apply(set); err != nil {
+			return nil, err
+		}
 		now := s.now()
 		set.UpdatedAt = now
 		return settingsEvents(ctx, s.enc, now, before, set)
 	})
+}
+
+// ResolutionPolicy is the policy of a merchant's sessions of mode livemode.
+func (s *Service) ResolutionPolicy(ctx context.Context, merchantID string, livemode bool) (ResolutionPolicy, error) {
+	set, err := s.store.Settings(ctx, merchantID, livemode)
+	if err != nil {
+		return ResolutionPolicy{}, fmt.Errorf("resolution policy of %s: %w", merchantID, err)
+	}
+	return set.Policy, nil
 }
 
 // Bind decides the deposit address of a session of merchantID in mode livemode about to pay

@@ -36,12 +36,14 @@ type Settings struct {
 	Livemode   bool
 	Mode       DepositMode
 	Payouts    map[int64]Address // by chain ID; AllChains is the default
+	Policy     ResolutionPolicy  // how mismatched payments of the mode's sessions settle
 	UpdatedAt  time.Time
 }
 
 // NewSettings are the settings of a merchant that never set any in that mode.
 func NewSettings(merchantID string, livemode bool) Settings {
-	return Settings{MerchantID: merchantID, Livemode: livemode, Mode: DefaultMode, Payouts: map[int64]Address{}}
+	return Settings{MerchantID: merchantID, Livemode: livemode, Mode: DefaultMode, Payouts: map[int64]Address{},
+		Policy: DefaultResolutionPolicy()}
 }
 
 // SetMode chooses forwarder or xpub deposit addresses.
