@@ -104,7 +104,7 @@ func (s *sessionSuite) TestRefundOfALatePaymentDuringTheWindow() {
 	})
 	s.expireReturns(checkout.StatusExpired, nil)
 	upserted := s.statuses()
-	s.signalAt(2 * time.Hour) // the late payment
+	s.signalAt(2 * time.Hour)                                                                               // the late payment
 	s.env.OnActivity(c.ApplyLatePolicy, mock.Anything, mock.Anything).Return(refund.Resolved{}, nil).Once() // manual
 	var applied refund.ResolveParams
 	s.env.OnActivity(c.ApplyResolution, mock.Anything, s.in.SessionID, mock.Anything).Return(
