@@ -61,6 +61,8 @@ func TestRecordHistories(t *testing.T) {
 		{"session_expired.json", func(t *testing.T) (string, string) { return recordExpiredByRequest(t, key), "" }},
 		{"session_expired_by_timer.json", func(t *testing.T) (string, string) { return recordExpiredByTimer(ctx, t, key, merchantID), "" }},
 		{"session_reorged.json", func(t *testing.T) (string, string) { return recordReorged(t, key), "" }},
+		// Recorded before the late-payment policy existed: it must replay past the policy's GetVersion.
+		{"session_paid_late.json", func(t *testing.T) (string, string) { return recordPaidLate(t, key), "" }},
 		{"delivery_with_retries.json", func(t *testing.T) (string, string) { return recordDelivery(t), "" }},
 		// The same once the dispatcher makes attempt 1: the workflow starts at attempt 2.
 		{"delivery_after_first_attempt.json", func(t *testing.T) (string, string) { return recordDelivery(t), "" }},
@@ -132,6 +134,19 @@ func recordExpiredByTimer(ctx context.Context, t *testing.T, key, merchantID str
 	}
 	waitFor(t, key, id, "expired by its timer", func(r response) bool { return r.str("status") == "expired" })
 	return wid
+}
+
+// recordPaidLate is a session expired by request, then paid in its monitoring window.
+func recordPaidLate(t *testing.T, key string) string {
+	sel := openSession(t, key, "tusd@sim")
+	id := sel.str("id")
+	if r := expire(t, key, id); r.status != http.StatusOK {
+		t.Fatalf("expire: %d %s", r.status, r.raw)
+	}
+	it.chain.payToken(t, addressOf(sel), dueOf(t, sel))
+	it.chain.mine(3)
+	waitFor(t, key, id, "paid_late", func(r response) bool { return cryptoState(r) == "paid_late" })
+	return workflows.SessionWorkflowID(id)
 }
 
 func recordReorged(t *testing.T, key string) string {
