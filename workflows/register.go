@@ -38,7 +38,7 @@ func RegisterBilling(r Registry, subs *SubscriptionActivities) {
 }
 
 // RegisterRefunds puts the refund workflow and the refund activities on r. Session workflows
-// call ApplyResolution too, so every worker that runs sessions registers them.
+// call ApplyResolution and ApplyLatePolicy too, so every worker that runs sessions registers them.
 func RegisterRefunds(r Registry, refunds *RefundActivities) {
 	r.RegisterWorkflowWithOptions(Refund, workflow.RegisterOptions{Name: RefundWorkflow})
 	r.RegisterActivityWithOptions(refunds, activity.RegisterOptions{})

@@ -125,7 +125,9 @@ func TestSettlementPolicyRefundsLatePayments(t *testing.T) {
 	sel := get(t, "/v1/checkout/sessions/"+id, key)
 	it.chain.payToken(t, addressOf(sel), big.NewInt(1_000_000))
 	it.chain.mine(3)
-	waitFor(t, key, id, "the second late transfer", func(r response) bool { return len(paymentsOf(r)) == 2 && paymentsOf(r)[0]["status"] == "confirmed" && paymentsOf(r)[1]["status"] == "confirmed" })
+	waitFor(t, key, id, "the second late transfer", func(r response) bool {
+		return len(paymentsOf(r)) == 2 && paymentsOf(r)[0]["status"] == "confirmed" && paymentsOf(r)[1]["status"] == "confirmed"
+	})
 	time.Sleep(300 * time.Millisecond)
 	if l := get(t, "/v1/refunds?checkout_session="+id, key); len(l.body["data"].([]any)) != 1 {
 		t.Fatalf("a second refund: %s", l.raw)
