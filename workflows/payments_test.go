@@ -10,6 +10,7 @@ import (
 
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/refund"
 )
 
 // reconcileReturns makes each Reconcile answer the next state in turn, noting when it ran.
@@ -71,6 +72,8 @@ func (s *sessionSuite) TestLatePaymentDuringTheMonitoringWindow() {
 	s.reconcileReturns(&ran, SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateAwaitingPayment},
 		SessionState{Status: checkout.StatusExpired, CryptoState: chain.StatePaidLate})
 	s.signalAt(3 * time.Hour)
+	var c *RefundActivities // the merchant's policy is manual: it does nothing
+	s.env.OnActivity(c.ApplyLatePolicy, mock.Anything, mock.Anything).Return(refund.Resolved{}, nil).Once()
 
 	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
 
