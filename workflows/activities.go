@@ -77,6 +77,8 @@ func (a *SessionActivities) AwaitChainScanned(ctx context.Context, sessionID str
 		select {
 		case <-ctx.Done():
 			return false, ctx.Err()
+		case <-activity.GetWorkerStopChannel(ctx): // retried at once by a worker that stays
+			return false, temporal.NewApplicationError("worker stopping", ErrWorkerStopping)
 		case <-time.After(a.ScanPoll):
 		}
 	}

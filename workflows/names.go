@@ -74,6 +74,7 @@ const (
 	ErrWouldRevert    = "SweepWouldRevert"     // the node's estimate shows the sweep reverting: nothing was sent
 	ErrFeeCapReached  = "FeeCapReached"        // no room under the chain's fee cap for a replacement
 	ErrNonceTaken     = "NonceTaken"           // the gas wallet's key was used elsewhere: the nonce is gone
+	ErrWorkerStopping = "WorkerStopping"       // a waiting activity let its worker stop: retried on another
 )
 
 // Search attributes set on every session workflow so operators can filter in the Web UI.

@@ -124,6 +124,8 @@ func (a *ScanActivities) ScanChain(ctx context.Context, chainID int64) (ScanResu
 		select {
 		case <-ctx.Done():
 			return ScanResult{}, ctx.Err()
+		case <-activity.GetWorkerStopChannel(ctx): // what was read so far; the next scan runs elsewhere
+			return ScanResult{From: p.From, To: p.To, Head: p.Head, Reorg: p.Reorg, Changes: p.Changes}, nil
 		case <-time.After(a.IdlePoll):
 		}
 	}

@@ -197,6 +197,8 @@ func (a *DeliveryActivities) claimUntilDone(ctx context.Context, r *dispatchRun)
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-activity.GetWorkerStopChannel(ctx): // end the run: the dispatcher's next one runs elsewhere
+			return nil
 		case <-time.After(a.DispatchPoll):
 		}
 	}

@@ -413,9 +413,13 @@ type Capabilities struct {
 	Refunds    *workflows.RefundActivities // nil: no refund workflows, and resolve updates fail (tests that need neither)
 }
 
+// WorkerStopTimeout is how long a stopping worker (SIGTERM) lets its running activities finish
+// before their contexts are canceled; the long waits end at once and are retried elsewhere.
+const WorkerStopTimeout = 30 * time.Second
+
 // NewWorker registers the workflows and each capability's activities on the task queue.
 func NewWorker(c client.Client, caps Capabilities) worker.Worker {
-	w := worker.New(c, workflows.TaskQueue, worker.Options{})
+	w := worker.New(c, workflows.TaskQueue, worker.Options{WorkerStopTimeout: WorkerStopTimeout})
 	workflows.Register(w, caps.Sessions, caps.Scans, caps.Deliveries)
 	workflows.RegisterRetention(w, caps.Retention)
 	workflows.RegisterBilling(w, caps.Billing)

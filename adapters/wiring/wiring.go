@@ -882,7 +882,12 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		<-ctx.Done()
 		return nil
 	}
-	go a.Sessions.RunStarts(ctx, startWorkers) // created sessions' workflows, off the request path
+	// Created sessions' workflows, off the request path; stopped only after the HTTP server has
+	// drained, so the starts its last requests queued are made too.
+	startsCtx, stopStarts := context.WithCancel(context.WithoutCancel(ctx))
+	startsDone := make(chan struct{})
+	go func() { a.Sessions.RunStarts(startsCtx, startWorkers); close(startsDone) }()
+	defer func() { stopStarts(); <-startsDone }()
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

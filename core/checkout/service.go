@@ -186,7 +186,9 @@ func (s *Service) queueStart(sess *Session) {
 }
 
 // RunStarts starts the workflows of newly created sessions with workers goroutines until ctx
-// ends. Run it in every process that creates sessions.
+// ends, then starts what is still queued (within drainLimit) before it returns: a process that
+// stops after its last request (its HTTP server drained first) leaves no start to the sweep.
+// Run it in every process that creates sessions.
 func (s *Service) RunStarts(ctx context.Context, workers int) {
 	var wg sync.WaitGroup
 	for range workers {
@@ -196,6 +198,7 @@ func (s *Service) RunStarts(ctx context.Context, workers int) {
 			for {
 				select {
 				case <-ctx.Done():
+					s.drainStarts(ctx)
 					return
 				case sess := <-s.starts:
 					s.start(context.WithoutCancel(ctx), sess)
@@ -204,6 +207,22 @@ func (s *Service) RunStarts(ctx context.Context, workers int) {
 		}()
 	}
 	wg.Wait()
+}
+
+// drainLimit bounds the starts made after RunStarts was told to stop; the rest are StartPending's.
+const drainLimit = 10 * time.Second
+
+func (s *Service) drainStarts(ctx context.Context) {
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainLimit)
+	defer cancel()
+	for dctx.Err() == nil {
+		select {
+		case sess := <-s.starts:
+			s.start(dctx, sess)
+		default:
+			return
+		}
+	}
 }
 
 func (s *Service) start(ctx context.Context, sess *Session) {
