@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/checkout"
+	"github.com/chaincheckout/checkout/core/merchant"
 )
 
 func decode(t *testing.T, ctype, body string) (checkout.CreateParams, []string, error) {
@@ -157,4 +160,35 @@ func printable(s bindSample) any {
 		s.Items = []sampleItem{}
 	}
 	return shown{s.Name, count, s.Live, s.Tags, s.Items, s.Extras}
+}
+
+func TestAccessScopeNamesIDsNeverSecrets(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	cases := []struct {
+		route, path string
+		caller      *merchant.Caller
+		want        string
+	}{
+		{"/v1/checkout/sessions/:id", "/v1/checkout/sessions/cs_test_1", &merchant.Caller{MerchantID: "acct_1"}, "[merchant acct_1 livemode false session cs_test_1]"},
+		{"/v1/refunds/:id/cancel", "/v1/refunds/re_1/cancel", &merchant.Caller{MerchantID: "acct_1", Livemode: true}, "[merchant acct_1 livemode true refund re_1]"},
+		{"/c/:id", "/c/cs_test_2", nil, "[session cs_test_2]"},
+		{"/refunds/claim/:secret", "/refunds/claim/re_1_claim_s3cr3t", nil, "[]"},
+		{"/v1/products/:id", "/v1/products/prod_1", &merchant.Caller{MerchantID: "acct_1"}, "[merchant acct_1 livemode false]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.path, func(t *testing.T) {
+			r := gin.New()
+			var got []any
+			r.GET(tc.route, func(c *gin.Context) {
+				if tc.caller != nil {
+					c.Set(ctxCaller, *tc.caller)
+				}
+				got = accessScope(c)
+			})
+			r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, tc.path, nil))
+			if fmt.Sprint(got) != tc.want {
+				t.Fatalf("accessScope = %v, want %s", got, tc.want)
+			}
+		})
+	}
 }

@@ -235,8 +235,32 @@ func (s *Server) accessLog(c *gin.Context) {
 	if strings.HasPrefix(path, "/dashboard/invite/") || strings.HasPrefix(path, "/refunds/claim/") {
 		path = c.FullPath() // the path holds a secret: the invitation's token, the refund's claim
 	}
-	s.log.Info("http", "method", c.Request.Method, "path", path, "status", c.Writer.Status(),
-		"ms", time.Since(start).Milliseconds(), "request_id", c.GetString(ctxRequestID))
+	attrs := []any{"method", c.Request.Method, "path", path, "status", c.Writer.Status(),
+		"ms", time.Since(start).Milliseconds(), "request_id", c.GetString(ctxRequestID)}
+	s.log.Info("http", append(attrs, accessScope(c)...)...)
+}
+
+// accessScope names whom a request acted for and on: the merchant and mode of its API key or
+// dashboard sign-in, and the session or refund its route names (an ID, never a secret).
+func accessScope(c *gin.Context) []any {
+	var out []any
+	if v, ok := c.Get(ctxCaller); ok {
+		if caller, ok := v.(merchant.Caller); ok {
+			out = append(out, "merchant", caller.MerchantID, "livemode", caller.Livemode)
+		}
+	} else if p := principal(c); p.User.MerchantID != "" {
+		out = append(out, "merchant", p.User.MerchantID, "livemode", p.Session.Livemode, "user", p.User.ID)
+	}
+	id := c.Param("id")
+	switch route := c.FullPath(); {
+	case id == "":
+	case strings.HasPrefix(route, "/v1/checkout/sessions/"), strings.HasPrefix(route, "/c/"),
+		strings.HasPrefix(route, "/dashboard/payments/"):
+		out = append(out, "session", id)
+	case strings.HasPrefix(route, "/v1/refunds/"), strings.HasPrefix(route, "/dashboard/refunds/"):
+		out = append(out, "refund", id)
+	}
+	return out
 }
 
 // recover turns a panic into Stripe's api_error; the stack goes to the log only.
