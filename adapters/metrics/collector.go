@@ -37,15 +37,18 @@ func (k *countsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- k.session
 func (k *countsCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), scrapeTimeout)
 	defer cancel()
-	for desc, query := range map[*prometheus.Desc]func(context.Context) (map[string]int64, error){
-		k.sessions: k.c.SessionsByStatus, k.payouts: k.c.PayoutsByStatus} {
-		counts, err := query(ctx)
+	for _, q := range []struct {
+		what  string
+		desc  *prometheus.Desc
+		query func(context.Context) (map[string]int64, error)
+	}{{"sessions", k.sessions, k.c.SessionsByStatus}, {"payouts", k.payouts, k.c.PayoutsByStatus}} {
+		counts, err := q.query(ctx)
 		if err != nil {
-			k.log.Warn("metrics: count by status", "metric", desc.String(), "err", err)
+			k.log.Warn("metrics: count by status", "table", q.what, "err", err)
 			continue
 		}
 		for status, n := range counts {
-			ch <- prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, float64(n), status)
+			ch <- prometheus.MustNewConstMetric(q.desc, prometheus.GaugeValue, float64(n), status)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package metrics
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -82,6 +84,67 @@ func TestChainLag(t *testing.T) {
 			g.setHead(tc.head)
 			if got := testutil.ToFloat64(m.lag.WithLabelValues("base")); got != tc.want {
 				t.Fatalf("lag = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+// fakeCounts answers sessions and fails payouts.
+type fakeCounts struct{}
+
+func (fakeCounts) SessionsByStatus(context.Context) (map[string]int64, error) {
+	return map[string]int64{"open": 3, "complete": 5}, nil
+}
+
+func (fakeCounts) PayoutsByStatus(context.Context) (map[string]int64, error) {
+	return nil, errors.New("connection refused")
+}
+
+func TestCountsOnScrapeLeaveOutAFailedQuery(t *testing.T) {
+	m := New()
+	if err := m.WatchCounts(fakeCounts{}, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	want := `
+# HELP checkout_sessions_by_status Checkout sessions in the database by status.
+# TYPE checkout_sessions_by_status gauge
+checkout_sessions_by_status{status="complete"} 5
+checkout_sessions_by_status{status="open"} 3
+`
+	if err := testutil.GatherAndCompare(m.Registry(), strings.NewReader(want),
+		"checkout_sessions_by_status", "checkout_payouts_by_status"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// failingReader answers every call with err.
+type failingReader struct {
+	chain.Reader
+	err error
+}
+
+func (f failingReader) Head(context.Context) (uint64, error) { return 0, f.err }
+func (f failingReader) Block(context.Context, uint64) (chain.Block, error) {
+	return chain.Block{}, f.err
+}
+
+func TestRPCErrorsCountOnlyFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want float64
+	}{
+		{"node failure", errors.New("502 bad gateway"), 1},
+		{"block not there yet", chain.ErrBlockNotFound, 0},
+		{"range too large", chain.ErrTooManyResults, 0},
+		{"cancelled", context.Canceled, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := New()
+			r, _ := m.Scanner("base", failingReader{err: tc.err}, nil)
+			_, _ = r.Block(context.Background(), 7)
+			if got := testutil.ToFloat64(m.rpcErrors.WithLabelValues("base", "block")); got != tc.want {
+				t.Fatalf("rpc errors = %v, want %v", got, tc.want)
 			}
 		})
 	}
