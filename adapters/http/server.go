@@ -65,6 +65,8 @@ type Deps struct {
 	// TemporalUIURL is the Temporal UI's page of the service's namespace
 	// (<ui>/namespaces/<namespace>); "": the dashboard links no workflow.
 	TemporalUIURL string
+	// Ops are the metrics, liveness and readiness routes.
+	Ops Ops
 }
 
 // Server holds the routes' dependencies.
@@ -120,12 +122,12 @@ func NewHandler(d Deps) (http.Handler, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	r.HandleMethodNotAllowed = false
+	d.Ops.register(r) // first: the latency middleware sees every request
 	r.Use(s.requestID, s.accessLog, s.recover, deadline)
 	r.NoRoute(func(c *gin.Context) {
 		s.writeError(c, &apperr.Error{Kind: apperr.KindNotFound,
 			Message: fmt.Sprintf("Unrecognized request URL (%s: %s).", c.Request.Method, c.Request.URL.Path)})
 	})
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 
 	v1 := r.Group("/v1", s.authenticate, s.limitKey, s.parseParams, s.idempotent)
 	v1.POST("/checkout/sessions", s.createSession)

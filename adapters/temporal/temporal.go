@@ -40,11 +40,14 @@ type Connection struct {
 	TLSCA         string // PEM file of the CAs that sign the server's certificate (empty: system roots)
 	TLSServerName string // the name the server's certificate must carry, when not the host dialled
 	APIKey        string // sent as a bearer token on every call; turns TLS on
+	// Metrics receives the SDK's metrics (nil: none are kept); see PrometheusMetrics.
+	Metrics client.MetricsHandler
 }
 
 // Options builds the client options; a TLS file that cannot be read or used is an error naming it.
 func (c Connection) Options(logger *slog.Logger) (client.Options, error) {
-	opts := client.Options{HostPort: c.HostPort, Namespace: c.Namespace, Logger: sdklog.NewStructuredLogger(logger)}
+	opts := client.Options{HostPort: c.HostPort, Namespace: c.Namespace, Logger: sdklog.NewStructuredLogger(logger),
+		MetricsHandler: c.Metrics}
 	tlsCfg, err := c.tlsConfig()
 	if err != nil {
 		return client.Options{}, err

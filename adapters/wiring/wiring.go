@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -27,6 +28,7 @@ import (
 	"github.com/chaincheckout/checkout/adapters/chainconfig"
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
+	"github.com/chaincheckout/checkout/adapters/metrics"
 	"github.com/chaincheckout/checkout/adapters/passwords"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	ratesadapter "github.com/chaincheckout/checkout/adapters/rates"
@@ -108,6 +110,9 @@ type Config struct {
 	// Dashboard is how the dashboard hashes passwords and keeps sessions (zero fields:
 	// passwords.DefaultParams and account.DefaultPolicy).
 	Dashboard DashboardConfig
+	// ReadyMaxLag is how many blocks a chain's scanner may be behind its node's head before
+	// /readyz fails (0: the chain's reorg window).
+	ReadyMaxLag int64
 }
 
 // DashboardConfig are the dashboard's password hashing costs and sign-in policy.
@@ -223,6 +228,7 @@ func FromEnv() Config {
 	c.SweepPolicy = c.sweepPolicyFromEnv()
 	c.dunningFromEnv()
 	c.dashboardFromEnv()
+	c.readyMaxLagFromEnv()
 	if v := os.Getenv("CHECKOUT_DAYS_UNTIL_DUE"); v != "" {
 		if c.DaysUntilDue, _ = strconv.Atoi(v); c.DaysUntilDue < 1 || c.DaysUntilDue > 365 {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_DAYS_UNTIL_DUE=%q is not a whole number of days from 1 to 365", v))
@@ -343,7 +349,8 @@ type App struct {
 	Settlement  *settlement.Service
 	Chains      chainconfig.File
 	Orch        *temporaladapter.Orchestrator
-	Handler     http.Handler
+	Handler     http.Handler                 // the API and hosted page; for the worker role, the ops routes only
+	Metrics     *metrics.Metrics             // the process's registry, served at /metrics
 	SessionActs *workflows.SessionActivities // nil for the api role
 	Scans       *workflows.ScanActivities
 	retention   *workflows.Retention
@@ -374,7 +381,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, now: cfg.clock(), clients: map[int64]ethereum.Client{}}
+	a := &App{cfg: cfg, log: log, now: cfg.clock(), clients: map[int64]ethereum.Client{}, Metrics: metrics.New()}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -397,10 +404,15 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if err != nil {
 		return nil, err
 	}
+	if err = a.scrapeCounts(); err != nil {
+		return nil, err
+	}
 	if cfg.Role != RoleWorker {
 		if a.Handler, err = a.handler(uses); err != nil {
 			return nil, err
 		}
+	} else {
+		a.Handler = httpapi.NewOpsHandler(a.ops())
 	}
 	if cfg.Role != RoleAPI {
 		var wallets workflows.GasWalletClient // a nil *Settlements would be a non-nil interface
@@ -502,7 +514,11 @@ func (a *App) connectChains(ctx context.Context) (chain.RateSource, error) {
 
 // connectTemporal dials Temporal, registers the search attributes and makes the orchestrator.
 func (a *App) connectTemporal(ctx context.Context) error {
-	c, err := temporaladapter.Dial(ctx, a.cfg.temporalConnection(), a.log)
+	conn := a.cfg.temporalConnection()
+	var reporter io.Closer
+	conn.Metrics, reporter = temporaladapter.PrometheusMetrics(a.Metrics.Registry(), a.log)
+	a.closers.add(func() { _ = reporter.Close() }) // added before the client: closed after it
+	c, err := temporaladapter.Dial(ctx, conn, a.log)
 	if err != nil {
 		return err
 	}
@@ -580,14 +596,14 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	if u.workerSettlement, err = settlement.NewService(a.workerRepos.Settlement, a.Chains.Config(), u.renderer, a.now); err != nil {
 		return u, err
 	}
-	deps := checkout.Deps{Settlement: a.Settlement, Policies: a.Settlement, Store: a.API.Sessions, Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
+	deps := checkout.Deps{Settlement: a.Settlement, Policies: a.Settlement, Store: a.Metrics.Sessions(a.API.Sessions), Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
 		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: u.renderer, Names: a.API.Merchants,
 		Library: a.API.Prices, Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime, Simulator: a.devSimulator()}
 	if a.Sessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}
 	u.renderer.UseHeights(a.Sessions)
-	deps.Store, deps.Names, deps.Library = a.workerRepos.Sessions, a.workerRepos.Merchants, a.workerRepos.Prices
+	deps.Store, deps.Names, deps.Library = a.Metrics.Sessions(a.workerRepos.Sessions), a.workerRepos.Merchants, a.workerRepos.Prices
 	deps.Settlement, deps.Policies = u.workerSettlement, u.workerSettlement
 	if u.workerSessions, err = checkout.NewService(deps); err != nil {
 		return u, err
@@ -673,7 +689,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
 		Merchants: a.Merchants, Settlement: a.Settlement, Payouts: u.payouts, Billing: a.Billing, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
 		Accounts: a.Accounts, Refunds: a.Refunds, Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies,
-		TemporalUIURL: temporalUIURL(os.Getenv("CHECKOUT_TEMPORAL_UI_URL"), a.cfg.TemporalNamespace)})
+		TemporalUIURL: temporalUIURL(os.Getenv("CHECKOUT_TEMPORAL_UI_URL"), a.cfg.TemporalNamespace), Ops: a.ops()})
 }
 
 // temporalUIURL is the Temporal UI's page of namespace, from the UI's base URL
@@ -693,8 +709,8 @@ func (a *App) buildWorker(sessions *checkout.Service) error {
 	var err error
 	scanners := map[int64]*chain.Scanner{}
 	for _, ch := range a.Chains.Chains {
-		reader := ethereum.NewReader(a.clients[ch.ID], ch.ID)
-		if scanners[ch.ID], err = chain.NewScanner(ch, reader, repos.Chain, func() string { return ident.New("pay") }); err != nil {
+		reader, store := a.Metrics.Scanner(ch.Key, ethereum.NewReader(a.clients[ch.ID], ch.ID), repos.Chain)
+		if scanners[ch.ID], err = chain.NewScanner(ch, reader, store, func() string { return ident.New("pay") }); err != nil {
 			return err
 		}
 	}
@@ -704,7 +720,7 @@ func (a *App) buildWorker(sessions *checkout.Service) error {
 	if a.Scans, err = workflows.NewScanActivities(scanners, a.now, 500*time.Millisecond); err != nil {
 		return err
 	}
-	sender := webhooks.NewSender(a.cfg.WebhookTimeout, a.cfg.WebhookAllowPrivate)
+	sender := a.Metrics.Webhooks(webhooks.NewSender(a.cfg.WebhookTimeout, a.cfg.WebhookAllowPrivate))
 	encode := func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }
 	if a.Deliveries, err = workflows.NewDeliveryActivities(repos.Deliveries, sender, encode, a.Orch, a.now); err != nil {
 		return err
@@ -882,12 +898,14 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 		<-ctx.Done()
 		return nil
 	}
-	// Created sessions' workflows, off the request path; stopped only after the HTTP server has
-	// drained, so the starts its last requests queued are made too.
-	startsCtx, stopStarts := context.WithCancel(context.WithoutCancel(ctx))
-	startsDone := make(chan struct{})
-	go func() { a.Sessions.RunStarts(startsCtx, startWorkers); close(startsDone) }()
-	defer func() { stopStarts(); <-startsDone }()
+	if a.cfg.Role != RoleWorker {
+		// Created sessions' workflows, off the request path; stopped only after the HTTP server
+		// has drained, so the starts its last requests queued are made too.
+		startsCtx, stopStarts := context.WithCancel(context.WithoutCancel(ctx))
+		startsDone := make(chan struct{})
+		go func() { a.Sessions.RunStarts(startsCtx, startWorkers); close(startsDone) }()
+		defer func() { stopStarts(); <-startsDone }()
+	}
 	srv := &http.Server{Handler: a.Handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	errc := make(chan error, 1)

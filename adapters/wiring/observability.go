@@ -1,0 +1,81 @@
+package wiring
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/chaincheckout/checkout/adapters/ethereum"
+	httpapi "github.com/chaincheckout/checkout/adapters/http"
+	"github.com/chaincheckout/checkout/adapters/postgres"
+	"github.com/chaincheckout/checkout/core/chain"
+)
+
+// readyMaxLagFromEnv reads CHECKOUT_READY_MAX_LAG (blocks; unset: each chain's reorg window).
+func (c *Config) readyMaxLagFromEnv() {
+	if v := os.Getenv("CHECKOUT_READY_MAX_LAG"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_READY_MAX_LAG=%q is not a positive whole number of blocks", v))
+		}
+		c.ReadyMaxLag = n
+	}
+}
+
+// ops are the metrics, latency and readiness routes every role serves.
+func (a *App) ops() httpapi.Ops {
+	return httpapi.Ops{Metrics: a.Metrics.Handler(), Observe: a.Metrics.ObserveRequest, Ready: a.readinessChecks()}
+}
+
+// readinessChecks are what /readyz asks: Postgres answers, Temporal answers, and each chain's
+// node is reachable with the scanner no further behind its head than the lag budget.
+func (a *App) readinessChecks() map[string]func(context.Context) error {
+	counts := postgres.NewStatusCounts(a.API.DB)
+	checks := map[string]func(context.Context) error{
+		"postgres": counts.Ping,
+		"temporal": func(ctx context.Context) error {
+			_, err := a.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{})
+			return err
+		},
+	}
+	for _, ch := range a.Chains.Chains {
+		budget := a.cfg.ReadyMaxLag
+		if budget <= 0 {
+			budget = ch.WithDefaults().ReorgWindow
+		}
+		checks["chain:"+ch.Key] = ChainLagCheck(a.clients[ch.ID], a.API.Chain, ch.ID, budget)
+	}
+	return checks
+}
+
+// ChainLagCheck fails when the chain's node does not answer, the chain was never scanned,
+// or the scanner's cursor is more than budget blocks behind the node's head.
+func ChainLagCheck(c ethereum.Client, cursors interface {
+	Cursor(context.Context, int64) (chain.BlockRef, bool, error)
+}, chainID, budget int64) func(context.Context) error {
+	return func(ctx context.Context) error {
+		head, err := c.BlockNumber(ctx)
+		if err != nil {
+			return fmt.Errorf("rpc head: %w", err)
+		}
+		cur, ok, err := cursors.Cursor(ctx, chainID)
+		if err != nil {
+			return fmt.Errorf("scanner cursor: %w", err)
+		}
+		if !ok {
+			return fmt.Errorf("not scanned yet (head %d)", head)
+		}
+		if lag := int64(head) - int64(cur.Number); lag > budget {
+			return fmt.Errorf("scanner %d blocks behind the head %d (budget %d)", lag, head, budget)
+		}
+		return nil
+	}
+}
+
+// scrapeCounts registers the scrape-time counts of sessions and payouts (the API's pool).
+func (a *App) scrapeCounts() error {
+	return a.Metrics.WatchCounts(postgres.NewStatusCounts(a.API.DB), a.log)
+}
