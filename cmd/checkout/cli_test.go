@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
@@ -231,5 +232,44 @@ func TestDevSeedCreatesThenReuses(t *testing.T) {
 	}
 	if env := readFile(t, envFile); !strings.Contains(env, "CHECKOUT_DASHBOARD_EMAIL=owner+acct_") {
 		t.Fatalf("the new demo merchant's owner took the first one's address: %s", env)
+	}
+}
+
+// config check reads the environment as serve would and names every problem at once, each by
+// its variable, without connecting; a sound configuration says what it will run with.
+func TestConfigCheckNamesEachProblem(t *testing.T) {
+	key := "k1:" + base64.StdEncoding.EncodeToString(make([]byte, 32))
+	cases := []struct {
+		name string
+		env  map[string]string
+		want []string // each printed; none: ok
+	}{
+		{"sound", map[string]string{"CHECKOUT_SECRETS_KEYS": key}, nil},
+		{"no secrets key", map[string]string{"CHECKOUT_SECRETS_KEYS": ""}, []string{"CHECKOUT_SECRETS_KEYS (or CHECKOUT_SECRETS_KEY) is not set"}},
+		{"several at once", map[string]string{"CHECKOUT_SECRETS_KEYS": key, "CHECKOUT_ROLE": "both", "CHECKOUT_KEY_CACHE_TTL": "soon",
+			"CHECKOUT_PUBLIC_URL": "ftp://shop", "DATABASE_URL": "mysql://db", "CHECKOUT_CHAINS_FILE": filepath.Join(t.TempDir(), "none.json")},
+			[]string{`CHECKOUT_ROLE="both"`, `CHECKOUT_KEY_CACHE_TTL="soon"`, `CHECKOUT_PUBLIC_URL="ftp://shop"`, `DATABASE_URL="mysql://db"`,
+				"CHECKOUT_CHAINS_FILE: read chains file"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("CHECKOUT_SECRETS_KEY", "")
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"config", "check"}, &out)
+			if (err == nil) != (tc.want == nil) {
+				t.Fatalf("config check = %v\n%s", err, out.String())
+			}
+			if tc.want == nil && !strings.HasPrefix(out.String(), "configuration ok: role all") {
+				t.Fatalf("a sound configuration printed %q", out.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), "problem: "+w) {
+					t.Errorf("config check did not name %q:\n%s", w, out.String())
+				}
+			}
+		})
 	}
 }

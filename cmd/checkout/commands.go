@@ -25,6 +25,7 @@ func commands() []command {
 	return []command{
 		{"serve", "[--role all|api|worker]", "Run the API and hosted page and/or the Temporal worker until interrupted.", serveCmd},
 		{"migrate", "", "Apply the database migrations and say which ran.", migrateCmd},
+		{"config check", "", "Check the configuration from the environment without connecting to anything: print each problem, naming its variable, and exit 1 if there is one.", configCheckCmd},
 		{"merchant create", "--name NAME --xpub XPUB [--json]",
 			"Register a merchant and print its secret keys once: a test key, and a live key when a live chain is " +
 				"configured (CHECKOUT_CHAINS_FILE). Keys are stored hashed and cannot be shown again.", createMerchant},

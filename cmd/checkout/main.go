@@ -65,6 +65,22 @@ func serveCmd(ctx context.Context, cfg wiring.Config, args []string, out io.Writ
 	return serve(ctx, cfg, wiring.NewLogger())
 }
 
+func configCheckCmd(_ context.Context, cfg wiring.Config, args []string, out io.Writer) error {
+	if err := parseFlags(newFlags("config check"), args, out); err != nil {
+		return err
+	}
+	problems := cfg.Problems()
+	if len(problems) == 0 {
+		fmt.Fprintf(out, "configuration ok: role %s, listening on %s, public URL %s, Temporal %s (namespace %s)\n",
+			cfg.Role, cfg.Listen, cfg.PublicURL, cfg.TemporalAddress, cfg.TemporalNamespace)
+		return nil
+	}
+	for _, p := range problems {
+		fmt.Fprintln(out, "problem:", p)
+	}
+	return fmt.Errorf("%d configuration problem(s)", len(problems))
+}
+
 func migrateCmd(ctx context.Context, cfg wiring.Config, args []string, out io.Writer) error {
 	if err := parseFlags(newFlags("migrate"), args, out); err != nil {
 		return err
