@@ -7,15 +7,36 @@ GETH_VERSION         := v1.17.8
 # abigen is the go-ethereum library's own (go.mod's version), so bindings match the library.
 ABIGEN_VERSION       := $(shell awk '$$1 == "github.com/ethereum/go-ethereum" {print $$2}' go.mod)
 WORKFLOWCHECK_VERSION := v0.6.0
+# The Temporal server `make cluster` runs: the version the pinned CLI embeds (its go.mod), so
+# the cluster and the dev server behave alike. docker-compose.yml's image tags must match it.
+TEMPORAL_SERVER_VERSION := v1.29.1
+TEMPORAL_UI_VERSION     := v2.42.1
 BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
 
-.PHONY: chromium help dev test unit bench tools build lint postgres clean-dev contracts
+.PHONY: chromium help dev test unit bench tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools
 
 ## dev: Postgres, Temporal (+ Web UI on :8233), geth --dev, the service and a demo merchant, in the foreground
 dev: tools build postgres
 	@scripts/dev.sh
+
+## cluster: the production topology in the background: Temporal server on Postgres (+ Web UI on :8433), geth --dev, API x2 (:4242, :4243), worker x2
+cluster: tools cluster-tools postgres
+	$(GO) build -o .cluster/bin/checkout ./cmd/checkout
+	@scripts/cluster.sh start
+
+## cluster-stop: stop everything make cluster started (SIGTERM, then wait), service first
+cluster-stop:
+	@scripts/cluster.sh stop
+
+## test-cluster: the end-to-end tests with their workflows on the running cluster's Temporal (make cluster first)
+test-cluster: tools postgres
+	@bin/temporal operator cluster health --address 127.0.0.1:7433 >/dev/null 2>&1 || \
+		{ echo "no Temporal cluster on 127.0.0.1:7433: run make cluster first" >&2; exit 1; }
+	CHECKOUT_TEST_TEMPORAL_ADDRESS=127.0.0.1:7433 $(GO) test -count=1 -timeout 20m -run 'OnGeth|Scanner' ./cmd/checkout/
+
+cluster-tools: $(BIN)/.temporal-server-$(TEMPORAL_SERVER_VERSION) $(BIN)/.temporal-ui-server-$(TEMPORAL_UI_VERSION)
 
 ## test: vet, format check, unit, workflow and integration tests against real Postgres and Temporal
 test: tools postgres lint
@@ -65,6 +86,24 @@ $(BIN)/.geth-$(GETH_VERSION):
 	@mkdir -p $(BIN)
 	@echo "building geth $(GETH_VERSION) into bin/ (first time only: a minute or two)"
 	GOBIN=$(BIN) $(GO) install github.com/ethereum/go-ethereum/cmd/geth@$(GETH_VERSION)
+	@touch $@
+
+# The server and its SQL schema tool, installed under names of their own (go install calls
+# them server and sql) so they cannot be mistaken for anything else in bin/.
+$(BIN)/.temporal-server-$(TEMPORAL_SERVER_VERSION):
+	@mkdir -p $(BIN)
+	@echo "building the Temporal server $(TEMPORAL_SERVER_VERSION) and its SQL tool into bin/ (first time only: 3-8 minutes)"
+	@tmp=$$(mktemp -d) && GOBIN=$$tmp $(GO) install go.temporal.io/server/cmd/server@$(TEMPORAL_SERVER_VERSION) \
+		go.temporal.io/server/cmd/tools/sql@$(TEMPORAL_SERVER_VERSION) && \
+		mv $$tmp/server $(BIN)/temporal-server && mv $$tmp/sql $(BIN)/temporal-sql-tool && rmdir $$tmp
+	@touch $@
+
+# The Web UI's own server (the module the CLI embeds for start-dev's UI), for make cluster.
+$(BIN)/.temporal-ui-server-$(TEMPORAL_UI_VERSION):
+	@mkdir -p $(BIN)
+	@echo "building the Temporal Web UI server $(TEMPORAL_UI_VERSION) into bin/ (first time only)"
+	@tmp=$$(mktemp -d) && GOBIN=$$tmp $(GO) install github.com/temporalio/ui-server/v2/cmd/server@$(TEMPORAL_UI_VERSION) && \
+		mv $$tmp/server $(BIN)/temporal-ui-server && rmdir $$tmp
 	@touch $@
 
 # Without @version, go install builds abigen at the version go.mod requires.

@@ -3,6 +3,8 @@
 # State lives in .dev/ (Temporal's SQLite file, the dev chain, the demo key), so a second run is quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 mkdir -p .dev
 
 own_db=0; [ -z "${DATABASE_URL:-}" ] && own_db=1 # the dev database is ours to recreate; one given to us never is
@@ -12,12 +14,7 @@ export CHECKOUT_LISTEN="${CHECKOUT_LISTEN:-127.0.0.1:4242}"
 export CHECKOUT_WEBHOOK_ALLOW_PRIVATE="${CHECKOUT_WEBHOOK_ALLOW_PRIVATE:-true}" # local receivers in development
 export CHECKOUT_PUBLIC_URL="${CHECKOUT_PUBLIC_URL:-http://$CHECKOUT_LISTEN}"
 # The key that encrypts webhook secrets at rest, made once (losing it loses the dev endpoints' secrets).
-fresh=0
-if [ -z "${CHECKOUT_SECRETS_KEYS:-}${CHECKOUT_SECRETS_KEY:-}" ]; then
-  [ -s .dev/secrets_key ] || { fresh=1; (umask 077; head -c 32 /dev/urandom | base64 > .dev/secrets_key); }
-  CHECKOUT_SECRETS_KEY="$(cat .dev/secrets_key)"
-  export CHECKOUT_SECRETS_KEY
-fi
+load_secrets_key .dev
 UI_PORT="${TEMPORAL_UI_PORT:-8233}"
 export CHECKOUT_TEMPORAL_UI_URL="${CHECKOUT_TEMPORAL_UI_URL:-http://127.0.0.1:$UI_PORT}" # the dashboard links sessions' workflows there
 ETH_PORT="${ETH_RPC_PORT:-8545}"
@@ -31,26 +28,14 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-port_open() { (exec 3<>"/dev/tcp/${1%:*}/${1##*:}") 2>/dev/null; }
-wait_port() {
-  for _ in $(seq 1 150); do port_open "$1" && return 0; sleep 0.2; done
-  echo "$2 did not start; see $3" >&2; exit 1
-}
 for addr in "$TEMPORAL_ADDRESS" "127.0.0.1:$ETH_PORT" "$CHECKOUT_LISTEN"; do
   if port_open "$addr"; then echo "$addr is already in use: is another 'make dev' running?" >&2; exit 1; fi
 done
 
-# The database named in DATABASE_URL, created once.
-db=$(sed -E 's#^.*/([^/?]+)(\?.*)?$#\1#' <<<"$DATABASE_URL")
-admin=$(sed -E "s#/$db(\\?|$)#/postgres\\1#" <<<"$DATABASE_URL")
-# A fresh .dev (new chain, new secrets key) starts a fresh dev database: the old one's cursors
-# point into a chain that is gone and its webhook secrets were sealed with a key that is gone.
-if [ "$fresh" = 1 ] && [ "$own_db" = 1 ]; then
-  psql "$admin" -qc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)"
-fi
-if ! psql "$admin" -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
-  psql "$admin" -qc "CREATE DATABASE \"$db\"" && echo "created database $db"
-fi
+# The database named in DATABASE_URL, created once. A fresh .dev (new chain, new secrets key)
+# starts a fresh dev database: the old one's cursors point into a chain that is gone and its
+# webhook secrets were sealed with a key that is gone.
+ensure_database "$DATABASE_URL" "$(( fresh && own_db ))"
 
 # WAL without a sync per commit: a killed server loses nothing, a power cut may lose the last
 # moments of dev history; the default journal syncs several times per write and starts few
@@ -61,22 +46,13 @@ bin/temporal server start-dev --ip 127.0.0.1 --port "${TEMPORAL_ADDRESS##*:}" --
   --dynamic-config-value system.enableActivityEagerExecution=true \
   --log-level warn > .dev/temporal.log 2>&1 &
 pids+=($!)
-bin/geth --dev --dev.period 1 --datadir .dev/geth --http --http.addr 127.0.0.1 --http.port "$ETH_PORT" \
-  --http.api eth,net,web3,debug --nodiscover --maxpeers 0 --ipcdisable > .dev/geth.log 2>&1 &
+geth_dev_args .dev/geth "$ETH_PORT"
+bin/geth "${geth_args[@]}" > .dev/geth.log 2>&1 &
 pids+=($!)
 wait_port "$TEMPORAL_ADDRESS" "Temporal" .dev/temporal.log
 wait_port "127.0.0.1:$ETH_PORT" "geth" .dev/geth.log
 
-# The test stablecoin and the ForwarderFactory on the dev chain (deployed once; their addresses
-# go to the chains file), and the gas wallet that pays sweeps: a keystore in .dev/gas-wallet/,
-# funded from the dev account, whose password the service reads from the variable below.
-bin/checkout dev deploy --rpc "http://127.0.0.1:$ETH_PORT" --out .dev/chains.json
-export CHECKOUT_CHAINS_FILE="${CHECKOUT_CHAINS_FILE:-.dev/chains.json}"
-CHAIN_DEV_GAS_WALLET_PASSWORD="$(cat .dev/gas-wallet.password)"
-export CHAIN_DEV_GAS_WALLET_PASSWORD
-# Sweeps on the dev chain: once 100 of a currency waits (the default), or 5 minutes after a
-# deposit (the default is an hour), so a walkthrough sees its payout soon.
-export CHECKOUT_SWEEP_MAX_AGE="${CHECKOUT_SWEEP_MAX_AGE:-5m}"
+deploy_dev_chain "http://127.0.0.1:$ETH_PORT" .dev
 
 bin/checkout migrate
 bin/checkout dev seed --env-file .dev/env

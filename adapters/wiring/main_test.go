@@ -69,7 +69,7 @@ func runTests(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer sim.backend.Close()
-	cfg := wiring.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(), TemporalNamespace: "default",
+	cfg := wiring.Config{DatabaseURL: dbURL, TemporalAddress: srv.FrontendHostPort(), TemporalNamespace: srv.Namespace(),
 		Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll, AutoMigrate: true,
 		Chains: sim.config(), ChainClients: map[int64]ethereum.Client{simChainID: sim.flaky}, WebhookAllowPrivate: true, WebhookTimeout: 2 * time.Second, WebhookFirstRetry: 100 * time.Millisecond,
 		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}

@@ -62,7 +62,7 @@ func startE2E(ctx context.Context, t *testing.T, options ...func(*wiring.Config)
 	}
 	base := "http://" + ln.Addr().String()
 	cfg := wiring.Config{DatabaseURL: dbURL, TemporalAddress: temporal.FrontendHostPort(),
-		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll,
+		TemporalNamespace: temporal.Namespace(), Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll,
 		AutoMigrate: true, ChainsFile: chainsFile,
 		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}
 	for _, o := range options {

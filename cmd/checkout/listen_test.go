@@ -67,7 +67,7 @@ func startService(ctx context.Context, t *testing.T) string {
 	chains := chainconfig.Default()
 	chains.Chains[0].RPCURL = "http://127.0.0.1:1"
 	app, err := wiring.New(ctx, wiring.Config{DatabaseURL: wiring.FromEnv().DatabaseURL, TemporalAddress: temporal.FrontendHostPort(),
-		TemporalNamespace: "default", Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll, AutoMigrate: true,
+		TemporalNamespace: temporal.Namespace(), Listen: ln.Addr().String(), PublicURL: base, Role: wiring.RoleAll, AutoMigrate: true,
 		Chains: &chains, WebhookAllowPrivate: true, WebhookTimeout: 5 * time.Second,
 		SecretsKeys: "test:" + base64.StdEncoding.EncodeToString(make([]byte, 32))}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {

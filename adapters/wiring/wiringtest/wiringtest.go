@@ -4,7 +4,9 @@ package wiringtest
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -16,8 +18,11 @@ import (
 	"time"
 
 	_ "github.com/lib/pq" // the driver
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
+	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/chaincheckout/checkout/core/ident"
 )
@@ -83,12 +88,30 @@ func TemporalBinary() (string, error) {
 	return path, nil
 }
 
-// Temporal starts an in-memory dev server on a free port. No search attributes are
-// pre-registered: the service must register its own at start-up. extraArgs go to
-// `temporal server start-dev` (e.g. a --dynamic-config-value).
-func Temporal(ctx context.Context, logs io.Writer, extraArgs ...string) (*testsuite.DevServer, error) {
+// TemporalServer is the Temporal a test runs against and the namespace its workflows use.
+type TemporalServer interface {
+	FrontendHostPort() string
+	Namespace() string
+	Client() client.Client
+	Stop() error
+}
+
+// ClusterAddressEnv names a running Temporal cluster (make test-cluster sets it to make
+// cluster's): Temporal then gives each caller a fresh namespace of its own there instead of
+// starting a dev server, so the tests' workflows run on the cluster without meeting the
+// cluster's own workers (which poll the default namespace).
+const ClusterAddressEnv = "CHECKOUT_TEST_TEMPORAL_ADDRESS"
+
+// Temporal starts an in-memory dev server on a free port, or with ClusterAddressEnv set, makes
+// a namespace on that cluster. No search attributes are pre-registered: the service must
+// register its own at start-up. extraArgs go to `temporal server start-dev` (e.g. a
+// --dynamic-config-value); a caller that passes any always gets a dev server.
+func Temporal(ctx context.Context, logs io.Writer, extraArgs ...string) (TemporalServer, error) {
 	if err := refuseUnderShort("temporal dev server"); err != nil {
 		return nil, err
+	}
+	if addr := os.Getenv(ClusterAddressEnv); addr != "" && len(extraArgs) == 0 {
+		return clusterNamespace(ctx, addr)
 	}
 	bin, err := TemporalBinary()
 	if err != nil {
@@ -97,7 +120,7 @@ func Temporal(ctx context.Context, logs io.Writer, extraArgs ...string) (*testsu
 	if logs == nil {
 		logs = io.Discard
 	}
-	return testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
 		ExistingPath:  bin,
 		LogLevel:      "error",
 		ClientOptions: &client.Options{Namespace: "default", Logger: QuietLogger{}},
@@ -105,6 +128,66 @@ func Temporal(ctx context.Context, logs io.Writer, extraArgs ...string) (*testsu
 		Stderr:        logs,
 		ExtraArgs:     extraArgs,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return devServer{srv}, nil
+}
+
+type devServer struct{ *testsuite.DevServer }
+
+func (devServer) Namespace() string { return "default" }
+
+// clusterNS is a namespace of a test's own on a running cluster; Stop deletes it.
+type clusterNS struct {
+	addr, name string
+	c          client.Client
+}
+
+func (n *clusterNS) FrontendHostPort() string { return n.addr }
+func (n *clusterNS) Namespace() string        { return n.name }
+func (n *clusterNS) Client() client.Client    { return n.c }
+
+func (n *clusterNS) Stop() error {
+	defer n.c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_, err := n.c.OperatorService().DeleteNamespace(ctx, &operatorservice.DeleteNamespaceRequest{Namespace: n.name})
+	return err
+}
+
+func clusterNamespace(ctx context.Context, addr string) (TemporalServer, error) {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, err
+	}
+	name := "test-" + hex.EncodeToString(b[:])
+	nc, err := client.NewNamespaceClient(client.Options{HostPort: addr, Logger: QuietLogger{}})
+	if err != nil {
+		return nil, fmt.Errorf("%s=%s: %w", ClusterAddressEnv, addr, err)
+	}
+	defer nc.Close()
+	if err := nc.Register(ctx, &workflowservice.RegisterNamespaceRequest{
+		Namespace: name, WorkflowExecutionRetentionPeriod: durationpb.New(24 * time.Hour),
+	}); err != nil {
+		return nil, fmt.Errorf("register namespace %s on %s: %w", name, addr, err)
+	}
+	c, err := client.DialContext(ctx, client.Options{HostPort: addr, Namespace: name, Logger: QuietLogger{}})
+	if err != nil {
+		return nil, err
+	}
+	// A new namespace reaches every service's cache within seconds; the service's first call lists
+	// the search attributes.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		_, err = c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: name})
+		if err == nil {
+			return &clusterNS{addr: addr, name: name, c: c}, nil
+		}
+		if time.Now().After(deadline) {
+			c.Close()
+			return nil, fmt.Errorf("namespace %s never became usable on %s: %w", name, addr, err)
+		}
+	}
 }
 
 // Geth starts bin/geth --dev (a block per second) on free loopback ports in dir and returns
