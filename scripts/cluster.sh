@@ -20,6 +20,7 @@ NAMESPACE=default
 NAMESPACE_RETENTION=72h
 API_PORTS=(4242 4243)
 WORKERS=2
+WORKER_PORT_BASE=4251 # worker i serves /metrics, /healthz and /readyz on WORKER_PORT_BASE+i
 
 # Temporal, with every port off the dev server's (7233-7243, 6933-6939, 8000, 7936, UI 8233).
 TEMPORAL_PORT=7433 # frontend gRPC: the address clients dial
@@ -178,7 +179,7 @@ start() {
     [ -e "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null &&
       { echo "the cluster is already running ($f); make cluster-stop first" >&2; exit 1; }
   done
-  for p in "$TEMPORAL_PORT" "$UI_PORT" "$ETH_PORT" "${API_PORTS[@]}"; do
+  for p in "$TEMPORAL_PORT" "$UI_PORT" "$ETH_PORT" "${API_PORTS[@]}" $(seq $((WORKER_PORT_BASE + 1)) $((WORKER_PORT_BASE + WORKERS))); do
     if port_open "127.0.0.1:$p"; then echo "127.0.0.1:$p is already in use (make dev, or another cluster?)" >&2; exit 1; fi
   done
   started=0
@@ -229,7 +230,7 @@ YAML
   # Workers first: the first registers the search attributes; an API needs them to start sessions.
   local i
   for i in $(seq 1 "$WORKERS"); do
-    launch "worker-$i" "$CHECKOUT" serve --role worker
+    launch "worker-$i" env CHECKOUT_LISTEN="127.0.0.1:$((WORKER_PORT_BASE + i))" "$CHECKOUT" serve --role worker
   done
   for i in $(seq 1 "$WORKERS"); do
     for _ in $(seq 1 150); do grep -q "checkout running" "$DIR/logs/worker-$i.log" && break
@@ -259,7 +260,7 @@ banner() {
   The checkout cluster is running in the background (make cluster-stop stops it).
 
   API              http://127.0.0.1:${API_PORTS[0]}  http://127.0.0.1:${API_PORTS[1]}  (role api, x${#API_PORTS[@]})
-  Workers          $WORKERS processes (role worker)
+  Workers          $WORKERS processes (role worker), /metrics and /readyz on $(for i in $(seq 1 "$WORKERS"); do printf 'http://127.0.0.1:%s ' $((WORKER_PORT_BASE + i)); done)
   Temporal         $TEMPORAL_ADDRESS  namespace $NAMESPACE  (server $(cat "$DIR/pids/temporal-server.pid"), on Postgres: $TEMPORAL_DB, $VISIBILITY_DB)
   Temporal Web UI  $ui
   Dev chain RPC    http://127.0.0.1:$ETH_PORT (chain id 1337)
