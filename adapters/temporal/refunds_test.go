@@ -179,6 +179,14 @@ func TestRefundsResolve(t *testing.T) {
 
 	s := w.session("cs_test_accept", time.Second)
 	w.until("expired", func() bool { return w.rows[s.ID] == checkout.StatusExpired })
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) { // the run heard of it too
+		if st, err := w.orch.QueryState(ctx, s.ID); err == nil && st.Status == checkout.StatusExpired {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the workflow never reported the session expired")
+		}
+	}
 	keyed := idempotency.WithKey(ctx, idempotency.Key{Scope: idempotency.Scope{MerchantID: "acct_1"}, Value: "resolve-1"})
 	for range 2 { // a retry of the same request attaches to the first update
 		res, ok, err := w.refunds.Resolve(keyed, s, refund.ResolveParams{Action: refund.ActionAccept})
