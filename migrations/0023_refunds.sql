@@ -29,8 +29,7 @@ CREATE TABLE refunds (
     metadata         jsonb NOT NULL DEFAULT '{}',
     created_at       timestamptz NOT NULL,
     succeeded_at     timestamptz,
-    canceled_at      timestamptz,
-    balance_transaction text -- the negative line its success wrote
+    canceled_at      timestamptz
 );
 CREATE INDEX refunds_merchant_seq ON refunds (merchant_id, livemode, seq DESC);
 -- A session's refunds are read under its row lock each time one is created.
