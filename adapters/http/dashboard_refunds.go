@@ -88,7 +88,7 @@ func (s *Server) refundPageRowOf(r refund.Refund, owner bool) refundPageRow {
 	if r.Status == refund.StatusRequiresAction {
 		row.ClaimExpires = r.ClaimExpiresAt
 		if owner {
-			row.ClaimURL = s.publicURL + "/refunds/claim/" + r.ClaimSecret
+			row.ClaimURL = s.publicURL + claimAction(r.ClaimSecret)
 		}
 	}
 	row.TxURL = ch.TxURL(r.TxHash)

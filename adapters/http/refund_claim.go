@@ -58,6 +58,8 @@ type claimData struct {
 	LiveReload                  bool // the state can still change by itself: the script reloads the page
 }
 
+// claimAction is the claim page's path: the one place that spells it (its form posts there,
+// the API's claim_url and the dashboard's claim link are built from it).
 func claimAction(secret string) string { return "/refunds/claim/" + url.PathEscape(secret) }
 
 // claimPage shows the refund behind the secret: the form while it awaits its destination,

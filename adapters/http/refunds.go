@@ -64,7 +64,7 @@ type refundCryptoJSON struct {
 }
 
 // claimURL is the public page where the shopper names the refund's destination.
-func (s *Renderer) claimURL(secret string) string { return s.publicURL + "/refunds/claim/" + secret }
+func (s *Renderer) claimURL(secret string) string { return s.publicURL + claimAction(secret) }
 
 // EncodeRefund implements refund.Encoder: the refund as the API shows it, for its events.
 func (s *Renderer) EncodeRefund(_ context.Context, r refund.Refund) (json.RawMessage, error) {
