@@ -234,8 +234,9 @@ func (r *Subscriptions) Update(ctx context.Context, id, invoiceID string, change
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE invoices SET status = $2, amount_paid = $3, attempts = $4, paid_at = $5,
-			period_start = $6, period_end = $7, auto_collection = $8::jsonb WHERE id = $1`, inv.ID, string(inv.Status),
-			inv.AmountPaid, inv.Attempts, nullTimePtr(inv.PaidAt), inv.PeriodStart, inv.PeriodEnd, ac); err != nil {
+			period_start = $6, period_end = $7, auto_collection = $8::jsonb, session_id = $9, sessions = GREATEST(sessions, $10)
+			WHERE id = $1`, inv.ID, string(inv.Status), inv.AmountPaid, inv.Attempts, nullTimePtr(inv.PaidAt), inv.PeriodStart,
+			inv.PeriodEnd, ac, nullable(inv.Session), inv.Sessions); err != nil {
 			return unavailable("save invoice "+inv.ID, err)
 		}
 		if created != nil {

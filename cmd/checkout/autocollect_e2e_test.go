@@ -187,9 +187,21 @@ func TestSubscriptionCollectedAutomaticallyInABrowserOnGeth(t *testing.T) {
 		inv.HostedInvoiceURL == nil {
 		t.Fatalf("after revoking: %+v %+v", inv, inv.AutomaticCollection)
 	}
-	var updated struct{ Data []json.RawMessage }
+	var updated struct {
+		Data []struct {
+			Data struct {
+				Object struct {
+					HostedInvoiceURL *string `json:"hosted_invoice_url"`
+				}
+			}
+		}
+	}
 	if err := api.do(ctx, http.MethodGet, "/v1/events?type=invoice.updated", nil, &updated); err != nil || len(updated.Data) != 1 {
 		t.Fatalf("invoice.updated events: %d (%v), want the fallback's", len(updated.Data), err)
+	}
+	// the event is what tells the merchant to send the invoice: it carries the page to pay it on
+	if u := updated.Data[0].Data.Object.HostedInvoiceURL; u == nil || *u != *inv.HostedInvoiceURL {
+		t.Fatalf("invoice.updated names hosted_invoice_url %v, want %s", u, *inv.HostedInvoiceURL)
 	}
 
 	sc := stripe.NewClient(api.key, stripe.WithBackends(stripe.NewBackendsWithConfig(&stripe.BackendConfig{

@@ -142,16 +142,23 @@ func (s *Service) collectCall(sub *Subscription, step CollectionStep) (Collectio
 // FailCollection records why an invoice was not collected automatically and gives it its
 // hosted page (a checkout session), as a send_invoice period.
 func (s *Service) FailCollection(ctx context.Context, subID, invoiceID, reason string) error {
-	if _, _, err := s.change(ctx, subID, invoiceID, func(sub *Subscription, inv *Invoice) (*Invoice, error) {
-		sub.FailCollection(inv, reason)
-		return nil, nil
-	}); err != nil {
+	inv, err := s.d.Store.LoadInvoice(ctx, invoiceID)
+	if err != nil {
 		return err
 	}
-	_, err := s.InvoiceSession(ctx, invoiceID)
-	if apperr.IsKind(err, apperr.KindConflict) { // no longer payable (canceled meanwhile): nothing to send
-		return nil
+	// The session comes first, so the invoice.updated that sends the shopper the invoice
+	// carries its hosted_invoice_url.
+	sess, k, err := s.invoiceSession(ctx, inv)
+	if err != nil && !apperr.IsKind(err, apperr.KindConflict) { // conflict: no longer payable, nothing to send
+		return err
 	}
+	_, _, err = s.change(ctx, subID, invoiceID, func(sub *Subscription, inv *Invoice) (*Invoice, error) {
+		sub.FailCollection(inv, reason)
+		if k > 0 && inv.Sessions < k {
+			inv.Session, inv.Sessions = sess.ID, k
+		}
+		return nil, nil
+	})
 	return err
 }
 

@@ -212,21 +212,31 @@ func (s *Service) InvoiceSession(ctx context.Context, invoiceID string) (*checko
 	if err != nil {
 		return nil, err
 	}
+	sess, k, err := s.invoiceSession(ctx, inv)
+	if err != nil || k == 0 {
+		return sess, err
+	}
+	return sess, s.d.Store.SetInvoiceSession(ctx, inv.ID, sess.ID, k)
+}
+
+// invoiceSession returns inv's current session, or creates session k for it (k > 0: not yet
+// recorded on inv). The ID derives from inv and k, so a retry finds the session it made.
+func (s *Service) invoiceSession(ctx context.Context, inv *Invoice) (*checkout.Session, int, error) {
 	if inv.Session != "" {
 		cur, err := s.d.Sessions.LoadSession(ctx, inv.Session)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		if cur.Status != checkout.StatusExpired || !inv.Payable() {
-			return cur, nil
+			return cur, 0, nil
 		}
 	}
 	if !inv.Payable() {
-		return nil, apperr.Conflict("invoice_not_payable", "Invoice %s is %s.", inv.ID, inv.Status)
+		return nil, 0, apperr.Conflict("invoice_not_payable", "Invoice %s is %s.", inv.ID, inv.Status)
 	}
 	sub, err := s.d.Store.LoadSubscription(ctx, inv.SubscriptionID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	k := inv.Sessions + 1
 	id := InvoiceSessionID(inv.ID, k, inv.Livemode)
@@ -236,9 +246,9 @@ func (s *Service) InvoiceSession(ctx context.Context, invoiceID string) (*checko
 			invoiceSessionParams(sub, inv, s.d.Now()), inv.ID, id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("session %d of invoice %s: %w", k, inv.ID, err)
+		return nil, 0, fmt.Errorf("session %d of invoice %s: %w", k, inv.ID, err)
 	}
-	return sess, s.d.Store.SetInvoiceSession(ctx, inv.ID, id, k)
+	return sess, k, nil
 }
 
 // invoiceSessionParams is a payment session for the invoice's amount, its items as they were sold.
