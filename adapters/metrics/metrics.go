@@ -24,6 +24,8 @@ type Metrics struct {
 	scanned    *prometheus.GaugeVec
 	lag        *prometheus.GaugeVec
 	rpcErrors  *prometheus.CounterVec
+	stale      *prometheus.GaugeVec
+	outages    *prometheus.CounterVec
 	attempts   *prometheus.CounterVec
 	attemptDur *prometheus.HistogramVec
 }
@@ -46,6 +48,10 @@ func New() *Metrics {
 		lag:       gauge("checkout_chain_lag_blocks", "Blocks between the node's head and the scanned block."),
 		rpcErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_rpc_errors_total",
 			Help: "Failed RPC calls of the chain scanner, by chain and call."}, []string{"chain", "call"}),
+		stale: gauge("checkout_chain_view_stale", "1 while the scanner's newest block is older than the chain's stale_after_seconds "+
+			"(an outage: the chain's sessions do not expire), else 0."),
+		outages: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_outages_total",
+			Help: "Outages of the chain's view this process recorded as begun."}, []string{"chain"}),
 		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_webhook_attempts_total",
 			Help: "Webhook delivery attempts by outcome (2xx, 3xx, 4xx, 5xx, error)."}, []string{"outcome"}),
 		attemptDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "checkout_webhook_attempt_duration_seconds",
@@ -53,7 +59,7 @@ func New() *Metrics {
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"outcome"}),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.created, m.completed, m.expired, m.head, m.scanned,
-		m.lag, m.rpcErrors, m.attempts, m.attemptDur} {
+		m.lag, m.rpcErrors, m.stale, m.outages, m.attempts, m.attemptDur} {
 		f(c)
 	}
 	return m

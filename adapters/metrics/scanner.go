@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/chaincheckout/checkout/core/chain"
 )
@@ -113,4 +114,35 @@ func (s *scanStore) CommitStep(ctx context.Context, st chain.Step) ([]chain.Chan
 		s.g.setScanned(st.Cursor.Number)
 	}
 	return changes, err
+}
+
+// OpenOutage, BeginOutage and EndOutage keep the stale gauge: the scanner looks at the open
+// outage after every scan, so the gauge follows the record within one scan.
+func (s *scanStore) OpenOutage(ctx context.Context, chainID int64) (*chain.Outage, error) {
+	o, err := s.ScanStore.OpenOutage(ctx, chainID)
+	if err == nil {
+		stale := 0.0
+		if o != nil {
+			stale = 1
+		}
+		s.g.m.stale.WithLabelValues(s.g.label).Set(stale)
+	}
+	return o, err
+}
+
+func (s *scanStore) BeginOutage(ctx context.Context, o chain.Outage) error {
+	err := s.ScanStore.BeginOutage(ctx, o)
+	if err == nil {
+		s.g.m.stale.WithLabelValues(s.g.label).Set(1)
+		s.g.m.outages.WithLabelValues(s.g.label).Inc()
+	}
+	return err
+}
+
+func (s *scanStore) EndOutage(ctx context.Context, chainID int64, end time.Time) error {
+	err := s.ScanStore.EndOutage(ctx, chainID, end)
+	if err == nil {
+		s.g.m.stale.WithLabelValues(s.g.label).Set(0)
+	}
+	return err
 }

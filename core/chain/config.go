@@ -45,6 +45,9 @@ type Chain struct {
 	PublicRPCURL string `json:"public_rpc_url,omitempty"`
 	// GasWallet is where the operator's wallet that pays the chain's sweeps takes its key.
 	GasWallet *GasWallet `json:"gas_wallet,omitempty"`
+	// StaleAfterSeconds is how old the newest scanned block may get before the chain's view is
+	// stale (an outage: sessions on the chain do not expire, and get the time back); 0: 120.
+	StaleAfterSeconds int64 `json:"stale_after_seconds,omitempty"`
 }
 
 // GasWallet names the key of a chain's gas wallet (never the key itself) and its fee cap.
@@ -131,6 +134,8 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s: rpc_url is required", where)
 		case ch.Confirmations < 1:
 			return fmt.Errorf("%s: confirmations must be at least 1", where)
+		case ch.StaleAfterSeconds < 0:
+			return fmt.Errorf("%s: stale_after_seconds must not be negative", where)
 		case ch.Native.Symbol == "" || ch.Native.Decimals < 0 || ch.Native.Decimals > 36:
 			return fmt.Errorf("%s: native needs a symbol and decimals 0..36", where)
 		}
