@@ -244,20 +244,24 @@ func TestPairReaderRecordsOnlyBlocksBothProvidersAgreeOn(t *testing.T) {
 	}
 }
 
-// Over real JSON-RPC: a primary on a closed port and a secondary serving a simulated chain
-// over HTTP. Every call fails over (head, blocks, receipts, logs); with both down the error
-// surfaces, naming each provider but neither URL.
+// Over real JSON-RPC: a simulated chain served over HTTP, read with a second provider that is
+// the same chain (every block agrees) or a closed port, first or second. A payment is
+// recorded each time: with one provider down every call fails over (head, blocks, receipts,
+// logs). With both down the error surfaces, naming each provider but neither URL.
 func TestPairReaderFailsOverOverHTTP(t *testing.T) {
 	ctx := context.Background()
 	payer := newKey(t)
 	sim := newSimNode(t, payer, simHTTPPort)
 	live := NewReader(dialURL(t, fmt.Sprintf("http://127.0.0.1:%d", simHTTPPort)), 1337)
-	for _, order := range []string{"primary down", "secondary down"} {
+	for _, order := range []string{"both up", "primary down", "secondary down"} {
 		t.Run(order, func(t *testing.T) {
 			dead := NewReader(dialURL(t, closedURL), 1337)
 			primary, secondary, failing := dead, live, Primary
-			if order == "secondary down" {
+			switch order {
+			case "secondary down":
 				primary, secondary, failing = live, dead, Secondary
+			case "both up": // the same chain through HTTP and in process: every block agrees
+				primary, secondary, failing = live, NewReader(sim.backend.Client(), 1337), ""
 			}
 			pair, obs, _ := newPair(t, primary, secondary)
 			st := &memScanStore{hashes: map[uint64]string{}, watched: map[string]string{depositAddr: "cs_1"}}
@@ -272,6 +276,12 @@ func TestPairReaderFailsOverOverHTTP(t *testing.T) {
 			}
 			if _, err := pair.TokenTransfers(ctx, 0, p.To, []string{usdcOnBase}); err != nil {
 				t.Fatalf("logs with one provider down: %v", err)
+			}
+			if failing == "" {
+				if len(obs.failed) != 0 || obs.disagreed != 0 || len(pair.Degraded()) != 0 || obs.heads[Primary] != obs.heads[Secondary] {
+					t.Fatalf("both up: failures %v, disagreements %d, heads %v", obs.failed, obs.disagreed, obs.heads)
+				}
+				return
 			}
 			if obs.failed[failing+" head"] == 0 || obs.heads[map[string]string{Primary: Secondary, Secondary: Primary}[failing]] != p.To {
 				t.Fatalf("failures %v, heads %v", obs.failed, obs.heads)
