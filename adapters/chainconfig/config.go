@@ -44,7 +44,7 @@ func Default() File {
 
 // Load reads path (or the default when empty), then applies environment overrides:
 //
-//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY, CHAIN_<KEY>_EXPLORER_URL, CHAIN_<KEY>_PUBLIC_RPC_URL,
+//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_RPC_URL_2, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY, CHAIN_<KEY>_EXPLORER_URL, CHAIN_<KEY>_PUBLIC_RPC_URL,
 //	CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT, CHAIN_<KEY>_GAS_WALLET_KEY,
 //	CHAIN_<KEY>_GAS_WALLET_KEYSTORE, CHAIN_<KEY>_GAS_WALLET_MAX_FEE_GWEI
 //
@@ -78,6 +78,9 @@ func Load(path string, environ []string) (File, error) {
 		prefix := "CHAIN_" + strings.ToUpper(c.Key) + "_"
 		if v := env[prefix+"RPC_URL"]; v != "" {
 			c.RPCURL = v
+		}
+		if v := env[prefix+"RPC_URL_2"]; v != "" {
+			c.RPCURL2 = v
 		}
 		if v := env[prefix+"FORWARDER_FACTORY"]; v != "" {
 			c.ForwarderFactory = v

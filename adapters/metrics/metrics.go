@@ -15,19 +15,23 @@ import (
 
 // Metrics holds the service's instruments and the registry they live on.
 type Metrics struct {
-	reg        *prometheus.Registry
-	requests   *prometheus.HistogramVec
-	created    prometheus.Counter
-	completed  prometheus.Counter
-	expired    prometheus.Counter
-	head       *prometheus.GaugeVec
-	scanned    *prometheus.GaugeVec
-	lag        *prometheus.GaugeVec
-	rpcErrors  *prometheus.CounterVec
-	stale      *prometheus.GaugeVec
-	outages    *prometheus.CounterVec
-	attempts   *prometheus.CounterVec
-	attemptDur *prometheus.HistogramVec
+	reg       *prometheus.Registry
+	requests  *prometheus.HistogramVec
+	created   prometheus.Counter
+	completed prometheus.Counter
+	expired   prometheus.Counter
+	head      *prometheus.GaugeVec
+	scanned   *prometheus.GaugeVec
+	lag       *prometheus.GaugeVec
+	rpcErrors *prometheus.CounterVec
+	stale     *prometheus.GaugeVec
+	outages   *prometheus.CounterVec
+	// A chain with two RPC providers: each one's failures and head, and their disagreements.
+	providerErrors *prometheus.CounterVec
+	providerHead   *prometheus.GaugeVec
+	disagreements  *prometheus.CounterVec
+	attempts       *prometheus.CounterVec
+	attemptDur     *prometheus.HistogramVec
 }
 
 // New makes a registry with the Go runtime and process collectors and the service's instruments.
@@ -52,6 +56,13 @@ func New() *Metrics {
 			"(an outage: the chain's sessions do not expire), else 0."),
 		outages: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_outages_total",
 			Help: "Outages of the chain's view this process recorded as begun."}, []string{"chain"}),
+		providerErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_rpc_provider_errors_total",
+			Help: "Failed RPC calls of one provider of a chain with two, by chain, provider (primary, secondary) and call."},
+			[]string{"chain", "provider", "call"}),
+		providerHead: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "checkout_chain_rpc_provider_head_block",
+			Help: "Latest block number each provider of a chain with two reported."}, []string{"chain", "provider"}),
+		disagreements: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_rpc_disagreements_total",
+			Help: "Block reads the two providers of a chain answered with different hashes (the scanner waited)."}, []string{"chain"}),
 		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_webhook_attempts_total",
 			Help: "Webhook delivery attempts by outcome (2xx, 3xx, 4xx, 5xx, error)."}, []string{"outcome"}),
 		attemptDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "checkout_webhook_attempt_duration_seconds",
@@ -59,7 +70,7 @@ func New() *Metrics {
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"outcome"}),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.created, m.completed, m.expired, m.head, m.scanned,
-		m.lag, m.rpcErrors, m.stale, m.outages, m.attempts, m.attemptDur} {
+		m.lag, m.rpcErrors, m.stale, m.outages, m.providerErrors, m.providerHead, m.disagreements, m.attempts, m.attemptDur} {
 		f(c)
 	}
 	return m

@@ -48,6 +48,33 @@ func (m *Metrics) Scanner(chainKey string, r chain.Reader, st chain.ScanStore) (
 	return &reader{Reader: r, g: g}, &scanStore{ScanStore: st, g: g}
 }
 
+// Providers counts what the reader of a chain with two RPC providers sees (it satisfies
+// ethereum.PairObserver). The disagreement series starts at zero, so an alert on its
+// increase works from the first one.
+func (m *Metrics) Providers(chainKey string) *Providers {
+	m.disagreements.WithLabelValues(chainKey).Add(0)
+	return &Providers{m: m, label: chainKey}
+}
+
+// Providers is one chain's provider instruments.
+type Providers struct {
+	m     *Metrics
+	label string
+}
+
+// ProviderFailed counts a provider's failed call.
+func (p *Providers) ProviderFailed(provider, call string) {
+	p.m.providerErrors.WithLabelValues(p.label, provider, call).Inc()
+}
+
+// ProviderHead sets the head a provider reported.
+func (p *Providers) ProviderHead(provider string, head uint64) {
+	p.m.providerHead.WithLabelValues(p.label, provider).Set(float64(head))
+}
+
+// Disagreed counts a block the providers hashed differently.
+func (p *Providers) Disagreed() { p.m.disagreements.WithLabelValues(p.label).Inc() }
+
 type reader struct {
 	chain.Reader
 	g *chainGauges

@@ -19,10 +19,13 @@ type Config struct {
 
 // Chain is one EVM network.
 type Chain struct {
-	Key           string  `json:"key"`  // short name used in asset IDs: "dev", "base"
-	ID            int64   `json:"id"`   // EIP-155 chain id
-	Name          string  `json:"name"` // for people
-	RPCURL        string  `json:"rpc_url"`
+	Key    string `json:"key"`  // short name used in asset IDs: "dev", "base"
+	ID     int64  `json:"id"`   // EIP-155 chain id
+	Name   string `json:"name"` // for people
+	RPCURL string `json:"rpc_url"`
+	// RPCURL2 is an optional second provider: the scanner trusts only blocks both hash alike,
+	// and uses either alone while the other fails. Never shown, like rpc_url.
+	RPCURL2       string  `json:"rpc_url_2,omitempty"`
 	Livemode      bool    `json:"livemode"`
 	Confirmations int64   `json:"confirmations"` // blocks, including the payment's own
 	Native        Token   `json:"native"`        // the native coin; Contract stays empty
@@ -132,6 +135,8 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s: id must be a unique positive chain id", where)
 		case ch.RPCURL == "":
 			return fmt.Errorf("%s: rpc_url is required", where)
+		case ch.RPCURL2 != "" && ch.RPCURL2 == ch.RPCURL:
+			return fmt.Errorf("%s: rpc_url_2 is the same as rpc_url: a second provider must be another endpoint", where)
 		case ch.Confirmations < 1:
 			return fmt.Errorf("%s: confirmations must be at least 1", where)
 		case ch.StaleAfterSeconds < 0:
