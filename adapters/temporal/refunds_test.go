@@ -65,9 +65,12 @@ func newRefundWorld(t *testing.T) *refundWorld {
 	wk.RegisterWorkflowWithOptions(workflows.CheckoutSession, workflow.RegisterOptions{Name: workflows.CheckoutSessionWorkflow})
 	wk.RegisterWorkflowWithOptions(workflows.Refund, workflow.RegisterOptions{Name: workflows.RefundWorkflow})
 	for name, fn := range map[string]any{
-		"Reconcile":          w.reconcile,
-		"ExpireSessionAt":    w.expire,
-		"AwaitChainScanned":  func(context.Context, string, time.Time) (bool, error) { return true, nil },
+		"Reconcile":         w.reconcile,
+		"ExpireSessionAt":   w.expire,
+		"AwaitChainScanned": func(context.Context, string, time.Time) (bool, error) { return true, nil },
+		"AwaitDeadline": func(_ context.Context, _ string, due time.Time) (checkout.DeadlineCheck, error) {
+			return checkout.DeadlineCheck{Due: due, Ready: true}, nil
+		},
 		"CheckNativeBalance": func(context.Context, string) (bool, error) { return false, nil },
 		"ApplyResolution":    w.apply,
 		"AdvanceRefund":      w.advance,

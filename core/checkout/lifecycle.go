@@ -182,6 +182,9 @@ func (s *Service) CheckDeadline(ctx context.Context, sessionID string) (Deadline
 	if err != nil {
 		return DeadlineCheck{}, err
 	}
+	if ch.ViewStale(cur, scanned, now) { // how much to give back is known once the view is fresh
+		return DeadlineCheck{Due: sess.Due(), Stale: true}, nil
+	}
 	outages, err := s.store.Outages(ctx, ch.ID, sess.CreatedAt)
 	if err != nil {
 		return DeadlineCheck{}, err
@@ -195,8 +198,7 @@ func (s *Service) CheckDeadline(ctx context.Context, sessionID string) (Deadline
 			return DeadlineCheck{}, err
 		}
 	}
-	stale := ch.ViewStale(cur, scanned, now)
-	return DeadlineCheck{Due: sess.Due(), Stale: stale, Ready: !stale && scanned && cur.Time.After(sess.Due())}, nil
+	return DeadlineCheck{Due: sess.Due(), Ready: cur.Time.After(sess.Due())}, nil
 }
 
 // CheckNativeBalance compares the deposit address's balance with the native payments on
