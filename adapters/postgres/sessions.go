@@ -184,6 +184,12 @@ func (r *Sessions) Update(ctx context.Context, id string, change func(*checkout.
 		if _, err := tx.ExecContext(ctx, saveSessionSQL, saveSessionArgs(after)...); err != nil {
 			return unavailable("save session "+id, err)
 		}
+		if after.Due().After(before.Due()) { // its address is watched as long past the new due time
+			if _, err := tx.ExecContext(ctx, `UPDATE deposit_addresses SET watch_until = GREATEST(watch_until, $2)
+				WHERE session_id = $1`, id, after.WatchUntil()); err != nil {
+				return unavailable("watch the address of "+id+" longer", err)
+			}
+		}
 		evs, err := events(before, after)
 		if err != nil {
 			return err

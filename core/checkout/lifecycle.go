@@ -74,7 +74,7 @@ func (s *Service) AssignAsset(ctx context.Context, sessionID, assetID string) (*
 // ensureAddress gives the session its deposit address once: a forwarder bound to the
 // merchant's payout address on chainID when settlement says so, else the next xpub address.
 func (s *Service) ensureAddress(ctx context.Context, sess *Session, chainID int64) error {
-	watchUntil := sess.ExpiresAt.Add(MonitoringWindow)
+	watchUntil := sess.WatchUntil()
 	if sess.Crypto.DepositAddress == "" && s.binder != nil {
 		b, ok, err := s.binder.Bind(ctx, sess.MerchantID, sess.Livemode, sess.ID, chainID)
 		if err != nil {

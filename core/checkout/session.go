@@ -127,6 +127,10 @@ func (s *Session) Due() time.Time {
 	return s.ExpiresAt
 }
 
+// WatchUntil is how long the session's deposit address is watched: its monitoring window
+// after the due time, so late payments and deep reorgs are still recorded.
+func (s *Session) WatchUntil() time.Time { return s.Due().Add(MonitoringWindow) }
+
 // Deadline is the last moment a payment may be mined to count as a sale: the due time, or the
 // moment of the merchant's expire request if that came first.
 func (s *Session) Deadline() time.Time {
