@@ -14,6 +14,9 @@ DIR=.bench-scale
 CHECKOUT="$DIR/bin/checkout" # built by make bench-scale from this checkout
 BENCH="$DIR/bin/benchscale"
 SIZES="${BENCH_SCALE_SIZES:-10000,100000}"
+# server: Temporal on Postgres, as make cluster and production run it (the default);
+# dev: the CLI's dev server on a SQLite file, as make dev and make bench run it.
+TEMPORAL_KIND="${BENCH_SCALE_TEMPORAL:-server}"
 
 TEMPORAL_PORT=7833 HISTORY_PORT=7834 MATCHING_PORT=7835 WORKER_PORT=7839 FRONTEND_HTTP_PORT=7843
 MEMBERSHIP_BASE=6833 METRICS_PORT=9833 PPROF_PORT=7846
@@ -114,7 +117,9 @@ YAML
 setup_databases() {
   local db schema
   drop_databases
-  for db in $SERVICE_DB $TEMPORAL_DB $VISIBILITY_DB; do psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $db"; done
+  psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $SERVICE_DB"
+  [ "$TEMPORAL_KIND" = dev ] && return 0
+  for db in $TEMPORAL_DB $VISIBILITY_DB; do psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $db"; done
   for db in $TEMPORAL_DB $VISIBILITY_DB; do
     schema=postgresql/v12/temporal; [ "$db" = "$VISIBILITY_DB" ] && schema=postgresql/v12/visibility
     sql=(bin/temporal-sql-tool --plugin postgres12 --ep 127.0.0.1 -p 5432 -u postgres --db "$db")
@@ -124,11 +129,20 @@ setup_databases() {
 }
 
 start_temporal() {
-  write_server_config
-  launch temporal-server bin/temporal-server --root "$DIR/temporal" --config config --env development --allow-no-auth start
+  if [ "$TEMPORAL_KIND" = dev ]; then
+    mkdir -p "$DIR/temporal"
+    launch temporal-server bin/temporal server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --http-port "$FRONTEND_HTTP_PORT" \
+      --metrics-port "$METRICS_PORT" --headless --db-filename "$DIR/temporal/temporal.db" --log-level warn \
+      --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
+      --dynamic-config-value system.enableActivityEagerExecution=true
+  else
+    write_server_config
+    launch temporal-server bin/temporal-server --root "$DIR/temporal" --config config --env development --allow-no-auth start
+  fi
   for _ in $(seq 1 150); do bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break; sleep 0.2; done
   bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null ||
     { echo "Temporal did not start; see $DIR/logs/temporal-server.log" >&2; exit 1; }
+  [ "$TEMPORAL_KIND" = dev ] && return 0 # the dev server has its default namespace
   bin/temporal operator namespace create --address "$TEMPORAL_ADDRESS" --namespace default --retention 72h >/dev/null
   for _ in $(seq 1 100); do
     bin/temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace default >/dev/null 2>&1 && break; sleep 0.2
@@ -159,6 +173,7 @@ main() {
     if port_open "127.0.0.1:$p"; then echo "127.0.0.1:$p is already in use (a bench-scale still running?)" >&2; exit 1; fi
   done
   trap cleanup EXIT
+  trap 'exit 130' INT TERM # so the EXIT trap stops the stack
   setup_databases
   start_temporal
   geth_dev_args "$DIR/geth" "$GETH_PORT"
@@ -169,11 +184,13 @@ main() {
   start_service
   # shellcheck disable=SC1091
   . "$DIR/env"
-  local apis; apis=$(printf 'http://127.0.0.1:%s,' "${API_PORTS[@]}")
-  echo "bench-scale: sizes $SIZES on $(nproc) cores; the stack's logs are in $DIR/logs/"
+  local apis dbs="$TEMPORAL_DB,$VISIBILITY_DB"
+  apis=$(printf 'http://127.0.0.1:%s,' "${API_PORTS[@]}")
+  [ "$TEMPORAL_KIND" = dev ] && dbs=
+  echo "bench-scale: sizes $SIZES, Temporal $TEMPORAL_KIND, on $(nproc) cores; the stack's logs are in $DIR/logs/"
   "$BENCH" -api "${apis%,}" -key "$CHECKOUT_API_KEY" -geth "http://127.0.0.1:$GETH_PORT" \
     -proxy "http://127.0.0.1:$PROXY_PORT" -database "$DATABASE_URL" -temporal "$TEMPORAL_ADDRESS" \
-    -temporal-dbs "$TEMPORAL_DB,$VISIBILITY_DB" -worker-pids "$(cat "$DIR/pids/worker.pid")" \
+    -temporal-dbs "$dbs" -worker-pids "$(cat "$DIR/pids/worker.pid")" \
     -temporal-pid "$(cat "$DIR/pids/temporal-server.pid")" -sizes "$SIZES" ${BENCH_SCALE_ARGS:-}
 }
 

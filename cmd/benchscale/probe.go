@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/lib/pq"
 )
 
 // clockTicks is USER_HZ, the unit of /proc/<pid>/stat's CPU times: 100 on every Linux build
@@ -63,21 +64,19 @@ func sampleAll(pids []int) (procSample, error) {
 }
 
 // idleWindow measures, over o.idle with nothing asked of the service: the workers' and the
-// Temporal server's CPU (as % of one core) and RSS at the end, the RPC calls the service made
-// through the proxy, and the blocks geth mined meanwhile.
+// Temporal server's CPU (as % of one core) and mean RSS, the CPU of the Postgres backends
+// serving the service's and Temporal's databases, the RPC calls the service made through the
+// proxy, and the blocks geth mined meanwhile.
 func (s *stack) idleWindow(ctx context.Context, st *step) error {
-	server := []int{}
+	servers := []int{}
 	if s.server != 0 {
-		server = append(server, s.server)
+		servers = append(servers, s.server)
 	}
-	w0, err := sampleAll(s.workers)
+	backends, err := s.backendPIDs(ctx)
 	if err != nil {
 		return err
 	}
-	t0, err := sampleAll(server)
-	if err != nil {
-		return err
-	}
+	w0, t0, p0 := cpuOf(s.workers), cpuOf(servers), cpuOf(backends)
 	c0, err := fetchCounts(s.o.proxyURL)
 	if err != nil {
 		return err
@@ -88,8 +87,14 @@ func (s *stack) idleWindow(ctx context.Context, st *step) error {
 	}
 	start := time.Now()
 	logf("idle window of %s", s.o.idle)
-	if err := sleep(ctx, s.o.idle); err != nil {
-		return err
+	var wRSS, tRSS, samples int64
+	for time.Since(start) < s.o.idle {
+		if err := sleep(ctx, time.Second); err != nil {
+			return err
+		}
+		w, _ := sampleAll(s.workers)
+		t, _ := sampleAll(servers)
+		wRSS, tRSS, samples = wRSS+w.rssKiB, tRSS+t.rssKiB, samples+1
 	}
 	b1, err := s.blockNumber(ctx)
 	if err != nil {
@@ -100,18 +105,51 @@ func (s *stack) idleWindow(ctx context.Context, st *step) error {
 		return err
 	}
 	st.window = time.Since(start)
-	w1, err := sampleAll(s.workers)
-	if err != nil {
-		return err
-	}
-	t1, err := sampleAll(server)
-	if err != nil {
-		return err
-	}
 	st.rpc, st.blocks = c1.minus(c0), b1-b0
-	st.workerRSS, st.workerCPU = mib(w1.rssKiB), pct(w1.cpu-w0.cpu, st.window)
-	st.serverRSS, st.serverCPU = mib(t1.rssKiB), pct(t1.cpu-t0.cpu, st.window)
+	st.workerRSS, st.serverRSS = mib(wRSS/samples), mib(tRSS/samples)
+	st.workerCPU, st.serverCPU = pct(cpuSince(w0), st.window), pct(cpuSince(t0), st.window)
+	st.postgresCPU = pct(cpuSince(p0), st.window)
 	return nil
+}
+
+// cpuOf is each process's CPU time so far; a process that cannot be read is left out.
+func cpuOf(pids []int) map[int]time.Duration {
+	out := map[int]time.Duration{}
+	for _, pid := range pids {
+		if p, err := readProc(pid); err == nil {
+			out[pid] = p.cpu
+		}
+	}
+	return out
+}
+
+// cpuSince is the CPU the processes used since before was read (those still there).
+func cpuSince(before map[int]time.Duration) time.Duration {
+	var sum time.Duration
+	for pid, was := range before {
+		if p, err := readProc(pid); err == nil {
+			sum += p.cpu - was
+		}
+	}
+	return sum
+}
+
+// backendPIDs are the Postgres backends connected to the service's and Temporal's databases
+// (pooled connections: they live across the window), the bench's own excepted.
+func (s *stack) backendPIDs(ctx context.Context) ([]int, error) {
+	dbs := []string{}
+	for _, name := range strings.Split(s.o.temporalDBs, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			dbs = append(dbs, name)
+		}
+	}
+	var pids []int
+	err := s.db.SelectContext(ctx, &pids, `SELECT pid FROM pg_stat_activity
+		WHERE (datname = current_database() OR datname = ANY($1)) AND application_name <> 'benchscale'`, pq.Array(dbs))
+	if err != nil {
+		return nil, fmt.Errorf("the databases' backends: %w", err)
+	}
+	return pids, nil
 }
 
 func (s *stack) blockNumber(ctx context.Context) (uint64, error) {

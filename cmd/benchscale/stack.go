@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -46,7 +47,7 @@ func newStack(ctx context.Context, o options) (*stack, error) {
 			return nil, fmt.Errorf("temporal-pid %q: %w", o.temporalPID, err)
 		}
 	}
-	if s.db, err = sqlx.ConnectContext(ctx, "postgres", o.databaseURL); err != nil {
+	if s.db, err = sqlx.ConnectContext(ctx, "postgres", withAppName(o.databaseURL)); err != nil {
 		return nil, fmt.Errorf("the service's database: %w", err)
 	}
 	s.db.SetMaxOpenConns(4)
@@ -96,6 +97,7 @@ type step struct {
 	running                int64         // CheckoutSession workflows Running
 	workerRSS, workerCPU   float64       // MiB and % of one core, summed over the workers
 	serverRSS, serverCPU   float64       // the Temporal server's
+	postgresCPU            float64       // the backends of the service's and Temporal's databases
 	rpc                    rpcCounts     // calls the service made during the idle window
 	blocks                 uint64        // blocks mined during it
 	window                 time.Duration
@@ -150,4 +152,17 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-time.After(d):
 		return nil
 	}
+}
+
+// withAppName names the bench's own connections, so its backends are not counted as the
+// service's.
+func withAppName(dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return dbURL
+	}
+	q := u.Query()
+	q.Set("application_name", "benchscale")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
