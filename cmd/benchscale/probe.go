@@ -85,6 +85,10 @@ func (s *stack) idleWindow(ctx context.Context, st *step) error {
 	if err != nil {
 		return err
 	}
+	var dbStart time.Time
+	if err := s.db.GetContext(ctx, &dbStart, `SELECT now()`); err != nil {
+		return fmt.Errorf("database clock: %w", err)
+	}
 	start := time.Now()
 	logf("idle window of %s", s.o.idle)
 	var wRSS, tRSS, samples int64
@@ -109,6 +113,11 @@ func (s *stack) idleWindow(ctx context.Context, st *step) error {
 	st.workerRSS, st.serverRSS = mib(wRSS/samples), mib(tRSS/samples)
 	st.workerCPU, st.serverCPU = pct(cpuSince(w0), st.window), pct(cpuSince(t0), st.window)
 	st.postgresCPU = pct(cpuSince(p0), st.window)
+	// A volatile asset's quote lapses (CHECKOUT_QUOTE_LIFETIME) and the workflow prices it again.
+	err = s.db.GetContext(ctx, &st.requoted, `SELECT count(*) FROM checkout_sessions WHERE quoted_at >= $1 AND created_at < $1`, dbStart)
+	if err != nil {
+		return fmt.Errorf("count requotes: %w", err)
+	}
 	return nil
 }
 

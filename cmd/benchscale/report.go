@@ -44,6 +44,7 @@ func printSteps(o options, steps []step) {
 	row("Temporal server RSS, MiB", "%.1f", func(s step) float64 { return s.serverRSS }, true)
 	row("Temporal server idle CPU, % of a core", "%.2f", func(s step) float64 { return s.serverCPU }, true)
 	row("Postgres backends' idle CPU, % of a core", "%.2f", func(s step) float64 { return s.postgresCPU }, true)
+	row("sessions requoted in the idle window", "%.0f", func(s step) float64 { return float64(s.requoted) }, true)
 	row("blocks mined in the idle window", "%.0f", func(s step) float64 { return float64(s.blocks) }, false)
 	row("RPC calls per block (idle, via the proxy)", "%.2f", func(s step) float64 { return perBlock(s.rpc.total(), s.blocks) }, true)
 	row("  HTTP requests per block", "%.2f", func(s step) float64 { return perBlock(s.rpc.Posts, s.blocks) }, true)

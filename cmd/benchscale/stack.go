@@ -100,6 +100,7 @@ type step struct {
 	postgresCPU            float64       // the backends of the service's and Temporal's databases
 	rpc                    rpcCounts     // calls the service made during the idle window
 	blocks                 uint64        // blocks mined during it
+	requoted               int64         // sessions priced again during the window
 	window                 time.Duration
 	pay                    []time.Duration // payment mined to session complete
 	checkoutDB, temporalDB int64           // bytes
