@@ -15,7 +15,7 @@ BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
 
-.PHONY: chromium help dev test unit bench tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools
+.PHONY: chromium help dev test unit bench bench-scale tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools
 
 ## dev: Postgres, Temporal (+ Web UI on :8233), geth --dev, the service and a demo merchant, in the foreground
 dev: tools build postgres
@@ -49,6 +49,12 @@ unit:
 ## bench: create-session latency and throughput beside the bare Temporal + Postgres floor
 bench: tools postgres
 	$(GO) run ./cmd/bench
+
+## bench-scale: open 10k then 100k sessions (BENCH_SCALE_SIZES) on a stack of its own: worker RSS and idle CPU, RPC calls per block, payment latency, Postgres and Temporal sizes, each beside 10 open sessions
+bench-scale: tools cluster-tools postgres
+	$(GO) build -o .bench-scale/bin/checkout ./cmd/checkout
+	$(GO) build -o .bench-scale/bin/benchscale ./cmd/benchscale
+	@scripts/bench-scale.sh
 
 ## lint: go vet, gofmt, and Temporal's workflowcheck (no time.Now, goroutines, map ranges… in workflows)
 lint: $(BIN)/.workflowcheck-$(WORKFLOWCHECK_VERSION)

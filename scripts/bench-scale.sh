@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# `make bench-scale`: what open checkout sessions cost. Starts a stack of its own (a Temporal
+# server on Postgres as make cluster runs it, geth --dev behind a counting JSON-RPC proxy, one
+# `serve --role worker` and two `serve --role api` processes, databases bench_scale_* on the
+# local Postgres), runs cmd/benchscale against it (BENCH_SCALE_SIZES open sessions, after a
+# baseline of 10), then stops everything and drops the databases. Every port differs from
+# make dev's and make cluster's, so it runs beside either. State and logs: .bench-scale/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+
+DIR=.bench-scale
+CHECKOUT="$DIR/bin/checkout" # built by make bench-scale from this checkout
+BENCH="$DIR/bin/benchscale"
+SIZES="${BENCH_SCALE_SIZES:-10000,100000}"
+# server: Temporal on Postgres, as make cluster and production run it (the default);
+# dev: the CLI's dev server on a SQLite file, as make dev and make bench run it.
+TEMPORAL_KIND="${BENCH_SCALE_TEMPORAL:-server}"
+
+TEMPORAL_PORT=7833 HISTORY_PORT=7834 MATCHING_PORT=7835 WORKER_PORT=7839 FRONTEND_HTTP_PORT=7843
+MEMBERSHIP_BASE=6833 METRICS_PORT=9833 PPROF_PORT=7846
+API_PORTS=(4542 4543)
+WORKER_LISTEN=127.0.0.1:4552 # one worker: its RSS and CPU are the figures, not a sum
+GETH_PORT=8845 PROXY_PORT=8846
+
+PG_SERVER=postgres://postgres@127.0.0.1:5432
+PG_ADMIN_URL="$PG_SERVER/postgres"
+TEMPORAL_DB=bench_scale_temporal
+VISIBILITY_DB=bench_scale_visibility
+SERVICE_DB=bench_scale_checkout
+export DATABASE_URL="$PG_SERVER/$SERVICE_DB?sslmode=disable"
+export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT" TEMPORAL_NAMESPACE=default
+
+launch() { # NAME CMD...: in its own session, logging to $DIR/logs/NAME.log
+  local name=$1; shift
+  setsid "$@" > "$DIR/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$DIR/pids/$name.pid"
+}
+
+stop_one() { # NAME: SIGTERM, then SIGKILL after 20 s
+  local f="$DIR/pids/$1.pid" pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid" 2>/dev/null || true; }
+  fi
+  rm -f "$f"
+}
+
+drop_databases() {
+  local db
+  for db in $SERVICE_DB $TEMPORAL_DB $VISIBILITY_DB; do
+    psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)"
+  done
+}
+
+cleanup() {
+  local n
+  for n in api-1 api-2 worker temporal-server proxy geth; do stop_one "$n"; done
+  drop_databases
+  rm -rf "$DIR/geth" "$DIR/temporal"
+}
+
+# The server's config: make cluster's (scripts/cluster.sh), on this script's ports and
+# databases, as the local superuser (trust auth; the databases are dropped afterwards). Smaller
+# pools than make cluster's: each of the four services has its own, and with 20 they took 61
+# of the shared Postgres' 100 connections under 10k sessions, refusing everyone else's.
+write_server_config() {
+  local m=$MEMBERSHIP_BASE
+  mkdir -p "$DIR/temporal/config"
+  cat > "$DIR/temporal/config/development.yaml" <<YAML
+log: { stdout: true, level: warn }
+persistence:
+  defaultStore: default
+  visibilityStore: visibility
+  numHistoryShards: 4
+  datastores:
+    default:
+      sql: { pluginName: postgres12, databaseName: $TEMPORAL_DB, connectAddr: "127.0.0.1:5432", connectProtocol: tcp,
+             user: postgres, password: "", maxConns: 6, maxIdleConns: 6, maxConnLifetime: 1h }
+    visibility:
+      sql: { pluginName: postgres12, databaseName: $VISIBILITY_DB, connectAddr: "127.0.0.1:5432", connectProtocol: tcp,
+             user: postgres, password: "", maxConns: 2, maxIdleConns: 2, maxConnLifetime: 1h }
+global:
+  membership: { maxJoinDuration: 30s, broadcastAddress: 127.0.0.1 }
+  pprof: { port: $PPROF_PORT }
+  metrics:
+    prometheus: { framework: tally, timerType: histogram, listenAddress: "127.0.0.1:$METRICS_PORT" }
+services:
+  frontend: { rpc: { grpcPort: $TEMPORAL_PORT, membershipPort: $m, httpPort: $FRONTEND_HTTP_PORT, bindOnLocalHost: true } }
+  history: { rpc: { grpcPort: $HISTORY_PORT, membershipPort: $((m + 1)), bindOnLocalHost: true } }
+  matching: { rpc: { grpcPort: $MATCHING_PORT, membershipPort: $((m + 2)), bindOnLocalHost: true } }
+  worker: { rpc: { grpcPort: $WORKER_PORT, membershipPort: $((m + 6)), bindOnLocalHost: true } }
+clusterMetadata:
+  enableGlobalNamespace: false
+  failoverVersionIncrement: 10
+  masterClusterName: active
+  currentClusterName: active
+  clusterInformation:
+    active: { enabled: true, initialFailoverVersion: 1, rpcName: frontend, rpcAddress: "127.0.0.1:$TEMPORAL_PORT" }
+dcRedirectionPolicy: { policy: noop }
+dynamicConfigClient: { filepath: "$PWD/$DIR/temporal/config/dynamicconfig.yaml", pollInterval: 10s }
+YAML
+  cat > "$DIR/temporal/config/dynamicconfig.yaml" <<'YAML'
+system.enableActivityEagerExecution:
+  - value: true
+system.forceSearchAttributesCacheRefreshOnRead:
+  - value: true
+frontend.persistenceMaxQPS:
+  - value: 10000
+history.persistenceMaxQPS:
+  - value: 45000
+YAML
+}
+
+setup_databases() {
+  local db schema
+  drop_databases
+  psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $SERVICE_DB"
+  [ "$TEMPORAL_KIND" = dev ] && return 0
+  for db in $TEMPORAL_DB $VISIBILITY_DB; do psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $db"; done
+  for db in $TEMPORAL_DB $VISIBILITY_DB; do
+    schema=postgresql/v12/temporal; [ "$db" = "$VISIBILITY_DB" ] && schema=postgresql/v12/visibility
+    sql=(bin/temporal-sql-tool --plugin postgres12 --ep 127.0.0.1 -p 5432 -u postgres --db "$db")
+    { "${sql[@]}" setup-schema -v 0.0 && "${sql[@]}" update-schema --schema-name "$schema"; } >> "$DIR/logs/schema.log" 2>&1 ||
+      { echo "schema of $db failed; see $DIR/logs/schema.log" >&2; exit 1; }
+  done
+}
+
+start_temporal() {
+  if [ "$TEMPORAL_KIND" = dev ]; then
+    mkdir -p "$DIR/temporal"
+    launch temporal-server bin/temporal server start-dev --ip 127.0.0.1 --port "$TEMPORAL_PORT" --http-port "$FRONTEND_HTTP_PORT" \
+      --metrics-port "$METRICS_PORT" --headless --db-filename "$DIR/temporal/temporal.db" --log-level warn \
+      --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
+      --dynamic-config-value system.enableActivityEagerExecution=true
+  else
+    write_server_config
+    launch temporal-server bin/temporal-server --root "$DIR/temporal" --config config --env development --allow-no-auth start
+  fi
+  for _ in $(seq 1 150); do bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break; sleep 0.2; done
+  bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null ||
+    { echo "Temporal did not start; see $DIR/logs/temporal-server.log" >&2; exit 1; }
+  [ "$TEMPORAL_KIND" = dev ] && return 0 # the dev server has its default namespace
+  bin/temporal operator namespace create --address "$TEMPORAL_ADDRESS" --namespace default --retention 72h >/dev/null
+  for _ in $(seq 1 100); do
+    bin/temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace default >/dev/null 2>&1 && break; sleep 0.2
+  done
+}
+
+# The service: one worker, two APIs, reaching geth only through the counting proxy.
+start_service() {
+  export CHAIN_DEV_RPC_URL="http://127.0.0.1:$PROXY_PORT" CHECKOUT_RATE_LIMIT_TEST=0 LOG_LEVEL=warn
+  export CHECKOUT_PUBLIC_URL="http://127.0.0.1:${API_PORTS[0]}" CHECKOUT_LISTEN="127.0.0.1:${API_PORTS[0]}"
+  CHECKOUT_SECRETS_KEY="$(head -c 32 /dev/urandom | base64)"
+  export CHECKOUT_SECRETS_KEY
+  "$CHECKOUT" migrate >/dev/null
+  "$CHECKOUT" dev seed --env-file "$DIR/env" >/dev/null
+  export CHECKOUT_AUTO_MIGRATE=false
+  launch worker env CHECKOUT_LISTEN="$WORKER_LISTEN" "$CHECKOUT" serve --role worker
+  wait_port "$WORKER_LISTEN" worker "$DIR/logs/worker.log"
+  local i=0 p
+  for p in "${API_PORTS[@]}"; do
+    i=$((i + 1)); launch "api-$i" env CHECKOUT_LISTEN="127.0.0.1:$p" "$CHECKOUT" serve --role api
+  done
+  for p in "${API_PORTS[@]}"; do wait_port "127.0.0.1:$p" api "$DIR/logs/api-*.log"; done
+}
+
+main() {
+  mkdir -p "$DIR/logs" "$DIR/pids"
+  for p in $TEMPORAL_PORT "${API_PORTS[@]}" ${WORKER_LISTEN##*:} $GETH_PORT $PROXY_PORT; do
+    if port_open "127.0.0.1:$p"; then echo "127.0.0.1:$p is already in use (a bench-scale still running?)" >&2; exit 1; fi
+  done
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM # so the EXIT trap stops the stack
+  setup_databases
+  start_temporal
+  geth_dev_args "$DIR/geth" "$GETH_PORT"
+  launch geth bin/geth "${geth_args[@]}"
+  wait_port "127.0.0.1:$GETH_PORT" geth "$DIR/logs/geth.log"
+  launch proxy "$BENCH" proxy -listen "127.0.0.1:$PROXY_PORT" -target "http://127.0.0.1:$GETH_PORT"
+  wait_port "127.0.0.1:$PROXY_PORT" proxy "$DIR/logs/proxy.log"
+  start_service
+  # shellcheck disable=SC1091
+  . "$DIR/env"
+  local apis dbs="$TEMPORAL_DB,$VISIBILITY_DB"
+  apis=$(printf 'http://127.0.0.1:%s,' "${API_PORTS[@]}")
+  [ "$TEMPORAL_KIND" = dev ] && dbs=
+  echo "bench-scale: sizes $SIZES, Temporal $TEMPORAL_KIND, on $(nproc) cores; the stack's logs are in $DIR/logs/"
+  "$BENCH" -api "${apis%,}" -key "$CHECKOUT_API_KEY" -geth "http://127.0.0.1:$GETH_PORT" \
+    -proxy "http://127.0.0.1:$PROXY_PORT" -database "$DATABASE_URL" -temporal "$TEMPORAL_ADDRESS" \
+    -temporal-dbs "$dbs" -worker-pids "$(cat "$DIR/pids/worker.pid")" \
+    -temporal-pid "$(cat "$DIR/pids/temporal-server.pid")" -sizes "$SIZES" ${BENCH_SCALE_ARGS:-}
+}
+
+main
