@@ -16,7 +16,7 @@ import (
 
 // readyMaxLagFromEnv reads CHECKOUT_READY_MAX_LAG (blocks; unset: each chain's reorg window).
 func (c *Config) readyMaxLagFromEnv() {
-	if v := os.Getenv("CHECKOUT_READY_MAX_LAG"); v != "" {
+	if v := os.Getenv(EnvReadyMaxLag); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_READY_MAX_LAG=%q is not a positive whole number of blocks", v))
@@ -79,3 +79,4 @@ func ChainLagCheck(c ethereum.Client, cursors interface {
 func (a *App) scrapeCounts() error {
 	return a.Metrics.WatchCounts(postgres.NewStatusCounts(a.API.DB), a.log)
 }
+

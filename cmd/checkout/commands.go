@@ -26,6 +26,9 @@ func commands() []command {
 		{"serve", "[--role all|api|worker]", "Run the API and hosted page and/or the Temporal worker until interrupted.", serveCmd},
 		{"migrate", "", "Apply the database migrations and say which ran.", migrateCmd},
 		{"config check", "", "Check the configuration from the environment without connecting to anything: print each problem, naming its variable, and exit 1 if there is one.", configCheckCmd},
+		{"config reference", "[--write README.md]",
+			"Print the configuration reference (every variable with its default, an example and its meaning) as a Markdown table, " +
+				"or with --write replace the table between the markers in that file (make docs does it for README.md).", configReferenceCmd},
 		{"merchant create", "--name NAME --xpub XPUB [--json]",
 			"Register a merchant and print its secret keys once: a test key, and a live key when a live chain is " +
 				"configured (CHECKOUT_CHAINS_FILE). Keys are stored hashed and cannot be shown again.", createMerchant},
