@@ -10,8 +10,10 @@ import (
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
+	"github.com/chaincheckout/checkout/adapters/metrics"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/settlement"
 )
 
 // readyMaxLagFromEnv reads CHECKOUT_READY_MAX_LAG (blocks; unset: each chain's reorg window).
@@ -80,3 +82,19 @@ func (a *App) scrapeCounts() error {
 	return a.Metrics.WatchCounts(postgres.NewStatusCounts(a.API.DB), a.log)
 }
 
+// watchGasWallets registers the gas wallets' scrape-time figures (balance, unmined
+// transactions) and returns the wallet that counts its sends, for the worker to use.
+func (a *App) watchGasWallets(w *ethereum.GasWallet) (settlement.GasWallet, error) {
+	keys := map[int64]string{}
+	var watched []metrics.GasWalletChain
+	for _, ch := range a.Chains.Chains {
+		if a.gasChains[ch.ID] {
+			keys[ch.ID] = ch.Key
+			watched = append(watched, metrics.GasWalletChain{ID: ch.ID, Key: ch.Key, Symbol: ch.Native.Symbol, Decimals: ch.Native.Decimals})
+		}
+	}
+	if err := a.Metrics.WatchGasWallets(w, watched, a.log); err != nil {
+		return nil, fmt.Errorf("gas wallet metrics: %w", err)
+	}
+	return a.Metrics.GasWallet(w, keys), nil
+}

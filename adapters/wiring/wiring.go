@@ -722,7 +722,7 @@ func (a *App) buildWorker(sessions *checkout.Service) error {
 	}
 	sender := a.Metrics.Webhooks(webhooks.NewSender(a.cfg.WebhookTimeout, a.cfg.WebhookAllowPrivate))
 	encode := func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }
-	if a.Deliveries, err = workflows.NewDeliveryActivities(repos.Deliveries, sender, encode, a.Orch, a.now); err != nil {
+	if a.Deliveries, err = workflows.NewDeliveryActivities(a.Metrics.Deliveries(repos.Deliveries), sender, encode, a.Orch, a.now); err != nil {
 		return err
 	}
 	if a.cfg.WebhookConcurrency > 0 {
@@ -757,7 +757,11 @@ func (a *App) buildSettlement(enc settlement.Encoder) error {
 	if len(wallets) == 0 {
 		return nil
 	}
-	wallet, err := ethereum.NewGasWallet(a.workerRepos.GasTxs, a.now, a.log, wallets...)
+	raw, err := ethereum.NewGasWallet(a.workerRepos.GasTxs, a.now, a.log, wallets...)
+	if err != nil {
+		return err
+	}
+	wallet, err := a.watchGasWallets(raw)
 	if err != nil {
 		return err
 	}
