@@ -74,10 +74,11 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // errHelpShown ends a command whose --help was printed; run turns it into success.
 var errHelpShown = errors.New("help shown")
 
-const configHelp = `Configuration comes from the environment (see README): DATABASE_URL, TEMPORAL_ADDRESS,
+const configHelp = `Configuration comes from the environment: DATABASE_URL, TEMPORAL_ADDRESS,
 TEMPORAL_NAMESPACE, CHECKOUT_LISTEN, CHECKOUT_PUBLIC_URL, CHECKOUT_ROLE, CHECKOUT_CHAINS_FILE,
-LOG_LEVEL, LOG_FORMAT; dev pay and dev refund also read CHECKOUT_API_URL and CHECKOUT_API_KEY.
-Every command takes --help.
+LOG_LEVEL, LOG_FORMAT and more; dev pay and dev refund also read CHECKOUT_API_URL and
+CHECKOUT_API_KEY. 'checkout config reference' lists every variable with its default and
+'checkout config check' checks them. Every command takes --help.
 `
 
 // usage lists the commands under prefix ("" for all).

@@ -151,6 +151,7 @@ func usesOfConstants(code map[string]string) map[string]bool {
 			out[name] = true
 		}
 	}
+	// the token override is two constants around the symbol: read when its prefix is
 	out["CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT"] = out["CHAIN_<KEY>_TOKEN_"]
 	return out
 }
