@@ -84,6 +84,41 @@ func (a *SessionActivities) AwaitChainScanned(ctx context.Context, sessionID str
 	}
 }
 
+// AwaitDeadline waits, heartbeating, until the session's deadline can be decided or its due
+// time moved past due (checkout.Service.CheckDeadline), for at most ScanWaitLimit; then it
+// returns the undecided check and the workflow looks again.
+func (a *SessionActivities) AwaitDeadline(ctx context.Context, sessionID string, due time.Time) (checkout.DeadlineCheck, error) {
+	giveUp, warned := time.Now().Add(ScanWaitLimit), false
+	for {
+		d, err := a.checkout.CheckDeadline(ctx, sessionID)
+		if err != nil {
+			return d, activityError("deadline of "+sessionID, err)
+		}
+		if d.Ready || d.Due.After(due) || time.Now().After(giveUp) {
+			return d, nil
+		}
+		if d.Stale && !warned {
+			warned = true // once per attempt: the scanner's own log says more
+			activity.GetLogger(ctx).Warn("the chain's view is stale: the session stays open until it recovers", "session", sessionID)
+		}
+		poll := a.ScanPoll
+		if d.Stale { // an outage lasts minutes: looking less often spares the database
+			poll = max(poll, stalePoll)
+		}
+		activity.RecordHeartbeat(ctx)
+		select {
+		case <-ctx.Done():
+			return d, ctx.Err()
+		case <-activity.GetWorkerStopChannel(ctx):
+			return d, temporal.NewApplicationError("worker stopping", ErrWorkerStopping)
+		case <-time.After(poll):
+		}
+	}
+}
+
+// stalePoll is how often AwaitDeadline looks while the chain's view is stale.
+const stalePoll = 5 * time.Second
+
 // Requote prices the session again when its quote lapsed with nothing paid.
 func (a *SessionActivities) Requote(ctx context.Context, sessionID string) (SessionState, error) {
 	s, err := a.checkout.Requote(ctx, sessionID)
@@ -167,7 +202,7 @@ func RefusalOf(err error) (*apperr.Error, bool) {
 }
 
 func stateOf(s *checkout.Session) SessionState {
-	st := SessionState{SessionID: s.ID, Status: s.Status, PaymentStatus: s.PaymentStatus, ExpiresAt: s.ExpiresAt,
+	st := SessionState{SessionID: s.ID, Status: s.Status, PaymentStatus: s.PaymentStatus, ExpiresAt: s.ExpiresAt, ExtendedTo: s.ExtendedTo,
 		Asset: s.Crypto.AssetID, DepositAddress: s.Crypto.DepositAddress, CryptoState: s.Crypto.State,
 		QuoteExpiresAt: s.Crypto.QuoteExpiresAt,
 		AmountReceived: amount(s.Crypto.AmountReceived),

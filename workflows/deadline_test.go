@@ -153,3 +153,64 @@ func (s *sessionSuite) TestSubscriptionSessionCompletedAtTheDeadlineIsBilledOnce
 	s.Equal(checkout.StatusComplete, s.result().Status)
 	s.Equal(1, billed)
 }
+
+// An outage of the chain's view: while it is stale the deadline is not decided, and the time
+// it was stale is given back. The session expires only at the later due time, as of it.
+func (s *sessionSuite) TestOutageGivesTheSessionItsTimeBack() {
+	s.nothingPaid()
+	extended := s.in.ExpiresAt.Add(20 * time.Minute)
+	var asked []time.Time
+	checks := []checkout.DeadlineCheck{
+		{Due: s.in.ExpiresAt, Stale: true}, // the node is down at expires_at: nothing is decided
+		{Due: s.in.ExpiresAt, Stale: true},
+		{Due: extended},              // back: twenty minutes were stale during the session's life
+		{Due: extended, Ready: true}, // scanned past the new due time
+	}
+	s.deadline = func(due time.Time) (checkout.DeadlineCheck, error) {
+		asked = append(asked, due.UTC())
+		d := checks[0]
+		checks = checks[1:]
+		return d, nil
+	}
+	var calledAt time.Time
+	s.expireReturns(checkout.StatusExpired, &calledAt)
+	s.env.RegisterDelayedCallback(func() {
+		v, err := s.env.QueryWorkflow(QueryState)
+		s.NoError(err)
+		var st SessionState
+		s.NoError(v.Get(&st))
+		s.Equal(checkout.StatusOpen, st.Status, "open past expires_at while its time is given back")
+		s.Equal(extended, st.ExtendedTo.UTC())
+	}, 70*time.Minute)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal(checkout.StatusExpired, s.result().Status)
+	s.Equal(extended, calledAt, "expired as of the due time the outage pushed")
+	s.Equal([]time.Time{s.in.ExpiresAt, s.in.ExpiresAt, s.in.ExpiresAt, extended}, asked)
+	s.Empty(checks)
+}
+
+// A deadline check that keeps failing (the database away) is looked at again after a pause,
+// never skipped: the session does not expire on what it could not check.
+func (s *sessionSuite) TestFailedDeadlineCheckIsRetriedNotSkipped() {
+	s.nothingPaid()
+	fails := 2
+	var asked []time.Time
+	s.deadline = func(due time.Time) (checkout.DeadlineCheck, error) {
+		asked = append(asked, s.env.Now().UTC())
+		if fails > 0 {
+			fails--
+			return checkout.DeadlineCheck{}, temporal.NewNonRetryableApplicationError("database away", "test", nil)
+		}
+		return checkout.DeadlineCheck{Due: due, Ready: true}, nil
+	}
+	var calledAt time.Time
+	s.expireReturns(checkout.StatusExpired, &calledAt)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal(checkout.StatusExpired, s.result().Status)
+	s.Equal(s.in.ExpiresAt, calledAt)
+	s.Equal([]time.Time{s.in.ExpiresAt, s.in.ExpiresAt.Add(time.Minute), s.in.ExpiresAt.Add(2 * time.Minute)}, asked)
+}

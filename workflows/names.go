@@ -124,6 +124,8 @@ const (
 	changeAutoCollect = "subscription-auto-collect"
 	// A session paid late in its monitoring window gets the merchant's late-payment policy.
 	changeLatePolicy = "late-payment-policy"
+	// a session's deadline waits out a stale view of its chain and gives the outage's time back
+	changeOutageGiveBack = "outage-give-back"
 )
 
 // RefundWorkflowID is refund/<refund id>.

@@ -129,7 +129,11 @@ func (s *sessionSuite) TestLastLookAtTheBalanceFindsInternalTransfers() {
 	s.env.OnActivity(a.CheckNativeBalance, mock.Anything, s.in.SessionID).Return(
 		func(context.Context, string) (bool, error) { checkedAt = s.env.Now().UTC(); return true, nil }).Once()
 	var ran []time.Time
-	s.env.OnActivity(a.AwaitChainScanned, mock.Anything, s.in.SessionID, mock.Anything).Return(true, nil)
+	s.env.OnActivity(a.AwaitChainScanned, mock.Anything, s.in.SessionID, mock.Anything).Return(true, nil).Maybe()
+	s.env.OnActivity(a.AwaitDeadline, mock.Anything, s.in.SessionID, mock.Anything).Return(
+		func(_ context.Context, _ string, due time.Time) (checkout.DeadlineCheck, error) {
+			return checkout.DeadlineCheck{Due: due, Ready: true}, nil
+		})
 	s.reconcileReturns(&ran,
 		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateAwaitingPayment}, // the scan past the deadline
 		SessionState{Status: checkout.StatusOpen, CryptoState: chain.StateConfirming},      // the balance's payment

@@ -103,6 +103,27 @@ func (a *ScanActivities) ScanChain(ctx context.Context, chainID int64) (ScanResu
 		activity.GetLogger(ctx).Error("chain is not configured on this worker: its scanner waits", "chain", chainID)
 		return ScanResult{}, fmt.Errorf("chain %d is not configured on this worker", chainID)
 	}
+	res, err := a.scan(ctx, sc, chainID)
+	a.watchView(ctx, sc, chainID) // after every scan, failed ones too: an unreachable node is an outage
+	return res, err
+}
+
+// watchView records the chain's view going stale or fresh again, and says so in the log.
+func (a *ScanActivities) watchView(ctx context.Context, sc *chain.Scanner, chainID int64) {
+	log := activity.GetLogger(ctx)
+	vc, err := sc.WatchView(context.WithoutCancel(ctx), a.now())
+	switch {
+	case err != nil:
+		log.Warn("could not record the chain's view", "chain", chainID, "err", err)
+	case vc.Began != nil:
+		log.Error("the chain's view is stale: its sessions will not expire until it recovers, and get the time back",
+			"chain", chainID, "since", vc.Began.Start)
+	case vc.Ended != nil:
+		log.Info("the chain's view is fresh again", "chain", chainID, "outage", vc.Ended.End.Sub(vc.Ended.Start).Round(time.Second))
+	}
+}
+
+func (a *ScanActivities) scan(ctx context.Context, sc *chain.Scanner, chainID int64) (ScanResult, error) {
 	deadline := time.Now().Add(15 * time.Second)
 	warned := false
 	for {

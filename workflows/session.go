@@ -40,8 +40,9 @@ type SessionState struct {
 	Status         checkout.Status
 	PaymentStatus  checkout.PaymentStatus
 	ExpiresAt      time.Time
-	ExpiredBy      string // "timer" or "request" once expired
-	Orphaned       bool   // the row was never committed or was removed: the workflow ended itself
+	ExtendedTo     time.Time // the due time outages of the chain's view pushed past ExpiresAt (zero: none)
+	ExpiredBy      string    // "timer" or "request" once expired
+	Orphaned       bool      // the row was never committed or was removed: the workflow ended itself
 	Asset          string
 	DepositAddress string
 	AmountDue      string    // base units
@@ -347,7 +348,7 @@ func (w *sessionWorkflow) begin(ctx workflow.Context) (bool, error) {
 // a lapsed quote, or payments. done: the session was expired (the caller then monitors).
 func (w *sessionWorkflow) step(ctx workflow.Context, scan bool) (bool, error) {
 	now := workflow.Now(ctx)
-	left := w.in.ExpiresAt.Sub(now)
+	left := w.due().Sub(now)
 	if left <= 0 && w.state.CryptoState != chain.StateConfirming {
 		return w.atDeadline(ctx, scan)
 	}
@@ -358,7 +359,7 @@ func (w *sessionWorkflow) step(ctx workflow.Context, scan bool) (bool, error) {
 	if left <= 0 { // pending payments mined in time: wait for them
 		return false, errOr(workflow.Await(ctx, wake), w.reconcileIfDirty(ctx))
 	}
-	if scan && !w.state.QuoteExpiresAt.IsZero() && w.state.QuoteExpiresAt.Before(w.in.ExpiresAt) {
+	if scan && !w.state.QuoteExpiresAt.IsZero() && w.state.QuoteExpiresAt.Before(w.due()) {
 		left = min(left, max(w.state.QuoteExpiresAt.Sub(now), 0))
 	}
 	if _, err := workflow.AwaitWithTimeout(ctx, left, wake); err != nil {
@@ -377,6 +378,9 @@ func errOr(a, b error) error {
 // atDeadline decides at expires_at: once the chain has been scanned past it (bounded), the
 // payments on record are all that were mined in time; a confirming one is waited for.
 func (w *sessionWorkflow) atDeadline(ctx workflow.Context, scan bool) (bool, error) {
+	if scan && !w.deadlineScanned && workflow.GetVersion(ctx, changeOutageGiveBack, workflow.DefaultVersion, 1) == 1 {
+		return false, w.awaitDeadline(ctx)
+	}
 	if scan && !w.deadlineScanned {
 		if err := w.awaitScanned(ctx, w.in.ExpiresAt); err != nil {
 			return false, err
@@ -390,9 +394,42 @@ func (w *sessionWorkflow) atDeadline(ctx workflow.Context, scan bool) (bool, err
 	}
 	var at time.Time
 	if scan {
-		at = w.in.ExpiresAt
+		at = w.due()
 	}
 	return true, w.expire(ctx, "timer", at, event.Request{})
+}
+
+// due is when the session expires unless paid: expires_at, or later where outages of its
+// chain's view were given back.
+func (w *sessionWorkflow) due() time.Time {
+	if w.state.ExtendedTo.After(w.in.ExpiresAt) {
+		return w.state.ExtendedTo
+	}
+	return w.in.ExpiresAt
+}
+
+// awaitDeadline waits until the deadline can be decided (checkout.Service.CheckDeadline): the
+// chain's view fresh and scanned past the due time. A due time pushed later by an outage sends
+// the session back to waiting; a stale view, however long, never lets it expire.
+func (w *sessionWorkflow) awaitDeadline(ctx workflow.Context) error {
+	sctx := workflow.WithActivityOptions(ctx, scanWaitOptions)
+	var d checkout.DeadlineCheck
+	err := workflow.ExecuteActivity(sctx, (*SessionActivities).AwaitDeadline, w.in.SessionID, w.due()).Get(sctx, &d)
+	switch {
+	case isMissing(err):
+		w.state.Orphaned = true
+		return nil
+	case err != nil: // the database away for the whole wait: look again a little later
+		workflow.GetLogger(ctx).Warn("deadline check failed; looking again", "session", w.in.SessionID, "err", err)
+		return workflow.Sleep(ctx, time.Minute)
+	case d.Due.After(w.due()):
+		w.state.ExtendedTo = d.Due
+		return nil
+	case !d.Ready:
+		return nil
+	}
+	w.deadlineScanned, w.dirty = true, true
+	return w.reconcileIfDirty(ctx)
 }
 
 // awaitScanned waits (bounded by ScanWaitLimit, visible in the history) until the session's
@@ -612,6 +649,9 @@ func (w *sessionWorkflow) bill(ctx workflow.Context, st SessionState) error {
 // adopt takes the database's view, keeping what only the workflow knows.
 func (w *sessionWorkflow) adopt(st SessionState) {
 	st.ExpiredBy, st.Orphaned = w.state.ExpiredBy, w.state.Orphaned
+	if w.state.ExtendedTo.After(st.ExtendedTo) { // a due time never moves back
+		st.ExtendedTo = w.state.ExtendedTo
+	}
 	if w.state.Status != checkout.StatusOpen && st.Status == checkout.StatusOpen {
 		// A result read before the session closed, arriving after: a session never reopens.
 		st.Status, st.PaymentStatus = w.state.Status, w.state.PaymentStatus

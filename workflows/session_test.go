@@ -30,6 +30,8 @@ type sessionSuite struct {
 	scannedPast []time.Time     // the deadlines AwaitChainScanned was asked about
 	rowStatus   checkout.Status // the row's status as the activities see it
 	expiredFor  event.Request   // the API request the expire activity was given
+	// deadline answers AwaitDeadline when a test sets it; otherwise the chain is scanned past.
+	deadline func(due time.Time) (checkout.DeadlineCheck, error)
 }
 
 func TestSessionWorkflow(t *testing.T) { suite.Run(t, new(sessionSuite)) }
@@ -50,11 +52,19 @@ func (s *sessionSuite) SetupTest() {
 	// The last look at the deadline finds nothing unless a test says otherwise, and the chain
 	// has been scanned past every deadline.
 	s.env.OnActivity(a.CheckNativeBalance, mock.Anything, mock.Anything).Return(false, nil).Maybe()
-	s.scannedPast, s.rowStatus = nil, checkout.StatusOpen
+	s.scannedPast, s.rowStatus, s.deadline = nil, checkout.StatusOpen, nil
 	s.env.OnActivity(a.AwaitChainScanned, mock.Anything, s.in.SessionID, mock.Anything).Return(
 		func(_ context.Context, _ string, t time.Time) (bool, error) {
 			s.scannedPast = append(s.scannedPast, t.UTC())
 			return true, nil
+		}).Maybe()
+	s.env.OnActivity(a.AwaitDeadline, mock.Anything, s.in.SessionID, mock.Anything).Return(
+		func(_ context.Context, _ string, due time.Time) (checkout.DeadlineCheck, error) {
+			s.scannedPast = append(s.scannedPast, due.UTC())
+			if s.deadline != nil {
+				return s.deadline(due)
+			}
+			return checkout.DeadlineCheck{Due: due, Ready: true}, nil
 		}).Maybe()
 }
 

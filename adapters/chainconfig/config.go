@@ -41,6 +41,7 @@ func DevChain() chain.Chain {
 // reference lists them from here, so a new one is one constant and one row there).
 const (
 	EnvRPCURL                = "RPC_URL"
+	EnvRPCURL2               = "RPC_URL_2"
 	EnvConfirmations         = "CONFIRMATIONS"
 	EnvForwarderFactory      = "FORWARDER_FACTORY"
 	EnvSubscriptionCollector = "SUBSCRIPTION_COLLECTOR"
@@ -64,7 +65,7 @@ func Default() File {
 
 // Load reads path (or the default when empty), then applies environment overrides:
 //
-//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY, CHAIN_<KEY>_EXPLORER_URL, CHAIN_<KEY>_PUBLIC_RPC_URL,
+//	CHAIN_<KEY>_RPC_URL, CHAIN_<KEY>_RPC_URL_2, CHAIN_<KEY>_CONFIRMATIONS, CHAIN_<KEY>_FORWARDER_FACTORY, CHAIN_<KEY>_EXPLORER_URL, CHAIN_<KEY>_PUBLIC_RPC_URL,
 //	CHAIN_<KEY>_TOKEN_<SYMBOL>_CONTRACT, CHAIN_<KEY>_GAS_WALLET_KEY,
 //	CHAIN_<KEY>_GAS_WALLET_KEYSTORE, CHAIN_<KEY>_GAS_WALLET_MAX_FEE_GWEI
 //
@@ -98,6 +99,9 @@ func Load(path string, environ []string) (File, error) {
 		prefix := EnvPrefix(c.Key)
 		if v := env[prefix+EnvRPCURL]; v != "" {
 			c.RPCURL = v
+		}
+		if v := env[prefix+EnvRPCURL2]; v != "" {
+			c.RPCURL2 = v
 		}
 		if v := env[prefix+EnvForwarderFactory]; v != "" {
 			c.ForwarderFactory = v

@@ -110,6 +110,34 @@ func TestLoadAppliesEnvironmentOverrides(t *testing.T) {
 	}
 }
 
+// A chain's second RPC provider comes from the file (rpc_url_2) or CHAIN_<KEY>_RPC_URL_2,
+// which wins; without either the chain has one provider.
+func TestLoadSecondRPCURL(t *testing.T) {
+	withSecond := strings.Replace(baseFile, `"rpc_url": "https://base.example",`,
+		`"rpc_url": "https://base.example", "rpc_url_2": "https://base-2.example/v2/KEY",`, 1)
+	for _, tc := range []struct {
+		name, file string
+		env        []string
+		want       string
+	}{
+		{"none", baseFile, nil, ""},
+		{"from the file", withSecond, nil, "https://base-2.example/v2/KEY"},
+		{"from the environment", baseFile, []string{"CHAIN_BASE_RPC_URL_2=https://other.example"}, "https://other.example"},
+		{"the environment wins", withSecond, []string{"CHAIN_BASE_RPC_URL_2=https://other.example"}, "https://other.example"},
+		{"another chain's variable ignored", baseFile, []string{"CHAIN_DEV_RPC_URL_2=https://other.example"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Load(writeChains(t, tc.file), tc.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := f.Chains[0].RPCURL2; got != tc.want {
+				t.Fatalf("rpc_url_2 = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // A bad file or a bad override fails the start, naming what is wrong.
 func TestLoadRefusesBadValues(t *testing.T) {
 	cases := []struct {
@@ -129,6 +157,7 @@ func TestLoadRefusesBadValues(t *testing.T) {
 		{"gas wallet key and keystore", "", []string{"CHAIN_DEV_GAS_WALLET_KEY=0x01", "CHAIN_DEV_GAS_WALLET_KEYSTORE=/k.json"}, "a keystore or a key_env, not both"},
 		{"gas wallet fee cap not a number", "", []string{"CHAIN_DEV_GAS_WALLET_MAX_FEE_GWEI=lots"}, "max_fee_per_gas_gwei"},
 		{"gas wallet fee cap zero", "", []string{"CHAIN_DEV_GAS_WALLET_MAX_FEE_GWEI=0"}, "max_fee_per_gas_gwei"},
+		{"second rpc url the same as the first", "", []string{"CHAIN_DEV_RPC_URL_2=http://127.0.0.1:8545"}, "rpc_url_2 is the same as rpc_url"},
 		{"file without rpc_url", `{"chains": [{"key": "x", "id": 5, "confirmations": 1, "native": {"symbol": "ETH", "decimals": 18}}]}`, nil, "rpc_url is required"},
 	}
 	for _, tc := range cases {

@@ -101,6 +101,10 @@ func (s *Renderer) fillCrypto(o *cryptoJSON, sess *checkout.Session, heights map
 			at := cr.QuoteExpiresAt.Unix()
 			o.QuoteExpiresAt = &at
 		}
+		if due := sess.Due(); due.After(sess.ExpiresAt) {
+			at := due.Unix()
+			o.DeadlineExtendedTo = &at
+		}
 		received := chain.FormatUnits(cr.AmountReceived, cr.Decimals)
 		o.AmountReceivedDecimal = &received
 	}

@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sort"
 	"sync"
@@ -59,7 +60,16 @@ type CheckResult struct {
 	Name  string `json:"name"`
 	OK    bool   `json:"ok"`
 	Error string `json:"error,omitempty"`
+	// Degraded says why a passing check works with less than it should (one of a chain's two
+	// RPC providers failing).
+	Degraded string `json:"degraded,omitempty"`
 }
+
+// Degraded is the error a readiness check returns to pass with a reservation: the check
+// stays ok and the body names the reservation.
+type Degraded struct{ Reason string }
+
+func (d Degraded) Error() string { return d.Reason }
 
 // readyz runs every check at once, each under its timeout: 200 when all pass, else 503;
 // the body names each check and why a failing one failed.
@@ -87,7 +97,11 @@ func (o Ops) check(ctx context.Context) []CheckResult {
 			cctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
 			r := CheckResult{Name: name, OK: true}
-			if err := fn(cctx); err != nil {
+			var degraded Degraded
+			switch err := fn(cctx); {
+			case errors.As(err, &degraded):
+				r.Degraded = degraded.Reason
+			case err != nil:
 				r.OK, r.Error = false, err.Error()
 			}
 			mu.Lock()

@@ -67,6 +67,7 @@ func TestReadyz(t *testing.T) {
 	up := func(context.Context) error { return nil }
 	down := func(context.Context) error { return errors.New("connection refused") }
 	slow := func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+	degraded := func(context.Context) error { return Degraded{Reason: "secondary RPC provider failing"} }
 	for _, tc := range []struct {
 		name   string
 		checks map[string]func(context.Context) error
@@ -78,6 +79,7 @@ func TestReadyz(t *testing.T) {
 		{"postgres refuses", map[string]func(context.Context) error{"postgres": down, "temporal": up}, 503, []string{"postgres"}},
 		{"temporal hangs", map[string]func(context.Context) error{"postgres": up, "temporal": slow}, 503, []string{"temporal"}},
 		{"both", map[string]func(context.Context) error{"postgres": down, "chain:base": slow}, 503, []string{"chain:base", "postgres"}},
+		{"one of two providers down", map[string]func(context.Context) error{"postgres": up, "chain:base": degraded}, 200, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := NewOpsHandler(Ops{Ready: tc.checks, ReadyTimeout: 50 * time.Millisecond})
@@ -91,12 +93,18 @@ func TestReadyz(t *testing.T) {
 			}
 			var failed []string
 			for _, c := range body.Checks {
+				if c.Degraded != "" && (c.Name != "chain:base" || !c.OK) {
+					t.Errorf("check %+v", c)
+				}
 				if !c.OK {
 					if c.Error == "" {
 						t.Errorf("check %s failed without saying why", c.Name)
 					}
 					failed = append(failed, c.Name)
 				}
+			}
+			if strings.Contains(tc.name, "providers") != strings.Contains(w.Body.String(), `"degraded":"secondary RPC provider failing"`) {
+				t.Errorf("degraded not named: %s", w.Body)
 			}
 			if strings.Join(failed, ",") != strings.Join(tc.failed, ",") || len(body.Checks) != len(tc.checks) {
 				t.Fatalf("checks %+v, want failed %v", body.Checks, tc.failed)

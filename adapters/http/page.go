@@ -71,6 +71,8 @@ type pageItem struct {
 
 type pageData struct {
 	Title, MerchantName, ID, Status, Total string
+	ChainStale                             bool   // the chain cannot be watched now: payments still count, the session waits
+	Extended                               string // time given back to the session for such outages ("" none)
 	TotalValue, Currency                   string // plain decimal and ISO code, for the browser's own number format
 	ExpiresAtISO                           string
 	Livemode                               bool
@@ -215,14 +217,17 @@ func (s *Server) hostedPage(c *gin.Context) {
 		return
 	}
 	sess, now := v.Session, s.now()
+	due := sess.Due()
 	d := pageData{
 		Title: pageTitle(v.MerchantName, sess.Livemode), MerchantName: v.MerchantName, ID: sess.ID, Status: string(sess.Status),
 		Livemode: sess.Livemode, Total: formatMoney(sess.AmountTotal, sess.Currency),
-		ExpiresAtUnix: sess.ExpiresAt.Unix(), ExpiresAtText: sess.ExpiresAt.UTC().Format(clockFormat),
-		ExpiresAtISO: sess.ExpiresAt.UTC().Format(time.RFC3339), Currency: strings.ToUpper(sess.Currency),
+		ExpiresAtUnix: due.Unix(), ExpiresAtText: due.UTC().Format(clockFormat),
+		ExpiresAtISO: due.UTC().Format(time.RFC3339), Currency: strings.ToUpper(sess.Currency),
 		TotalValue:    plainMoney(sess.AmountTotal, sess.Currency),
-		TimeLeft:      timeLeft(sess.ExpiresAt.Sub(now)),
-		ExpiredAtText: sess.ExpiresAt.UTC().Format(clockFormat),
+		TimeLeft:      timeLeft(due.Sub(now)),
+		ExpiredAtText: due.UTC().Format(clockFormat),
+		ChainStale:    v.ChainStale,
+		Extended:      extendedBy(sess),
 		SuccessURL:    sess.ReturnTo(),
 		CancelURL:     sess.CancelURL,
 		Error:         pageErrorText(c.Query("error")),
@@ -259,7 +264,7 @@ func (s *Server) hostedPage(c *gin.Context) {
 		s.pageError(c, err)
 		return
 	}
-	d.Version = pageVersion(sess, d.Pay)
+	d.Version = pageVersion(sess, d.Pay, v.ChainStale)
 	if d.Pay != nil && d.Pay.Outstanding { // only the page shows it; the status poll does not need it
 		if code, err := qr.Encode(string(d.Pay.URI), qr.M); err == nil {
 			d.Pay.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(code.PNG()))
@@ -376,8 +381,9 @@ func (s *Server) offerMandate(d *pageData, v *checkout.ShopperView) {
 func hexData(b []byte) string { return "0x" + hex.EncodeToString(b) }
 
 // pageVersion changes whenever the page would show something new; the script reloads then.
-func pageVersion(sess *checkout.Session, pv *payView) string {
-	v := string(sess.Status) + "|" + string(sess.Crypto.State) + "|" + sess.Crypto.AssetID
+func pageVersion(sess *checkout.Session, pv *payView, stale bool) string {
+	v := string(sess.Status) + "|" + string(sess.Crypto.State) + "|" + sess.Crypto.AssetID +
+		fmt.Sprintf("|%t|%d", stale, sess.Due().Unix()) // the delay notice and the countdown change the page
 	if pv != nil {
 		for _, p := range pv.Payments {
 			v += fmt.Sprintf("|%s:%s:%d", p.TxHash, p.Status, p.Confirmations)
@@ -484,10 +490,18 @@ func (s *Server) hostedStatus(c *gin.Context) {
 	}
 	sess := v.Session
 	c.JSON(http.StatusOK, gin.H{
-		"status": sess.Status, "payment_status": sess.PaymentStatus, "expires_at": sess.ExpiresAt.Unix(),
-		"seconds_left": max(0, int64(sess.ExpiresAt.Sub(s.now()).Seconds())),
-		"crypto_state": sess.Crypto.State, "version": pageVersion(sess, d.Pay),
+		"status": sess.Status, "payment_status": sess.PaymentStatus, "expires_at": sess.Due().Unix(),
+		"seconds_left": max(0, int64(sess.Due().Sub(s.now()).Seconds())), "chain_delayed": v.ChainStale,
+		"crypto_state": sess.Crypto.State, "version": pageVersion(sess, d.Pay, v.ChainStale),
 	})
+}
+
+// extendedBy says how much time outages of the chain's view gave back to an open session.
+func extendedBy(sess *checkout.Session) string {
+	if !sess.Open() || !sess.Due().After(sess.ExpiresAt) {
+		return ""
+	}
+	return timeLeft(sess.Due().Sub(sess.ExpiresAt))
 }
 
 // pageTitle names the merchant, and the test mode where it applies (tabs show only the title).

@@ -102,6 +102,7 @@ type cryptoJSON struct {
 	AmountDue               *string       `json:"amount_due"`
 	AmountDueDecimal        *string       `json:"amount_due_decimal"`
 	QuoteExpiresAt          *int64        `json:"quote_expires_at"`
+	DeadlineExtendedTo      *int64        `json:"deadline_extended_to"` // expires_at pushed later by an outage of the chain's view
 	AmountReceived          string        `json:"amount_received"`
 	AmountReceivedDecimal   *string       `json:"amount_received_decimal"`
 	State                   string        `json:"state"`

@@ -15,19 +15,25 @@ import (
 
 // Metrics holds the service's instruments and the registry they live on.
 type Metrics struct {
-	reg        *prometheus.Registry
-	requests   *prometheus.HistogramVec
-	created    prometheus.Counter
-	completed  prometheus.Counter
-	expired    prometheus.Counter
-	head       *prometheus.GaugeVec
-	scanned    *prometheus.GaugeVec
-	lag        *prometheus.GaugeVec
-	rpcErrors  *prometheus.CounterVec
-	attempts   *prometheus.CounterVec
-	attemptDur *prometheus.HistogramVec
-	delivered  prometheus.Histogram
-	gasSends   *prometheus.CounterVec
+	reg       *prometheus.Registry
+	requests  *prometheus.HistogramVec
+	created   prometheus.Counter
+	completed prometheus.Counter
+	expired   prometheus.Counter
+	head      *prometheus.GaugeVec
+	scanned   *prometheus.GaugeVec
+	lag       *prometheus.GaugeVec
+	rpcErrors *prometheus.CounterVec
+	stale     *prometheus.GaugeVec
+	outages   *prometheus.CounterVec
+	// A chain with two RPC providers: each one's failures and head, and their disagreements.
+	providerErrors *prometheus.CounterVec
+	providerHead   *prometheus.GaugeVec
+	disagreements  *prometheus.CounterVec
+	attempts       *prometheus.CounterVec
+	attemptDur     *prometheus.HistogramVec
+	delivered      prometheus.Histogram
+	gasSends       *prometheus.CounterVec
 }
 
 // New makes a registry with the Go runtime and process collectors and the service's instruments.
@@ -48,6 +54,17 @@ func New() *Metrics {
 		lag:       gauge("checkout_chain_lag_blocks", "Blocks between the node's head and the scanned block."),
 		rpcErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_rpc_errors_total",
 			Help: "Failed RPC calls of the chain scanner, by chain and call."}, []string{"chain", "call"}),
+		stale: gauge("checkout_chain_view_stale", "1 while the scanner's newest block is older than the chain's stale_after_seconds "+
+			"(an outage: the chain's sessions do not expire), else 0."),
+		outages: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_outages_total",
+			Help: "Outages of the chain's view this process recorded as begun."}, []string{"chain"}),
+		providerErrors: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_rpc_provider_errors_total",
+			Help: "Failed RPC calls of one provider of a chain with two, by chain, provider (primary, secondary) and call."},
+			[]string{"chain", "provider", "call"}),
+		providerHead: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "checkout_chain_rpc_provider_head_block",
+			Help: "Latest block number each provider of a chain with two reported."}, []string{"chain", "provider"}),
+		disagreements: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_chain_rpc_disagreements_total",
+			Help: "Block reads the two providers of a chain answered with different hashes (the scanner waited)."}, []string{"chain"}),
 		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_webhook_attempts_total",
 			Help: "Webhook delivery attempts by outcome (2xx, 3xx, 4xx, 5xx, error)."}, []string{"outcome"}),
 		attemptDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "checkout_webhook_attempt_duration_seconds",
@@ -61,7 +78,8 @@ func New() *Metrics {
 			Help: "Gas wallet sends by chain and outcome (sent, would_revert, fee_cap, nonce_taken, error)."}, []string{"chain", "outcome"}),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.created, m.completed, m.expired, m.head, m.scanned,
-		m.lag, m.rpcErrors, m.attempts, m.attemptDur, m.delivered, m.gasSends} {
+		m.lag, m.rpcErrors, m.stale, m.outages, m.providerErrors, m.providerHead, m.disagreements, m.attempts, m.attemptDur,
+		m.delivered, m.gasSends} {
 		f(c)
 	}
 	return m

@@ -149,3 +149,32 @@ func TestRPCErrorsCountOnlyFailures(t *testing.T) {
 		})
 	}
 }
+
+// A chain's two providers: each one's failures by call, each one's head, and disagreements
+// (a series at zero from the start).
+func TestProvidersCounted(t *testing.T) {
+	m := New()
+	p := m.Providers("base")
+	if got := testutil.ToFloat64(m.disagreements.WithLabelValues("base")); got != 0 {
+		t.Fatalf("disagreements before any = %v", got)
+	}
+	p.ProviderFailed("secondary", "head")
+	p.ProviderFailed("secondary", "head")
+	p.ProviderFailed("primary", "receipt")
+	p.ProviderHead("primary", 120)
+	p.Disagreed()
+	for _, tc := range []struct {
+		name string
+		got  float64
+		want float64
+	}{
+		{"secondary head errors", testutil.ToFloat64(m.providerErrors.WithLabelValues("base", "secondary", "head")), 2},
+		{"primary receipt errors", testutil.ToFloat64(m.providerErrors.WithLabelValues("base", "primary", "receipt")), 1},
+		{"primary head", testutil.ToFloat64(m.providerHead.WithLabelValues("base", "primary")), 120},
+		{"disagreements", testutil.ToFloat64(m.disagreements.WithLabelValues("base")), 1},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%s = %v, want %v", tc.name, tc.got, tc.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/chaincheckout/checkout/core/chain"
 )
@@ -46,6 +47,33 @@ func (m *Metrics) Scanner(chainKey string, r chain.Reader, st chain.ScanStore) (
 	g := &chainGauges{m: m, label: chainKey}
 	return &reader{Reader: r, g: g}, &scanStore{ScanStore: st, g: g}
 }
+
+// Providers counts what the reader of a chain with two RPC providers sees (it satisfies
+// ethereum.PairObserver). The disagreement series starts at zero, so an alert on its
+// increase works from the first one.
+func (m *Metrics) Providers(chainKey string) *Providers {
+	m.disagreements.WithLabelValues(chainKey).Add(0)
+	return &Providers{m: m, label: chainKey}
+}
+
+// Providers is one chain's provider instruments.
+type Providers struct {
+	m     *Metrics
+	label string
+}
+
+// ProviderFailed counts a provider's failed call.
+func (p *Providers) ProviderFailed(provider, call string) {
+	p.m.providerErrors.WithLabelValues(p.label, provider, call).Inc()
+}
+
+// ProviderHead sets the head a provider reported.
+func (p *Providers) ProviderHead(provider string, head uint64) {
+	p.m.providerHead.WithLabelValues(p.label, provider).Set(float64(head))
+}
+
+// Disagreed counts a block the providers hashed differently.
+func (p *Providers) Disagreed() { p.m.disagreements.WithLabelValues(p.label).Inc() }
 
 type reader struct {
 	chain.Reader
@@ -113,4 +141,35 @@ func (s *scanStore) CommitStep(ctx context.Context, st chain.Step) ([]chain.Chan
 		s.g.setScanned(st.Cursor.Number)
 	}
 	return changes, err
+}
+
+// OpenOutage, BeginOutage and EndOutage keep the stale gauge: the scanner looks at the open
+// outage after every scan, so the gauge follows the record within one scan.
+func (s *scanStore) OpenOutage(ctx context.Context, chainID int64) (*chain.Outage, error) {
+	o, err := s.ScanStore.OpenOutage(ctx, chainID)
+	if err == nil {
+		stale := 0.0
+		if o != nil {
+			stale = 1
+		}
+		s.g.m.stale.WithLabelValues(s.g.label).Set(stale)
+	}
+	return o, err
+}
+
+func (s *scanStore) BeginOutage(ctx context.Context, o chain.Outage) error {
+	err := s.ScanStore.BeginOutage(ctx, o)
+	if err == nil {
+		s.g.m.stale.WithLabelValues(s.g.label).Set(1)
+		s.g.m.outages.WithLabelValues(s.g.label).Inc()
+	}
+	return err
+}
+
+func (s *scanStore) EndOutage(ctx context.Context, chainID int64, end time.Time) error {
+	err := s.ScanStore.EndOutage(ctx, chainID, end)
+	if err == nil {
+		s.g.m.stale.WithLabelValues(s.g.label).Set(0)
+	}
+	return err
 }

@@ -23,7 +23,7 @@ const sessionColumns = `seq, id, merchant_id, livemode, mode, status, payment_st
 	payment_tolerance_percent, asset_id, chain_id, asset_decimals, deposit_address, rate, amount_due::text,
 	quoted_at, quote_expires_at, crypto_state, amount_received::text, completed_at, payments_seen, payments_live,
 	workflow_started, settlement_destination, settlement_chain_id, ui_mode, return_url, client_secret,
-	subscription_data, subscription_id, invoice_id, resolution, amount_refunded`
+	subscription_data, subscription_id, invoice_id, resolution, amount_refunded, deadline_extended_to`
 
 type sessionRow struct {
 	Seq               int64               `db:"seq"`
@@ -72,6 +72,7 @@ type sessionRow struct {
 	InvoiceID         sql.NullString      `db:"invoice_id"`
 	Resolution        sql.NullString      `db:"resolution"`
 	AmountRefunded    int64               `db:"amount_refunded"`
+	ExtendedTo        sql.NullTime        `db:"deadline_extended_to"`
 }
 
 // subscriptionData is how subscription_data is stored.
@@ -100,6 +101,9 @@ func (r sessionRow) session() (*checkout.Session, error) {
 		s.Subscription = checkout.SubscriptionData{Description: d.Description, Metadata: d.Metadata}
 	}
 	s.ExpiredAt, s.CompletedAt = timeOrNil(r.ExpiredAt), timeOrNil(r.CompletedAt)
+	if r.ExtendedTo.Valid {
+		s.ExtendedTo = r.ExtendedTo.Time.UTC()
+	}
 	s.Crypto = checkout.Crypto{
 		AcceptedAssets: []string(r.AcceptedAssets), PreselectAsset: r.PreselectAsset.String,
 		TolerancePercent: r.Tolerance, AssetID: r.AssetID.String, ChainID: r.ChainID.Int64,
@@ -311,7 +315,7 @@ func (r lineItemRow) item() (checkout.LineItem, error) {
 const saveSessionSQL = `UPDATE checkout_sessions SET status = $2, payment_status = $3, expired_at = $4,
 	completed_at = $5, asset_id = $6, chain_id = $7, asset_decimals = $8, rate = $9, amount_due = $10::numeric,
 	quoted_at = $11, quote_expires_at = $12, crypto_state = $13, amount_received = $14::numeric,
-	payments_seen = $15, payments_live = $16, resolution = $17 WHERE id = $1`
+	payments_seen = $15, payments_live = $16, resolution = $17, deadline_extended_to = $18 WHERE id = $1`
 
 func saveSessionArgs(s *checkout.Session) []any {
 	cr := s.Crypto
@@ -327,5 +331,5 @@ func saveSessionArgs(s *checkout.Session) []any {
 	return []any{s.ID, string(s.Status), string(s.PaymentStatus), nullTimePtr(s.ExpiredAt), nullTimePtr(s.CompletedAt),
 		nullable(cr.AssetID), sql.NullInt64{Int64: cr.ChainID, Valid: chosen}, sql.NullInt32{Int32: cr.Decimals, Valid: chosen},
 		decimal.NullDecimal{Decimal: cr.Rate, Valid: chosen}, due, nullTime(cr.QuotedAt), nullTime(cr.QuoteExpiresAt),
-		string(cr.State), received, cr.PaymentsSeen, cr.PaymentsLive, nullable(string(s.Resolution))}
+		string(cr.State), received, cr.PaymentsSeen, cr.PaymentsLive, nullable(string(s.Resolution)), nullTime(s.ExtendedTo)}
 }

@@ -149,6 +149,7 @@ func serviceSettings() []Setting {
 func chainSettings() []Setting {
 	return []Setting{
 		{[]string{chainVar(chainconfig.EnvRPCURL), chainVar(chainconfig.EnvConfirmations)}, "from the file", "`CHAIN_BASE_RPC_URL=https://base.example/v2/…`, `CHAIN_BASE_CONFIRMATIONS=12`", "Override one chain's RPC endpoint or confirmations"},
+		{[]string{chainVar(chainconfig.EnvRPCURL2)}, "from the file (none)", "`https://base-mainnet.other-provider.example/…`", "A second RPC provider for the chain (`rpc_url_2`), ideally another company's: the scanner then records only blocks both providers hash alike and uses either alone while the other fails. Never shown, like `rpc_url`; must differ from it"},
 		{[]string{chainVar(chainconfig.EnvTokenPrefix + "<SYMBOL>" + chainconfig.EnvTokenSuffix)}, "from the file", "`CHAIN_BASE_TOKEN_USDC_CONTRACT=0x8335…2913`", "Override (or add, as a 6-decimal USD stablecoin) a token's contract"},
 		{[]string{chainVar(chainconfig.EnvPublicRPCURL)}, "from the file (`make dev`: the dev node)", "`https://mainnet.base.org`", "An RPC URL shoppers' wallets may add the chain with (`public_rpc_url`); `rpc_url` is never shown, as it may hold an API key. Empty: the page does not offer to add the chain"},
 		{[]string{chainVar(chainconfig.EnvExplorerURL)}, "from the file", "`https://basescan.org`", "A block explorer's base URL (`explorer_url`): the hosted page links the deposit address and each payment's transaction to it"},

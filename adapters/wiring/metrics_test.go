@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/wiring"
 )
 
@@ -162,5 +165,63 @@ func TestWorkerRoleServesOnlyMetricsAndProbes(t *testing.T) {
 			status = res.StatusCode
 			return status == want, nil
 		})
+	}
+}
+
+// A chain with a second RPC provider that is down: readiness passes, naming the failing
+// provider, and its failures are counted apart from the chain's.
+func TestReadyzDegradedWithOneOfTwoProvidersDown(t *testing.T) {
+	dead, err := ethclient.Dial("http://127.0.0.1:4642") // nothing listens there
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dead.Close()
+	cfg := it.cfg
+	cfg.Role, cfg.AutoMigrate, cfg.Listen = wiring.RoleAPI, false, "127.0.0.1:4644"
+	cfg.SecondChainClients = map[int64]ethereum.Client{simChainID: dead}
+	ctx, cancel := context.WithCancel(context.Background())
+	app, err := wiring.New(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	ln, err := app.Listen()
+	if err != nil {
+		cancel()
+		app.Close()
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.Run(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done; app.Close() })
+	base := "http://" + ln.Addr().String()
+	if err := waitServing(base, done); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	eventually(t, "ready, degraded", func() (bool, error) {
+		res, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false, err
+		}
+		defer res.Body.Close()
+		raw, _ := io.ReadAll(res.Body)
+		body = string(raw)
+		return res.StatusCode == http.StatusOK, nil
+	})
+	if !strings.Contains(body, `"name":"chain:sim","ok":true,"degraded":"secondary RPC provider failing`) || strings.Contains(body, "4642") {
+		t.Fatalf("readyz with the second provider down: %s", body)
+	}
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	for _, want := range []string{`checkout_chain_rpc_provider_errors_total{call="head",chain="sim",provider="secondary"}`,
+		`checkout_chain_rpc_disagreements_total{chain="sim"} 0`, `checkout_chain_rpc_provider_head_block{chain="sim",provider="primary"}`} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("no %s in /metrics", want)
+		}
 	}
 }

@@ -2,9 +2,11 @@ package wiring
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	"go.temporal.io/sdk/client"
 
@@ -48,19 +50,38 @@ func (a *App) readinessChecks() map[string]func(context.Context) error {
 		if budget <= 0 {
 			budget = ch.WithDefaults().ReorgWindow
 		}
-		checks["chain:"+ch.Key] = ChainLagCheck(a.clients[ch.ID], a.API.Chain, ch.ID, budget)
+		checks["chain:"+ch.Key] = ChainLagCheck(a.chainHead(ch.ID), a.API.Chain, ch.ID, budget)
 	}
 	return checks
 }
 
+// chainHead is the head readiness measures a chain's lag against: its node's, or with two
+// providers the higher of those answering, so a provider that stalls shows as lag; the check
+// then passes degraded while one of them fails.
+func (a *App) chainHead(chainID int64) func(context.Context) (uint64, error) {
+	pair, ok := a.readers[chainID].(*ethereum.PairReader)
+	if !ok {
+		return a.clients[chainID].BlockNumber
+	}
+	return func(ctx context.Context) (uint64, error) {
+		head, err := pair.HighestHead(ctx)
+		if down := pair.Degraded(); err == nil && len(down) > 0 {
+			return head, httpapi.Degraded{Reason: strings.Join(down, ", ") + " RPC provider failing: the other is used alone"}
+		}
+		return head, err
+	}
+}
+
 // ChainLagCheck fails when the chain's node does not answer, the chain was never scanned,
-// or the scanner's cursor is more than budget blocks behind the node's head.
-func ChainLagCheck(c ethereum.Client, cursors interface {
+// or the scanner's cursor is more than budget blocks behind the node's head. A head read
+// that passes degraded (httpapi.Degraded) leaves the check passing, degraded.
+func ChainLagCheck(readHead func(context.Context) (uint64, error), cursors interface {
 	Cursor(context.Context, int64) (chain.BlockRef, bool, error)
 }, chainID, budget int64) func(context.Context) error {
 	return func(ctx context.Context) error {
-		head, err := c.BlockNumber(ctx)
-		if err != nil {
+		head, err := readHead(ctx)
+		var degraded httpapi.Degraded
+		if err != nil && !errors.As(err, &degraded) {
 			return fmt.Errorf("rpc head: %w", err)
 		}
 		cur, ok, err := cursors.Cursor(ctx, chainID)
@@ -72,6 +93,9 @@ func ChainLagCheck(c ethereum.Client, cursors interface {
 		}
 		if lag := int64(head) - int64(cur.Number); lag > budget {
 			return fmt.Errorf("scanner %d blocks behind the head %d (budget %d)", lag, head, budget)
+		}
+		if degraded.Reason != "" {
+			return degraded
 		}
 		return nil
 	}

@@ -82,6 +82,8 @@ type Config struct {
 	QuoteLifetime time.Duration
 	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
 	ChainClients map[int64]ethereum.Client
+	// SecondChainClients gives a chain a second RPC provider as if it named rpc_url_2 (tests).
+	SecondChainClients map[int64]ethereum.Client
 	// Temporal TLS (PEM files) and API key; all empty: a plain connection.
 	TemporalTLSCert, TemporalTLSKey, TemporalTLSCA, TemporalTLSServerName, TemporalAPIKey string
 	// EventRetentionDays keeps events and their deliveries this long (0: 30; under 30 is refused).
@@ -368,6 +370,7 @@ type App struct {
 	minedTxs    *ethereum.MinedTxs // what became of the gas wallets' transactions; nil without one
 	gasChains   map[int64]bool     // the chains whose deposits this worker sweeps
 	clients     map[int64]ethereum.Client
+	readers     map[int64]chain.Reader // each chain's scanner reads (through both providers when it has two)
 	workerMu    sync.Mutex
 	worker      worker.Worker
 	stopLoop    func() // ends the supervisor loop of the running worker
@@ -381,7 +384,8 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 	if err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, now: cfg.clock(), clients: map[int64]ethereum.Client{}, Metrics: metrics.New()}
+	a := &App{cfg: cfg, log: log, now: cfg.clock(), clients: map[int64]ethereum.Client{},
+		readers: map[int64]chain.Reader{}, Metrics: metrics.New()}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -508,8 +512,30 @@ func (a *App) connectChains(ctx context.Context) (chain.RateSource, error) {
 			return nil, err
 		}
 		a.clients[ch.ID] = c
+		if a.readers[ch.ID], err = a.chainReader(ctx, ch, c); err != nil {
+			return nil, err
+		}
 	}
 	return a.rateSource(a.now)
+}
+
+// chainReader is what the chain's scanner reads through: its node, or with a second provider
+// both, trusting only the blocks they agree on.
+func (a *App) chainReader(ctx context.Context, ch chain.Chain, primary ethereum.Client) (chain.Reader, error) {
+	second, ok := a.cfg.SecondChainClients[ch.ID]
+	if !ok && ch.RPCURL2 == "" {
+		return ethereum.NewReader(primary, ch.ID), nil
+	}
+	if !ok {
+		c, err := ethclient.DialContext(ctx, ch.RPCURL2)
+		if err != nil { // the URL may hold an API key: not quoted
+			return nil, fmt.Errorf("chain %s: connect to rpc_url_2: %w", ch.Key, err)
+		}
+		a.closers.add(c.Close)
+		second = c
+	}
+	return ethereum.NewPairReader(ethereum.NewReader(primary, ch.ID), ethereum.NewReader(second, ch.ID),
+		a.Metrics.Providers(ch.Key), a.log.With("chain", ch.Key))
 }
 
 // connectTemporal dials Temporal, registers the search attributes and makes the orchestrator.
@@ -709,7 +735,7 @@ func (a *App) buildWorker(sessions *checkout.Service) error {
 	var err error
 	scanners := map[int64]*chain.Scanner{}
 	for _, ch := range a.Chains.Chains {
-		reader, store := a.Metrics.Scanner(ch.Key, ethereum.NewReader(a.clients[ch.ID], ch.ID), repos.Chain)
+		reader, store := a.Metrics.Scanner(ch.Key, a.readers[ch.ID], repos.Chain)
 		if scanners[ch.ID], err = chain.NewScanner(ch, reader, store, func() string { return ident.New("pay") }); err != nil {
 			return err
 		}

@@ -26,9 +26,22 @@ type e2e struct {
 	app               *wiring.App
 	api               apiClient
 	rpcURL, chainsCfg string
+	dbURL             string
+	proxy             *tcpProxy // between the service and geth, when asked for (rpcURL is geth's own)
 }
 
 func startE2E(ctx context.Context, t *testing.T, options ...func(*wiring.Config)) *e2e {
+	t.Helper()
+	return startE2EWith(ctx, t, e2eChain{}, options...)
+}
+
+// e2eChain changes how the service reaches and judges the chain.
+type e2eChain struct {
+	proxy      bool  // the service reads geth through a proxy the test can cut
+	staleAfter int64 // the chain's stale_after_seconds (0: the default)
+}
+
+func startE2EWith(ctx context.Context, t *testing.T, ec e2eChain, options ...func(*wiring.Config)) *e2e {
 	t.Helper()
 	wiringtest.NeedsServices(t)
 	dir := t.TempDir()
@@ -37,6 +50,11 @@ func startE2E(ctx context.Context, t *testing.T, options ...func(*wiring.Config)
 		t.Fatal(err)
 	}
 	t.Cleanup(stopGeth)
+	serviceRPC, proxy := rpcURL, (*tcpProxy)(nil)
+	if ec.proxy {
+		proxy = newTCPProxy(t, strings.TrimPrefix(rpcURL, "http://"))
+		serviceRPC = "http://" + proxy.addr
+	}
 	dbURL, drop, err := wiringtest.Database(ctx, "checkout_e2e")
 	if err != nil {
 		t.Fatal(err)
@@ -48,8 +66,11 @@ func startE2E(ctx context.Context, t *testing.T, options ...func(*wiring.Config)
 	}
 	t.Cleanup(func() { _ = temporal.Stop() })
 	chainsFile := filepath.Join(dir, "chains.json")
-	if err := devDeploy(ctx, []string{"--rpc", rpcURL, "--out", chainsFile}, io.Discard); err != nil {
+	if err := devDeploy(ctx, []string{"--rpc", serviceRPC, "--out", chainsFile}, io.Discard); err != nil {
 		t.Fatalf("dev deploy: %v", err)
+	}
+	if ec.staleAfter > 0 {
+		setStaleAfter(t, chainsFile, ec.staleAfter)
 	}
 	password, err := os.ReadFile(filepath.Join(dir, "gas-wallet.password")) // as scripts/dev.sh loads it
 	if err != nil {
@@ -81,7 +102,7 @@ func startE2E(ctx context.Context, t *testing.T, options ...func(*wiring.Config)
 	}
 	t.Setenv("CHECKOUT_API_URL", base)
 	t.Setenv("CHECKOUT_API_KEY", key)
-	return &e2e{app: app, api: apiClient{base: base, key: key}, rpcURL: rpcURL, chainsCfg: chainsFile}
+	return &e2e{app: app, api: apiClient{base: base, key: key}, rpcURL: rpcURL, chainsCfg: chainsFile, dbURL: dbURL, proxy: proxy}
 }
 
 // The README's walkthrough against a real geth --dev node: deploy the test stablecoin,

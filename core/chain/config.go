@@ -19,10 +19,13 @@ type Config struct {
 
 // Chain is one EVM network.
 type Chain struct {
-	Key           string  `json:"key"`  // short name used in asset IDs: "dev", "base"
-	ID            int64   `json:"id"`   // EIP-155 chain id
-	Name          string  `json:"name"` // for people
-	RPCURL        string  `json:"rpc_url"`
+	Key    string `json:"key"`  // short name used in asset IDs: "dev", "base"
+	ID     int64  `json:"id"`   // EIP-155 chain id
+	Name   string `json:"name"` // for people
+	RPCURL string `json:"rpc_url"`
+	// RPCURL2 is an optional second provider: the scanner trusts only blocks both hash alike,
+	// and uses either alone while the other fails. Never shown, like rpc_url.
+	RPCURL2       string  `json:"rpc_url_2,omitempty"`
 	Livemode      bool    `json:"livemode"`
 	Confirmations int64   `json:"confirmations"` // blocks, including the payment's own
 	Native        Token   `json:"native"`        // the native coin; Contract stays empty
@@ -45,6 +48,9 @@ type Chain struct {
 	PublicRPCURL string `json:"public_rpc_url,omitempty"`
 	// GasWallet is where the operator's wallet that pays the chain's sweeps takes its key.
 	GasWallet *GasWallet `json:"gas_wallet,omitempty"`
+	// StaleAfterSeconds is how old the newest scanned block may get before the chain's view is
+	// stale (an outage: sessions on the chain do not expire, and get the time back); 0: 120.
+	StaleAfterSeconds int64 `json:"stale_after_seconds,omitempty"`
 }
 
 // GasWallet names the key of a chain's gas wallet (never the key itself) and its fee cap.
@@ -129,8 +135,12 @@ func (c Config) Validate() error {
 			return fmt.Errorf("%s: id must be a unique positive chain id", where)
 		case ch.RPCURL == "":
 			return fmt.Errorf("%s: rpc_url is required", where)
+		case ch.RPCURL2 != "" && ch.RPCURL2 == ch.RPCURL:
+			return fmt.Errorf("%s: rpc_url_2 is the same as rpc_url: a second provider must be another endpoint", where)
 		case ch.Confirmations < 1:
 			return fmt.Errorf("%s: confirmations must be at least 1", where)
+		case ch.StaleAfterSeconds < 0:
+			return fmt.Errorf("%s: stale_after_seconds must not be negative", where)
 		case ch.Native.Symbol == "" || ch.Native.Decimals < 0 || ch.Native.Decimals > 36:
 			return fmt.Errorf("%s: native needs a symbol and decimals 0..36", where)
 		}

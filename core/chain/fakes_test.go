@@ -164,6 +164,32 @@ type memStore struct {
 	scopes   []WatchScope
 	commits  int
 	err      error // CommitStep fails
+	outages  []Outage
+}
+
+func (m *memStore) OpenOutage(_ context.Context, chainID int64) (*Outage, error) {
+	for _, o := range m.outages {
+		if o.ChainID == chainID && o.End.IsZero() {
+			return &o, nil
+		}
+	}
+	return nil, nil
+}
+
+func (m *memStore) BeginOutage(ctx context.Context, o Outage) error {
+	if open, _ := m.OpenOutage(ctx, o.ChainID); open == nil {
+		m.outages = append(m.outages, o)
+	}
+	return nil
+}
+
+func (m *memStore) EndOutage(_ context.Context, chainID int64, end time.Time) error {
+	for i, o := range m.outages {
+		if o.ChainID == chainID && o.End.IsZero() {
+			m.outages[i].End = end
+		}
+	}
+	return nil
 }
 
 func newMemStore(watched map[string]string) *memStore {

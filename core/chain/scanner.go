@@ -112,6 +112,12 @@ type ScanStore interface {
 	// applies Settle, saves them and moves the cursor, in one transaction; it returns the
 	// changes Settle reported. ErrCursorMoved if Prev is stale.
 	CommitStep(ctx context.Context, s Step) ([]Change, error)
+	// OpenOutage is the chain's outage still lasting, nil if none.
+	OpenOutage(ctx context.Context, chainID int64) (*Outage, error)
+	// BeginOutage records o unless the chain has an outage open already.
+	BeginOutage(ctx context.Context, o Outage) error
+	// EndOutage ends the chain's open outage at end; with none open it does nothing.
+	EndOutage(ctx context.Context, chainID int64, end time.Time) error
 }
 
 // Change tells a session that one of its payments changed.

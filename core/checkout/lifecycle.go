@@ -157,6 +157,48 @@ func (s *Service) ScannedPast(ctx context.Context, sessionID string, t time.Time
 	return cur.Time.After(t), nil
 }
 
+// DeadlineCheck is where a session stands at its due time.
+type DeadlineCheck struct {
+	Due   time.Time // its due time, outages of its chain's view given back
+	Stale bool      // the chain's view is stale now: nothing can be decided
+	Ready bool      // the chain has been scanned past Due: the payments on record are all there are
+}
+
+// CheckDeadline looks at an open session's chain at now: while its view is stale the session
+// waits; the time the view was stale during the session's life is added to its due time
+// (recorded on the session); once scanned past that, it may be decided. A session without an
+// address, or no longer open, is ready at its due time.
+func (s *Service) CheckDeadline(ctx context.Context, sessionID string) (DeadlineCheck, error) {
+	sess, err := s.store.LoadSession(ctx, sessionID)
+	if err != nil {
+		return DeadlineCheck{}, err
+	}
+	ch, known := s.chains.Chain(sess.Crypto.ChainID)
+	if !sess.Open() || sess.Crypto.DepositAddress == "" || !known {
+		return DeadlineCheck{Due: sess.Due(), Ready: true}, nil
+	}
+	now := s.now()
+	cur, scanned, err := s.store.Cursor(ctx, ch.ID)
+	if err != nil {
+		return DeadlineCheck{}, err
+	}
+	outages, err := s.store.Outages(ctx, ch.ID, sess.CreatedAt)
+	if err != nil {
+		return DeadlineCheck{}, err
+	}
+	due := chain.GiveBack(sess.CreatedAt, sess.ExpiresAt, outages, now)
+	if due.After(sess.Due()) {
+		if sess, err = s.update(ctx, sessionID, func(sess *Session, _ []chain.Payment) error {
+			sess.ExtendTo(due)
+			return nil
+		}); err != nil {
+			return DeadlineCheck{}, err
+		}
+	}
+	stale := ch.ViewStale(cur, scanned, now)
+	return DeadlineCheck{Due: sess.Due(), Stale: stale, Ready: !stale && scanned && cur.Time.After(sess.Due())}, nil
+}
+
 // CheckNativeBalance compares the deposit address's balance with the native payments on
 // record, at the block the scanner has reached (so no transfer it will still find is counted
 // twice). A surplus is funds a contract sent internally: it is recorded as a payment, which

@@ -60,6 +60,8 @@ type Store interface {
 	Cursor(ctx context.Context, chainID int64) (chain.BlockRef, bool, error)
 	// ScannedHeights is every chain's scanned height, for counting confirmations.
 	ScannedHeights(ctx context.Context) (map[int64]uint64, error)
+	// Outages lists a chain's outages lasting at or after since, the open one included.
+	Outages(ctx context.Context, chainID int64, since time.Time) ([]chain.Outage, error)
 }
 
 // Library reads the merchant's Product Library for the items a session sells.

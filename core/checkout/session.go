@@ -73,7 +73,8 @@ type Session struct {
 	PaymentLink       string
 	Metadata          map[string]string
 	ExpiresAt         time.Time
-	ExpiredAt         *time.Time // when it actually expired: at ExpiresAt, or earlier by request
+	ExtendedTo        time.Time  // the deadline outages of its chain pushed past ExpiresAt (zero: none did)
+	ExpiredAt         *time.Time // when it actually expired: at its due time, or earlier by request
 	CompletedAt       *time.Time
 	CreatedAt         time.Time
 	LineItems         []LineItem // loaded only where asked for
@@ -117,13 +118,22 @@ type Crypto struct {
 	SettlementChainID     int64
 }
 
-// Deadline is the last moment a payment may be mined to count as a sale: expires_at, or the
-// moment of the merchant's expire request if that came first.
-func (s *Session) Deadline() time.Time {
-	if s.ExpiredAt != nil && s.ExpiredAt.Before(s.ExpiresAt) {
-		return *s.ExpiredAt
+// Due is when the session expires unless it is paid or expired sooner: expires_at, or later
+// when outages of its chain's view were given back.
+func (s *Session) Due() time.Time {
+	if s.ExtendedTo.After(s.ExpiresAt) {
+		return s.ExtendedTo
 	}
 	return s.ExpiresAt
+}
+
+// Deadline is the last moment a payment may be mined to count as a sale: the due time, or the
+// moment of the merchant's expire request if that came first.
+func (s *Session) Deadline() time.Time {
+	if due := s.Due(); s.ExpiredAt == nil || !s.ExpiredAt.Before(due) {
+		return due
+	}
+	return *s.ExpiredAt
 }
 
 // Terms are what the session's payments are judged against.

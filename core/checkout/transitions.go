@@ -149,8 +149,8 @@ func (s *Session) Expire(at time.Time, payments []chain.Payment) error {
 			"Only Checkout Sessions with a status in [\"open\"] can be expired; %s is %s.", s.ID, s.Status)
 	}
 	at = at.UTC()
-	if at.After(s.ExpiresAt) {
-		at = s.ExpiresAt
+	if at.After(s.Due()) {
+		at = s.Due()
 	}
 	open := *s
 	open.ExpiredAt = &at // judge payments against this deadline, still open
@@ -166,4 +166,14 @@ func (s *Session) Expire(at time.Time, payments []chain.Payment) error {
 	s.Status, s.ExpiredAt = StatusExpired, &at
 	s.Settle(payments, at)
 	return nil
+}
+
+// ExtendTo pushes an open session's due time to to, when that is later: the time its chain's
+// view was stale is given back (chain.GiveBack). Reports whether it changed.
+func (s *Session) ExtendTo(to time.Time) bool {
+	if !s.Open() || !to.After(s.Due()) {
+		return false
+	}
+	s.ExtendedTo = to.UTC()
+	return true
 }

@@ -16,6 +16,7 @@ type ShopperView struct {
 	Heights      map[int64]uint64
 	Ledger       chain.Ledger
 	AssetLocked  bool // the shopper can no longer change the asset
+	ChainStale   bool // the open session's chain cannot be watched right now (an outage)
 }
 
 // ShopperView loads a session for its hosted page; the session ID is the shopper's credential.
@@ -35,6 +36,9 @@ func (s *Service) ShopperView(ctx context.Context, id string, withItems bool) (*
 			return nil, fmt.Errorf("scanned heights: %w", err)
 		}
 	}
+	if v.ChainStale, err = s.chainStale(ctx, sess); err != nil {
+		return nil, err
+	}
 	if !withItems {
 		return v, nil
 	}
@@ -50,4 +54,18 @@ func (s *Service) ShopperView(ctx context.Context, id string, withItems bool) (*
 // ScannedHeights is how far each chain has been scanned: confirmations are counted from it.
 func (s *Service) ScannedHeights(ctx context.Context) (map[int64]uint64, error) {
 	return s.store.ScannedHeights(ctx)
+}
+
+// chainStale reports whether an open session's chain's view is stale now: the page then says
+// payments are still being watched and the session waits for them.
+func (s *Service) chainStale(ctx context.Context, sess *Session) (bool, error) {
+	ch, ok := s.chains.Chain(sess.Crypto.ChainID)
+	if !sess.Open() || sess.Crypto.DepositAddress == "" || !ok {
+		return false, nil
+	}
+	cur, scanned, err := s.store.Cursor(ctx, ch.ID)
+	if err != nil {
+		return false, fmt.Errorf("cursor of chain %d: %w", ch.ID, err)
+	}
+	return ch.ViewStale(cur, scanned, s.now()), nil
 }
