@@ -15,7 +15,7 @@ BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
 
-.PHONY: chromium help dev test unit bench bench-scale tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools
+.PHONY: docs chromium help dev test unit bench bench-scale tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools
 
 ## dev: Postgres, Temporal (+ Web UI on :8233), geth --dev, the service and a demo merchant, in the foreground
 dev: tools build postgres
@@ -61,6 +61,10 @@ lint: $(BIN)/.workflowcheck-$(WORKFLOWCHECK_VERSION)
 	$(GO) vet ./...
 	$(BIN)/workflowcheck ./...
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+
+## docs: regenerate README's configuration reference from the code (adapters/wiring/configref.go)
+docs:
+	$(GO) run ./cmd/checkout config reference --write README.md
 
 ## contracts: recompile the Solidity sources (npm solc, pinned) and regenerate their Go bindings (abigen)
 contracts: $(BIN)/.abigen-$(ABIGEN_VERSION)

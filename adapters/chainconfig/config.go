@@ -37,6 +37,27 @@ func DevChain() chain.Chain {
 		PublicRPCURL: "http://127.0.0.1:8545", Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18}}
 }
 
+// The per-chain overrides are CHAIN_<KEY>_ followed by one of these (README's configuration
+// reference lists them from here, so a new one is one constant and one row there).
+const (
+	EnvRPCURL                = "RPC_URL"
+	EnvRPCURL2               = "RPC_URL_2"
+	EnvConfirmations         = "CONFIRMATIONS"
+	EnvForwarderFactory      = "FORWARDER_FACTORY"
+	EnvSubscriptionCollector = "SUBSCRIPTION_COLLECTOR"
+	EnvExplorerURL           = "EXPLORER_URL"
+	EnvPublicRPCURL          = "PUBLIC_RPC_URL"
+	EnvGasWalletKey          = "GAS_WALLET_KEY"
+	EnvGasWalletKeystore     = "GAS_WALLET_KEYSTORE"
+	EnvGasWalletPassword     = "GAS_WALLET_PASSWORD"
+	EnvGasWalletMaxFeeGwei   = "GAS_WALLET_MAX_FEE_GWEI"
+	EnvTokenPrefix           = "TOKEN_"    // then the token's symbol
+	EnvTokenSuffix           = "_CONTRACT" // after the symbol
+)
+
+// EnvPrefix is the start of every override of the chain with this key.
+func EnvPrefix(key string) string { return "CHAIN_" + strings.ToUpper(key) + "_" }
+
 // Default is used when no file is given: the dev chain and an illustrative ETH rate.
 func Default() File {
 	return File{Chains: []chain.Chain{DevChain()}, Rates: map[string]map[string]string{"eth": {"usd": "3000", "eur": "2800"}}}
@@ -75,40 +96,40 @@ func Load(path string, environ []string) (File, error) {
 	}
 	for i := range f.Chains {
 		c := &f.Chains[i]
-		prefix := "CHAIN_" + strings.ToUpper(c.Key) + "_"
-		if v := env[prefix+"RPC_URL"]; v != "" {
+		prefix := EnvPrefix(c.Key)
+		if v := env[prefix+EnvRPCURL]; v != "" {
 			c.RPCURL = v
 		}
-		if v := env[prefix+"RPC_URL_2"]; v != "" {
+		if v := env[prefix+EnvRPCURL2]; v != "" {
 			c.RPCURL2 = v
 		}
-		if v := env[prefix+"FORWARDER_FACTORY"]; v != "" {
+		if v := env[prefix+EnvForwarderFactory]; v != "" {
 			c.ForwarderFactory = v
 		}
-		if v := env[prefix+"SUBSCRIPTION_COLLECTOR"]; v != "" {
+		if v := env[prefix+EnvSubscriptionCollector]; v != "" {
 			c.SubscriptionCollector = v
 		}
-		if v := env[prefix+"EXPLORER_URL"]; v != "" {
+		if v := env[prefix+EnvExplorerURL]; v != "" {
 			c.ExplorerURL = v
 		}
-		if v := env[prefix+"PUBLIC_RPC_URL"]; v != "" {
+		if v := env[prefix+EnvPublicRPCURL]; v != "" {
 			c.PublicRPCURL = v
 		}
 		gasWallet(c, prefix, env, path)
-		if v := env[prefix+"CONFIRMATIONS"]; v != "" {
+		if v := env[prefix+EnvConfirmations]; v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {
-				return File{}, fmt.Errorf("%sCONFIRMATIONS: %w", prefix, err)
+				return File{}, fmt.Errorf("%s%s: %w", prefix, EnvConfirmations, err)
 			}
 			c.Confirmations = n
 		}
 		for _, k := range sortedKeys(env) {
 			v := env[k]
-			sym, ok := strings.CutPrefix(k, prefix+"TOKEN_")
-			if !ok || !strings.HasSuffix(sym, "_CONTRACT") {
+			sym, ok := strings.CutPrefix(k, prefix+EnvTokenPrefix)
+			if !ok || !strings.HasSuffix(sym, EnvTokenSuffix) {
 				continue
 			}
-			sym = strings.TrimSuffix(sym, "_CONTRACT")
+			sym = strings.TrimSuffix(sym, EnvTokenSuffix)
 			found := false
 			for j := range c.Tokens {
 				if strings.EqualFold(c.Tokens[j].Symbol, sym) {
@@ -137,19 +158,19 @@ func gasWallet(c *chain.Chain, prefix string, env map[string]string, path string
 			g.Keystore = filepath.Join(filepath.Dir(path), g.Keystore)
 		}
 	}
-	keyEnv, keystore := env[prefix+"GAS_WALLET_KEY"] != "", env[prefix+"GAS_WALLET_KEYSTORE"]
+	keyEnv, keystore := env[prefix+EnvGasWalletKey] != "", env[prefix+EnvGasWalletKeystore]
 	switch {
 	case keyEnv && keystore != "":
-		g.KeyEnv, g.Keystore = prefix+"GAS_WALLET_KEY", keystore // Validate refuses both
+		g.KeyEnv, g.Keystore = prefix+EnvGasWalletKey, keystore // Validate refuses both
 	case keyEnv:
-		g.KeyEnv, g.Keystore = prefix+"GAS_WALLET_KEY", ""
+		g.KeyEnv, g.Keystore = prefix+EnvGasWalletKey, ""
 	case keystore != "":
 		g.Keystore, g.KeyEnv = keystore, ""
 	}
 	if g.Keystore != "" && g.PasswordEnv == "" {
-		g.PasswordEnv = prefix + "GAS_WALLET_PASSWORD"
+		g.PasswordEnv = prefix + EnvGasWalletPassword
 	}
-	if v := env[prefix+"GAS_WALLET_MAX_FEE_GWEI"]; v != "" {
+	if v := env[prefix+EnvGasWalletMaxFeeGwei]; v != "" {
 		g.MaxFeeGwei = v
 	}
 	if g != (chain.GasWallet{}) {

@@ -27,6 +27,7 @@ import (
 type TxClient interface {
 	Client
 	PendingNonceAt(ctx context.Context, account common.Address) (uint64, error)
+	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
 	SuggestGasTipCap(ctx context.Context) (*big.Int, error)
 	EstimateGas(ctx context.Context, call goeth.CallMsg) (uint64, error)
 	SendTransaction(ctx context.Context, tx *types.Transaction) error
@@ -159,6 +160,21 @@ func (w *GasWallet) PendingNonce(ctx context.Context, chainID int64) (uint64, er
 		return 0, fmt.Errorf("pending nonce of the gas wallet on chain %d: %w", chainID, err)
 	}
 	return n, nil
+}
+
+// Unmined is how many of the wallet's transactions the chain's node holds unmined: its
+// pending nonce (the pool counted) less its nonce at the latest block.
+func (w *GasWallet) Unmined(ctx context.Context, chainID int64) (uint64, error) {
+	pending, err := w.PendingNonce(ctx, chainID)
+	if err != nil {
+		return 0, err
+	}
+	c, _ := w.chain(chainID) // PendingNonce found it
+	mined, err := c.cfg.Client.NonceAt(ctx, c.from, nil)
+	if err != nil {
+		return 0, fmt.Errorf("nonce of the gas wallet on chain %d: %w", chainID, err)
+	}
+	return pending - min(pending, mined), nil
 }
 
 // Balance is the wallet's native balance at the latest block, in wei.

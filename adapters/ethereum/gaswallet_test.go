@@ -121,6 +121,14 @@ func (r *sweepRig) send(w *ethereum.GasWallet, req settlement.TxRequest) settlem
 	return sent
 }
 
+// unmined checks how many of the wallet's transactions the node holds unmined.
+func (r *sweepRig) unmined(want uint64) {
+	r.t.Helper()
+	if n, err := r.wallet.Unmined(context.Background(), simChainID); err != nil || n != want {
+		r.t.Fatalf("unmined = %d, %v; want %d", n, err, want)
+	}
+}
+
 // awaitPending waits until the simulated pool holds hash: it takes transactions in asynchronously.
 func (r *sweepRig) awaitPending(hash string) {
 	r.t.Helper()
@@ -187,7 +195,9 @@ func TestGasWalletSweepPaysAndReceiptTells(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := r.send(r.wallet, r.request("po_three", 1, r.nonce(), batch))
+	r.unmined(1)
 	r.backend.Commit()
+	r.unmined(0)
 
 	m, found := r.receipt(sent.Hash)
 	if !found || !m.Succeeded || m.Hash != sent.Hash {

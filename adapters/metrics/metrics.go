@@ -32,6 +32,8 @@ type Metrics struct {
 	disagreements  *prometheus.CounterVec
 	attempts       *prometheus.CounterVec
 	attemptDur     *prometheus.HistogramVec
+	delivered      prometheus.Histogram
+	gasSends       *prometheus.CounterVec
 }
 
 // New makes a registry with the Go runtime and process collectors and the service's instruments.
@@ -68,9 +70,16 @@ func New() *Metrics {
 		attemptDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "checkout_webhook_attempt_duration_seconds",
 			Help:    "Time one webhook POST took, until the receiver answered or the attempt failed.",
 			Buckets: []float64{.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30}}, []string{"outcome"}),
+		delivered: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "checkout_webhook_delivery_latency_seconds",
+			Help: "Time from an event's creation to its successful delivery to an endpoint, retries included.",
+			// from a prompt first attempt to the last retries, which come days later
+			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600}}),
+		gasSends: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "checkout_gas_wallet_sends_total",
+			Help: "Gas wallet sends by chain and outcome (sent, would_revert, fee_cap, nonce_taken, error)."}, []string{"chain", "outcome"}),
 	}
 	for _, c := range []prometheus.Collector{m.requests, m.created, m.completed, m.expired, m.head, m.scanned,
-		m.lag, m.rpcErrors, m.stale, m.outages, m.providerErrors, m.providerHead, m.disagreements, m.attempts, m.attemptDur} {
+		m.lag, m.rpcErrors, m.stale, m.outages, m.providerErrors, m.providerHead, m.disagreements, m.attempts, m.attemptDur,
+		m.delivered, m.gasSends} {
 		f(c)
 	}
 	return m

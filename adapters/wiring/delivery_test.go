@@ -117,6 +117,7 @@ func failFirst(n int) func(int) int {
 
 func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
 	key, _ := newMerchant(t, "Webhook Store")
+	before := scrape(t)
 	rcv := newReceiver(t, failFirst(3))
 	we := endpoint(t, key, rcv.URL, "*")
 	evt := expiredEvent(t, key)
@@ -174,6 +175,16 @@ func TestWebhookRetriedUntilItSucceedsAndVerifies(t *testing.T) {
 	}
 	if err := webhook.Verify(rcv.bodies[4], rcv.headers[4].Get("Stripe-Signature"), we.Secret, webhook.DefaultTolerance); err == nil {
 		t.Fatal("the old secret still verifies")
+	}
+	// Both successes are timed from the event's creation: the retried one (its fourth
+	// attempt came after three waits) and the redelivery's first attempt.
+	const latency = "checkout_webhook_delivery_latency_seconds"
+	after := scrape(t)
+	if n := after[latency+"_count"] - before[latency+"_count"]; n < 2 {
+		t.Errorf("%s counted %v successes, want at least 2", latency, n)
+	}
+	if after[latency+"_sum"] <= before[latency+"_sum"] {
+		t.Errorf("%s_sum did not grow: %v then %v", latency, before[latency+"_sum"], after[latency+"_sum"])
 	}
 }
 

@@ -12,13 +12,15 @@ import (
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	httpapi "github.com/chaincheckout/checkout/adapters/http"
+	"github.com/chaincheckout/checkout/adapters/metrics"
 	"github.com/chaincheckout/checkout/adapters/postgres"
 	"github.com/chaincheckout/checkout/core/chain"
+	"github.com/chaincheckout/checkout/core/settlement"
 )
 
 // readyMaxLagFromEnv reads CHECKOUT_READY_MAX_LAG (blocks; unset: each chain's reorg window).
 func (c *Config) readyMaxLagFromEnv() {
-	if v := os.Getenv("CHECKOUT_READY_MAX_LAG"); v != "" {
+	if v := os.Getenv(EnvReadyMaxLag); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_READY_MAX_LAG=%q is not a positive whole number of blocks", v))
@@ -102,4 +104,21 @@ func ChainLagCheck(readHead func(context.Context) (uint64, error), cursors inter
 // scrapeCounts registers the scrape-time counts of sessions and payouts (the API's pool).
 func (a *App) scrapeCounts() error {
 	return a.Metrics.WatchCounts(postgres.NewStatusCounts(a.API.DB), a.log)
+}
+
+// watchGasWallets registers the gas wallets' scrape-time figures (balance, unmined
+// transactions) and returns the wallet that counts its sends, for the worker to use.
+func (a *App) watchGasWallets(w *ethereum.GasWallet) (settlement.GasWallet, error) {
+	keys := map[int64]string{}
+	var watched []metrics.GasWalletChain
+	for _, ch := range a.Chains.Chains {
+		if a.gasChains[ch.ID] {
+			keys[ch.ID] = ch.Key
+			watched = append(watched, metrics.GasWalletChain{ID: ch.ID, Key: ch.Key, Symbol: ch.Native.Symbol, Decimals: ch.Native.Decimals})
+		}
+	}
+	if err := a.Metrics.WatchGasWallets(w, watched, a.log); err != nil {
+		return nil, fmt.Errorf("gas wallet metrics: %w", err)
+	}
+	return a.Metrics.GasWallet(w, keys), nil
 }

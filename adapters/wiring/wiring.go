@@ -147,14 +147,14 @@ func (c *Config) dashboardFromEnv() {
 	}
 	var threads, failures uint32 = uint32(passwords.DefaultParams.Threads), uint32(p.MaxFailures)
 	c.Dashboard.Argon2 = passwords.DefaultParams
-	num("CHECKOUT_DASHBOARD_ARGON2_MEMORY_KIB", &c.Dashboard.Argon2.MemoryKiB)
-	num("CHECKOUT_DASHBOARD_ARGON2_TIME", &c.Dashboard.Argon2.Time)
-	num("CHECKOUT_DASHBOARD_ARGON2_THREADS", &threads)
-	num("CHECKOUT_DASHBOARD_MAX_FAILURES", &failures)
+	num(EnvDashboardArgon2Memory, &c.Dashboard.Argon2.MemoryKiB)
+	num(EnvDashboardArgon2Time, &c.Dashboard.Argon2.Time)
+	num(EnvDashboardArgon2Threads, &threads)
+	num(EnvDashboardMaxFailures, &failures)
 	c.Dashboard.Argon2.Threads, p.MaxFailures = uint8(min(threads, 255)), int(failures)
-	dur("CHECKOUT_DASHBOARD_LOCKOUT", &p.Lockout)
-	dur("CHECKOUT_DASHBOARD_SESSION_IDLE", &p.SessionIdle)
-	dur("CHECKOUT_DASHBOARD_SESSION_MAX", &p.SessionMax)
+	dur(EnvDashboardLockout, &p.Lockout)
+	dur(EnvDashboardSessionIdle, &p.SessionIdle)
+	dur(EnvDashboardSessionMax, &p.SessionMax)
 	c.Dashboard.Policy = p
 }
 
@@ -164,7 +164,7 @@ const DefaultDaysUntilDue = 3
 // dunningFromEnv reads CHECKOUT_DUNNING_TRIES (offsets after the due date, "0s,72h,168h")
 // and CHECKOUT_DUNNING_FINAL (canceled or unpaid); billing.NewService validates the result.
 func (c *Config) dunningFromEnv() {
-	tries, final := os.Getenv("CHECKOUT_DUNNING_TRIES"), os.Getenv("CHECKOUT_DUNNING_FINAL")
+	tries, final := os.Getenv(EnvDunningTries), os.Getenv(EnvDunningFinal)
 	if tries == "" && final == "" {
 		return
 	}
@@ -187,39 +187,39 @@ func (c *Config) dunningFromEnv() {
 // FromEnv reads the configuration, with defaults that match `make dev`.
 func FromEnv() Config {
 	c := Config{
-		DatabaseURL:         env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/checkout?sslmode=disable"),
-		TemporalAddress:     env("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
-		TemporalNamespace:   env("TEMPORAL_NAMESPACE", "default"),
-		Listen:              env("CHECKOUT_LISTEN", "127.0.0.1:4242"),
-		Role:                env("CHECKOUT_ROLE", RoleAll),
-		AutoMigrate:         env("CHECKOUT_AUTO_MIGRATE", "true") == "true",
-		ChainsFile:          os.Getenv("CHECKOUT_CHAINS_FILE"),
-		WebhookAllowPrivate: env("CHECKOUT_WEBHOOK_ALLOW_PRIVATE", "false") == "true",
+		DatabaseURL:         env(EnvDatabaseURL, DefaultDatabaseURL),
+		TemporalAddress:     env(EnvTemporalAddress, DefaultTemporalAddress),
+		TemporalNamespace:   env(EnvTemporalNamespace, DefaultTemporalNamespace),
+		Listen:              env(EnvListen, DefaultListen),
+		Role:                env(EnvRole, RoleAll),
+		AutoMigrate:         env(EnvAutoMigrate, "true") == "true",
+		ChainsFile:          os.Getenv(EnvChainsFile),
+		WebhookAllowPrivate: env(EnvWebhookAllowPrivate, "false") == "true",
 		WebhookTimeout:      10 * time.Second,
 	}
-	if v := os.Getenv("CHECKOUT_QUOTE_LIFETIME"); v != "" {
+	if v := os.Getenv(EnvQuoteLifetime); v != "" {
 		c.QuoteLifetime = -1 // refused by New with the variable's name unless it parses
 		if d, err := time.ParseDuration(v); err == nil && d > 0 {
 			c.QuoteLifetime = d
 		}
 	}
-	if v := os.Getenv("CHECKOUT_KEY_CACHE_TTL"); v != "" {
+	if v := os.Getenv(EnvKeyCacheTTL); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_KEY_CACHE_TTL=%q is not a duration such as 30s (0 turns the cache off)", v))
 		}
 		c.KeyCacheTTL = cmp.Or(d, -1)
 	}
-	c.PublicURL = env("CHECKOUT_PUBLIC_URL", "http://"+c.Listen)
-	c.TemporalTLSCert, c.TemporalTLSKey = os.Getenv("TEMPORAL_TLS_CERT"), os.Getenv("TEMPORAL_TLS_KEY")
-	c.TemporalTLSCA, c.TemporalTLSServerName = os.Getenv("TEMPORAL_TLS_CA"), os.Getenv("TEMPORAL_TLS_SERVER_NAME")
-	c.TemporalAPIKey = os.Getenv("TEMPORAL_API_KEY")
-	if v := os.Getenv("CHECKOUT_WEBHOOK_CONCURRENCY"); v != "" {
+	c.PublicURL = env(EnvPublicURL, "http://"+c.Listen)
+	c.TemporalTLSCert, c.TemporalTLSKey = os.Getenv(EnvTemporalTLSCert), os.Getenv(EnvTemporalTLSKey)
+	c.TemporalTLSCA, c.TemporalTLSServerName = os.Getenv(EnvTemporalTLSCA), os.Getenv(EnvTemporalTLSServerName)
+	c.TemporalAPIKey = os.Getenv(EnvTemporalAPIKey)
+	if v := os.Getenv(EnvWebhookConcurrency); v != "" {
 		if c.WebhookConcurrency, _ = strconv.Atoi(v); c.WebhookConcurrency <= 0 {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_WEBHOOK_CONCURRENCY=%q is not a positive whole number", v))
 		}
 	}
-	if v := os.Getenv("CHECKOUT_EVENT_RETENTION_DAYS"); v != "" {
+	if v := os.Getenv(EnvEventRetentionDays); v != "" {
 		days, err := strconv.Atoi(v)
 		if err != nil {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_EVENT_RETENTION_DAYS=%q is not a whole number of days", v))
@@ -231,18 +231,18 @@ func FromEnv() Config {
 	c.dunningFromEnv()
 	c.dashboardFromEnv()
 	c.readyMaxLagFromEnv()
-	if v := os.Getenv("CHECKOUT_DAYS_UNTIL_DUE"); v != "" {
+	if v := os.Getenv(EnvDaysUntilDue); v != "" {
 		if c.DaysUntilDue, _ = strconv.Atoi(v); c.DaysUntilDue < 1 || c.DaysUntilDue > 365 {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_DAYS_UNTIL_DUE=%q is not a whole number of days from 1 to 365", v))
 		}
 	}
-	for _, p := range strings.Split(os.Getenv("CHECKOUT_TRUSTED_PROXIES"), ",") {
+	for _, p := range strings.Split(os.Getenv(EnvTrustedProxies), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
 		}
 	}
-	c.SecretsKeys = os.Getenv("CHECKOUT_SECRETS_KEYS")
-	if k := os.Getenv("CHECKOUT_SECRETS_KEY"); c.SecretsKeys == "" && k != "" {
+	c.SecretsKeys = os.Getenv(EnvSecretsKeys)
+	if k := os.Getenv(EnvSecretsKey); c.SecretsKeys == "" && k != "" {
 		c.SecretsKeys = "default:" + k // the single-key form; its id is "default" in a later keyring
 	}
 	return c
@@ -251,9 +251,9 @@ func FromEnv() Config {
 // rateLimitsFromEnv is the default policy with the figures the environment overrides.
 func (c *Config) rateLimitsFromEnv() ratelimit.Policy {
 	p := ratelimit.DefaultPolicy()
-	for name, dst := range map[string]*ratelimit.Limit{"CHECKOUT_RATE_LIMIT_LIVE": &p.Live,
-		"CHECKOUT_RATE_LIMIT_TEST": &p.Test, "CHECKOUT_RATE_LIMIT_PUBLIC_IP": &p.PublicIP,
-		"CHECKOUT_RATE_LIMIT_PAYMENT_LINK": &p.Link, "CHECKOUT_RATE_LIMIT_SIGN_IN": &p.SignIn} {
+	for name, dst := range map[string]*ratelimit.Limit{EnvRateLimitLive: &p.Live,
+		EnvRateLimitTest: &p.Test, EnvRateLimitPublicIP: &p.PublicIP,
+		EnvRateLimitPaymentLink: &p.Link, EnvRateLimitSignIn: &p.SignIn} {
 		if v := os.Getenv(name); v != "" {
 			l, err := ratelimit.Parse(name, v)
 			if err != nil {
@@ -268,21 +268,21 @@ func (c *Config) rateLimitsFromEnv() ratelimit.Policy {
 // sweepPolicyFromEnv is the default sweep policy with the figures the environment overrides.
 func (c *Config) sweepPolicyFromEnv() settlement.Policy {
 	p := settlement.DefaultPolicy
-	if v := os.Getenv("CHECKOUT_SWEEP_THRESHOLD"); v != "" {
+	if v := os.Getenv(EnvSweepThreshold); v != "" {
 		d, err := decimal.NewFromString(v)
 		if err != nil {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_SWEEP_THRESHOLD=%q is not a decimal amount such as 100", v))
 		}
 		p.Threshold = d
 	}
-	if v := os.Getenv("CHECKOUT_SWEEP_MAX_AGE"); v != "" {
+	if v := os.Getenv(EnvSweepMaxAge); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_SWEEP_MAX_AGE=%q is not a duration such as 1h", v))
 		}
 		p.MaxAge = d
 	}
-	if v := os.Getenv("CHECKOUT_SWEEP_MAX_BATCH"); v != "" {
+	if v := os.Getenv(EnvSweepMaxBatch); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_SWEEP_MAX_BATCH=%q is not a whole number", v))
@@ -715,7 +715,7 @@ func (a *App) handler(u useCases) (http.Handler, error) {
 	return httpapi.NewHandler(httpapi.Deps{Catalog: u.catalog, Links: u.links, Endpoints: u.endpoints, Deliveries: u.deliveries, Sessions: a.Sessions,
 		Merchants: a.Merchants, Settlement: a.Settlement, Payouts: u.payouts, Billing: a.Billing, Idempotency: a.API.Idempotency, Renderer: u.renderer, Events: events,
 		Accounts: a.Accounts, Refunds: a.Refunds, Logger: a.log, Now: a.now, RateLimits: a.cfg.RateLimits, TrustedProxies: a.cfg.TrustedProxies,
-		TemporalUIURL: temporalUIURL(os.Getenv("CHECKOUT_TEMPORAL_UI_URL"), a.cfg.TemporalNamespace), Ops: a.ops()})
+		TemporalUIURL: temporalUIURL(os.Getenv(EnvTemporalUIURL), a.cfg.TemporalNamespace), Ops: a.ops()})
 }
 
 // temporalUIURL is the Temporal UI's page of namespace, from the UI's base URL
@@ -748,7 +748,7 @@ func (a *App) buildWorker(sessions *checkout.Service) error {
 	}
 	sender := a.Metrics.Webhooks(webhooks.NewSender(a.cfg.WebhookTimeout, a.cfg.WebhookAllowPrivate))
 	encode := func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }
-	if a.Deliveries, err = workflows.NewDeliveryActivities(repos.Deliveries, sender, encode, a.Orch, a.now); err != nil {
+	if a.Deliveries, err = workflows.NewDeliveryActivities(a.Metrics.Deliveries(repos.Deliveries), sender, encode, a.Orch, a.now); err != nil {
 		return err
 	}
 	if a.cfg.WebhookConcurrency > 0 {
@@ -783,7 +783,11 @@ func (a *App) buildSettlement(enc settlement.Encoder) error {
 	if len(wallets) == 0 {
 		return nil
 	}
-	wallet, err := ethereum.NewGasWallet(a.workerRepos.GasTxs, a.now, a.log, wallets...)
+	raw, err := ethereum.NewGasWallet(a.workerRepos.GasTxs, a.now, a.log, wallets...)
+	if err != nil {
+		return err
+	}
+	wallet, err := a.watchGasWallets(raw)
 	if err != nil {
 		return err
 	}
@@ -1013,9 +1017,9 @@ func (a *App) Close() { a.closers.closeAll() }
 // NewLogger makes the process logger from LOG_LEVEL and LOG_FORMAT.
 func NewLogger() *slog.Logger {
 	var lvl slog.Level
-	_ = lvl.UnmarshalText([]byte(env("LOG_LEVEL", "info")))
+	_ = lvl.UnmarshalText([]byte(env(EnvLogLevel, "info")))
 	opts := &slog.HandlerOptions{Level: lvl}
-	if strings.EqualFold(env("LOG_FORMAT", "text"), "json") {
+	if strings.EqualFold(env(EnvLogFormat, "text"), "json") {
 		return slog.New(slog.NewJSONHandler(os.Stderr, opts))
 	}
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))

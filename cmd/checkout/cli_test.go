@@ -273,3 +273,33 @@ func TestConfigCheckNamesEachProblem(t *testing.T) {
 		})
 	}
 }
+
+// config reference prints the generated table, and --write puts it between a file's markers
+// (what make docs does to README), leaving the rest of the file as it was.
+func TestConfigReferenceWritesBetweenTheMarkers(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"config", "reference"}, &out); err != nil || out.String() != wiring.ConfigReference() {
+		t.Fatalf("config reference = %v, printed %q", err, out.String())
+	}
+	doc := filepath.Join(t.TempDir(), "README.md")
+	stale := "# Title\n" + wiring.ConfigReferenceStart + "\n| old |\n" + wiring.ConfigReferenceEnd + "\nafter\n"
+	if err := os.WriteFile(doc, []byte(stale), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"regenerated", "up to date"} {
+		out.Reset()
+		if err := run(context.Background(), []string{"config", "reference", "--write", doc}, &out); err != nil || !strings.Contains(out.String(), want) {
+			t.Fatalf("config reference --write = %v, printed %q; want %q", err, out.String(), want)
+		}
+	}
+	raw, _ := os.ReadFile(doc)
+	if want := "# Title\n" + wiring.ConfigReferenceStart + "\n" + wiring.ConfigReference() + wiring.ConfigReferenceEnd + "\nafter\n"; string(raw) != want {
+		t.Errorf("the file became:\n%s", raw)
+	}
+	if err := os.WriteFile(doc, []byte("no markers\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"config", "reference", "--write", doc}, &out); err == nil || !strings.Contains(err.Error(), "markers") {
+		t.Errorf("a file without markers: %v", err)
+	}
+}

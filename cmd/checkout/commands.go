@@ -26,6 +26,9 @@ func commands() []command {
 		{"serve", "[--role all|api|worker]", "Run the API and hosted page and/or the Temporal worker until interrupted.", serveCmd},
 		{"migrate", "", "Apply the database migrations and say which ran.", migrateCmd},
 		{"config check", "", "Check the configuration from the environment without connecting to anything: print each problem, naming its variable, and exit 1 if there is one.", configCheckCmd},
+		{"config reference", "[--write README.md]",
+			"Print the configuration reference (every variable with its default, an example and its meaning) as a Markdown table, " +
+				"or with --write replace the table between the markers in that file (make docs does it for README.md).", configReferenceCmd},
 		{"merchant create", "--name NAME --xpub XPUB [--json]",
 			"Register a merchant and print its secret keys once: a test key, and a live key when a live chain is " +
 				"configured (CHECKOUT_CHAINS_FILE). Keys are stored hashed and cannot be shown again.", createMerchant},
@@ -71,10 +74,11 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 // errHelpShown ends a command whose --help was printed; run turns it into success.
 var errHelpShown = errors.New("help shown")
 
-const configHelp = `Configuration comes from the environment (see README): DATABASE_URL, TEMPORAL_ADDRESS,
+const configHelp = `Configuration comes from the environment: DATABASE_URL, TEMPORAL_ADDRESS,
 TEMPORAL_NAMESPACE, CHECKOUT_LISTEN, CHECKOUT_PUBLIC_URL, CHECKOUT_ROLE, CHECKOUT_CHAINS_FILE,
-LOG_LEVEL, LOG_FORMAT; dev pay and dev refund also read CHECKOUT_API_URL and CHECKOUT_API_KEY.
-Every command takes --help.
+LOG_LEVEL, LOG_FORMAT and more; dev pay and dev refund also read CHECKOUT_API_URL and
+CHECKOUT_API_KEY. 'checkout config reference' lists every variable with its default and
+'checkout config check' checks them. Every command takes --help.
 `
 
 // usage lists the commands under prefix ("" for all).

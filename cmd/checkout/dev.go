@@ -25,6 +25,7 @@ import (
 	"github.com/chaincheckout/checkout/adapters/chainconfig"
 	"github.com/chaincheckout/checkout/adapters/ethereum"
 	"github.com/chaincheckout/checkout/adapters/ethereum/contracts"
+	"github.com/chaincheckout/checkout/adapters/wiring"
 	"github.com/chaincheckout/checkout/core/chain"
 )
 
@@ -313,7 +314,7 @@ func devPay(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if *chainsFile == "" {
-		*chainsFile = devSetting(*envFile, "CHECKOUT_CHAINS_FILE")
+		*chainsFile = devSetting(*envFile, wiring.EnvChainsFile)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -409,7 +410,7 @@ func devSetting(envFile, name string) string {
 
 // devAPI is the API client the dev commands use: CHECKOUT_API_URL and CHECKOUT_API_KEY.
 func devAPI(envFile string) (apiClient, error) {
-	api := apiClient{base: strings.TrimRight(devSetting(envFile, "CHECKOUT_API_URL"), "/"), key: devSetting(envFile, "CHECKOUT_API_KEY")}
+	api := apiClient{base: strings.TrimRight(devSetting(envFile, wiring.EnvAPIURL), "/"), key: devSetting(envFile, wiring.EnvAPIKey)}
 	if api.base == "" || api.key == "" {
 		return api, fmt.Errorf("CHECKOUT_API_URL and CHECKOUT_API_KEY are neither set nor in %s (make dev writes it)", envFile)
 	}
@@ -494,7 +495,7 @@ func devFund(ctx context.Context, args []string, out io.Writer) error {
 // (CHECKOUT_CHAINS_FILE); chainsFile is set to the path used, for messages.
 func devChains(envFile string, chainsFile *string) (chainconfig.File, error) {
 	if *chainsFile == "" {
-		*chainsFile = devSetting(envFile, "CHECKOUT_CHAINS_FILE")
+		*chainsFile = devSetting(envFile, wiring.EnvChainsFile)
 	}
 	return chainconfig.Load(*chainsFile, os.Environ())
 }

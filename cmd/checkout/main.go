@@ -58,7 +58,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 func serveCmd(ctx context.Context, cfg wiring.Config, args []string, out io.Writer) error {
 	fs := newFlags("serve")
-	fs.StringVar(&cfg.Role, "role", cfg.Role, "all, api or worker")
+	fs.StringVar(&cfg.Role, wiring.FlagRole, cfg.Role, "all, api or worker")
 	if err := parseFlags(fs, args, out); err != nil {
 		return err
 	}
@@ -79,6 +79,33 @@ func configCheckCmd(_ context.Context, cfg wiring.Config, args []string, out io.
 		fmt.Fprintln(out, "problem:", p)
 	}
 	return fmt.Errorf("%d configuration problem(s)", len(problems))
+}
+
+// configReferenceCmd prints the generated configuration reference, or writes it into a file.
+func configReferenceCmd(_ context.Context, _ wiring.Config, args []string, out io.Writer) error {
+	fs := newFlags("config reference")
+	write := fs.String("write", "", "a Markdown file whose configuration reference markers receive the table (e.g. README.md)")
+	if err := parseFlags(fs, args, out); err != nil {
+		return err
+	}
+	if *write == "" {
+		_, err := io.WriteString(out, wiring.ConfigReference())
+		return err
+	}
+	raw, err := os.ReadFile(*write)
+	if err != nil {
+		return err
+	}
+	updated, err := wiring.SpliceConfigReference(string(raw))
+	if err != nil {
+		return fmt.Errorf("%s: %w", *write, err)
+	}
+	if updated == string(raw) {
+		fmt.Fprintf(out, "%s: the configuration reference is up to date\n", *write)
+		return nil
+	}
+	fmt.Fprintf(out, "%s: configuration reference regenerated\n", *write)
+	return os.WriteFile(*write, []byte(updated), 0o644)
 }
 
 func migrateCmd(ctx context.Context, cfg wiring.Config, args []string, out io.Writer) error {
@@ -154,8 +181,8 @@ func devSeedCmd(ctx context.Context, cfg wiring.Config, args []string, out io.Wr
 	}
 	defer op.Close()
 	svc := op.Merchants
-	owner := demoOwner{Email: demoOwnerEmail, Password: readEnvKey(*envFile, "CHECKOUT_DASHBOARD_PASSWORD")}
-	if key := readEnvKey(*envFile, "CHECKOUT_API_KEY"); key != "" {
+	owner := demoOwner{Email: demoOwnerEmail, Password: readEnvKey(*envFile, wiring.EnvDashboardPassword)}
+	if key := readEnvKey(*envFile, wiring.EnvAPIKey); key != "" {
 		caller, err := svc.Authenticate(ctx, key)
 		if err == nil && owner.Password != "" {
 			fmt.Fprintf(out, "demo merchant: reusing the key and the dashboard owner in %s\n", *envFile)
@@ -220,7 +247,7 @@ func writeEnv(path, apiURL, key string, owner demoOwner) error {
 	}
 	body := fmt.Sprintf("CHECKOUT_API_URL=%s\nCHECKOUT_API_KEY=%s\nCHECKOUT_DASHBOARD_EMAIL=%s\nCHECKOUT_DASHBOARD_PASSWORD=%s\n",
 		apiURL, key, owner.Email, owner.Password)
-	if f := os.Getenv("CHECKOUT_CHAINS_FILE"); f != "" {
+	if f := os.Getenv(wiring.EnvChainsFile); f != "" {
 		body += "CHECKOUT_CHAINS_FILE=" + f + "\n"
 	}
 	return os.WriteFile(path, []byte(body), 0o600)

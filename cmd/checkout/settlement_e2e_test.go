@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -88,6 +89,40 @@ func TestSettlementOnGeth(t *testing.T) {
 	}
 	checkPayoutLines(ctx, t, env.api, payout.ID, ids, total)
 	hooks.await(t, payout.ID)
+	checkGasWalletMetrics(t, env.api.base)
+}
+
+// checkGasWalletMetrics reads the gas wallet's series after the sweep: one send, nothing
+// left unmined, and a balance of the 10 ETH dev deploy gave it less the sweep's gas.
+func checkGasWalletMetrics(t *testing.T, base string) {
+	t.Helper()
+	res, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	sample := func(series string) float64 {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if v, ok := strings.CutPrefix(line, series+" "); ok {
+				f, err := strconv.ParseFloat(v, 64)
+				if err == nil {
+					return f
+				}
+			}
+		}
+		t.Fatalf("no series %s in /metrics", series)
+		return 0
+	}
+	if n := sample(`checkout_gas_wallet_sends_total{chain="dev",outcome="sent"}`); n < 1 {
+		t.Errorf("gas wallet sends counted %v, want at least 1", n)
+	}
+	if n := sample(`checkout_gas_wallet_pending_transactions{chain="dev"}`); n != 0 {
+		t.Errorf("%v gas wallet transactions unmined after the payout was paid", n)
+	}
+	if eth := sample(`checkout_gas_wallet_balance{chain="dev",symbol="ETH"}`); eth <= 9 || eth >= 10 {
+		t.Errorf("gas wallet balance %v ETH, want a little under 10", eth)
+	}
 }
 
 type payoutJSON struct {
