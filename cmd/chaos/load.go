@@ -115,7 +115,7 @@ func load(ctx context.Context, c config, e env, p *proxy, r *receiver, sup *supe
 	wg.Add(1)
 	go func() { defer wg.Done(); in.run(ctx, start, fs) }()
 	recs := make([]*record, len(ps))
-	sem := make(chan struct{}, 24)
+	sem := make(chan struct{}, 48) // sessions in flight: a partial one lives 30 s or more
 	for i, pl := range ps {
 		recs[i] = &record{plan: pl}
 		if err := sleep(ctx, time.Until(start.Add(pl.Offset))); err != nil {
