@@ -15,7 +15,7 @@ BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
 
-.PHONY: docs chromium help dev test unit bench bench-scale tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools
+.PHONY: docs chromium help dev test unit bench bench-scale tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools chaos chaos-clean
 
 ## dev: Postgres, Temporal (+ Web UI on :8233), geth --dev, the service and a demo merchant, in the foreground
 dev: tools build postgres
@@ -29,6 +29,14 @@ cluster: tools cluster-tools postgres
 ## cluster-stop: stop everything make cluster started (SIGTERM, then wait), service first
 cluster-stop:
 	@scripts/cluster.sh stop
+
+## chaos: make cluster's topology on its own Postgres (:5441) paying CHAOS_SESSIONS (300) sessions while a fault injector seeded by CHAOS_SEED (1) kills its parts; fails on any loss
+chaos: $(BIN)/.temporal-$(TEMPORAL_CLI_VERSION) $(BIN)/.geth-$(GETH_VERSION) $(BIN)/.temporal-server-$(TEMPORAL_SERVER_VERSION)
+	@scripts/chaos.sh run
+
+## chaos-clean: stop what a chaos run left running (after a Ctrl-C) and remove its state (.chaos/)
+chaos-clean:
+	@scripts/chaos.sh clean
 
 ## test-cluster: the end-to-end tests with their workflows on the running cluster's Temporal (make cluster first)
 test-cluster: tools postgres

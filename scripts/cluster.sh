@@ -5,6 +5,10 @@
 # as separate processes: two API processes and two workers. Everything runs in the background;
 # state, config, logs (.cluster/logs) and PIDs (.cluster/pids) live in .cluster/.
 #
+# `make chaos` (scripts/chaos.sh) runs a second copy beside it, moved by the environment:
+# CLUSTER_DIR (state), CLUSTER_PORT_OFFSET (added to every port below) and CLUSTER_PG_PORT
+# (its own Postgres). Unset, they change nothing.
+#
 # docker-compose.yml describes the same topology; cmd/checkout/compose_test.go reads both
 # and fails when they drift (roles and counts, Temporal version, namespace).
 set -euo pipefail
@@ -12,7 +16,8 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 
-DIR=.cluster
+DIR="${CLUSTER_DIR:-.cluster}"
+OFFSET="${CLUSTER_PORT_OFFSET:-0}"
 CHECKOUT="$DIR/bin/checkout" # built by make cluster from this checkout, so bin/checkout is left alone
 
 # The topology: compose_test.go parses these lines.
@@ -21,20 +26,26 @@ NAMESPACE_RETENTION=72h
 API_PORTS=(4242 4243)
 WORKERS=2
 WORKER_PORT_BASE=4251 # worker i serves /metrics, /healthz and /readyz on WORKER_PORT_BASE+i
+if [ "$OFFSET" != 0 ]; then
+  for i in "${!API_PORTS[@]}"; do API_PORTS[i]=$((API_PORTS[i] + OFFSET)); done
+  WORKER_PORT_BASE=$((WORKER_PORT_BASE + OFFSET))
+fi
 
 # Temporal, with every port off the dev server's (7233-7243, 6933-6939, 8000, 7936, UI 8233).
-TEMPORAL_PORT=7433 # frontend gRPC: the address clients dial
-HISTORY_PORT=7434 MATCHING_PORT=7435 WORKER_PORT=7439 FRONTEND_HTTP_PORT=7443
-MEMBERSHIP_BASE=6433 METRICS_PORT=9433 PPROF_PORT=7446
-UI_PORT="${CLUSTER_UI_PORT:-8433}"
-ETH_PORT="${ETH_RPC_PORT:-8545}"
+TEMPORAL_PORT=$((7433 + OFFSET)) # frontend gRPC: the address clients dial
+HISTORY_PORT=$((7434 + OFFSET)) MATCHING_PORT=$((7435 + OFFSET)) WORKER_PORT=$((7439 + OFFSET))
+FRONTEND_HTTP_PORT=$((7443 + OFFSET)) MEMBERSHIP_BASE=$((6433 + OFFSET)) METRICS_PORT=$((9433 + OFFSET))
+PPROF_PORT=$((7446 + OFFSET))
+UI_PORT="${CLUSTER_UI_PORT:-$((8433 + OFFSET))}"
+ETH_PORT="${ETH_RPC_PORT:-$((8545 + OFFSET))}"
 
-PG_SERVER=postgres://postgres@127.0.0.1:5432 # the local Postgres (scripts/postgres.sh), as its superuser
+PG_PORT="${CLUSTER_PG_PORT:-5432}"
+PG_SERVER=postgres://postgres@127.0.0.1:$PG_PORT # the local Postgres (scripts/postgres.sh), as its superuser
 PG_ADMIN_URL="$PG_SERVER/postgres"
 PG_ROLE=temporal
 TEMPORAL_DB=temporal
 VISIBILITY_DB=temporal_visibility
-export DATABASE_URL="${CLUSTER_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/checkout_cluster?sslmode=disable}"
+export DATABASE_URL="${CLUSTER_DATABASE_URL:-$PG_SERVER/checkout_cluster?sslmode=disable}"
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
 export TEMPORAL_NAMESPACE="$NAMESPACE"
 
@@ -94,10 +105,10 @@ persistence:
   numHistoryShards: 4
   datastores:
     default:
-      sql: { pluginName: postgres12, databaseName: $TEMPORAL_DB, connectAddr: "127.0.0.1:5432", connectProtocol: tcp,
+      sql: { pluginName: postgres12, databaseName: $TEMPORAL_DB, connectAddr: "127.0.0.1:$PG_PORT", connectProtocol: tcp,
              user: $PG_ROLE, password: "$pw", maxConns: 20, maxIdleConns: 20, maxConnLifetime: 1h }
     visibility:
-      sql: { pluginName: postgres12, databaseName: $VISIBILITY_DB, connectAddr: "127.0.0.1:5432", connectProtocol: tcp,
+      sql: { pluginName: postgres12, databaseName: $VISIBILITY_DB, connectAddr: "127.0.0.1:$PG_PORT", connectProtocol: tcp,
              user: $PG_ROLE, password: "$pw", maxConns: 4, maxIdleConns: 4, maxConnLifetime: 1h }
 global:
   membership:
@@ -164,7 +175,7 @@ setup_databases() {
       psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $db OWNER $PG_ROLE" && echo "created database $db"
     fi
     schema=postgresql/v12/temporal; [ "$db" = "$VISIBILITY_DB" ] && schema=postgresql/v12/visibility
-    sql=(bin/temporal-sql-tool --plugin postgres12 --ep 127.0.0.1 -p 5432 -u "$PG_ROLE" --pw "$pw" --db "$db")
+    sql=(bin/temporal-sql-tool --plugin postgres12 --ep 127.0.0.1 -p "$PG_PORT" -u "$PG_ROLE" --pw "$pw" --db "$db")
     if ! psql "$PG_SERVER/$db" -Atc "SELECT 1 FROM schema_version LIMIT 1" >/dev/null 2>&1; then
       "${sql[@]}" setup-schema -v 0.0 >> "$DIR/logs/schema.log" 2>&1
     fi

@@ -70,6 +70,13 @@ const (
 	EnvBenchScaleSizes        = "BENCH_SCALE_SIZES"
 	EnvBenchScaleTemporal     = "BENCH_SCALE_TEMPORAL"
 	EnvBenchScaleArgs         = "BENCH_SCALE_ARGS"
+	EnvChaosSeed              = "CHAOS_SEED"
+	EnvChaosSessions          = "CHAOS_SESSIONS"
+	EnvChaosArgs              = "CHAOS_ARGS"
+	EnvClusterDir             = "CLUSTER_DIR"
+	EnvClusterPortOffset      = "CLUSTER_PORT_OFFSET"
+	EnvClusterPGPort          = "CLUSTER_PG_PORT"
+	EnvPGBin                  = "PGBIN"
 )
 
 // Defaults that match `make dev`, shown in the reference as they are used.
@@ -175,6 +182,9 @@ func toolSettings() []Setting {
 		{[]string{EnvTemporalUIPort, EnvETHRPCPort}, "`8233`, `8545`", "`8234`, `8546`", "Ports `make dev` uses (`make cluster` uses `ETH_RPC_PORT` too)"},
 		{[]string{EnvClusterUIPort, EnvClusterDatabaseURL}, "`8433`, `postgres://postgres@127.0.0.1:5432/checkout_cluster?sslmode=disable`", "`8434`", "`make cluster`'s Web UI port and the service's database"},
 		{[]string{EnvScriptsCheckout, EnvScriptsAbigen}, "`bin/checkout`, `bin/abigen`", "`/tmp/checkout`", "The binaries the scripts run (`make dev`, `make cluster`; `make contracts`)"},
+		{[]string{EnvChaosSeed, EnvChaosSessions, EnvChaosArgs}, "`1`, `300`, (none)", "`7`, `20`, `-rpc-drop 3m`", "`make chaos`: the seed that draws the session mix and the fault schedule (printed at the start, so a run repeats), how many sessions it pays, more `cmd/chaos` flags"},
+		{[]string{EnvClusterDir, EnvClusterPortOffset, EnvClusterPGPort}, "`.cluster`, `0`, `5432`", "`.chaos`, `200`, `5441`", "Move a `scripts/cluster.sh` topology: its state directory, a number added to every port, and the Postgres it uses (`make chaos` runs a second copy with these)"},
+		{[]string{EnvPGBin}, "(`pg_config --bindir`, else the newest `/usr/lib/postgresql/*/bin`)", "`/usr/lib/postgresql/15/bin`", "Where `make chaos` finds `initdb` and `pg_ctl` for its own Postgres cluster"},
 		{[]string{EnvBenchScaleSizes, EnvBenchScaleTemporal, EnvBenchScaleArgs}, "`10000,100000`, `server`, (none)", "`10000`, `dev`, `-payments 5`", "What `make bench-scale` measures: the open sessions of each step after a baseline of 10; `dev` runs it on the CLI's dev server instead of Temporal on Postgres; more `cmd/benchscale` flags (`-idle 60s`, `-payments 3`, `-concurrency 8`, `-max-backlog 400`)"},
 	}
 }

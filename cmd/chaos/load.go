@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/chaincheckout/checkout/adapters/ethereum"
+)
+
+// Session kinds: what the payer does, and so what the checks expect.
+const (
+	kindFull    = "full"    // pays what is due: complete
+	kindPartial = "partial" // pays a part, then tops up: complete
+	kindOver    = "over"    // pays more than due: complete
+	kindLate    = "late"    // expired on request, then paid: expired, the payment recorded late
+	kindUnpaid  = "unpaid"  // expired on request, never paid: expired
+)
+
+var kinds = []string{kindFull, kindPartial, kindOver, kindLate, kindUnpaid}
+
+// pick draws a kind: half full, the rest spread over the others.
+func pick(rng *rand.Rand) string {
+	switch n := rng.IntN(100); {
+	case n < 50:
+		return kindFull
+	case n < 65:
+		return kindPartial
+	case n < 75:
+		return kindOver
+	case n < 85:
+		return kindLate
+	default:
+		return kindUnpaid
+	}
+}
+
+// plan is one session's script, drawn up front from the seed so a run repeats.
+type plan struct {
+	Index  int
+	Kind   string
+	Cents  int64         // unit_amount in USD cents
+	Part   int64         // partial: per mille of the due paid first; over: per mille extra
+	TopUp  time.Duration // partial: the wait before the top-up
+	Offset time.Duration // when it starts, after the load begins
+}
+
+// record is what the payer did to one session.
+type record struct {
+	plan
+	ID        string    `json:"id"`
+	Address   string    `json:"address"`
+	Due       string    `json:"due"`
+	Sent      []string  `json:"sent"` // amounts of each transfer, base units
+	Txs       []string  `json:"txs"`
+	ExpiredAt time.Time `json:"expired_at,omitzero"` // when the expire request was answered
+	Err       string    `json:"error,omitempty"`
+}
+
+func (r *record) sentSum() *big.Int {
+	sum := new(big.Int)
+	for _, s := range r.Sent {
+		v, _ := new(big.Int).SetString(s, 10)
+		sum.Add(sum, v)
+	}
+	return sum
+}
+
+// loadResult is the load phase's outcome: every session's record, the faults injected.
+type loadResult struct {
+	records  []*record
+	faults   map[string]int
+	notes    []string
+	ended    time.Time // the last payment sent and the last fault over
+	duration time.Duration
+	retries  int64
+}
+
+func plans(rng *rand.Rand, c config) []plan {
+	ps := make([]plan, c.sessions)
+	for i := range ps {
+		ps[i] = plan{Index: i, Kind: pick(rng), Cents: 100 + rng.Int64N(19_900),
+			Part: 200 + rng.Int64N(600), TopUp: time.Duration(5+rng.IntN(25)) * time.Second,
+			Offset: time.Duration(float64(i) / c.rate * float64(time.Second))}
+	}
+	return ps
+}
+
+// load runs the sessions (each in its own goroutine, started at its offset) and the faults.
+func load(ctx context.Context, c config, e env, p *proxy, r *receiver, sup *supervisor) (loadResult, error) {
+	rng := rand.New(rand.NewPCG(uint64(c.seed), 0x636861_6f73))
+	ps := plans(rng, c)
+	span := ps[len(ps)-1].Offset
+	fs := schedule(rng, c, span)
+	for _, f := range fs {
+		fmt.Printf("chaos: at %-5s %-18s %-16s %s\n", f.at.Round(time.Second), f.kind, f.target, f.dur)
+	}
+	node, err := ethereum.DialDevAccount(ctx, e.rpcURL)
+	if err != nil {
+		return loadResult{}, err
+	}
+	in := &injector{c: c, e: e, proxy: p, recv: r, sup: sup, done: map[string]int{}, sendMu: e.sendMu}
+	start := time.Now()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); in.run(ctx, start, fs) }()
+	recs := make([]*record, len(ps))
+	sem := make(chan struct{}, 48) // sessions in flight: a partial one lives 30 s or more
+	for i, pl := range ps {
+		recs[i] = &record{plan: pl}
+		if err := sleep(ctx, time.Until(start.Add(pl.Offset))); err != nil {
+			return loadResult{}, err
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(rec *record) {
+			defer func() { <-sem; wg.Done() }()
+			if err := pay(ctx, e, node, rec); err != nil {
+				rec.Err = err.Error()
+				slog.Error("session", "index", rec.Index, "kind", rec.Kind, "id", rec.ID, "err", err)
+			}
+		}(recs[i])
+		if i%50 == 49 {
+			slog.Info("load", "sessions started", i+1, "of", len(ps))
+		}
+	}
+	wg.Wait()
+	res := loadResult{records: recs, faults: in.done, notes: in.notes, ended: time.Now(), duration: time.Since(start), retries: e.api.retry.Load()}
+	return res, saveRecords(filepath.Join(c.dir, "sessions.json"), recs)
+}
+
+func saveRecords(path string, recs []*record) error {
+	raw, err := json.MarshalIndent(recs, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, raw, 0o644)
+}
+
+// pay creates the session, picks tUSD, and pays (or expires) it as its kind says.
+func pay(ctx context.Context, e env, node *ethereum.DevAccount, rec *record) error {
+	var s session
+	form := url.Values{
+		"mode":                                          {"payment"},
+		"line_items[0][price_data][currency]":           {"usd"},
+		"line_items[0][price_data][unit_amount]":        {fmt.Sprint(rec.Cents)},
+		"line_items[0][price_data][product_data][name]": {"chaos item"},
+		"line_items[0][quantity]":                       {"1"},
+		"client_reference_id":                           {fmt.Sprintf("chaos-%d", rec.Index)},
+		"metadata[chaos_kind]":                          {rec.Kind},
+	}
+	idem := fmt.Sprintf("chaos-create-%d", rec.Index) // each run has a fresh database
+	if err := e.api.do(ctx, http.MethodPost, "/v1/checkout/sessions", form, idem, &s); err != nil {
+		return fmt.Errorf("create: %w", err)
+	}
+	rec.ID = s.ID
+	if err := selectAsset(ctx, e, rec.ID, &s); err != nil {
+		return err
+	}
+	rec.Address, rec.Due = s.Crypto.DepositAddress, s.Crypto.AmountDue
+	due, ok := new(big.Int).SetString(s.Crypto.AmountDue, 10)
+	if !ok || rec.Address == "" {
+		return fmt.Errorf("select_asset gave no amount due or address: %+v", s.Crypto)
+	}
+	switch rec.Kind {
+	case kindFull:
+		return send(ctx, e, node, rec, due)
+	case kindOver:
+		extra := new(big.Int).Div(new(big.Int).Mul(due, big.NewInt(rec.Part)), big.NewInt(1000))
+		return send(ctx, e, node, rec, new(big.Int).Add(due, extra.Add(extra, big.NewInt(1))))
+	case kindPartial:
+		part := new(big.Int).Div(new(big.Int).Mul(due, big.NewInt(rec.Part)), big.NewInt(1000))
+		if err := send(ctx, e, node, rec, part); err != nil {
+			return err
+		}
+		if err := sleep(ctx, rec.TopUp); err != nil {
+			return err
+		}
+		return send(ctx, e, node, rec, new(big.Int).Sub(due, part))
+	case kindLate:
+		if err := expire(ctx, e, rec); err != nil {
+			return err
+		}
+		return send(ctx, e, node, rec, due)
+	case kindUnpaid:
+		return expire(ctx, e, rec)
+	}
+	return fmt.Errorf("unknown kind %q", rec.Kind)
+}
+
+func selectAsset(ctx context.Context, e env, id string, s *session) error {
+	err := e.api.do(ctx, http.MethodPost, "/v1/checkout/sessions/"+id+"/select_asset", url.Values{"asset": {"tusd@dev"}}, "", s)
+	if err == nil {
+		return nil
+	}
+	// An earlier attempt may have selected it before its answer was lost.
+	if gerr := e.api.do(ctx, http.MethodGet, "/v1/checkout/sessions/"+id, nil, "", s); gerr == nil && s.Crypto.Asset == "tusd@dev" && s.Crypto.DepositAddress != "" {
+		return nil
+	}
+	return fmt.Errorf("select_asset: %w", err)
+}
+
+// expire asks the API to expire the session; an earlier attempt may have done it already.
+func expire(ctx context.Context, e env, rec *record) error {
+	var s session
+	err := e.api.do(ctx, http.MethodPost, "/v1/checkout/sessions/"+rec.ID+"/expire", url.Values{}, "", &s)
+	if err != nil {
+		var definite *apiError
+		if !errors.As(err, &definite) {
+			return fmt.Errorf("expire: %w", err)
+		}
+		if gerr := e.api.do(ctx, http.MethodGet, "/v1/checkout/sessions/"+rec.ID, nil, "", &s); gerr != nil || s.Status != "expired" {
+			return fmt.Errorf("expire: %w", err)
+		}
+	}
+	if s.Status != "expired" {
+		return fmt.Errorf("expire answered status %q", s.Status)
+	}
+	rec.ExpiredAt = time.Now()
+	return nil
+}
+
+// send transfers amount of tUSD to the session's address from the dev account, straight to
+// geth (never through the proxy the faults cut), and waits for it to be mined.
+func send(ctx context.Context, e env, node *ethereum.DevAccount, rec *record, amount *big.Int) error {
+	if amount.Sign() <= 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	e.sendMu.RLock()
+	hash, err := node.PayAsset(ctx, e.asset, rec.Address, amount)
+	e.sendMu.RUnlock()
+	if err != nil {
+		return fmt.Errorf("pay %s: %w", amount, err)
+	}
+	rec.Sent = append(rec.Sent, amount.String())
+	rec.Txs = append(rec.Txs, hash.Hex())
+	if _, err := node.Wait(ctx, hash); err != nil {
+		return fmt.Errorf("wait for %s: %w", hash.Hex(), err)
+	}
+	return nil
+}
