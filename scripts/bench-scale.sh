@@ -24,31 +24,14 @@ API_PORTS=(4542 4543)
 WORKER_LISTEN=127.0.0.1:4552 # one worker: its RSS and CPU are the figures, not a sum
 GETH_PORT=8845 PROXY_PORT=8846
 
-PG_SERVER=postgres://postgres@127.0.0.1:5432
+PG_PORT=5432
+PG_SERVER=postgres://postgres@127.0.0.1:$PG_PORT
 PG_ADMIN_URL="$PG_SERVER/postgres"
 TEMPORAL_DB=bench_scale_temporal
 VISIBILITY_DB=bench_scale_visibility
 SERVICE_DB=bench_scale_checkout
 export DATABASE_URL="$PG_SERVER/$SERVICE_DB?sslmode=disable"
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT" TEMPORAL_NAMESPACE=default
-
-launch() { # NAME CMD...: in its own session, logging to $DIR/logs/NAME.log
-  local name=$1; shift
-  setsid "$@" > "$DIR/logs/$name.log" 2>&1 < /dev/null &
-  echo $! > "$DIR/pids/$name.pid"
-}
-
-stop_one() { # NAME: SIGTERM, then SIGKILL after 20 s
-  local f="$DIR/pids/$1.pid" pid
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid" 2>/dev/null || true; }
-  fi
-  rm -f "$f"
-}
 
 drop_databases() {
   local db
@@ -62,58 +45,6 @@ cleanup() {
   for n in api-1 api-2 worker temporal-server proxy geth; do stop_one "$n"; done
   drop_databases
   rm -rf "$DIR/geth" "$DIR/temporal"
-}
-
-# The server's config: make cluster's (scripts/cluster.sh), on this script's ports and
-# databases, as the local superuser (trust auth; the databases are dropped afterwards). Smaller
-# pools than make cluster's: each of the four services has its own, and with 20 they took 61
-# of the shared Postgres' 100 connections under 10k sessions, refusing everyone else's.
-write_server_config() {
-  local m=$MEMBERSHIP_BASE
-  mkdir -p "$DIR/temporal/config"
-  cat > "$DIR/temporal/config/development.yaml" <<YAML
-log: { stdout: true, level: warn }
-persistence:
-  defaultStore: default
-  visibilityStore: visibility
-  numHistoryShards: 4
-  datastores:
-    default:
-      sql: { pluginName: postgres12, databaseName: $TEMPORAL_DB, connectAddr: "127.0.0.1:5432", connectProtocol: tcp,
-             user: postgres, password: "", maxConns: 6, maxIdleConns: 6, maxConnLifetime: 1h }
-    visibility:
-      sql: { pluginName: postgres12, databaseName: $VISIBILITY_DB, connectAddr: "127.0.0.1:5432", connectProtocol: tcp,
-             user: postgres, password: "", maxConns: 2, maxIdleConns: 2, maxConnLifetime: 1h }
-global:
-  membership: { maxJoinDuration: 30s, broadcastAddress: 127.0.0.1 }
-  pprof: { port: $PPROF_PORT }
-  metrics:
-    prometheus: { framework: tally, timerType: histogram, listenAddress: "127.0.0.1:$METRICS_PORT" }
-services:
-  frontend: { rpc: { grpcPort: $TEMPORAL_PORT, membershipPort: $m, httpPort: $FRONTEND_HTTP_PORT, bindOnLocalHost: true } }
-  history: { rpc: { grpcPort: $HISTORY_PORT, membershipPort: $((m + 1)), bindOnLocalHost: true } }
-  matching: { rpc: { grpcPort: $MATCHING_PORT, membershipPort: $((m + 2)), bindOnLocalHost: true } }
-  worker: { rpc: { grpcPort: $WORKER_PORT, membershipPort: $((m + 6)), bindOnLocalHost: true } }
-clusterMetadata:
-  enableGlobalNamespace: false
-  failoverVersionIncrement: 10
-  masterClusterName: active
-  currentClusterName: active
-  clusterInformation:
-    active: { enabled: true, initialFailoverVersion: 1, rpcName: frontend, rpcAddress: "127.0.0.1:$TEMPORAL_PORT" }
-dcRedirectionPolicy: { policy: noop }
-dynamicConfigClient: { filepath: "$PWD/$DIR/temporal/config/dynamicconfig.yaml", pollInterval: 10s }
-YAML
-  cat > "$DIR/temporal/config/dynamicconfig.yaml" <<'YAML'
-system.enableActivityEagerExecution:
-  - value: true
-system.forceSearchAttributesCacheRefreshOnRead:
-  - value: true
-frontend.persistenceMaxQPS:
-  - value: 10000
-history.persistenceMaxQPS:
-  - value: 45000
-YAML
 }
 
 setup_databases() {
@@ -138,7 +69,9 @@ start_temporal() {
       --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
       --dynamic-config-value system.enableActivityEagerExecution=true
   else
-    write_server_config
+    # Smaller pools than make cluster's (20 and 4): with those, 10k sessions took 61 of the
+    # shared Postgres' 100 connections and refused everyone else's. Trust auth as superuser.
+    write_server_config postgres "" 6 2
     launch temporal-server bin/temporal-server --root "$DIR/temporal" --config config --env development --allow-no-auth start
   fi
   for _ in $(seq 1 150); do bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break; sleep 0.2; done

@@ -51,32 +51,6 @@ export TEMPORAL_NAMESPACE="$NAMESPACE"
 
 temporal_cli() { bin/temporal "$@" --address "$TEMPORAL_ADDRESS"; }
 
-# launch NAME CMD... runs CMD in its own session (a Ctrl-C in this terminal does not reach
-# it), logging to .cluster/logs/NAME.log, its PID in .cluster/pids/NAME.pid.
-launch() {
-  local name=$1; shift
-  setsid "$@" > "$DIR/logs/$name.log" 2>&1 < /dev/null &
-  echo $! > "$DIR/pids/$name.pid"
-}
-
-# stop_one NAME sends SIGTERM and waits up to 20 s (then SIGKILL) for the process to be gone.
-stop_one() {
-  local f="$DIR/pids/$1.pid" pid
-  [ -f "$f" ] || return 0
-  pid=$(cat "$f")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "$1 (pid $pid) ignored SIGTERM for 20 s: killing it" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-    fi
-    echo "stopped $1 (pid $pid)"
-  fi
-  rm -f "$f"
-}
-
 stop() {
   # The service first (APIs, then workers, which finish their tasks), then what it uses.
   local n
@@ -87,79 +61,6 @@ stop() {
   stop_one temporal-ui
   stop_one temporal-server
   stop_one geth
-}
-
-# The server's static config (v1.29 reads <root>/<config>/<env>.yaml): Postgres for both
-# stores, 4 history shards, every service in one process on the ports above.
-write_server_config() {
-  local pw=$1 m=$MEMBERSHIP_BASE
-  mkdir -p "$DIR/temporal/config"
-  cat > "$DIR/temporal/config/development.yaml" <<YAML
-# Written by scripts/cluster.sh; edits are lost on the next make cluster.
-log:
-  stdout: true
-  level: warn
-persistence:
-  defaultStore: default
-  visibilityStore: visibility
-  numHistoryShards: 4
-  datastores:
-    default:
-      sql: { pluginName: postgres12, databaseName: $TEMPORAL_DB, connectAddr: "127.0.0.1:$PG_PORT", connectProtocol: tcp,
-             user: $PG_ROLE, password: "$pw", maxConns: 20, maxIdleConns: 20, maxConnLifetime: 1h }
-    visibility:
-      sql: { pluginName: postgres12, databaseName: $VISIBILITY_DB, connectAddr: "127.0.0.1:$PG_PORT", connectProtocol: tcp,
-             user: $PG_ROLE, password: "$pw", maxConns: 4, maxIdleConns: 4, maxConnLifetime: 1h }
-global:
-  membership:
-    maxJoinDuration: 30s
-    broadcastAddress: 127.0.0.1
-  pprof:
-    port: $PPROF_PORT
-  metrics:
-    prometheus:
-      framework: tally
-      timerType: histogram
-      listenAddress: 127.0.0.1:$METRICS_PORT
-services:
-  frontend:
-    rpc: { grpcPort: $TEMPORAL_PORT, membershipPort: $m, httpPort: $FRONTEND_HTTP_PORT, bindOnLocalHost: true }
-  history:
-    rpc: { grpcPort: $HISTORY_PORT, membershipPort: $((m + 1)), bindOnLocalHost: true }
-  matching:
-    rpc: { grpcPort: $MATCHING_PORT, membershipPort: $((m + 2)), bindOnLocalHost: true }
-  worker:
-    rpc: { grpcPort: $WORKER_PORT, membershipPort: $((m + 6)), bindOnLocalHost: true }
-clusterMetadata:
-  enableGlobalNamespace: false
-  failoverVersionIncrement: 10
-  masterClusterName: active
-  currentClusterName: active
-  clusterInformation:
-    active:
-      enabled: true
-      initialFailoverVersion: 1
-      rpcName: frontend
-      rpcAddress: 127.0.0.1:$TEMPORAL_PORT
-dcRedirectionPolicy:
-  policy: noop
-dynamicConfigClient:
-  filepath: $PWD/$DIR/temporal/config/dynamicconfig.yaml
-  pollInterval: 10s
-YAML
-  # As make dev's server: eager activities, and search attributes usable as soon as they are
-  # added (the dev server's default; without it the service's first workflows may fail their
-  # tasks for up to a minute after it registers the attributes on a new cluster).
-  cat > "$DIR/temporal/config/dynamicconfig.yaml" <<'YAML'
-system.enableActivityEagerExecution:
-  - value: true
-system.forceSearchAttributesCacheRefreshOnRead:
-  - value: true
-frontend.persistenceMaxQPS:
-  - value: 10000
-history.persistenceMaxQPS:
-  - value: 45000
-YAML
 }
 
 # The role and the two databases, and their schemas (set up once, then brought up to date).
@@ -201,7 +102,7 @@ start() {
   load_secrets_key "$DIR"
   setup_databases "$pw"
   ensure_database "$DATABASE_URL" "$fresh"
-  write_server_config "$pw"
+  write_server_config "$PG_ROLE" "$pw" 20 4
 
   launch temporal-server bin/temporal-server --root "$DIR/temporal" --config config --env development \
     --allow-no-auth start

@@ -1,4 +1,5 @@
-# Shell functions shared by scripts/dev.sh (`make dev`) and scripts/cluster.sh (`make cluster`).
+# Shell functions shared by scripts/dev.sh (`make dev`), scripts/cluster.sh (`make cluster`, and
+# through it `make chaos`) and scripts/bench-scale.sh.
 # Sourced from the repository root, never run. CHECKOUT is the service binary (default bin/checkout).
 CHECKOUT="${CHECKOUT:-bin/checkout}"
 
@@ -54,4 +55,106 @@ deploy_dev_chain() {
   # Sweeps on the dev chain: once 100 of a currency waits (the default), or 5 minutes after a
   # deposit (the default is an hour), so a walkthrough sees its payout soon.
   export CHECKOUT_SWEEP_MAX_AGE="${CHECKOUT_SWEEP_MAX_AGE:-5m}"
+}
+
+# launch NAME CMD... runs CMD in its own session (a Ctrl-C in this terminal does not reach
+# it), logging to $DIR/logs/NAME.log, its PID in $DIR/pids/NAME.pid.
+launch() {
+  local name=$1; shift
+  setsid "$@" > "$DIR/logs/$name.log" 2>&1 < /dev/null &
+  echo $! > "$DIR/pids/$name.pid"
+}
+
+# stop_one NAME sends SIGTERM and waits up to 20 s (then SIGKILL) for the process to be gone.
+stop_one() {
+  local f="$DIR/pids/$1.pid" pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "$1 (pid $pid) ignored SIGTERM for 20 s: killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    fi
+    echo "stopped $1 (pid $pid)"
+  fi
+  rm -f "$f"
+}
+
+# write_server_config USER PASSWORD CONNS VISIBILITY_CONNS writes the Temporal server's config
+# under $DIR/temporal/config (v1.29 reads <root>/<config>/<env>.yaml): Postgres on $PG_PORT for
+# both stores ($TEMPORAL_DB, $VISIBILITY_DB) with pools of those sizes, 4 history shards, every
+# service in one process on the caller's ports (TEMPORAL_PORT, HISTORY_PORT, MATCHING_PORT,
+# WORKER_PORT, FRONTEND_HTTP_PORT, MEMBERSHIP_BASE, METRICS_PORT, PPROF_PORT).
+write_server_config() {
+  local user=$1 pw=$2 conns=$3 vconns=$4 m=$MEMBERSHIP_BASE
+  mkdir -p "$DIR/temporal/config"
+  cat > "$DIR/temporal/config/development.yaml" <<YAML
+# Written by scripts/lib.sh's write_server_config; edits are lost when it runs again.
+log:
+  stdout: true
+  level: warn
+persistence:
+  defaultStore: default
+  visibilityStore: visibility
+  numHistoryShards: 4
+  datastores:
+    default:
+      sql: { pluginName: postgres12, databaseName: $TEMPORAL_DB, connectAddr: "127.0.0.1:$PG_PORT", connectProtocol: tcp,
+             user: $user, password: "$pw", maxConns: $conns, maxIdleConns: $conns, maxConnLifetime: 1h }
+    visibility:
+      sql: { pluginName: postgres12, databaseName: $VISIBILITY_DB, connectAddr: "127.0.0.1:$PG_PORT", connectProtocol: tcp,
+             user: $user, password: "$pw", maxConns: $vconns, maxIdleConns: $vconns, maxConnLifetime: 1h }
+global:
+  membership:
+    maxJoinDuration: 30s
+    broadcastAddress: 127.0.0.1
+  pprof:
+    port: $PPROF_PORT
+  metrics:
+    prometheus:
+      framework: tally
+      timerType: histogram
+      listenAddress: 127.0.0.1:$METRICS_PORT
+services:
+  frontend:
+    rpc: { grpcPort: $TEMPORAL_PORT, membershipPort: $m, httpPort: $FRONTEND_HTTP_PORT, bindOnLocalHost: true }
+  history:
+    rpc: { grpcPort: $HISTORY_PORT, membershipPort: $((m + 1)), bindOnLocalHost: true }
+  matching:
+    rpc: { grpcPort: $MATCHING_PORT, membershipPort: $((m + 2)), bindOnLocalHost: true }
+  worker:
+    rpc: { grpcPort: $WORKER_PORT, membershipPort: $((m + 6)), bindOnLocalHost: true }
+clusterMetadata:
+  enableGlobalNamespace: false
+  failoverVersionIncrement: 10
+  masterClusterName: active
+  currentClusterName: active
+  clusterInformation:
+    active:
+      enabled: true
+      initialFailoverVersion: 1
+      rpcName: frontend
+      rpcAddress: 127.0.0.1:$TEMPORAL_PORT
+dcRedirectionPolicy:
+  policy: noop
+dynamicConfigClient:
+  filepath: $PWD/$DIR/temporal/config/dynamicconfig.yaml
+  pollInterval: 10s
+YAML
+  # As make dev's server: eager activities, and search attributes usable as soon as they are
+  # added (the dev server's default; without it the service's first workflows may fail their
+  # tasks for up to a minute after it registers the attributes on a new cluster).
+  cat > "$DIR/temporal/config/dynamicconfig.yaml" <<'YAML'
+system.enableActivityEagerExecution:
+  - value: true
+system.forceSearchAttributesCacheRefreshOnRead:
+  - value: true
+frontend.persistenceMaxQPS:
+  - value: 10000
+history.persistenceMaxQPS:
+  - value: 45000
+YAML
 }
