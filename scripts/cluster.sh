@@ -189,7 +189,7 @@ banner() {
       -d "line_items[0][price_data][unit_amount]=1999" \\
       -d "line_items[0][price_data][product_data][name]=T-shirt" \\
       -d "line_items[0][quantity]=2"
-    bin/checkout dev pay cs_test_… --asset tusd@dev --env-file $DIR/env
+    $CHECKOUT dev pay cs_test_… --asset tusd@dev --env-file $DIR/env
 
 BANNER
 }
