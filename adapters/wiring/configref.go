@@ -32,6 +32,7 @@ const (
 	EnvDunningTries           = "CHECKOUT_DUNNING_TRIES"
 	EnvDunningFinal           = "CHECKOUT_DUNNING_FINAL"
 	EnvQuoteLifetime          = "CHECKOUT_QUOTE_LIFETIME"
+	EnvStartupWait            = "CHECKOUT_STARTUP_WAIT"
 	EnvEventRetentionDays     = "CHECKOUT_EVENT_RETENTION_DAYS"
 	EnvSecretsKeys            = "CHECKOUT_SECRETS_KEYS"
 	EnvSecretsKey             = "CHECKOUT_SECRETS_KEY"
@@ -130,6 +131,7 @@ func serviceSettings() []Setting {
 		{[]string{EnvDaysUntilDue}, code(strconv.Itoa(DefaultDaysUntilDue)), "`7`", "Days after a renewal before its invoice is due and dunning starts (1–365)"},
 		{[]string{EnvDunningTries}, "`0s,72h,168h`", "`0s,24h,72h,120h`", "Offsets after an invoice's due date at which a payment try is judged failed (`invoice.payment_failed`); 1–10, non-decreasing, never past the period's end"},
 		{[]string{EnvDunningFinal}, "`canceled`", "`unpaid`", "What the subscription becomes after the last failed try: `canceled` (invoice `uncollectible`) or `unpaid` (renewals stop until it is paid)"},
+		{[]string{EnvStartupWait}, "`2m`", "`10m`", "How long `serve` keeps trying, with backoff, to reach Postgres, Temporal and the chains at start-up (each failure is logged) before it exits; `0` exits at the first failure. A process started beside its database (compose, a reboot) then waits for it instead of relying on a restart policy"},
 		{[]string{EnvQuoteLifetime}, "`15m`", "`10m`", "How long a quote in a volatile asset holds when nothing was paid (Go duration); stablecoins keep theirs until expiry"},
 		{[]string{EnvEventRetentionDays}, "`30`", "`90`", "Events, with their finished webhook deliveries and attempts, older than this are pruned daily; under 30 is refused at start-up"},
 		{[]string{EnvSecretsKeys}, "(none: required; `make dev` makes one in `.dev/secrets_key`)", "`k2:base64…,k1:base64…`", "Keyring that encrypts webhook signing secrets at rest (AES-256-GCM): `id:base64,id:base64`, each key 32 random bytes (`head -c 32 /dev/urandom \\| base64`). The first key seals new and rewritten secrets; every listed key opens. To rotate, put a new key first and keep the old one listed: at start-up every secret is sealed again under the new key, after which the old one may be removed. Secrets stored before encryption existed (plain `whsec_…`) keep working and are sealed at start-up too. The service refuses to start without a key"},

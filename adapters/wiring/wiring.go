@@ -92,6 +92,9 @@ type Config struct {
 	SupervisePeriod time.Duration
 	// KeyCacheTTL bounds how long a resolved API key is reused (0: 30 s; negative: never).
 	KeyCacheTTL time.Duration
+	// StartupWait (default DefaultStartupWait) is how long `serve` keeps trying to reach Postgres, Temporal and the chains
+	// at start-up before it gives up (0: it gives up at the first failure).
+	StartupWait time.Duration
 	// Now is the clock (tests drive time with it); nil: the system clock in UTC.
 	Now     func() time.Time
 	envErrs []error // values FromEnv could not read; New refuses to start with them
@@ -209,6 +212,14 @@ func FromEnv() Config {
 			c.envErrs = append(c.envErrs, fmt.Errorf("CHECKOUT_KEY_CACHE_TTL=%q is not a duration such as 30s (0 turns the cache off)", v))
 		}
 		c.KeyCacheTTL = cmp.Or(d, -1)
+	}
+	c.StartupWait = DefaultStartupWait
+	if v := os.Getenv(EnvStartupWait); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q is not a duration such as 2m (0 gives up at once)", EnvStartupWait, v))
+		}
+		c.StartupWait = d
 	}
 	c.PublicURL = env(EnvPublicURL, "http://"+c.Listen)
 	c.TemporalTLSCert, c.TemporalTLSKey = os.Getenv(EnvTemporalTLSCert), os.Getenv(EnvTemporalTLSKey)
@@ -375,6 +386,32 @@ type App struct {
 	worker      worker.Worker
 	stopLoop    func() // ends the supervisor loop of the running worker
 	closers     closers
+}
+
+// DefaultStartupWait is how long serve retries its connections at start-up.
+const DefaultStartupWait = 2 * time.Minute
+
+// NewPatiently is New tried again, with backoff, for up to cfg.StartupWait while what it
+// connects to is away (Postgres recovering, Temporal starting); a configuration problem fails
+// at once. Processes started beside their database then wait for it, not for a restart policy.
+func NewPatiently(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	if problems := cfg.Problems(); len(problems) > 0 {
+		return nil, errors.Join(problems...)
+	}
+	giveUp, wait := time.Now().Add(cfg.StartupWait), time.Second
+	for {
+		app, err := New(ctx, cfg, log)
+		if err == nil || time.Now().Add(wait).After(giveUp) {
+			return app, err
+		}
+		log.Warn("could not start: trying again", "in", wait, "until", giveUp.Format(time.RFC3339), "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w (last: %w)", ctx.Err(), err)
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 15*time.Second)
+	}
 }
 
 // New connects to Postgres, the chains and Temporal and builds the handler and worker the

@@ -140,7 +140,7 @@ func devListenCmd(ctx context.Context, _ wiring.Config, args []string, out io.Wr
 }
 
 func serve(ctx context.Context, cfg wiring.Config, log *slog.Logger) error {
-	app, err := wiring.New(ctx, cfg, log)
+	app, err := wiring.NewPatiently(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
