@@ -35,7 +35,8 @@ var scanOptions = workflow.ActivityOptions{
 	StartToCloseTimeout: 2 * time.Minute,
 	HeartbeatTimeout:    15 * time.Second, // a killed worker's scan is retried elsewhere this soon
 	RetryPolicy: &temporal.RetryPolicy{ // an RPC node or database outage is waited out, never skipped
-		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 30 * time.Second,
+		// at most 10 s apart: one failed call per try costs little, and sessions wait on recovery
+		InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 10 * time.Second,
 	},
 }
 
