@@ -90,17 +90,17 @@ func TestCoreImportsNoFramework(t *testing.T) {
 
 // The dependency rules of the hexagon: the core and the workflows know no adapter, and an
 // adapter knows no other adapter; only the wiring joins them. Test files are exempt (Deps
-// leaves them out), and the test harness wiringtest is for tests and the benches alone.
+// leaves them out), and the test harness wiringtest is for tests, the benches and the chaos run alone.
 func TestHexagonDependencyRules(t *testing.T) {
 	const harness = module + "adapters/wiring/wiringtest"
-	harnessUsers := map[string]bool{harness: true, module + "cmd/bench": true, module + "cmd/benchscale": true}
+	harnessUsers := map[string]bool{harness: true, module + "cmd/bench": true, module + "cmd/benchscale": true, module + "cmd/chaos": true}
 	for _, p := range modulePackages(t) {
 		for _, dep := range p.Deps {
 			if !strings.HasPrefix(dep, module) {
 				continue
 			}
 			if dep == harness && !harnessUsers[p.ImportPath] {
-				t.Errorf("%s depends on the test harness %s (tests and the benches only)", p.ImportPath, dep)
+				t.Errorf("%s depends on the test harness %s (tests, benches and the chaos run only)", p.ImportPath, dep)
 			}
 			if violation := hexagonRule(p.ImportPath, dep); violation != "" {
 				t.Errorf("%s depends on %s: %s", p.ImportPath, dep, violation)

@@ -73,14 +73,23 @@ func (a *SessionActivities) AwaitChainScanned(ctx context.Context, sessionID str
 		if ok || time.Now().After(giveUp) {
 			return ok, nil
 		}
-		activity.RecordHeartbeat(ctx)
-		select {
-		case <-ctx.Done():
-			return false, ctx.Err()
-		case <-activity.GetWorkerStopChannel(ctx): // retried at once by a worker that stays
-			return false, temporal.NewApplicationError("worker stopping", ErrWorkerStopping)
-		case <-time.After(a.ScanPoll):
+		if err := pause(ctx, a.ScanPoll); err != nil {
+			return false, err
 		}
+	}
+}
+
+// pause heartbeats, then waits d between two looks of a waiting activity. A stopping worker
+// ends the wait with ErrWorkerStopping: a worker that stays retries it at once.
+func pause(ctx context.Context, d time.Duration) error {
+	activity.RecordHeartbeat(ctx)
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-activity.GetWorkerStopChannel(ctx):
+		return temporal.NewApplicationError("worker stopping", ErrWorkerStopping)
+	case <-time.After(d):
+		return nil
 	}
 }
 
@@ -105,13 +114,8 @@ func (a *SessionActivities) AwaitDeadline(ctx context.Context, sessionID string,
 		if d.Stale { // an outage lasts minutes: looking less often spares the database
 			poll = max(poll, stalePoll)
 		}
-		activity.RecordHeartbeat(ctx)
-		select {
-		case <-ctx.Done():
-			return d, ctx.Err()
-		case <-activity.GetWorkerStopChannel(ctx):
-			return d, temporal.NewApplicationError("worker stopping", ErrWorkerStopping)
-		case <-time.After(poll):
+		if err := pause(ctx, poll); err != nil {
+			return d, err
 		}
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-
 	"github.com/chaincheckout/checkout/core/chain"
 )
 
@@ -44,15 +42,11 @@ func (r *ChainState) EndOutage(ctx context.Context, chainID int64, end time.Time
 
 // Outages lists the chain's outages lasting at or after since (the open one included).
 func (r *Sessions) Outages(ctx context.Context, chainID int64, since time.Time) ([]chain.Outage, error) {
-	return readOutages(ctx, r.db.pool, chainID, since)
-}
-
-func readOutages(ctx context.Context, q sqlx.QueryerContext, chainID int64, since time.Time) ([]chain.Outage, error) {
 	var rows []struct {
 		Start time.Time    `db:"started_at"`
 		End   sql.NullTime `db:"ended_at"`
 	}
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT started_at, ended_at FROM chain_outages
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT started_at, ended_at FROM chain_outages
 		WHERE chain_id = $1 AND (ended_at IS NULL OR ended_at >= $2) ORDER BY started_at`, chainID, since); err != nil {
 		return nil, unavailable(fmt.Sprintf("read outages of chain %d", chainID), err)
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 )
 
 // Fault kinds, in the order the report prints them.
@@ -71,7 +73,7 @@ func schedule(rng *rand.Rand, c config, span time.Duration) []fault {
 type injector struct {
 	c      config
 	e      env
-	proxy  *proxy
+	proxy  *wiringtest.TCPProxy
 	sup    *supervisor
 	recv   *receiver
 	sendMu *sync.RWMutex // the payer's sends hold it shared; a reorg holds it alone
@@ -124,8 +126,8 @@ func (in *injector) inject(ctx context.Context, f fault) error {
 	case faultPGRestart:
 		return in.restartPostgres(ctx)
 	case faultRPCDrop:
-		in.proxy.down()
-		defer in.proxy.up()
+		in.proxy.Down()
+		defer in.proxy.Up()
 		return sleep(ctx, f.dur)
 	case faultReceiverDown:
 		in.recv.failing.Store(true)

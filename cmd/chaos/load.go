@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chaincheckout/checkout/adapters/ethereum"
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 )
 
 // Session kinds: what the payer does, and so what the checks expect.
@@ -97,7 +98,7 @@ func plans(rng *rand.Rand, c config) []plan {
 }
 
 // load runs the sessions (each in its own goroutine, started at its offset) and the faults.
-func load(ctx context.Context, c config, e env, p *proxy, r *receiver, sup *supervisor) (loadResult, error) {
+func load(ctx context.Context, c config, e env, p *wiringtest.TCPProxy, r *receiver, sup *supervisor) (loadResult, error) {
 	rng := rand.New(rand.NewPCG(uint64(c.seed), 0x636861_6f73))
 	ps := plans(rng, c)
 	span := ps[len(ps)-1].Offset

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 )
 
 type config struct {
@@ -70,7 +72,7 @@ func main() {
 // its faults, then the checks; it returns the exit code.
 func run(ctx context.Context, c config) (int, error) {
 	fmt.Printf("chaos: seed %d, %d sessions (repeat: make chaos CHAOS_SEED=%d CHAOS_SESSIONS=%d)\n", c.seed, c.sessions, c.seed, c.sessions)
-	proxy, err := startProxy(fmt.Sprintf("127.0.0.1:%d", c.proxyPort), fmt.Sprintf("127.0.0.1:%d", c.rpcPort))
+	proxy, err := wiringtest.StartTCPProxy(fmt.Sprintf("127.0.0.1:%d", c.proxyPort), fmt.Sprintf("127.0.0.1:%d", c.rpcPort))
 	if err != nil {
 		return 0, err
 	}

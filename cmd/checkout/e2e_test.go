@@ -27,7 +27,7 @@ type e2e struct {
 	api               apiClient
 	rpcURL, chainsCfg string
 	dbURL             string
-	proxy             *tcpProxy // between the service and geth, when asked for (rpcURL is geth's own)
+	proxy             *wiringtest.TCPProxy // between the service and geth, when asked for (rpcURL is geth's own)
 }
 
 func startE2E(ctx context.Context, t *testing.T, options ...func(*wiring.Config)) *e2e {
@@ -50,10 +50,10 @@ func startE2EWith(ctx context.Context, t *testing.T, ec e2eChain, options ...fun
 		t.Fatal(err)
 	}
 	t.Cleanup(stopGeth)
-	serviceRPC, proxy := rpcURL, (*tcpProxy)(nil)
+	serviceRPC, proxy := rpcURL, (*wiringtest.TCPProxy)(nil)
 	if ec.proxy {
 		proxy = newTCPProxy(t, strings.TrimPrefix(rpcURL, "http://"))
-		serviceRPC = "http://" + proxy.addr
+		serviceRPC = "http://" + proxy.Addr()
 	}
 	dbURL, drop, err := wiringtest.Database(ctx, "checkout_e2e")
 	if err != nil {

@@ -4,20 +4,18 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	_ "github.com/lib/pq"
 	"go.temporal.io/sdk/client"
 
+	"github.com/chaincheckout/checkout/adapters/wiring/wiringtest"
 	"github.com/chaincheckout/checkout/workflows"
 )
 
@@ -33,7 +31,7 @@ func TestRPCOutageOnGeth(t *testing.T) {
 	expiresAt := time.Now().Add(25 * time.Second).UTC().Truncate(time.Second)
 	shortenExpiry(ctx, t, env, due, expiresAt)
 
-	env.proxy.cut()
+	env.proxy.Down()
 	cutAt := time.Now()
 	if err := devPay(ctx, []string{paid, "--rpc", env.rpcURL, "--chains", env.chainsCfg}, io.Discard); err != nil {
 		t.Fatalf("dev pay straight to geth during the outage: %v", err)
@@ -43,7 +41,7 @@ func TestRPCOutageOnGeth(t *testing.T) {
 		ChainDelayed bool   `json:"chain_delayed"`
 	}
 	poll(ctx, t, "the page to say the chain is delayed", func() bool {
-		return getJSON(ctx, env.api.base+"/c/"+due+"/status", &status) == nil && status.ChainDelayed
+		return env.api.do(ctx, http.MethodGet, "/c/"+due+"/status", nil, &status) == nil && status.ChainDelayed
 	})
 	page := getText(ctx, t, env.api.base+"/c/"+due)
 	if !strings.Contains(page, "Payments to this address are still being watched") {
@@ -58,7 +56,7 @@ func TestRPCOutageOnGeth(t *testing.T) {
 		}
 		time.Sleep(time.Second)
 	}
-	env.proxy.restore(t)
+	env.proxy.Up()
 	restoredAt := time.Now()
 
 	poll(ctx, t, "the payment sent during the outage", func() bool { return sessionOf(ctx, t, env, paid).Status == "complete" })
@@ -146,22 +144,6 @@ func shortenExpiry(ctx context.Context, t *testing.T, env *e2e, id string, at ti
 	}
 }
 
-func getJSON(ctx context.Context, u string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return errors.New(resp.Status)
-	}
-	return json.NewDecoder(resp.Body).Decode(out)
-}
-
 func getText(ctx context.Context, t *testing.T, u string) string {
 	t.Helper()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -197,69 +179,13 @@ func setStaleAfter(t *testing.T, path string, seconds int64) {
 	}
 }
 
-// tcpProxy forwards connections to a target until cut, which also drops the open ones (the
-// node is unreachable, as when its provider is down); restore listens on the same address.
-type tcpProxy struct {
-	addr, target string
-	mu           sync.Mutex
-	ln           net.Listener
-	conns        map[net.Conn]bool
-}
-
-func newTCPProxy(t *testing.T, target string) *tcpProxy {
+// newTCPProxy is a proxy to target the test can take down, stopped when the test ends.
+func newTCPProxy(t *testing.T, target string) *wiringtest.TCPProxy {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := wiringtest.StartTCPProxy("127.0.0.1:0", target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &tcpProxy{addr: ln.Addr().String(), target: target, conns: map[net.Conn]bool{}}
-	p.serve(ln)
-	t.Cleanup(p.cut)
+	t.Cleanup(func() { _ = p.Close() })
 	return p
-}
-
-func (p *tcpProxy) serve(ln net.Listener) {
-	p.mu.Lock()
-	p.ln = ln
-	p.mu.Unlock()
-	go func() {
-		for {
-			in, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			out, err := net.Dial("tcp", p.target)
-			if err != nil {
-				in.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns[in], p.conns[out] = true, true
-			p.mu.Unlock()
-			go func() { _, _ = io.Copy(out, in); out.Close() }()
-			go func() { _, _ = io.Copy(in, out); in.Close() }()
-		}
-	}()
-}
-
-func (p *tcpProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
-	for c := range p.conns {
-		c.Close()
-	}
-	clear(p.conns)
-}
-
-func (p *tcpProxy) restore(t *testing.T) {
-	t.Helper()
-	ln, err := net.Listen("tcp", p.addr)
-	if err != nil {
-		t.Fatalf("the proxy's port was taken meanwhile: %v", err)
-	}
-	p.serve(ln)
 }

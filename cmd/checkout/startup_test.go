@@ -37,8 +37,8 @@ func TestServeWaitsForItsDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	proxy := newTCPProxy(t, u.Host)
-	proxy.cut() // the database is away when serve starts
-	u.Host = proxy.addr
+	proxy.Down() // the database is away when serve starts
+	u.Host = proxy.Addr()
 	chains := chainconfig.Default()
 	chains.Chains[0].RPCURL = "http://127.0.0.1:1"
 	listen := freeAddr(t)
@@ -63,7 +63,7 @@ func TestServeWaitsForItsDatabase(t *testing.T) {
 		t.Fatalf("serve gave up while the database was away: %v", err)
 	default:
 	}
-	proxy.restore(t)
+	proxy.Up()
 	poll(ctx, t, "serve to answer once the database is back", func() bool {
 		resp, err := http.Get("http://" + listen + "/healthz") // it listens only once started
 		if err != nil {

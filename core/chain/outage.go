@@ -33,8 +33,9 @@ type Outage struct {
 	End     time.Time // zero while it lasts
 }
 
-// Observation is what a look at a chain's view does to its outage record.
+// Observation is what a look at a chain's view found and does to its outage record.
 type Observation struct {
+	Stale bool
 	Start *Outage   // an outage to record as begun
 	End   time.Time // non-zero: the open outage ended then
 }
@@ -43,18 +44,18 @@ type Observation struct {
 // begins (when the newest block became too old, so a scanner that was itself away still
 // dates it right) or the open one ends (now: the view is fresh again).
 func (c Chain) Observe(open *Outage, cursor BlockRef, scanned bool, now time.Time) Observation {
-	stale := c.ViewStale(cursor, scanned, now)
+	o := Observation{Stale: c.ViewStale(cursor, scanned, now)}
 	switch {
-	case stale && open == nil:
+	case o.Stale && open == nil:
 		start := now
 		if scanned {
 			start = cursor.Time.Add(c.StaleAfter())
 		}
-		return Observation{Start: &Outage{ChainID: c.ID, Start: start}}
-	case !stale && open != nil:
-		return Observation{End: now}
+		o.Start = &Outage{ChainID: c.ID, Start: start}
+	case !o.Stale && open != nil:
+		o.End = now
 	}
-	return Observation{}
+	return o
 }
 
 // GiveBack is the deadline of a session open from created that was due at due, once every
@@ -106,8 +107,9 @@ func (s *Scanner) WatchView(ctx context.Context, now time.Time) (ViewChange, err
 	if err != nil {
 		return ViewChange{}, err
 	}
-	vc := ViewChange{Stale: s.chain.ViewStale(cur, scanned, now)}
-	switch o := s.chain.Observe(open, cur, scanned, now); {
+	o := s.chain.Observe(open, cur, scanned, now)
+	vc := ViewChange{Stale: o.Stale}
+	switch {
 	case o.Start != nil:
 		vc.Began, err = o.Start, s.store.BeginOutage(ctx, *o.Start)
 	case !o.End.IsZero():

@@ -173,19 +173,18 @@ func (s *Service) CheckDeadline(ctx context.Context, sessionID string) (Deadline
 	if err != nil {
 		return DeadlineCheck{}, err
 	}
-	ch, known := s.chains.Chain(sess.Crypto.ChainID)
-	if !sess.Open() || sess.Crypto.DepositAddress == "" || !known {
-		return DeadlineCheck{Due: sess.Due(), Ready: true}, nil
-	}
-	now := s.now()
-	cur, scanned, err := s.store.Cursor(ctx, ch.ID)
+	v, watched, err := s.chainView(ctx, sess)
 	if err != nil {
 		return DeadlineCheck{}, err
 	}
-	if ch.ViewStale(cur, scanned, now) { // how much to give back is known once the view is fresh
+	if !watched {
+		return DeadlineCheck{Due: sess.Due(), Ready: true}, nil
+	}
+	now := s.now()
+	if v.stale(now) { // how much to give back is known once the view is fresh
 		return DeadlineCheck{Due: sess.Due(), Stale: true}, nil
 	}
-	outages, err := s.store.Outages(ctx, ch.ID, sess.CreatedAt)
+	outages, err := s.store.Outages(ctx, v.chain.ID, sess.CreatedAt)
 	if err != nil {
 		return DeadlineCheck{}, err
 	}
@@ -198,7 +197,7 @@ func (s *Service) CheckDeadline(ctx context.Context, sessionID string) (Deadline
 			return DeadlineCheck{}, err
 		}
 	}
-	return DeadlineCheck{Due: sess.Due(), Ready: cur.Time.After(sess.Due())}, nil
+	return DeadlineCheck{Due: sess.Due(), Ready: v.cursor.Time.After(sess.Due())}, nil
 }
 
 // CheckNativeBalance compares the deposit address's balance with the native payments on

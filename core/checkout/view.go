@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/chaincheckout/checkout/core/chain"
 )
@@ -56,16 +57,31 @@ func (s *Service) ScannedHeights(ctx context.Context) (map[int64]uint64, error) 
 	return s.store.ScannedHeights(ctx)
 }
 
-// chainStale reports whether an open session's chain's view is stale now: the page then says
-// payments are still being watched and the session waits for them.
-func (s *Service) chainStale(ctx context.Context, sess *Session) (bool, error) {
+// chainView is an open session's chain with how far its scanner has read; ok is false when
+// there is nothing to watch (closed, no address yet, or a chain no longer configured).
+type chainView struct {
+	chain   chain.Chain
+	cursor  chain.BlockRef
+	scanned bool
+}
+
+func (s *Service) chainView(ctx context.Context, sess *Session) (chainView, bool, error) {
 	ch, ok := s.chains.Chain(sess.Crypto.ChainID)
 	if !sess.Open() || sess.Crypto.DepositAddress == "" || !ok {
-		return false, nil
+		return chainView{}, false, nil
 	}
 	cur, scanned, err := s.store.Cursor(ctx, ch.ID)
 	if err != nil {
-		return false, fmt.Errorf("cursor of chain %d: %w", ch.ID, err)
+		return chainView{}, false, fmt.Errorf("cursor of chain %d: %w", ch.ID, err)
 	}
-	return ch.ViewStale(cur, scanned, s.now()), nil
+	return chainView{chain: ch, cursor: cur, scanned: scanned}, true, nil
+}
+
+func (v chainView) stale(now time.Time) bool { return v.chain.ViewStale(v.cursor, v.scanned, now) }
+
+// chainStale reports whether an open session's chain's view is stale now: the page then says
+// payments are still being watched and the session waits for them.
+func (s *Service) chainStale(ctx context.Context, sess *Session) (bool, error) {
+	v, ok, err := s.chainView(ctx, sess)
+	return ok && v.stale(s.now()), err
 }
