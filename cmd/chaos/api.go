@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -27,7 +26,6 @@ type env struct {
 	databaseURL string
 	temporal    string
 	rpcURL      string // geth itself, not the proxy: the payer and the checker never go through it
-	sendMu      *sync.RWMutex
 }
 
 func loadEnv(c config) (env, error) {
@@ -54,7 +52,6 @@ func loadEnv(c config) (env, error) {
 		databaseURL: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/checkout_cluster?sslmode=disable", c.pgPort),
 		temporal:    fmt.Sprintf("127.0.0.1:%d", 7433+c.portOffset),
 		rpcURL:      fmt.Sprintf("http://127.0.0.1:%d", c.rpcPort),
-		sendMu:      &sync.RWMutex{},
 	}, nil
 }
 

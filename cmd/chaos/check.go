@@ -107,7 +107,11 @@ func evaluate(ctx context.Context, c config, e env, res loadResult, db *sql.DB, 
 	addrs := map[string]string{} // address (lower case) -> session
 	for _, r := range res.records {
 		if r.Err != "" {
-			rep.problems = append(rep.problems, problem{"lost", fmt.Sprintf("#%d", r.Index), "the load could not finish it: " + r.Err})
+			key := r.ID
+			if key == "" {
+				key = fmt.Sprintf("#%d", r.Index)
+			}
+			rep.problems = append(rep.problems, problem{"lost", key, "the load could not finish it: " + r.Err})
 		}
 		if r.ID != "" {
 			ids = append(ids, r.ID)
@@ -128,7 +132,9 @@ func evaluate(ctx context.Context, c config, e env, res loadResult, db *sql.DB, 
 	}
 	for _, r := range res.records {
 		if o := obs[r.ID]; r.ID != "" && o != nil {
-			rep.problems = append(rep.problems, expect(r, o)...)
+			ps, notes := expect(r, o)
+			rep.problems = append(rep.problems, ps...)
+			rep.notes = append(rep.notes, notes...)
 		} else if r.ID != "" {
 			rep.problems = append(rep.problems, problem{"lost", r.ID, "not in Postgres"})
 		}
@@ -206,11 +212,22 @@ func fromReceiver(path string, obs map[string]*observed) error {
 	return sc.Err()
 }
 
-// expect is the per-session contract: what its kind must end as.
-func expect(r *record, o *observed) []problem {
-	var ps []problem
+// expect is the per-session contract: what its kind must end as. A paid session is judged by
+// the transfers that reached the chain, not by what the payer meant to send: one the harness
+// failed to land (a send refused, a reorg's re-broadcast lost) is a note about the harness,
+// and the session must then wait for the rest, not complete. "lost" is value on chain to the
+// session's address that was not credited, or a session paid in full on chain that did not
+// complete and tell the merchant.
+func expect(r *record, o *observed) (ps []problem, notes []string) {
 	add := func(class, format string, args ...any) {
 		ps = append(ps, problem{class, r.ID, fmt.Sprintf(format, args...)})
+	}
+	if sent := r.sentSum(); sent.Cmp(o.onChain) != 0 || r.SendErr != "" {
+		n := fmt.Sprintf("harness: %s (%s) sent %s, %s reached its address on chain", r.ID, r.Kind, sent, o.onChain)
+		if r.SendErr != "" {
+			n += "; the payer: " + r.SendErr
+		}
+		notes = append(notes, n)
 	}
 	paid := r.Kind == kindFull || r.Kind == kindPartial || r.Kind == kindOver
 	switch cmp := o.credited.Cmp(o.onChain); {
@@ -231,14 +248,22 @@ func expect(r *record, o *observed) []problem {
 		add("duplicated", "the receiver got %d distinct completed event ids", len(o.received))
 	}
 	if paid {
-		if o.status != "complete" || o.paymentStatus != "paid" {
-			add("lost", "paid %s of %s (%s) but %s/%s", o.onChain, r.Due, r.Kind, o.status, o.paymentStatus)
-		} else if len(o.completedEvents) == 0 {
+		due, ok := new(big.Int).SetString(r.Due, 10)
+		switch {
+		case !ok:
+			// It never got an amount due: the load's error (a lost session) says why.
+		case o.onChain.Cmp(due) < 0:
+			if o.status == "complete" || len(o.completedEvents) > 0 {
+				add("duplicated", "%s with %s of %s due on chain (%s)", o.status, o.onChain, r.Due, r.Kind)
+			}
+		case o.status != "complete" || o.paymentStatus != "paid":
+			add("lost", "%s of %s due on chain (%s) but %s/%s", o.onChain, r.Due, r.Kind, o.status, o.paymentStatus)
+		case len(o.completedEvents) == 0:
 			add("lost", "complete without a checkout.session.completed event")
-		} else if !o.received[o.completedEvents[0]] {
+		case !o.received[o.completedEvents[0]]:
 			add("lost", "checkout.session.completed %s not delivered", o.completedEvents[0])
 		}
-		return ps
+		return ps, notes
 	}
 	if len(o.completedEvents) > 0 || o.status == "complete" {
 		add("duplicated", "%s session expired on request became %s with %d completed events", r.Kind, o.status, len(o.completedEvents))
@@ -246,7 +271,7 @@ func expect(r *record, o *observed) []problem {
 	if o.status == "open" && time.Since(r.ExpiredAt) > openBound {
 		add("stuck", "still open %s after its expire request", time.Since(r.ExpiredAt).Round(time.Second))
 	}
-	return ps
+	return ps, notes
 }
 
 // globalChecks: no session of the merchant open past its expiry, no workflow failed or left

@@ -8,7 +8,9 @@ import (
 	"time"
 )
 
-// The checker classifies each broken expectation; a healthy session of each kind has none.
+// The checker classifies each broken expectation; a healthy session of each kind has none. A
+// paid session is judged by what reached the chain: a transfer the payer meant to send but did
+// not land is a note about the harness, not a loss.
 func TestExpect(t *testing.T) {
 	paidOK := func() *observed {
 		return &observed{status: "complete", paymentStatus: "paid", credited: big.NewInt(100), onChain: big.NewInt(100),
@@ -17,26 +19,54 @@ func TestExpect(t *testing.T) {
 	expiredOK := func() *observed {
 		return &observed{status: "expired", paymentStatus: "unpaid", credited: new(big.Int), onChain: new(big.Int), received: map[string]bool{}}
 	}
+	// Nothing reached the address: the session is open and unpaid, as it should be.
+	neverLanded := func(o *observed) {
+		o.status, o.paymentStatus, o.completedEvents, o.received = "open", "unpaid", nil, map[string]bool{}
+		o.credited, o.onChain, o.paymentRows, o.transfers = new(big.Int), new(big.Int), 0, 0
+	}
 	tests := []struct {
-		name   string
-		kind   string
-		mutate func(*observed)
-		want   []string // classes, in order
+		name    string
+		kind    string
+		sent    []string // what the payer sent; "100" (the amount due) for paid kinds when nil
+		sendErr string
+		mutate  func(*observed)
+		want    []string // classes, in order
+		notes   int      // harness notes
 	}{
-		{"paid and delivered", kindFull, func(*observed) {}, nil},
-		{"over, topped up: same contract", kindOver, func(*observed) {}, nil},
-		{"expired unpaid", kindUnpaid, nil, nil},
-		{"late payment recorded", kindLate, func(o *observed) { o.credited, o.onChain = big.NewInt(5), big.NewInt(5) }, nil},
-		{"paid but still open", kindFull, func(o *observed) { o.status, o.paymentStatus, o.completedEvents = "open", "unpaid", nil }, []string{"lost"}},
-		{"credited less than on chain", kindPartial, func(o *observed) { o.credited = big.NewInt(60) }, []string{"lost"}},
-		{"credited more than on chain", kindFull, func(o *observed) { o.credited = big.NewInt(200) }, []string{"duplicated"}},
-		{"a transfer counted twice", kindFull, func(o *observed) { o.paymentRows = 2 }, []string{"duplicated"}},
-		{"two completed events", kindFull, func(o *observed) { o.completedEvents = []string{"evt_1", "evt_2"} }, []string{"duplicated"}},
-		{"two completed ids received", kindFull, func(o *observed) { o.received["evt_2"] = true }, []string{"duplicated"}},
-		{"completed event never delivered", kindFull, func(o *observed) { o.received = map[string]bool{} }, []string{"lost"}},
-		{"payment still confirming", kindFull, func(o *observed) { o.unconfirmed = 1 }, []string{"stuck"}},
-		{"expired on request but completed", kindLate, func(o *observed) { o.status, o.completedEvents = "complete", []string{"evt_1"} }, []string{"duplicated"}},
-		{"expired on request but still open", kindUnpaid, func(o *observed) { o.status = "open" }, []string{"stuck"}},
+		{"paid and delivered", kindFull, nil, "", func(*observed) {}, nil, 0},
+		{"over, topped up: same contract", kindOver, nil, "", func(*observed) {}, nil, 0},
+		{"expired unpaid", kindUnpaid, []string{}, "", nil, nil, 0},
+		{"late payment recorded", kindLate, []string{"5"}, "", func(o *observed) { o.credited, o.onChain = big.NewInt(5), big.NewInt(5) }, nil, 0},
+		{"paid but still open", kindFull, nil, "", func(o *observed) { o.status, o.paymentStatus, o.completedEvents = "open", "unpaid", nil }, []string{"lost"}, 0},
+		{"landed but not credited", kindFull, nil, "", func(o *observed) {
+			neverLanded(o)
+			o.onChain, o.transfers = big.NewInt(100), 1
+		}, []string{"lost", "lost"}, 0},
+		{"credited less than on chain", kindPartial, nil, "", func(o *observed) { o.credited = big.NewInt(60) }, []string{"lost"}, 0},
+		{"credited more than on chain", kindFull, nil, "", func(o *observed) { o.credited = big.NewInt(200) }, []string{"duplicated"}, 0},
+		{"a transfer counted twice", kindFull, nil, "", func(o *observed) { o.paymentRows = 2 }, []string{"duplicated"}, 0},
+		{"two completed events", kindFull, nil, "", func(o *observed) { o.completedEvents = []string{"evt_1", "evt_2"} }, []string{"duplicated"}, 0},
+		{"two completed ids received", kindFull, nil, "", func(o *observed) { o.received["evt_2"] = true }, []string{"duplicated"}, 0},
+		{"completed event never delivered", kindFull, nil, "", func(o *observed) { o.received = map[string]bool{} }, []string{"lost"}, 0},
+		{"payment still confirming", kindFull, nil, "", func(o *observed) { o.unconfirmed = 1 }, []string{"stuck"}, 0},
+		{"expired on request but completed", kindLate, []string{"5"}, "", func(o *observed) {
+			o.status, o.completedEvents, o.credited, o.onChain = "complete", []string{"evt_1"}, big.NewInt(5), big.NewInt(5)
+		}, []string{"duplicated"}, 0},
+		{"expired on request but still open", kindUnpaid, []string{}, "", func(o *observed) { o.status = "open" }, []string{"stuck"}, 0},
+		// The run that had a reorg's re-broadcast refused ("nonce too low"): sent, never landed.
+		{"intended but never landed", kindFull, nil, "", neverLanded, nil, 1},
+		{"send refused", kindFull, []string{}, "pay 100: eth_sendTransaction: nonce too low", neverLanded, nil, 1},
+		{"top-up never landed", kindPartial, []string{"60", "40"}, "", func(o *observed) {
+			neverLanded(o)
+			o.credited, o.onChain, o.paymentRows, o.transfers = big.NewInt(60), big.NewInt(60), 1, 1
+		}, nil, 1},
+		{"never landed but completed", kindFull, nil, "", func(o *observed) {
+			o.credited, o.onChain, o.paymentRows, o.transfers = new(big.Int), new(big.Int), 0, 0
+		}, []string{"duplicated"}, 1},
+		{"late payment never landed", kindLate, []string{"5"}, "", nil, nil, 1},
+		{"more landed than sent", kindFull, nil, "", func(o *observed) {
+			o.credited, o.onChain, o.paymentRows, o.transfers = big.NewInt(200), big.NewInt(200), 2, 2
+		}, nil, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,13 +77,21 @@ func TestExpect(t *testing.T) {
 			if tt.mutate != nil {
 				tt.mutate(o)
 			}
-			rec := &record{plan: plan{Kind: tt.kind}, ID: "cs_test_1", Due: "100", ExpiredAt: time.Now().Add(-time.Hour)}
+			sent := tt.sent
+			if sent == nil {
+				sent = []string{"100"}
+			}
+			rec := &record{plan: plan{Kind: tt.kind}, ID: "cs_test_1", Due: "100", Sent: sent, SendErr: tt.sendErr, ExpiredAt: time.Now().Add(-time.Hour)}
 			var got []string
-			for _, p := range expect(rec, o) {
+			ps, notes := expect(rec, o)
+			for _, p := range ps {
 				got = append(got, p.class)
 			}
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("classes %v, want %v", got, tt.want)
+			}
+			if len(notes) != tt.notes {
+				t.Errorf("notes %q, want %d", notes, tt.notes)
 			}
 		})
 	}

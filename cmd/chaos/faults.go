@@ -71,15 +71,15 @@ func schedule(rng *rand.Rand, c config, span time.Duration) []fault {
 
 // injector carries the faults out; done counts those that happened, by kind.
 type injector struct {
-	c      config
-	e      env
-	proxy  *wiringtest.TCPProxy
-	sup    *supervisor
-	recv   *receiver
-	sendMu *sync.RWMutex // the payer's sends hold it shared; a reorg holds it alone
-	mu     sync.Mutex    // guards done and notes, written by the faults' goroutines
-	done   map[string]int
-	notes  []string
+	c     config
+	e     env
+	proxy *wiringtest.TCPProxy
+	sup   *supervisor
+	recv  *receiver
+	pay   *payer     // a reorg stops its sends and puts back the transfers it drops
+	mu    sync.Mutex // guards done and notes, written by the faults' goroutines
+	done  map[string]int
+	notes []string
 }
 
 func (in *injector) note(format string, args ...any) {
@@ -208,9 +208,18 @@ func (in *injector) restartPostgres(ctx context.Context) error {
 }
 
 // reorg rewinds geth --dev's head two blocks (debug_setHead), which drops their transactions,
-// then broadcasts those again, so they are mined in new blocks at the same heights: a
-// two-block reorg, shallower than the dev chain's 3 confirmations. Sends wait meanwhile
-// (sendMu), so no new transaction takes a dropped one's nonce.
+// then broadcasts those again, so they are mined in the next blocks: a two-block reorg,
+// shallower than the dev chain's 3 confirmations. The payer's sends wait meanwhile (sendMu,
+// held from before the head is read until every dropped transfer is back), so no new
+// transaction takes a dropped one's nonce.
+//
+// geth resets its transaction pool to the rewound head on a goroutine of its own, after
+// debug_setHead has answered: a transaction broadcast again before that is checked against
+// the old head's state and refused with "nonce too low", and once the pool has caught up the
+// next send takes the freed nonce, so the payment is lost for good. The reorg therefore waits
+// for the dev node's next block (geth syncs the pool before it builds one), retries a refusal
+// for a while, and then makes sure each transfer the payer sent is mined or pending, sending
+// again (under a fresh nonce) any that is neither.
 func (in *injector) reorg(ctx context.Context) error {
 	c, err := rpc.DialContext(ctx, in.e.rpcURL)
 	if err != nil {
@@ -218,11 +227,16 @@ func (in *injector) reorg(ctx context.Context) error {
 	}
 	defer c.Close()
 	eth := ethclient.NewClient(c)
-	in.sendMu.Lock()
-	defer in.sendMu.Unlock()
+	in.pay.sendMu.Lock()
+	defer in.pay.sendMu.Unlock()
+	// Rewind just after a new block, so that none lands between reading the head and
+	// rewinding it (its transactions would be dropped unread).
 	head, err := eth.BlockNumber(ctx)
 	if err != nil {
 		return err
+	}
+	if next, err := headAbove(ctx, eth, head, 5*time.Second); err == nil {
+		head = next
 	}
 	if head < 3 {
 		return fmt.Errorf("chain too short (%d blocks)", head)
@@ -239,14 +253,62 @@ func (in *injector) reorg(ctx context.Context) error {
 	if err := c.CallContext(ctx, nil, "debug_setHead", fmt.Sprintf("0x%x", target)); err != nil {
 		return fmt.Errorf("debug_setHead: %w", err)
 	}
+	if _, err := headAbove(ctx, eth, target, 10*time.Second); err != nil {
+		in.note("reorg: no block after the rewind to %d: %v", target, err)
+	}
 	resent := 0
+	deadline := time.Now().Add(15 * time.Second)
 	for _, tx := range dropped {
-		if err := eth.SendTransaction(ctx, tx); err == nil || strings.Contains(err.Error(), "already known") {
-			resent++
-		} else {
+		if err := rebroadcast(ctx, eth, tx, deadline); err != nil {
 			in.note("reorg: re-broadcast of %s failed: %v", tx.Hash().Hex(), err)
+			continue
 		}
+		resent++
 	}
 	in.note("reorg: head %d rewound to %d, %d dropped transactions broadcast again (%d accepted)", head, target, len(dropped), resent)
+	for _, n := range in.pay.putBack(ctx) {
+		in.note("%s", n)
+	}
 	return nil
+}
+
+// headAbove waits (at most limit) for a head above n and returns its number.
+func headAbove(ctx context.Context, eth *ethclient.Client, n uint64, limit time.Duration) (uint64, error) {
+	deadline := time.Now().Add(limit)
+	for {
+		head, err := eth.BlockNumber(ctx)
+		if err == nil && head > n {
+			return head, nil
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("head not above %d after %s", n, limit)
+		}
+		if err := sleep(ctx, 20*time.Millisecond); err != nil {
+			return 0, err
+		}
+	}
+}
+
+// rebroadcast sends a dropped transaction again. "nonce too low" may mean the pool has not yet
+// reset to the rewound head, or that the transaction is mined again already; it is retried
+// until deadline unless its receipt shows it mined.
+func rebroadcast(ctx context.Context, eth *ethclient.Client, tx *types.Transaction, deadline time.Time) error {
+	for {
+		err := eth.SendTransaction(ctx, tx)
+		if err == nil || strings.Contains(err.Error(), "already known") {
+			return nil
+		}
+		if !strings.Contains(err.Error(), "nonce too low") {
+			return err
+		}
+		if _, rerr := eth.TransactionReceipt(ctx, tx.Hash()); rerr == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return err
+		}
+		if err := sleep(ctx, 200*time.Millisecond); err != nil {
+			return err
+		}
+	}
 }

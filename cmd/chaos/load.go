@@ -62,10 +62,12 @@ type record struct {
 	ID        string    `json:"id"`
 	Address   string    `json:"address"`
 	Due       string    `json:"due"`
-	Sent      []string  `json:"sent"` // amounts of each transfer, base units
-	Txs       []string  `json:"txs"`
-	ExpiredAt time.Time `json:"expired_at,omitzero"` // when the expire request was answered
-	Err       string    `json:"error,omitempty"`
+	Sent      []string  `json:"sent"`                 // amounts of each transfer, base units
+	Txs       []string  `json:"txs"`                  // the transaction carrying each, the last one sent
+	Replaced  []string  `json:"replaced,omitempty"`   // transactions a reorg lost, sent again (payer.putBack)
+	ExpiredAt time.Time `json:"expired_at,omitzero"`  // when the expire request was answered
+	Err       string    `json:"error,omitempty"`      // the API kept refusing a step: the load could not finish it
+	SendErr   string    `json:"send_error,omitempty"` // a transfer the payer could not send or see mined
 }
 
 func (r *record) sentSum() *big.Int {
@@ -110,7 +112,8 @@ func load(ctx context.Context, c config, e env, p *wiringtest.TCPProxy, r *recei
 	if err != nil {
 		return loadResult{}, err
 	}
-	in := &injector{c: c, e: e, proxy: p, recv: r, sup: sup, done: map[string]int{}, sendMu: e.sendMu}
+	pay := &payer{node: node, asset: e.asset}
+	in := &injector{c: c, e: e, proxy: p, recv: r, sup: sup, pay: pay, done: map[string]int{}}
 	start := time.Now()
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -126,8 +129,13 @@ func load(ctx context.Context, c config, e env, p *wiringtest.TCPProxy, r *recei
 		wg.Add(1)
 		go func(rec *record) {
 			defer func() { <-sem; wg.Done() }()
-			if err := pay(ctx, e, node, rec); err != nil {
-				rec.Err = err.Error()
+			if err := paySession(ctx, e, pay, rec); err != nil {
+				var failed *sendError
+				if errors.As(err, &failed) {
+					rec.SendErr = err.Error()
+				} else {
+					rec.Err = err.Error()
+				}
 				slog.Error("session", "index", rec.Index, "kind", rec.Kind, "id", rec.ID, "err", err)
 			}
 		}(recs[i])
@@ -136,6 +144,7 @@ func load(ctx context.Context, c config, e env, p *wiringtest.TCPProxy, r *recei
 		}
 	}
 	wg.Wait()
+	pay.settle(ctx)
 	res := loadResult{records: recs, faults: in.done, notes: in.notes, ended: time.Now(), duration: time.Since(start), retries: e.api.retry.Load()}
 	return res, saveRecords(filepath.Join(c.dir, "sessions.json"), recs)
 }
@@ -148,8 +157,21 @@ func saveRecords(path string, recs []*record) error {
 	return os.WriteFile(path, raw, 0o644)
 }
 
-// pay creates the session, picks tUSD, and pays (or expires) it as its kind says.
-func pay(ctx context.Context, e env, node *ethereum.DevAccount, rec *record) error {
+// sendError is a transfer the payer could not send or see mined: the harness's failure, not
+// the service's (the checks judge the session by what reached the chain).
+type sendError struct{ err error }
+
+func (e *sendError) Error() string { return e.err.Error() }
+func (e *sendError) Unwrap() error { return e.err }
+
+// paySession creates the session, picks tUSD, and pays (or expires) it as its kind says.
+func paySession(ctx context.Context, e env, p *payer, rec *record) error {
+	send := func(amount *big.Int) error {
+		if err := p.send(ctx, rec, amount); err != nil {
+			return &sendError{err}
+		}
+		return nil
+	}
 	var s session
 	form := url.Values{
 		"mode":                                          {"payment"},
@@ -175,24 +197,24 @@ func pay(ctx context.Context, e env, node *ethereum.DevAccount, rec *record) err
 	}
 	switch rec.Kind {
 	case kindFull:
-		return send(ctx, e, node, rec, due)
+		return send(due)
 	case kindOver:
 		extra := new(big.Int).Div(new(big.Int).Mul(due, big.NewInt(rec.Part)), big.NewInt(1000))
-		return send(ctx, e, node, rec, new(big.Int).Add(due, extra.Add(extra, big.NewInt(1))))
+		return send(new(big.Int).Add(due, extra.Add(extra, big.NewInt(1))))
 	case kindPartial:
 		part := new(big.Int).Div(new(big.Int).Mul(due, big.NewInt(rec.Part)), big.NewInt(1000))
-		if err := send(ctx, e, node, rec, part); err != nil {
+		if err := send(part); err != nil {
 			return err
 		}
 		if err := sleep(ctx, rec.TopUp); err != nil {
 			return err
 		}
-		return send(ctx, e, node, rec, new(big.Int).Sub(due, part))
+		return send(new(big.Int).Sub(due, part))
 	case kindLate:
 		if err := expire(ctx, e, rec); err != nil {
 			return err
 		}
-		return send(ctx, e, node, rec, due)
+		return send(due)
 	case kindUnpaid:
 		return expire(ctx, e, rec)
 	}
@@ -228,27 +250,5 @@ func expire(ctx context.Context, e env, rec *record) error {
 		return fmt.Errorf("expire answered status %q", s.Status)
 	}
 	rec.ExpiredAt = time.Now()
-	return nil
-}
-
-// send transfers amount of tUSD to the session's address from the dev account, straight to
-// geth (never through the proxy the faults cut), and waits for it to be mined.
-func send(ctx context.Context, e env, node *ethereum.DevAccount, rec *record, amount *big.Int) error {
-	if amount.Sign() <= 0 {
-		return nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
-	defer cancel()
-	e.sendMu.RLock()
-	hash, err := node.PayAsset(ctx, e.asset, rec.Address, amount)
-	e.sendMu.RUnlock()
-	if err != nil {
-		return fmt.Errorf("pay %s: %w", amount, err)
-	}
-	rec.Sent = append(rec.Sent, amount.String())
-	rec.Txs = append(rec.Txs, hash.Hex())
-	if _, err := node.Wait(ctx, hash); err != nil {
-		return fmt.Errorf("wait for %s: %w", hash.Hex(), err)
-	}
 	return nil
 }

@@ -191,7 +191,7 @@ func clusterNamespace(ctx context.Context, addr string) (TemporalServer, error) 
 }
 
 // Geth starts bin/geth --dev (a block per second) on free loopback ports in dir and returns
-// its HTTP JSON-RPC URL and a stop function.
+// its HTTP JSON-RPC URL and a stop function. Its debug API is on (debug_setHead rewinds it).
 func Geth(ctx context.Context, dir string, logs io.Writer) (string, func(), error) {
 	if err := refuseUnderShort("geth"); err != nil {
 		return "", nil, err
@@ -212,7 +212,7 @@ func Geth(ctx context.Context, dir string, logs io.Writer) (string, func(), erro
 		logs = io.Discard
 	}
 	cmd := exec.CommandContext(ctx, bin, "--dev", "--dev.period", "1", "--datadir", dir,
-		"--http", "--http.addr", "127.0.0.1", "--http.port", strconv.Itoa(ports[0]), "--http.api", "eth,net,web3",
+		"--http", "--http.addr", "127.0.0.1", "--http.port", strconv.Itoa(ports[0]), "--http.api", "eth,net,web3,debug",
 		"--authrpc.port", strconv.Itoa(ports[1]), "--port", "0", "--nodiscover", "--maxpeers", "0", "--ipcdisable")
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
