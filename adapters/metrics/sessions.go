@@ -18,12 +18,13 @@ type sessions struct {
 	m *Metrics
 }
 
+// CreateSession counts a creation once it has committed: inside a request's transaction the
+// store returns before the commit, which may still fail.
 func (s *sessions) CreateSession(ctx context.Context, sess *checkout.Session, committed func(context.Context)) error {
-	err := s.Store.CreateSession(ctx, sess, committed)
-	if err == nil {
+	return s.Store.CreateSession(ctx, sess, func(ctx context.Context) {
 		s.m.created.Inc()
-	}
-	return err
+		committed(ctx)
+	})
 }
 
 func (s *sessions) Update(ctx context.Context, id string, change func(*checkout.Session, []chain.Payment) error,

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -101,10 +102,14 @@ func (r *Sessions) UpdateItems(ctx context.Context, id string, change func(*chec
 	return sess, err
 }
 
-// MarkWorkflowStarted notes that the session's workflow exists.
-func (r *Sessions) MarkWorkflowStarted(ctx context.Context, id string) error {
-	_, err := r.db.pool.ExecContext(ctx, `UPDATE checkout_sessions SET workflow_started = true WHERE id = $1 AND NOT workflow_started`, id)
-	return unavailableIf("mark workflow of "+id+" started", err)
+// MarkWorkflowStarted notes that the sessions' workflows exist.
+func (r *Sessions) MarkWorkflowStarted(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := r.db.pool.ExecContext(ctx, `UPDATE checkout_sessions SET workflow_started = true
+		WHERE id = ANY($1) AND NOT workflow_started`, pq.Array(ids))
+	return unavailableIf(fmt.Sprintf("mark the workflows of %d sessions (%s...) started", len(ids), ids[0]), err)
 }
 
 // UnstartedSessions returns up to limit sessions created before olderThan whose workflow

@@ -267,3 +267,39 @@ func TestEventsAndOutboxCommitWithTheChange(t *testing.T) {
 		})
 	}
 }
+
+// Sessions whose workflow start was not noted are the sweep's; one statement notes a batch of
+// them, and a batch naming one already noted or unknown notes the rest all the same.
+func TestMarkWorkflowsStartedInABatch(t *testing.T) {
+	ctx := context.Background()
+	st := newStore(t)
+	m := newMerchant(t, st)
+	a, b, c := newOpenSession(t, st, m, 1), newOpenSession(t, st, m, 1), newOpenSession(t, st, m, 1)
+	unstarted := func() map[string]bool {
+		t.Helper()
+		got, err := st.sessions.UnstartedSessions(ctx, time.Now().Add(time.Minute), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]bool{}
+		for _, s := range got {
+			ids[s.ID] = true
+		}
+		return ids
+	}
+	if got := unstarted(); !got[a] || !got[b] || !got[c] {
+		t.Fatalf("before any note, unstarted: %v", got)
+	}
+	if err := st.sessions.MarkWorkflowStarted(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.sessions.MarkWorkflowStarted(ctx, a, b, "cs_test_unknown"); err != nil {
+		t.Fatal(err)
+	}
+	if got := unstarted(); got[a] || got[b] || !got[c] {
+		t.Fatalf("after noting a, then a and b: unstarted %v, want only %s", got, c)
+	}
+	if err := st.sessions.MarkWorkflowStarted(ctx); err != nil {
+		t.Fatalf("an empty batch: %v", err)
+	}
+}

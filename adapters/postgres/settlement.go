@@ -54,16 +54,26 @@ func (r *Settlement) UpdateSettings(ctx context.Context, merchantID string, live
 	return out, err
 }
 
-func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string, livemode bool) (settlement.Settings, error) {
+// Policy reads only the mode's resolution policy, without its payout addresses.
+func (r *Settlement) Policy(ctx context.Context, merchantID string, livemode bool) (settlement.ResolutionPolicy, error) {
 	set := settlement.NewSettings(merchantID, livemode)
-	var row struct {
-		Mode      string          `db:"deposit_addresses"`
-		Tolerance decimal.Decimal `db:"underpayment_tolerance_percent"`
-		Late      sql.NullString  `db:"late_payments"`
-		UpdatedAt time.Time       `db:"updated_at"`
-	}
+	err := loadSettingsRow(ctx, r.db.pool, &set)
+	return set.Policy, err
+}
+
+// settingsRow is a merchant_settlement row.
+type settingsRow struct {
+	Mode      string          `db:"deposit_addresses"`
+	Tolerance decimal.Decimal `db:"underpayment_tolerance_percent"`
+	Late      sql.NullString  `db:"late_payments"`
+	UpdatedAt time.Time       `db:"updated_at"`
+}
+
+// loadSettingsRow fills set from its row; a mode with no row keeps set as it is.
+func loadSettingsRow(ctx context.Context, q sqlx.QueryerContext, set *settlement.Settings) error {
+	var row settingsRow
 	err := sqlx.GetContext(ctx, q, &row, `SELECT deposit_addresses, underpayment_tolerance_percent, late_payments, updated_at
-		FROM merchant_settlement WHERE merchant_id = $1 AND livemode = $2`, merchantID, livemode)
+		FROM merchant_settlement WHERE merchant_id = $1 AND livemode = $2`, set.MerchantID, set.Livemode)
 	switch {
 	case err == nil:
 		set.Mode, set.UpdatedAt = settlement.DepositMode(row.Mode), row.UpdatedAt.UTC()
@@ -72,7 +82,15 @@ func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string,
 			set.Policy.LatePayments = settlement.LatePayments(row.Late.String)
 		}
 	case !isNoRows(err):
-		return set, unavailable("read settlement settings of "+merchantID, err)
+		return unavailable("read settlement settings of "+set.MerchantID, err)
+	}
+	return nil
+}
+
+func loadSettings(ctx context.Context, q sqlx.QueryerContext, merchantID string, livemode bool) (settlement.Settings, error) {
+	set := settlement.NewSettings(merchantID, livemode)
+	if err := loadSettingsRow(ctx, q, &set); err != nil {
+		return set, err
 	}
 	var payouts []struct {
 		ChainID int64  `db:"chain_id"`

@@ -36,6 +36,14 @@ func TestResolutionPolicyStoredPerMode(t *testing.T) {
 	if live, err := repo.Settings(ctx, m, true); err != nil || !live.Policy.Equal(settlement.DefaultResolutionPolicy()) {
 		t.Fatalf("live mode's policy: %+v %v", live.Policy, err)
 	}
+	// Policy, which every session creation reads, reads the same as the whole settings do.
+	for _, live := range []bool{false, true} {
+		set, err1 := repo.Settings(ctx, m, live)
+		pol, err2 := repo.Policy(ctx, m, live)
+		if err1 != nil || err2 != nil || !pol.Equal(set.Policy) {
+			t.Fatalf("livemode %t: Policy %+v, Settings' %+v (%v, %v)", live, pol, set.Policy, err1, err2)
+		}
+	}
 	// A row written before the policy existed (late_payments NULL) reads as manual.
 	if _, err := st.db.pool.ExecContext(ctx, `UPDATE merchant_settlement SET late_payments = NULL WHERE merchant_id = $1`, m); err != nil {
 		t.Fatal(err)

@@ -17,8 +17,8 @@ type Store interface {
 	// that transaction has committed (at once, or when the request's transaction commits),
 	// never while it is open: no database transaction is held across a workflow start.
 	CreateSession(ctx context.Context, s *Session, committed func(context.Context)) error
-	// MarkWorkflowStarted notes that the session's workflow exists.
-	MarkWorkflowStarted(ctx context.Context, id string) error
+	// MarkWorkflowStarted notes that the sessions' workflows exist, in one statement.
+	MarkWorkflowStarted(ctx context.Context, ids ...string) error
 	// UnstartedSessions lists up to limit sessions created before olderThan whose workflow
 	// start was never confirmed (the process died between commit and start).
 	UnstartedSessions(ctx context.Context, olderThan time.Time, limit int) ([]*Session, error)

@@ -188,8 +188,13 @@ func (s *Service) queueStart(sess *Session) {
 // RunStarts starts the workflows of newly created sessions with workers goroutines until ctx
 // ends, then starts what is still queued (within drainLimit) before it returns: a process that
 // stops after its last request (its HTTP server drained first) leaves no start to the sweep.
+// The starts are noted in Postgres in batches (one UPDATE for those started meanwhile, not one
+// each); a note lost in a crash only makes the sweep start an existing workflow again.
 // Run it in every process that creates sessions.
 func (s *Service) RunStarts(ctx context.Context, workers int) {
+	started := make(chan string, startQueue)
+	marked := make(chan struct{})
+	go func() { s.markStartedBatches(context.WithoutCancel(ctx), started); close(marked) }()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -198,37 +203,69 @@ func (s *Service) RunStarts(ctx context.Context, workers int) {
 			for {
 				select {
 				case <-ctx.Done():
-					s.drainStarts(ctx)
+					s.drainStarts(ctx, started)
 					return
 				case sess := <-s.starts:
-					s.start(context.WithoutCancel(ctx), sess)
+					s.start(context.WithoutCancel(ctx), sess, started)
 				}
 			}
 		}()
 	}
 	wg.Wait()
+	close(started)
+	<-marked
+}
+
+// markBatch bounds the sessions one UPDATE notes as started.
+const markBatch = 500
+
+// markStartedBatches notes the started sessions until started is closed: each UPDATE takes
+// every ID waiting, so under a burst one statement notes many, and alone one is noted at once.
+func (s *Service) markStartedBatches(ctx context.Context, started <-chan string) {
+	for id := range started {
+		ids := []string{id}
+	more:
+		for len(ids) < markBatch {
+			select {
+			case next, ok := <-started:
+				if !ok {
+					break more
+				}
+				ids = append(ids, next)
+			default:
+				break more
+			}
+		}
+		if err := s.store.MarkWorkflowStarted(ctx, ids...); err != nil {
+			s.log.WarnContext(ctx, "could not note started workflows; the sweep will start them again, harmlessly",
+				"sessions", len(ids), "err", err)
+		}
+	}
 }
 
 // drainLimit bounds the starts made after RunStarts was told to stop; the rest are StartPending's.
 const drainLimit = 10 * time.Second
 
-func (s *Service) drainStarts(ctx context.Context) {
+func (s *Service) drainStarts(ctx context.Context, started chan<- string) {
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), drainLimit)
 	defer cancel()
 	for dctx.Err() == nil {
 		select {
 		case sess := <-s.starts:
-			s.start(dctx, sess)
+			s.start(dctx, sess, started)
 		default:
 			return
 		}
 	}
 }
 
-func (s *Service) start(ctx context.Context, sess *Session) {
-	if err := s.startWorkflow(ctx, sess); err != nil {
+// start starts one session's workflow and hands its ID to the batch that notes it.
+func (s *Service) start(ctx context.Context, sess *Session, started chan<- string) {
+	if err := s.orch.StartSession(ctx, sess); err != nil {
 		s.log.WarnContext(ctx, "session stored, its workflow not started yet; it will be retried", "session", sess.ID, "err", err)
+		return
 	}
+	started <- sess.ID
 }
 
 func (s *Service) startWorkflow(ctx context.Context, sess *Session) error {

@@ -50,6 +50,11 @@ func (m *settingsMemory) Settings(_ context.Context, merchantID string, livemode
 	return NewSettings(merchantID, livemode), nil
 }
 
+func (m *settingsMemory) Policy(ctx context.Context, merchantID string, livemode bool) (ResolutionPolicy, error) {
+	s, err := m.Settings(ctx, merchantID, livemode)
+	return s.Policy, err
+}
+
 func (m *settingsMemory) UpdateSettings(ctx context.Context, merchantID string, livemode bool,
 	change func(*Settings) ([]event.Event, error)) (Settings, error) {
 	s, _ := m.Settings(ctx, merchantID, livemode)

@@ -105,11 +105,11 @@ func (s *Service) Update(ctx context.Context, caller merchant.Caller, c Change) 
 
 // ResolutionPolicy is the policy of a merchant's sessions of mode livemode.
 func (s *Service) ResolutionPolicy(ctx context.Context, merchantID string, livemode bool) (ResolutionPolicy, error) {
-	set, err := s.store.Settings(ctx, merchantID, livemode)
+	pol, err := s.store.Policy(ctx, merchantID, livemode)
 	if err != nil {
 		return ResolutionPolicy{}, fmt.Errorf("resolution policy of %s: %w", merchantID, err)
 	}
-	return set.Policy, nil
+	return pol, nil
 }
 
 // Bind decides the deposit address of a session of merchantID in mode livemode about to pay

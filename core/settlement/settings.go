@@ -148,6 +148,9 @@ func CanSet(chains chain.Config, livemode bool) error {
 type Store interface {
 	// Settings returns a merchant's settings of a mode, NewSettings when it never set any.
 	Settings(ctx context.Context, merchantID string, livemode bool) (Settings, error)
+	// Policy returns only the resolution policy of a merchant's mode (DefaultResolutionPolicy
+	// when it never set one): every session creation reads it, so it is one query.
+	Policy(ctx context.Context, merchantID string, livemode bool) (ResolutionPolicy, error)
 	// UpdateSettings loads the mode's settings under a lock, applies change and saves them
 	// with the events change returns, in one transaction.
 	UpdateSettings(ctx context.Context, merchantID string, livemode bool, change func(*Settings) ([]event.Event, error)) (Settings, error)
