@@ -69,12 +69,18 @@ func newSimChain() (*simChain, error) {
 	return c, nil
 }
 
-// config is the chain as the service sees it: ETH and tUSD, 3 confirmations.
+// config is the chain as the service sees it: ETH and tUSD, 3 confirmations. A recording run
+// judges the view stale after 2 s without a block, so an outage can be recorded in seconds.
 func (c *simChain) config() *chainconfig.File {
+	stale := int64(0)
+	if recordDir() != "" {
+		stale = recordStaleAfter
+	}
 	return &chainconfig.File{
 		Chains: []chain.Chain{{Key: "sim", ID: simChainID, Name: "Simulated chain", RPCURL: "simulated://in-process",
 			Confirmations: 3, Native: chain.Token{Symbol: "ETH", Decimals: 18}, ForwarderFactory: c.factoryAt.Hex(), ExplorerURL: simExplorer,
-			Tokens: []chain.Token{{Symbol: "tUSD", Contract: c.tokenAt.Hex(), Decimals: 6, Peg: "usd"}}}},
+			StaleAfterSeconds: stale,
+			Tokens:            []chain.Token{{Symbol: "tUSD", Contract: c.tokenAt.Hex(), Decimals: 6, Peg: "usd"}}}},
 		Rates: map[string]map[string]string{"eth": {"usd": "3000"}},
 	}
 }

@@ -68,6 +68,9 @@ func TestRecordHistories(t *testing.T) {
 		{"delivery_after_first_attempt.json", func(t *testing.T) (string, string) { return recordDelivery(t), "" }},
 		{"dispatcher.json", func(t *testing.T) (string, string) { return recordDispatcher(t, dispatcherRun), dispatcherRun }},
 		{"scanner_continue_as_new.json", func(t *testing.T) (string, string) { return recordScanner(t, scannerRun), scannerRun }},
+		{"session_deadline_in_outage.json", func(t *testing.T) (string, string) {
+			return recordDeadlineInOutage(ctx, t, key, merchantID), ""
+		}},
 	}
 	for _, s := range steps {
 		t.Run(s.file, func(t *testing.T) {
@@ -120,20 +123,82 @@ func recordExpiredByRequest(t *testing.T, key string) string {
 // recordExpiredByTimer reruns a real session's workflow with an expiry seconds away: the API
 // allows no expires_at under 30 minutes, and the workflow reads its deadline from its input.
 func recordExpiredByTimer(ctx context.Context, t *testing.T, key, merchantID string) string {
+	id, wid := rerunWithExpiry(ctx, t, key, merchantID, time.Now().UTC().Add(2*time.Second))
+	waitMining(t, key, id, "expired by its timer", func(r response) bool { return r.str("status") == "expired" })
+	return wid
+}
+
+// rerunWithExpiry creates a session whose workflow (tUSD preselected) and row expire at at,
+// nearer than the API's 30-minute minimum allows, and returns its ID and workflow ID.
+func rerunWithExpiry(ctx context.Context, t *testing.T, key, merchantID string, at time.Time) (string, string) {
+	t.Helper()
 	created := postForm(t, "/v1/checkout/sessions", key, validForm(), nil)
 	id, wid := created.str("id"), workflows.SessionWorkflowID(created.str("id"))
 	firstRunOf(t, wid) // it starts right after the create's answer
 	if err := it.temporal.TerminateWorkflow(ctx, wid, "", "recorder: rerun with an expiry the timer can reach"); err != nil {
 		t.Fatalf("terminate %s: %v", wid, err)
 	}
+	if _, err := it.app.DB().ExecContext(ctx, `UPDATE checkout_sessions SET expires_at = $2 WHERE id = $1`, id, at); err != nil {
+		t.Fatalf("nearer expiry of %s: %v", id, err)
+	}
 	_, err := it.temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue},
 		workflows.CheckoutSessionWorkflow, workflows.SessionInput{SessionID: id, MerchantID: merchantID,
-			ExpiresAt: time.Now().UTC().Add(2 * time.Second), PreselectAsset: "tusd@sim"})
+			ExpiresAt: at, PreselectAsset: "tusd@sim"})
 	if err != nil {
 		t.Fatalf("rerun %s: %v", wid, err)
 	}
-	waitFor(t, key, id, "expired by its timer", func(r response) bool { return r.str("status") == "expired" })
+	return id, wid
+}
+
+// recordStaleAfter is the chain's stale_after_seconds in a recording run.
+const recordStaleAfter = 2
+
+// recordDeadlineInOutage is a session whose deadline passes while no block comes (the chain's
+// view stale): it stays open, gets the stale time back once blocks come again, then expires.
+func recordDeadlineInOutage(ctx context.Context, t *testing.T, key, merchantID string) string {
+	head, err := it.chain.client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Blocks mined faster than one a second run ahead of the clock: the view goes stale
+	// recordStaleAfter seconds after the head's own time, and the deadline comes 2 s into that.
+	stale := time.Unix(int64(head.Time)+recordStaleAfter, 0)
+	due := time.Now().UTC().Add(2 * time.Second).Truncate(time.Second)
+	if d := stale.Add(2 * time.Second).UTC(); d.After(due) {
+		due = d
+	}
+	id, wid := rerunWithExpiry(ctx, t, key, merchantID, due)
+	// No block for longer than a quiet scan lasts (15 s): the scanner records the outage.
+	time.Sleep(time.Until(stale) + 20*time.Second)
+	if r := get(t, "/v1/checkout/sessions/"+id, key); r.str("status") != "open" {
+		t.Fatalf("past its deadline in an outage the session is %s, want open: %s", r.str("status"), r.raw)
+	}
+	r := waitMining(t, key, id, "expired after the time given back", func(r response) bool { return r.str("status") == "expired" })
+	if to, _ := cryptoOf(r)["deadline_extended_to"].(float64); int64(to) <= due.Unix() {
+		t.Fatalf("expired without the outage's time given back (deadline_extended_to %v, due %d): %s", to, due.Unix(), r.raw)
+	}
 	return wid
+}
+
+// waitMining is waitFor while a block is mined every second, for outcomes that need the chain
+// scanned past a time (a recording run's view goes stale within seconds without blocks).
+func waitMining(t *testing.T, key, id, what string, cond func(response) bool) response {
+	t.Helper()
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		tick := time.NewTicker(time.Second) // no faster: blocks would run ahead of the clock
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				it.chain.mine(1)
+			}
+		}
+	}()
+	return waitFor(t, key, id, what, cond)
 }
 
 // recordPaidLate is a session expired by request, then paid in its monitoring window.
