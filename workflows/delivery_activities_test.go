@@ -58,6 +58,16 @@ func (f *fakeDeliveries) ClaimUnstarted(ctx context.Context, n int,
 	return len(claimed), nil
 }
 
+// AwaitOutbox polls: nothing tells the fake that rows were queued.
+func (f *fakeDeliveries) AwaitOutbox(ctx context.Context, _ time.Time, atMost time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(min(atMost, 10*time.Millisecond)):
+		return nil
+	}
+}
+
 func (f *fakeDeliveries) LoadDelivery(context.Context, string) (webhook.Delivery, webhook.Endpoint, event.Event, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

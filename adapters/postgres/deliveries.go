@@ -16,10 +16,37 @@ import (
 
 // Deliveries implements webhook.DeliveryStore: the outbox's rows once written (see
 // insertDeliveries), their attempts, and redeliveries.
-type Deliveries struct{ db *DB }
+type Deliveries struct {
+	db     *DB
+	outbox *OutboxListener // wakes AwaitOutbox; nil: it polls
+}
 
 // NewDeliveries returns the webhook deliveries repository of db.
 func NewDeliveries(db *DB) *Deliveries { return &Deliveries{db: db} }
+
+// Listening returns the repository with AwaitOutbox woken by l's notifications.
+func (r *Deliveries) Listening(l *OutboxListener) *Deliveries {
+	c := *r
+	c.outbox = l
+	return &c
+}
+
+// AwaitOutbox returns when a transaction that queued deliveries has committed after since,
+// or after atMost (rows a notification missed are still found then). Without a listener it
+// returns within unlistenedPoll.
+func (r *Deliveries) AwaitOutbox(ctx context.Context, since time.Time, atMost time.Duration) error {
+	if r.outbox != nil {
+		return r.outbox.await(ctx, since, atMost)
+	}
+	t := time.NewTimer(min(atMost, unlistenedPoll))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
 
 type deliveryRow struct {
 	Seq        int64     `db:"seq"`

@@ -422,7 +422,8 @@ func BenchmarkDispatchFirstAttempts(b *testing.B) {
 }
 
 // BenchmarkFirstAttemptLatency times each event's commit to its first attempt reaching a
-// local receiver while the dispatcher's activity polls as it does in production.
+// local receiver while the dispatcher's activity waits for queued rows as it does in
+// production (woken by the outbox listener).
 //
 //	go test ./adapters/postgres/ -run '^$' -bench FirstAttemptLatency -benchtime 100x
 func BenchmarkFirstAttemptLatency(b *testing.B) {
@@ -436,7 +437,7 @@ func BenchmarkFirstAttemptLatency(b *testing.B) {
 	defer rcv.Close()
 	m := newMerchant(b, st)
 	newEndpoint(b, st, m, rcv.URL, nil)
-	acts, err := workflows.NewDeliveryActivities(st.deliveries, webhooks.NewSender(10*time.Second, true),
+	acts, err := workflows.NewDeliveryActivities(st.deliveries.Listening(st.listener(b)), webhooks.NewSender(10*time.Second, true),
 		func(e event.Event) ([]byte, error) { return json.Marshal(e) }, noStarter{}, func() time.Time { return time.Now().UTC() })
 	if err != nil {
 		b.Fatal(err)

@@ -158,7 +158,8 @@ func (r *Events) ListEvents(ctx context.Context, q event.ListQuery) (paging.Page
 }
 
 // insertDeliveries writes outbox rows that core chose (webhook.Subscribers), in the caller's
-// transaction: the event's own, so both commit or neither does.
+// transaction: the event's own, so both commit or neither does. The same statement notifies
+// outboxChannel, which Postgres delivers to the dispatcher's listener at that commit.
 func insertDeliveries(ctx context.Context, tx *sqlx.Tx, ds []webhook.Delivery) error {
 	if len(ds) == 0 {
 		return nil
@@ -169,8 +170,10 @@ func insertDeliveries(ctx context.Context, tx *sqlx.Tx, ds []webhook.Delivery) e
 		ids[i], events[i], endpoints[i] = d.ID, d.EventID, d.EndpointID
 		redeliveries[i], statuses[i], created[i] = d.Redelivery, string(d.Status), d.Created
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO webhook_deliveries (id, event_id, endpoint_id, redelivery, status, created_at)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[])`,
+	if _, err := tx.ExecContext(ctx, `WITH queued AS (
+		INSERT INTO webhook_deliveries (id, event_id, endpoint_id, redelivery, status, created_at)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[], $6::timestamptz[]))
+		SELECT pg_notify('`+outboxChannel+`', '')`,
 		pq.Array(ids), pq.Array(events), pq.Array(endpoints), pq.Array(redeliveries), pq.Array(statuses), pq.Array(created)); err != nil {
 		return unavailable("enqueue deliveries", err)
 	}

@@ -28,6 +28,7 @@ type testRepos struct {
 	deliveries  *Deliveries
 	merchants   *Merchants
 	idempotency *Idempotency
+	url         string // the test database's
 }
 
 func reposOf(db *DB) *testRepos {
@@ -56,7 +57,22 @@ func newStore(t testing.TB) *testRepos {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return reposOf(db.WithSecrets(box))
+	st := reposOf(db.WithSecrets(box))
+	st.url = url
+	return st
+}
+
+// listener listens for queued deliveries on st's database until cleanup.
+func (st *testRepos) listener(t testing.TB) *OutboxListener {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	l, err := ListenOutbox(ctx, st.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	return l
 }
 
 // count runs a count(*) query.

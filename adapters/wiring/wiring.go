@@ -463,7 +463,7 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (_ *App, err error) 
 		if a.billingActs, err = workflows.NewSubscriptionActivities(uses.workerBilling, wallets); err != nil {
 			return nil, err
 		}
-		if err = a.buildWorker(uses.workerSessions); err != nil {
+		if err = a.buildWorker(ctx, uses.workerSessions); err != nil {
 			return nil, err
 		}
 	}
@@ -767,7 +767,7 @@ func temporalUIURL(base, namespace string) string {
 }
 
 // buildWorker makes the activities (on the worker's pool), the supervisor and the worker.
-func (a *App) buildWorker(sessions *checkout.Service) error {
+func (a *App) buildWorker(ctx context.Context, sessions *checkout.Service) error {
 	repos := a.workerRepos
 	var err error
 	scanners := map[int64]*chain.Scanner{}
@@ -785,7 +785,15 @@ func (a *App) buildWorker(sessions *checkout.Service) error {
 	}
 	sender := a.Metrics.Webhooks(webhooks.NewSender(a.cfg.WebhookTimeout, a.cfg.WebhookAllowPrivate))
 	encode := func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }
-	if a.Deliveries, err = workflows.NewDeliveryActivities(a.Metrics.Deliveries(repos.Deliveries), sender, encode, a.Orch, a.now); err != nil {
+	// One listener per worker process wakes the dispatcher's claimers when deliveries are
+	// queued, instead of each polling Postgres.
+	outbox, err := postgres.ListenOutbox(ctx, a.cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	a.closers.add(func() { _ = outbox.Close() })
+	deliveries := a.Metrics.Deliveries(repos.Deliveries.Listening(outbox))
+	if a.Deliveries, err = workflows.NewDeliveryActivities(deliveries, sender, encode, a.Orch, a.now); err != nil {
 		return err
 	}
 	if a.cfg.WebhookConcurrency > 0 {

@@ -200,6 +200,11 @@ type DeliveryStore interface {
 	// marks them started and ends those handle returns an end for. An error from handle rolls
 	// the claim back: the rows are claimed again later.
 	ClaimUnstarted(ctx context.Context, n int, handle func(context.Context, []Claimed) (map[string]End, error)) (int, error)
+	// AwaitOutbox waits until deliveries may have been queued after since (a time taken before
+	// the caller's last claim began): it returns at once if one was committed since, when one
+	// is, or after atMost at the latest. It may return sooner (a store that cannot tell
+	// polls), so a caller claims again and finds nothing; only ctx's end is an error.
+	AwaitOutbox(ctx context.Context, since time.Time, atMost time.Duration) error
 	// LoadDelivery returns the delivery with its recorded attempts, its endpoint (Disabled
 	// when since deleted) and its event.
 	LoadDelivery(ctx context.Context, id string) (Delivery, Endpoint, event.Event, error)
