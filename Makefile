@@ -15,7 +15,7 @@ BIN                  := $(CURDIR)/bin
 GO                   ?= go
 export PATH          := $(BIN):$(PATH)
 
-.PHONY: docs chromium help dev test unit bench bench-scale tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools chaos chaos-clean
+.PHONY: docs chromium help dev test unit bench bench-server bench-scale tools build lint postgres clean-dev contracts cluster cluster-stop test-cluster cluster-tools chaos chaos-clean
 
 ## dev: Postgres, Temporal (+ Web UI on :8233), geth --dev, the service and a demo merchant, in the foreground
 dev: tools build postgres
@@ -57,6 +57,10 @@ unit:
 ## bench: create-session latency and throughput beside the bare Temporal + Postgres floor
 bench: tools postgres
 	$(GO) run ./cmd/bench
+
+## bench-server: make bench's create and webhook tables with Temporal on Postgres, as make cluster runs it (BENCH_ARGS)
+bench-server: tools cluster-tools postgres
+	@scripts/bench-server.sh
 
 ## bench-scale: open 10k then 100k sessions (BENCH_SCALE_SIZES) on a stack of its own: worker RSS and idle CPU, RPC calls per block, payment latency, Postgres and Temporal sizes, each beside 10 open sessions
 bench-scale: tools cluster-tools postgres

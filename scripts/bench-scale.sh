@@ -48,17 +48,10 @@ cleanup() {
 }
 
 setup_databases() {
-  local db schema
   drop_databases
   psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $SERVICE_DB"
   [ "$TEMPORAL_KIND" = dev ] && return 0
-  for db in $TEMPORAL_DB $VISIBILITY_DB; do psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $db"; done
-  for db in $TEMPORAL_DB $VISIBILITY_DB; do
-    schema=postgresql/v12/temporal; [ "$db" = "$VISIBILITY_DB" ] && schema=postgresql/v12/visibility
-    sql=(bin/temporal-sql-tool --plugin postgres12 --ep 127.0.0.1 -p 5432 -u postgres --db "$db")
-    { "${sql[@]}" setup-schema -v 0.0 && "${sql[@]}" update-schema --schema-name "$schema"; } >> "$DIR/logs/schema.log" 2>&1 ||
-      { echo "schema of $db failed; see $DIR/logs/schema.log" >&2; exit 1; }
-  done
+  temporal_server_databases
 }
 
 start_temporal() {
@@ -68,20 +61,12 @@ start_temporal() {
       --metrics-port "$METRICS_PORT" --headless --db-filename "$DIR/temporal/temporal.db" --log-level warn \
       --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
       --dynamic-config-value system.enableActivityEagerExecution=true
-  else
-    # Smaller pools than make cluster's (20 and 4): with those, 10k sessions took 61 of the
-    # shared Postgres' 100 connections and refused everyone else's. Trust auth as superuser.
-    write_server_config postgres "" 6 2
-    launch temporal-server bin/temporal-server --root "$DIR/temporal" --config config --env development --allow-no-auth start
+    await_temporal
+    return 0 # the dev server has its default namespace
   fi
-  for _ in $(seq 1 150); do bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break; sleep 0.2; done
-  bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null ||
-    { echo "Temporal did not start; see $DIR/logs/temporal-server.log" >&2; exit 1; }
-  [ "$TEMPORAL_KIND" = dev ] && return 0 # the dev server has its default namespace
-  bin/temporal operator namespace create --address "$TEMPORAL_ADDRESS" --namespace default --retention 72h >/dev/null
-  for _ in $(seq 1 100); do
-    bin/temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace default >/dev/null 2>&1 && break; sleep 0.2
-  done
+  # Smaller pools than make cluster's (20 and 4): with those, 10k sessions took 61 of the
+  # shared Postgres' 100 connections and refused everyone else's.
+  start_temporal_server 6 2
 }
 
 # The service: one worker, two APIs, reaching geth only through the counting proxy.

@@ -158,3 +158,36 @@ history.persistenceMaxQPS:
   - value: 45000
 YAML
 }
+
+# temporal_server_databases creates $TEMPORAL_DB and $VISIBILITY_DB on the local Postgres
+# ($PG_ADMIN_URL, trust auth as superuser on port 5432) with the server's schemas.
+temporal_server_databases() {
+  local db schema sql
+  for db in $TEMPORAL_DB $VISIBILITY_DB; do psql "$PG_ADMIN_URL" -qc "CREATE DATABASE $db"; done
+  for db in $TEMPORAL_DB $VISIBILITY_DB; do
+    schema=postgresql/v12/temporal; [ "$db" = "$VISIBILITY_DB" ] && schema=postgresql/v12/visibility
+    sql=(bin/temporal-sql-tool --plugin postgres12 --ep 127.0.0.1 -p 5432 -u postgres --db "$db")
+    { "${sql[@]}" setup-schema -v 0.0 && "${sql[@]}" update-schema --schema-name "$schema"; } >> "$DIR/logs/schema.log" 2>&1 ||
+      { echo "schema of $db failed; see $DIR/logs/schema.log" >&2; exit 1; }
+  done
+}
+
+# await_temporal waits up to 30 s for the server at $TEMPORAL_ADDRESS to answer.
+await_temporal() {
+  for _ in $(seq 1 150); do bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null 2>&1 && break; sleep 0.2; done
+  bin/temporal operator cluster health --address "$TEMPORAL_ADDRESS" >/dev/null ||
+    { echo "Temporal did not start; see $DIR/logs/temporal-server.log" >&2; exit 1; }
+}
+
+# start_temporal_server CONNS VISIBILITY_CONNS runs temporal-server on the databases of
+# temporal_server_databases (superuser, trust auth) with pools of those sizes, and creates its
+# default namespace.
+start_temporal_server() {
+  write_server_config postgres "" "$1" "$2"
+  launch temporal-server bin/temporal-server --root "$DIR/temporal" --config config --env development --allow-no-auth start
+  await_temporal
+  bin/temporal operator namespace create --address "$TEMPORAL_ADDRESS" --namespace default --retention 72h >/dev/null
+  for _ in $(seq 1 100); do
+    bin/temporal operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace default >/dev/null 2>&1 && break; sleep 0.2
+  done
+}

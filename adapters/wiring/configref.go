@@ -71,6 +71,7 @@ const (
 	EnvBenchScaleSizes        = "BENCH_SCALE_SIZES"
 	EnvBenchScaleTemporal     = "BENCH_SCALE_TEMPORAL"
 	EnvBenchScaleArgs         = "BENCH_SCALE_ARGS"
+	EnvBenchArgs              = "BENCH_ARGS"
 	EnvChaosSeed              = "CHAOS_SEED"
 	EnvChaosSessions          = "CHAOS_SESSIONS"
 	EnvChaosArgs              = "CHAOS_ARGS"
@@ -187,6 +188,7 @@ func toolSettings() []Setting {
 		{[]string{EnvChaosSeed, EnvChaosSessions, EnvChaosArgs}, "`1`, `300`, (none)", "`7`, `20`, `-rpc-drop 3m`", "`make chaos`: the seed that draws the session mix and the fault schedule (printed at the start, so a run repeats), how many sessions it pays, more `cmd/chaos` flags"},
 		{[]string{EnvClusterDir, EnvClusterPortOffset, EnvClusterPGPort}, "`.cluster`, `0`, `5432`", "`.chaos`, `200`, `5441`", "Move a `scripts/cluster.sh` topology: its state directory, a number added to every port, and the Postgres it uses (`make chaos` runs a second copy with these)"},
 		{[]string{EnvPGBin}, "(`pg_config --bindir`, else the newest `/usr/lib/postgresql/*/bin`)", "`/usr/lib/postgresql/15/bin`", "Where `make chaos` finds `initdb` and `pg_ctl` for its own Postgres cluster"},
+		{[]string{EnvBenchArgs}, "`-sections create,webhooks`", "`-sections create -n16 800`", "The `cmd/bench` flags `make bench-server` runs with (its Temporal server on Postgres is given by `-temporal-address`)"},
 		{[]string{EnvBenchScaleSizes, EnvBenchScaleTemporal, EnvBenchScaleArgs}, "`10000,100000`, `server`, (none)", "`10000`, `dev`, `-payments 5`", "What `make bench-scale` measures: the open sessions of each step after a baseline of 10; `dev` runs it on the CLI's dev server instead of Temporal on Postgres; more `cmd/benchscale` flags (`-idle 60s`, `-payments 3`, `-concurrency 8`, `-max-backlog 400`)"},
 	}
 }

@@ -43,6 +43,7 @@ type options struct {
 	n1, n16, nRun, payments, backlog, events, burst int
 	steadyRate, steadySeconds, selects, pages       int
 	sections, cpuProfile, temporalArgs              string
+	temporalAddress                                 string // a running server (its default namespace); empty: a dev server of the bench's own
 }
 
 func main() {
@@ -62,6 +63,8 @@ func main() {
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the create-session table (client and service) here")
 	flag.StringVar(&o.temporalArgs, "temporal-args", "--sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal --dynamic-config-value system.enableActivityEagerExecution=true",
 		"extra arguments of `temporal server start-dev` (the default is what make dev gives it)")
+	flag.StringVar(&o.temporalAddress, "temporal-address", "",
+		"measure against this running Temporal server (host:port, namespace default, nothing else using it) instead of a dev server of its own; scripts/bench-server.sh runs one on Postgres as make cluster does")
 	flag.Parse()
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -72,7 +75,7 @@ func main() {
 func run(o options) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	e, err := startBench(ctx, strings.Fields(o.temporalArgs))
+	e, err := startBench(ctx, strings.Fields(o.temporalArgs), o.temporalAddress)
 	if err != nil {
 		return err
 	}
@@ -174,7 +177,12 @@ func benchCreateSession(ctx context.Context, e *benchEnv, o options) error {
 	}
 	fmt.Printf("create-session through the HTTP API (auth, idempotency, row + line items, workflow start) beside its floor\n")
 	fmt.Printf("all rows alternate in %d rounds on the same servers, while geth mines a block a second\n", rounds)
-	fmt.Printf("Temporal dev server with a SQLite file (%s), Postgres %s, %d cores\n\n", o.temporalArgs, serverVersion(ctx, e.app), numCPU())
+	if o.temporalAddress != "" {
+		fmt.Printf("Temporal server at %s (scripts/bench-server.sh: on Postgres, as make cluster runs it), Postgres %s, %d cores\n\n",
+			o.temporalAddress, serverVersion(ctx, e.app), numCPU())
+	} else {
+		fmt.Printf("Temporal dev server with a SQLite file (%s), Postgres %s, %d cores\n\n", o.temporalArgs, serverVersion(ctx, e.app), numCPU())
+	}
 	printTable(rows, results)
 	if err := benchSteadyStarts(ctx, e, o); err != nil {
 		return err

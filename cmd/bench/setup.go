@@ -45,9 +45,9 @@ func (e *benchEnv) close() {
 }
 
 // startBench starts a fresh database, Temporal, geth --dev and the service with a merchant.
-func startBench(ctx context.Context, temporalArgs []string) (*benchEnv, error) {
+func startBench(ctx context.Context, temporalArgs []string, temporalAddress string) (*benchEnv, error) {
 	e := &benchEnv{}
-	dbURL, temporalAddr, err := e.startServers(ctx, temporalArgs)
+	dbURL, temporalAddr, err := e.startServers(ctx, temporalArgs, temporalAddress)
 	if err == nil {
 		err = e.startService(ctx, dbURL, temporalAddr)
 	}
@@ -60,36 +60,47 @@ func startBench(ctx context.Context, temporalArgs []string) (*benchEnv, error) {
 
 // startServers starts the database, Temporal (a SQLite file with the pragmas `make dev` gives
 // it: the same server serves both measurements) and geth --dev.
-func (e *benchEnv) startServers(ctx context.Context, temporalArgs []string) (dbURL, temporalAddr string, err error) {
+func (e *benchEnv) startServers(ctx context.Context, temporalArgs []string, temporalAddress string) (dbURL, temporalAddr string, err error) {
 	dbURL, drop, err := wiringtest.Database(ctx, "checkout_bench")
 	if err != nil {
 		return "", "", err
 	}
 	e.undo = append(e.undo, drop)
-	bin, err := wiringtest.TemporalBinary()
-	if err != nil {
-		return "", "", err
-	}
 	dir, err := os.MkdirTemp("", "checkout-bench")
 	if err != nil {
 		return "", "", err
 	}
 	e.undo = append(e.undo, func() { _ = os.RemoveAll(dir) })
-	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath: bin, DBFilename: filepath.Join(dir, "temporal.db"), LogLevel: "error", ExtraArgs: temporalArgs,
-		ClientOptions: &client.Options{Logger: wiringtest.QuietLogger{}}, Stdout: io.Discard, Stderr: io.Discard,
-	})
-	if err != nil {
-		return "", "", err
+	temporalAddr = temporalAddress
+	if temporalAddr == "" {
+		if temporalAddr, err = e.startDevServer(ctx, dir, temporalArgs); err != nil {
+			return "", "", err
+		}
 	}
-	e.undo = append(e.undo, func() { _ = srv.Stop() })
 	chains, rpcURL, stopGeth, err := devChain(ctx, dir)
 	if err != nil {
 		return "", "", err
 	}
 	e.undo = append(e.undo, stopGeth)
 	e.chains, e.rpcURL = chains, rpcURL
-	return dbURL, srv.FrontendHostPort(), nil
+	return dbURL, temporalAddr, nil
+}
+
+// startDevServer runs the CLI's dev server on a SQLite file in dir and returns its address.
+func (e *benchEnv) startDevServer(ctx context.Context, dir string, args []string) (string, error) {
+	bin, err := wiringtest.TemporalBinary()
+	if err != nil {
+		return "", err
+	}
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath: bin, DBFilename: filepath.Join(dir, "temporal.db"), LogLevel: "error", ExtraArgs: args,
+		ClientOptions: &client.Options{Logger: wiringtest.QuietLogger{}}, Stdout: io.Discard, Stderr: io.Discard,
+	})
+	if err != nil {
+		return "", err
+	}
+	e.undo = append(e.undo, func() { _ = srv.Stop() })
+	return srv.FrontendHostPort(), nil
 }
 
 // startService runs the whole service (API and worker) and creates the bench merchant.
