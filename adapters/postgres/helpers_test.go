@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +68,7 @@ func (st *testRepos) listener(t testing.TB) *OutboxListener {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	l, err := ListenOutbox(ctx, st.url)
+	l, err := ListenOutbox(ctx, st.url, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

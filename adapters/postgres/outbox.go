@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -31,9 +32,17 @@ type OutboxListener struct {
 }
 
 // ListenOutbox connects a listener to url (the pool's database) and waits, within ctx, until
-// it listens.
-func ListenOutbox(ctx context.Context, url string) (*OutboxListener, error) {
-	o := &OutboxListener{l: pq.NewListener(url, 100*time.Millisecond, 10*time.Second, nil),
+// it listens; log hears of its disconnects and reconnects (meanwhile claims fall back to polls).
+func ListenOutbox(ctx context.Context, url string, log *slog.Logger) (*OutboxListener, error) {
+	events := func(ev pq.ListenerEventType, err error) {
+		switch ev {
+		case pq.ListenerEventDisconnected, pq.ListenerEventConnectionAttemptFailed:
+			log.Warn("webhook outbox listener lost its connection; first attempts wait for the fallback poll meanwhile", "err", err)
+		case pq.ListenerEventReconnected:
+			log.Info("webhook outbox listener reconnected")
+		}
+	}
+	o := &OutboxListener{l: pq.NewListener(url, 100*time.Millisecond, 10*time.Second, events),
 		done: make(chan struct{}), wake: make(chan struct{})}
 	go o.run()
 	listening := make(chan error, 1)

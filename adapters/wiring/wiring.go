@@ -787,7 +787,7 @@ func (a *App) buildWorker(ctx context.Context, sessions *checkout.Service) error
 	encode := func(e event.Event) ([]byte, error) { return json.Marshal(httpapi.RenderEvent(e)) }
 	// One listener per worker process wakes the dispatcher's claimers when deliveries are
 	// queued, instead of each polling Postgres.
-	outbox, err := postgres.ListenOutbox(ctx, a.cfg.DatabaseURL)
+	outbox, err := postgres.ListenOutbox(ctx, a.cfg.DatabaseURL, a.log)
 	if err != nil {
 		return err
 	}
