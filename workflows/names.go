@@ -59,8 +59,10 @@ const (
 	UpdateExpire      = "expire"       // merchant's POST /v1/checkout/sessions/:id/expire
 	UpdateSelectAsset = "select_asset" // shopper's (or merchant's) choice of asset
 	SignalPayments    = "payments"     // the scanner recorded, confirmed or reverted a payment
-	QueryState        = "state"        // the session's live state
-	UpdateResolve     = "resolve"      // merchant's POST /v1/checkout/sessions/:id/resolve
+	// The API assigned an asset (quote and address) in Postgres: the workflow reads it back.
+	SignalAssetAssigned = "asset_assigned"
+	QueryState          = "state"   // the session's live state
+	UpdateResolve       = "resolve" // merchant's POST /v1/checkout/sessions/:id/resolve
 )
 
 // Application error types that activities and handlers return.
@@ -126,6 +128,9 @@ const (
 	changeLatePolicy = "late-payment-policy"
 	// a session's deadline waits out a stale view of its chain and gives the outage's time back
 	changeOutageGiveBack = "outage-give-back"
+	// An asset assigned by the API (signal, not Update) is learnt by a reconcile, which then
+	// sets the PaymentAsset search attribute.
+	changeAssetByAPI = "asset-assigned-by-api"
 )
 
 // RefundWorkflowID is refund/<refund id>.

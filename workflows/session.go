@@ -76,6 +76,11 @@ type SelectAssetRequest struct {
 	Asset string
 }
 
+// AssetAssigned is the API's signal once it assigned an asset in Postgres: reconcile.
+type AssetAssigned struct {
+	Asset string
+}
+
 // PaymentsChanged is the scanner's signal: reconcile from the database.
 type PaymentsChanged struct {
 	ChainID int64
@@ -174,6 +179,15 @@ func (w *sessionWorkflow) setup(ctx workflow.Context) error {
 			w.dirty = true
 		}
 	})
+	workflow.Go(ctx, func(ctx workflow.Context) { // the asset is in Postgres already: run reconciles
+		ch := workflow.GetSignalChannel(ctx, SignalAssetAssigned)
+		for {
+			var sig AssetAssigned
+			ch.Receive(ctx, &sig)
+			w.dirty = true
+		}
+	})
+	// Kept for API processes of before SignalAssetAssigned, and for the histories they made.
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSelectAsset,
 		func(ctx workflow.Context, req SelectAssetRequest) (SessionState, error) {
 			if err := workflow.Await(ctx, func() bool { return w.checked }); err != nil {
@@ -623,8 +637,13 @@ func (w *sessionWorkflow) reconcileIfDirty(ctx workflow.Context) error {
 		if err != nil {
 			return err
 		}
-		wasOpen := w.state.Status == checkout.StatusOpen
+		wasOpen, asset := w.state.Status == checkout.StatusOpen, w.state.Asset
 		w.adopt(st)
+		if st.Asset != asset && workflow.GetVersion(ctx, changeAssetByAPI, workflow.DefaultVersion, 1) != workflow.DefaultVersion {
+			if err := workflow.UpsertTypedSearchAttributes(ctx, AttrPaymentAsset.ValueSet(st.Asset)); err != nil {
+				return err
+			}
+		}
 		if wasOpen && st.Status == checkout.StatusComplete {
 			workflow.GetLogger(ctx).Info("session complete", "session", w.in.SessionID, "received", st.AmountReceived)
 			if err := workflow.UpsertTypedSearchAttributes(ctx, AttrCheckoutStatus.ValueSet(string(st.Status))); err != nil {

@@ -227,3 +227,43 @@ func TestWorkflowIDRoundTrip(t *testing.T) {
 		t.Fatal("a scanner ID parsed as a session")
 	}
 }
+
+// The API assigns an asset in Postgres and signals: the workflow reads it back by a reconcile,
+// its state shows the asset and its quote, and the PaymentAsset search attribute is set once.
+func (s *sessionSuite) TestAssetAssignedByTheAPIIsReadBack() {
+	var a *SessionActivities
+	quoted := s.start.Add(2 * time.Hour) // past expiry: no requote in this test
+	assigned := false
+	s.env.OnActivity(a.Reconcile, mock.Anything, s.in.SessionID).Return(func(context.Context, string) (SessionState, error) {
+		st := SessionState{SessionID: s.in.SessionID, Status: s.rowStatus, CryptoState: chain.StateAwaitingAsset}
+		if assigned {
+			st.Asset, st.DepositAddress, st.QuoteExpiresAt, st.CryptoState = "eth@dev", "0xabc", quoted, chain.StateAwaitingPayment
+		}
+		return st, nil
+	})
+	s.expireReturns(checkout.StatusExpired, nil)
+	var upserts []string
+	s.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		if v, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(AttrPaymentAsset); ok {
+			upserts = append(upserts, v)
+		}
+	}).Return(nil).Maybe()
+	s.env.RegisterDelayedCallback(func() {
+		assigned = true
+		s.env.SignalWorkflow(SignalAssetAssigned, AssetAssigned{Asset: "eth@dev"})
+	}, 2*time.Minute)
+	s.env.RegisterDelayedCallback(func() {
+		v, err := s.env.QueryWorkflow(QueryState)
+		s.NoError(err)
+		var st SessionState
+		s.NoError(v.Get(&st))
+		s.Equal("eth@dev", st.Asset)
+		s.Equal("0xabc", st.DepositAddress)
+		s.Equal(quoted, st.QuoteExpiresAt.UTC(), "the quote's expiry, for the requote timer")
+	}, 3*time.Minute)
+
+	s.env.ExecuteWorkflow(CheckoutSessionWorkflow, s.in)
+
+	s.Equal(checkout.StatusExpired, s.result().Status)
+	s.Equal([]string{"eth@dev"}, upserts, "the search attribute set once, when the asset was first read back")
+}

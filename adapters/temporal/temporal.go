@@ -189,10 +189,22 @@ func (o *Orchestrator) RequestExpiry(ctx context.Context, s *checkout.Session) e
 	return o.update(ctx, s, workflows.UpdateExpire, workflows.ExpireRequest{Request: event.RequestFrom(ctx)})
 }
 
-// SelectAsset sends the select_asset update (starting the workflow if it was not yet) and
-// waits for the quote and address.
-func (o *Orchestrator) SelectAsset(ctx context.Context, s *checkout.Session, assetID string) error {
-	return o.update(ctx, s, workflows.UpdateSelectAsset, workflows.SelectAssetRequest{Asset: assetID})
+// AssetAssigned signals the asset the session was given (starting the workflow if it was not
+// yet): Signal-With-Start, answered once the server has recorded it.
+func (o *Orchestrator) AssetAssigned(ctx context.Context, s *checkout.Session) error {
+	opts, in := sessionStart(s)
+	_, err := o.c.SignalWithStartWorkflow(ctx, opts.ID, workflows.SignalAssetAssigned,
+		workflows.AssetAssigned{Asset: s.Crypto.AssetID}, opts, workflows.CheckoutSessionWorkflow, in)
+	var closed *serviceerror.WorkflowExecutionAlreadyStarted
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &closed): // its workflow closed: it ran its course
+		return apperr.Conflict("checkout_session_not_open", "The Checkout Session %s is no longer open.", s.ID)
+	default:
+		return apperr.Unavailable("Could not reach the session's workflow; retry the request.",
+			fmt.Errorf("asset_assigned signal for %s: %w", s.ID, err))
+	}
 }
 
 // updateID makes an update idempotent by the request's Idempotency-Key: a retry of the same

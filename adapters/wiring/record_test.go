@@ -68,6 +68,8 @@ func TestRecordHistories(t *testing.T) {
 		{"delivery_after_first_attempt.json", func(t *testing.T) (string, string) { return recordDelivery(t), "" }},
 		{"dispatcher.json", func(t *testing.T) (string, string) { return recordDispatcher(t, dispatcherRun), dispatcherRun }},
 		{"scanner_continue_as_new.json", func(t *testing.T) (string, string) { return recordScanner(t, scannerRun), scannerRun }},
+		// Once select_asset assigns the asset in Postgres and signals the workflow (no Update).
+		{"session_paid_asset_assigned_by_api.json", func(t *testing.T) (string, string) { return recordPaid(t, key), "" }},
 		{"session_deadline_in_outage.json", func(t *testing.T) (string, string) {
 			return recordDeadlineInOutage(ctx, t, key, merchantID), ""
 		}},

@@ -67,6 +67,9 @@ func (s *Service) AssignAsset(ctx context.Context, sessionID, assetID string) (*
 		return nil, fmt.Errorf("deposit address of %s: %w", sessionID, err)
 	}
 	return s.update(ctx, sessionID, func(sess *Session, payments []chain.Payment) error {
+		if sess.Crypto.AssetID == assetID && !sess.QuoteLapsed(s.now()) {
+			return nil // a selection of the same asset committed meanwhile: its quote stands
+		}
 		return sess.ApplyQuote(q, s.quoteLifetimeOf(q.Asset), payments)
 	})
 }

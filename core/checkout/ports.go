@@ -117,8 +117,10 @@ type Orchestrator interface {
 	// outcome: apperr Conflict when it is no longer open or a payment is confirming. Like
 	// SelectAsset, it starts the workflow first if it was not started yet (Update-With-Start).
 	RequestExpiry(ctx context.Context, s *Session) error
-	// SelectAsset asks the workflow to quote the asset and assign the deposit address.
-	SelectAsset(ctx context.Context, s *Session, assetID string) error
+	// AssetAssigned tells the session's workflow that its asset (quote and deposit address)
+	// was assigned in the store, starting the workflow first if it was not started yet
+	// (Signal-With-Start); apperr Conflict when the workflow has ended.
+	AssetAssigned(ctx context.Context, s *Session) error
 }
 
 // ErrChainBehind means the chain has not been scanned far enough yet to decide; retry later.

@@ -236,10 +236,20 @@ func (s *Service) markStartedBatches(ctx context.Context, started <-chan string)
 				break more
 			}
 		}
-		if err := s.store.MarkWorkflowStarted(ctx, ids...); err != nil {
-			s.log.WarnContext(ctx, "could not note started workflows; the sweep will start them again, harmlessly",
-				"sessions", len(ids), "err", err)
-		}
+		s.noteStarted(ctx, ids)
+	}
+}
+
+// markTimeout bounds one batch's note, so a stalled database neither holds the starters (they
+// wait to hand over IDs) nor a shutdown for long: an unnoted start is the sweep's, harmlessly.
+const markTimeout = 5 * time.Second
+
+func (s *Service) noteStarted(ctx context.Context, ids []string) {
+	ctx, cancel := context.WithTimeout(ctx, markTimeout)
+	defer cancel()
+	if err := s.store.MarkWorkflowStarted(ctx, ids...); err != nil {
+		s.log.WarnContext(ctx, "could not note started workflows; the sweep will start them again, harmlessly",
+			"sessions", len(ids), "err", err)
 	}
 }
 
@@ -419,8 +429,9 @@ func (s *Service) SelectAssetForShopper(ctx context.Context, id, assetID string)
 	return s.selectAsset(ctx, sess, assetID)
 }
 
-// selectAsset refuses early what the rule refuses (the workflow's activity decides again
-// under the row lock), then asks the workflow.
+// selectAsset refuses early what the rule refuses, assigns the asset in the store (decided
+// again under the row lock), then tells the workflow, which reads it back: the request waits
+// for Postgres and one signal, not for a workflow task and an activity.
 func (s *Service) selectAsset(ctx context.Context, sess *Session, assetID string) (*Session, error) {
 	payments, err := s.store.ListPayments(ctx, sess.ID)
 	if err != nil {
@@ -429,9 +440,14 @@ func (s *Service) selectAsset(ctx context.Context, sess *Session, assetID string
 	if err := sess.CanSelect(assetID, payments); err != nil {
 		return nil, err
 	}
-	if err := s.orch.SelectAsset(ctx, sess, strings.ToLower(assetID)); err != nil {
+	assigned, err := s.AssignAsset(ctx, sess.ID, strings.ToLower(assetID))
+	if err != nil {
+		return nil, err
+	}
+	// A failed signal fails the request: its retry finds the asset assigned and signals again.
+	if err := s.orch.AssetAssigned(ctx, assigned); err != nil {
 		return nil, err
 	}
 	s.markStarted(ctx, sess)
-	return s.store.LoadSession(ctx, sess.ID)
+	return assigned, nil
 }
