@@ -115,7 +115,7 @@ type Orchestrator interface {
 	StartSession(ctx context.Context, s *Session) error
 	// RequestExpiry asks the session's workflow to expire it as of now and waits for the
 	// outcome: apperr Conflict when it is no longer open or a payment is confirming. Like
-	// SelectAsset, it starts the workflow first if it was not started yet (Update-With-Start).
+	// AssetAssigned, it starts the workflow first if it was not started yet (Update-With-Start).
 	RequestExpiry(ctx context.Context, s *Session) error
 	// AssetAssigned tells the session's workflow that its asset (quote and deposit address)
 	// was assigned in the store, starting the workflow first if it was not started yet

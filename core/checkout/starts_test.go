@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"sync"
 	"testing"
 )
 
@@ -65,5 +66,44 @@ func TestMarkStartedBatches(t *testing.T) {
 				t.Fatalf("batches of %v noting %d IDs in order %t, want %v", sizes, len(got), slices.Equal(got, want), tc.sizes)
 			}
 		})
+	}
+}
+
+// startRecorder is an Orchestrator that only records the sessions it was asked to start.
+type startRecorder struct {
+	Orchestrator
+	mu      sync.Mutex
+	started []string
+}
+
+func (o *startRecorder) StartSession(_ context.Context, s *Session) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.started = append(o.started, s.ID)
+	return nil
+}
+
+// Sessions queued before RunStarts is told to stop are started during its drain and noted
+// before it returns: a process that stops after its last request leaves nothing to the sweep.
+func TestRunStartsDrainsAndNotesEverything(t *testing.T) {
+	rec, orch := &markRecorder{}, &startRecorder{}
+	s := &Service{store: rec, orch: orch, log: slog.New(slog.NewTextHandler(io.Discard, nil)), starts: make(chan *Session, 10)}
+	var want []string
+	for i := range 7 {
+		id := "cs_" + string(rune('a'+i))
+		want = append(want, id)
+		s.queueStart(&Session{ID: id})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // told to stop at once: everything queued is the drain's
+	s.RunStarts(ctx, 3)
+	var noted []string
+	for _, b := range rec.batches {
+		noted = append(noted, b...)
+	}
+	slices.Sort(orch.started)
+	slices.Sort(noted)
+	if !slices.Equal(orch.started, want) || !slices.Equal(noted, want) {
+		t.Fatalf("started %v, noted %v, want all of %v", orch.started, noted, want)
 	}
 }
