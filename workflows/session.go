@@ -172,18 +172,13 @@ func (w *sessionWorkflow) setup(ctx workflow.Context) error {
 		return err
 	}
 	workflow.Go(ctx, func(ctx workflow.Context) { // signals only mark the state dirty; run reconciles
-		ch := workflow.GetSignalChannel(ctx, SignalPayments)
+		var payments PaymentsChanged // the scanner's
+		var asset AssetAssigned      // the API's: the asset is in Postgres already
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(workflow.GetSignalChannel(ctx, SignalPayments), func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, &payments) })
+		sel.AddReceive(workflow.GetSignalChannel(ctx, SignalAssetAssigned), func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, &asset) })
 		for {
-			var sig PaymentsChanged
-			ch.Receive(ctx, &sig)
-			w.dirty = true
-		}
-	})
-	workflow.Go(ctx, func(ctx workflow.Context) { // the asset is in Postgres already: run reconciles
-		ch := workflow.GetSignalChannel(ctx, SignalAssetAssigned)
-		for {
-			var sig AssetAssigned
-			ch.Receive(ctx, &sig)
+			sel.Select(ctx)
 			w.dirty = true
 		}
 	})
