@@ -56,7 +56,7 @@ func (s *Service) AssignAsset(ctx context.Context, sessionID, assetID string) (*
 	if err != nil {
 		return nil, err
 	}
-	if sess.Crypto.AssetID == assetID && sess.Crypto.DepositAddress != "" && !sess.QuoteLapsed(s.now()) {
+	if sess.HoldsSelection(assetID, s.now()) {
 		return sess, nil // a retry of a selection that already happened
 	}
 	q, err := s.quote(ctx, sess, assetID)
@@ -67,7 +67,7 @@ func (s *Service) AssignAsset(ctx context.Context, sessionID, assetID string) (*
 		return nil, fmt.Errorf("deposit address of %s: %w", sessionID, err)
 	}
 	return s.update(ctx, sessionID, func(sess *Session, payments []chain.Payment) error {
-		if sess.Crypto.AssetID == assetID && !sess.QuoteLapsed(s.now()) {
+		if sess.HoldsSelection(assetID, s.now()) {
 			return nil // a selection of the same asset committed meanwhile: its quote stands
 		}
 		return sess.ApplyQuote(q, s.quoteLifetimeOf(q.Asset), payments)

@@ -106,6 +106,12 @@ func (s *Session) QuoteLapsed(now time.Time) bool {
 	return !s.Crypto.QuoteExpiresAt.IsZero() && !now.Before(s.Crypto.QuoteExpiresAt)
 }
 
+// HoldsSelection reports whether assetID is already selected, with its deposit address and a
+// quote that still holds: selecting it again (a retry, or a request racing another) changes nothing.
+func (s *Session) HoldsSelection(assetID string, now time.Time) bool {
+	return s.Crypto.AssetID == assetID && s.Crypto.DepositAddress != "" && !s.QuoteLapsed(now)
+}
+
 // Requote replaces a lapsed quote at the current rate. A quote is only replaced while nothing
 // was paid: a payment mined under a quote is judged against it, whenever it is seen.
 func (s *Session) Requote(q chain.Quote, lifetime time.Duration, payments []chain.Payment) error {

@@ -260,3 +260,28 @@ func TestCanPayOn(t *testing.T) {
 		}
 	}
 }
+
+// A selection holds while its asset, its address and an unlapsed quote are all there.
+func TestHoldsSelection(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		asset   string
+		address string
+		expires time.Time
+		want    bool
+	}{
+		{"same asset, address, quote until expiry", "eth@dev", "0xabc", time.Time{}, true},
+		{"same asset, quote still running", "eth@dev", "0xabc", now.Add(time.Minute), true},
+		{"quote lapsed", "eth@dev", "0xabc", now, false},
+		{"another asset", "tusd@dev", "0xabc", time.Time{}, false},
+		{"no address yet", "eth@dev", "", time.Time{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &Session{Crypto: Crypto{AssetID: tc.asset, DepositAddress: tc.address, QuoteExpiresAt: tc.expires}}
+			if got := s.HoldsSelection("eth@dev", now); got != tc.want {
+				t.Fatalf("HoldsSelection = %t, want %t", got, tc.want)
+			}
+		})
+	}
+}
