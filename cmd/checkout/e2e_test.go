@@ -55,16 +55,8 @@ func startE2EWith(ctx context.Context, t *testing.T, ec e2eChain, options ...fun
 		proxy = newTCPProxy(t, strings.TrimPrefix(rpcURL, "http://"))
 		serviceRPC = "http://" + proxy.Addr()
 	}
-	dbURL, drop, err := wiringtest.Database(ctx, "checkout_e2e")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	temporal, err := wiringtest.Temporal(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = temporal.Stop() })
+	dbURL := testDatabase(ctx, t, "checkout_e2e")
+	temporal := testTemporal(ctx, t)
 	chainsFile := filepath.Join(dir, "chains.json")
 	if err := devDeploy(ctx, []string{"--rpc", serviceRPC, "--out", chainsFile}, io.Discard); err != nil {
 		t.Fatalf("dev deploy: %v", err)

@@ -54,11 +54,7 @@ func waitPrinted(t *testing.T, out *lockedBuffer, want string) {
 func startService(ctx context.Context, t *testing.T) string {
 	t.Helper()
 	cliDatabase(t)
-	temporal, err := wiringtest.Temporal(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = temporal.Stop() })
+	temporal := testTemporal(ctx, t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -180,4 +176,26 @@ func lineWith(text, substr string) string {
 		}
 	}
 	return fmt.Sprintf("(no line with %q)", substr)
+}
+
+// testTemporal starts a Temporal dev server for the test, stopped at its end.
+func testTemporal(ctx context.Context, t *testing.T) wiringtest.TemporalServer {
+	t.Helper()
+	temporal, err := wiringtest.Temporal(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = temporal.Stop() })
+	return temporal
+}
+
+// testDatabase creates a database named after prefix for the test, dropped at its end.
+func testDatabase(ctx context.Context, t *testing.T, prefix string) string {
+	t.Helper()
+	dbURL, drop, err := wiringtest.Database(ctx, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(drop)
+	return dbURL
 }

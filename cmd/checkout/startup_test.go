@@ -22,16 +22,8 @@ func TestServeWaitsForItsDatabase(t *testing.T) {
 	wiringtest.NeedsServices(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	dbURL, drop, err := wiringtest.Database(ctx, "checkout_startup")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(drop)
-	temporal, err := wiringtest.Temporal(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = temporal.Stop() })
+	dbURL := testDatabase(ctx, t, "checkout_startup")
+	temporal := testTemporal(ctx, t)
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		t.Fatal(err)
