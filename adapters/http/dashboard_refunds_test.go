@@ -157,7 +157,7 @@ func TestRefundPageSessionSection(t *testing.T) {
 		{"paid exactly: a plain refund with a reason", refundPageSessionOfTest(checkout.StatusComplete, 10_000_000), nil, true,
 			[]string{create, `<option value="requested_by_customer">`, "Left to refund"}, []string{resolve, "To resolve"}},
 		{"resolved by a refund: listed, and the rest can still be refunded", resolved, []refund.Refund{refundPageRefund(nil)}, true,
-			[]string{"refunded", "Resolved by a refund.", "$5.00", `href="/dashboard/refunds/re_1"`, create, "10 USDC"}, []string{resolve}},
+			[]string{"refunded", "Resolved by a refund.", "$5.00", `href="/dashboard/refunds/re_1"`, create, "10 USDC", "<dt>Outcome</dt>"}, []string{resolve, "To resolve"}},
 		{"read-only: the facts, no form", refundPageSessionOfTest(checkout.StatusExpired, 3_000_000), nil, false,
 			[]string{"Underpaid: 3 USDC"}, []string{resolve, create}},
 		{"fully refunded: nothing left to offer", refundPageSessionOfTest(checkout.StatusComplete, 5_000_000),

@@ -129,6 +129,6 @@ func withMinor(rate Rate, base *big.Int, rounded bool) (Amounts, error) {
 
 func tooMuch(param string, want, left *big.Int, decimals int32) error {
 	return apperr.Invalid(param, "amount_too_large",
-		"Refund amount (%s) is greater than what is left to refund (%s): a session's refunds never exceed what it received.",
+		"The refund comes to %s of the session's asset, more than the %s left to refund: a session's refunds never exceed what it received.",
 		chain.FormatUnits(want, decimals), chain.FormatUnits(left, decimals))
 }
