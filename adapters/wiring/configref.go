@@ -32,6 +32,7 @@ const (
 	EnvDunningTries           = "CHECKOUT_DUNNING_TRIES"
 	EnvDunningFinal           = "CHECKOUT_DUNNING_FINAL"
 	EnvQuoteLifetime          = "CHECKOUT_QUOTE_LIFETIME"
+	EnvMinSessionLifetime     = "CHECKOUT_MIN_SESSION_LIFETIME"
 	EnvStartupWait            = "CHECKOUT_STARTUP_WAIT"
 	EnvEventRetentionDays     = "CHECKOUT_EVENT_RETENTION_DAYS"
 	EnvSecretsKeys            = "CHECKOUT_SECRETS_KEYS"
@@ -134,6 +135,7 @@ func serviceSettings() []Setting {
 		{[]string{EnvDunningFinal}, "`canceled`", "`unpaid`", "What the subscription becomes after the last failed try: `canceled` (invoice `uncollectible`) or `unpaid` (renewals stop until it is paid)"},
 		{[]string{EnvStartupWait}, "`2m`", "`10m`", "How long `serve` keeps trying, with backoff, to reach Postgres, Temporal and the chains at start-up (each failure is logged) before it exits; `0` exits at the first failure. A process started beside its database (compose, a reboot) then waits for it instead of relying on a restart policy"},
 		{[]string{EnvQuoteLifetime}, "`15m`", "`10m`", "How long a quote in a volatile asset holds when nothing was paid (Go duration); stablecoins keep theirs until expiry"},
+		{[]string{EnvMinSessionLifetime}, "`30m`", "`5m`", "The shortest `expires_at` a create may ask (Go duration, 1m to 30m; Stripe's 30 minutes unless set), for shops that hold a cart for minutes, and for `make chaos`'s sessions that expire by the clock; payment links keep 30 minutes"},
 		{[]string{EnvEventRetentionDays}, "`30`", "`90`", "Events, with their finished webhook deliveries and attempts, older than this are pruned daily; under 30 is refused at start-up"},
 		{[]string{EnvSecretsKeys}, "(none: required; `make dev` makes one in `.dev/secrets_key`)", "`k2:base64…,k1:base64…`", "Keyring that encrypts webhook signing secrets at rest (AES-256-GCM): `id:base64,id:base64`, each key 32 random bytes (`head -c 32 /dev/urandom \\| base64`). The first key seals new and rewritten secrets; every listed key opens. To rotate, put a new key first and keep the old one listed: at start-up every secret is sealed again under the new key, after which the old one may be removed. Secrets stored before encryption existed (plain `whsec_…`) keep working and are sealed at start-up too. The service refuses to start without a key"},
 		{[]string{EnvSecretsKey}, "(none)", "`q3J0…=` (base64 of 32 bytes)", "A single key (base64), the same as `CHECKOUT_SECRETS_KEYS=default:<key>`; ignored when the keyring is set"},

@@ -80,6 +80,8 @@ type Config struct {
 	WebhookConcurrency int
 	// QuoteLifetime bounds a quote in a volatile asset (0: the default, 15 minutes).
 	QuoteLifetime time.Duration
+	// MinSessionLifetime is the shortest expires_at a create may ask (0: Stripe's 30 minutes).
+	MinSessionLifetime time.Duration
 	// ChainClients replaces the RPC connection of a chain (tests use the simulated backend).
 	ChainClients map[int64]ethereum.Client
 	// SecondChainClients gives a chain a second RPC provider as if it named rpc_url_2 (tests).
@@ -205,6 +207,16 @@ func FromEnv() Config {
 		if d, err := time.ParseDuration(v); err == nil && d > 0 {
 			c.QuoteLifetime = d
 		}
+	}
+	if v := os.Getenv(EnvMinSessionLifetime); v != "" {
+		d, err := time.ParseDuration(v)
+		if err == nil {
+			err = checkout.Lifetimes{Min: d}.Validate()
+		}
+		if err != nil || d == 0 {
+			c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: a duration from 1m to 30m, such as 5m", EnvMinSessionLifetime, v))
+		}
+		c.MinSessionLifetime = d
 	}
 	if v := os.Getenv(EnvKeyCacheTTL); v != "" {
 		d, err := time.ParseDuration(v)
@@ -661,7 +673,8 @@ func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	}
 	deps := checkout.Deps{Settlement: a.Settlement, Policies: a.Settlement, Store: a.Metrics.Sessions(a.API.Sessions), Orch: a.Orch, Now: a.now, Chains: a.Chains.Config(), Rates: rates,
 		Addresses: ethereum.HD{}, Balances: ethereum.NewBalances(a.clients), Encoder: u.renderer, Names: a.API.Merchants,
-		Library: a.API.Prices, Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime, Simulator: a.devSimulator()}
+		Library: a.API.Prices, Logger: a.log, QuoteLifetime: a.cfg.QuoteLifetime, Simulator: a.devSimulator(),
+		Lifetimes: checkout.Lifetimes{Min: a.cfg.MinSessionLifetime}}
 	if a.Sessions, err = checkout.NewService(deps); err != nil {
 		return u, err
 	}

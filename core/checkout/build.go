@@ -17,11 +17,41 @@ import (
 	"github.com/chaincheckout/checkout/core/text"
 )
 
+// Build validates p and returns the session it describes, not yet stored, with Stripe's
+// bounds on expires_at (Lifetimes{}).
+func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain.Asset, lib catalog.Listing) (*Session, error) {
+	return Lifetimes{}.Build(p, caller, now, assets, lib)
+}
+
+// Lifetimes bounds what expires_at may ask. Min is the operator's shortest lifetime (0:
+// Stripe's MinExpiry), between MinLifetimeFloor and MinExpiry.
+type Lifetimes struct {
+	Min time.Duration
+}
+
+// MinLifetimeFloor is the shortest Min an operator may set: a shopper needs a minute to pay.
+const MinLifetimeFloor = time.Minute
+
+// Validate refuses a Min outside [MinLifetimeFloor, MinExpiry]; 0 is the default.
+func (l Lifetimes) Validate() error {
+	if l.Min != 0 && (l.Min < MinLifetimeFloor || l.Min > MinExpiry) {
+		return fmt.Errorf("the shortest session lifetime must be between %s and %s, not %s", MinLifetimeFloor, MinExpiry, l.Min)
+	}
+	return nil
+}
+
+func (l Lifetimes) min() time.Duration {
+	if l.Min == 0 {
+		return MinExpiry
+	}
+	return l.Min
+}
+
 // Build validates p and returns the session it describes, not yet stored.
 // Every rule lives here so that form and JSON requests are judged alike.
 //
 // lib holds the library prices and products the line items name (see LibraryIDs).
-func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain.Asset, lib catalog.Listing) (*Session, error) {
+func (l Lifetimes) Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain.Asset, lib catalog.Listing) (*Session, error) {
 	now = now.UTC().Truncate(time.Second)
 	if p.Mode == nil {
 		return nil, apperr.Missing("mode")
@@ -65,9 +95,9 @@ func Build(p CreateParams, caller merchant.Caller, now time.Time, assets []chain
 	}
 	if p.ExpiresAt != nil {
 		at := time.Unix(*p.ExpiresAt, 0).UTC()
-		if at.Before(now.Add(MinExpiry-ExpirySkew)) || at.After(now.Add(MaxExpiry+ExpirySkew)) {
+		if at.Before(now.Add(l.min()-min(ExpirySkew, l.min()/2))) || at.After(now.Add(MaxExpiry+ExpirySkew)) {
 			return nil, apperr.Invalid("expires_at", "parameter_invalid_integer",
-				"The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.")
+				"The `expires_at` timestamp must be between %s and 24 hours from Checkout Session creation.", inWords(l.min()))
 		}
 		s.ExpiresAt = at
 	}
@@ -352,4 +382,16 @@ func optionalURL(param string, raw *string) (string, error) {
 // ValidateMetadata applies the metadata rules (see package metadata).
 func ValidateMetadata(param string, md map[string]string) (map[string]string, error) {
 	return metadata.Validate(param, md)
+}
+
+// inWords says a whole number of minutes (or seconds) as a person would: "30 minutes".
+func inWords(d time.Duration) string {
+	n, unit := int64(d/time.Second), "second"
+	if d%time.Minute == 0 {
+		n, unit = int64(d/time.Minute), "minute"
+	}
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }

@@ -154,6 +154,54 @@ func TestExpiresAtBoundsAreInclusive(t *testing.T) {
 	}
 }
 
+// An operator's shortest lifetime moves the lower bound of expires_at, and the refusal says it.
+func TestLifetimesBoundExpiresAt(t *testing.T) {
+	cases := []struct {
+		name    string
+		l       Lifetimes
+		in      time.Duration
+		ok      bool
+		message string
+	}{
+		{"Stripe's 30 minutes by default", Lifetimes{}, 30 * time.Minute, true, ""},
+		{"29 minutes within the skew", Lifetimes{}, 29 * time.Minute, true, ""},
+		{"28 minutes refused by default", Lifetimes{}, 28 * time.Minute, false, "between 30 minutes and 24 hours"},
+		{"2 minutes with a 2-minute floor", Lifetimes{Min: 2 * time.Minute}, 2 * time.Minute, true, ""},
+		{"1 minute with a 2-minute floor, within the skew", Lifetimes{Min: 2 * time.Minute}, time.Minute, true, ""},
+		{"50 seconds with a 2-minute floor", Lifetimes{Min: 2 * time.Minute}, 50 * time.Second, false, "between 2 minutes and 24 hours"},
+		{"1 minute floor: the skew is half of it", Lifetimes{Min: time.Minute}, 30 * time.Second, true, ""},
+		{"1 minute floor: less than half refused", Lifetimes{Min: time.Minute}, 29 * time.Second, false, "between 1 minute and 24 hours"},
+		{"the upper bound stays 24 hours", Lifetimes{Min: time.Minute}, 25 * time.Hour, false, "between 1 minute and 24 hours"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := CreateParams{Mode: ptr("payment"), LineItems: []LineItemParams{item("usd", 100, 1)}, ExpiresAt: ptr(now.Add(tc.in).Unix())}
+			s, err := tc.l.Build(p, caller, now, testAssets, catalog.Listing{})
+			if tc.ok {
+				if err != nil || !s.ExpiresAt.Equal(now.Add(tc.in).Truncate(time.Second)) {
+					t.Fatalf("Build = %v, %v; want expiry in %s", s, err, tc.in)
+				}
+				return
+			}
+			e, ok := apperr.As(err)
+			if !ok || e.Param != "expires_at" || !strings.Contains(e.Message, tc.message) {
+				t.Fatalf("err = %v, want expires_at refused with %q", err, tc.message)
+			}
+		})
+	}
+}
+
+func TestLifetimesValidate(t *testing.T) {
+	for _, tc := range []struct {
+		min time.Duration
+		ok  bool
+	}{{0, true}, {time.Minute, true}, {30 * time.Minute, true}, {59 * time.Second, false}, {31 * time.Minute, false}, {-time.Minute, false}} {
+		if err := (Lifetimes{Min: tc.min}).Validate(); (err == nil) != tc.ok {
+			t.Errorf("Validate(%s) = %v, want ok %v", tc.min, err, tc.ok)
+		}
+	}
+}
+
 func TestMetadataCountsCharactersNotBytes(t *testing.T) {
 	if _, err := ValidateMetadata("metadata", map[string]string{strings.Repeat("é", 40): strings.Repeat("ü", 500)}); err != nil {
 		t.Fatalf("40-character key / 500-character value refused: %v", err)

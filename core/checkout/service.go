@@ -44,6 +44,8 @@ type Deps struct {
 	// QuoteLifetime bounds a quote in a volatile asset (0: DefaultQuoteLifetime); pegged
 	// stablecoins keep theirs until expiry.
 	QuoteLifetime time.Duration
+	// Lifetimes bound what a session's expires_at may ask (zero: Stripe's 30 minutes to 24 hours).
+	Lifetimes Lifetimes
 }
 
 // Service holds the checkout session use cases, called by the HTTP adapter and the activities.
@@ -63,6 +65,7 @@ type Service struct {
 	policies      Policies
 	log           *slog.Logger
 	quoteLifetime time.Duration
+	lifetimes     Lifetimes
 	starts        chan *Session // created, committed, workflow not started yet
 }
 
@@ -78,8 +81,11 @@ func NewService(d Deps) (*Service, error) {
 	if d.QuoteLifetime <= 0 {
 		d.QuoteLifetime = DefaultQuoteLifetime
 	}
+	if err := d.Lifetimes.Validate(); err != nil {
+		return nil, fmt.Errorf("checkout.NewService: %w", err)
+	}
 	return &Service{store: d.Store, orch: d.Orch, now: d.Now, chains: d.Chains, rates: d.Rates, addrs: d.Addresses,
-		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, binder: d.Settlement, policies: d.Policies, sim: d.Simulator, log: d.Logger, quoteLifetime: d.QuoteLifetime,
+		bals: d.Balances, enc: d.Encoder, names: d.Names, library: d.Library, binder: d.Settlement, policies: d.Policies, sim: d.Simulator, log: d.Logger, quoteLifetime: d.QuoteLifetime, lifetimes: d.Lifetimes,
 		starts: make(chan *Session, startQueue)}, nil
 }
 
@@ -108,7 +114,7 @@ func (s *Service) CreateForLink(ctx context.Context, caller merchant.Caller, p C
 // CreateForInvoice creates the session that collects a subscription's invoice, under the ID
 // the invoice chose (a retried create finds it: apperr Conflict "session_exists").
 func (s *Service) CreateForInvoice(ctx context.Context, caller merchant.Caller, p CreateParams, invoiceID, sessionID string) (*Session, error) {
-	sess, err := Build(p, caller, s.now(), s.chains.Assets(caller.Livemode), emptyListing)
+	sess, err := s.lifetimes.Build(p, caller, s.now(), s.chains.Assets(caller.Livemode), emptyListing)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +133,7 @@ func (s *Service) create(ctx context.Context, caller merchant.Caller, p CreatePa
 	if err != nil {
 		return nil, err
 	}
-	sess, err := Build(p, caller, s.now(), s.chains.Assets(caller.Livemode), lib)
+	sess, err := s.lifetimes.Build(p, caller, s.now(), s.chains.Assets(caller.Livemode), lib)
 	if err != nil {
 		return nil, err
 	}
