@@ -23,14 +23,15 @@ import (
 	ethadapter "github.com/chaincheckout/checkout/adapters/ethereum"
 )
 
-// openBound is how long past its deadline (expires_at, or an answered expire request) a
+// openBound is how long past its deadline (its due time, or an answered expire request) a
 // session may still read open: the workflow's scan wait for the deadline is in it.
 const openBound = 2 * time.Minute
 
 // observed is one session as the checks see it, from the three sources.
 type observed struct {
 	status, paymentStatus string
-	expiresAt             time.Time
+	due                   time.Time // expires_at, or later when an outage gave time back
+	expiredAt             *time.Time // its checkout.session.expired event, if any
 	credited              *big.Int // confirmed, non-dust payments in Postgres
 	unconfirmed           int      // payments still detected (not yet confirmed nor reverted)
 	paymentRows           int
@@ -149,11 +150,12 @@ func evaluate(ctx context.Context, c config, e env, res loadResult, db *sql.DB, 
 
 func fromPostgres(ctx context.Context, db *sql.DB, ids []string) (map[string]*observed, error) {
 	rows, err := db.QueryContext(ctx, `
-SELECT s.id, s.status, s.payment_status, s.expires_at,
+SELECT s.id, s.status, s.payment_status, COALESCE(s.deadline_extended_to, s.expires_at),
        COALESCE((SELECT sum(p.amount) FROM payments p WHERE p.session_id = s.id AND p.status = 'confirmed' AND NOT p.dust), 0)::text,
        (SELECT count(*) FROM payments p WHERE p.session_id = s.id AND p.status = 'detected'),
        (SELECT count(*) FROM payments p WHERE p.session_id = s.id AND p.status <> 'reverted'),
-       COALESCE((SELECT array_agg(ev.id ORDER BY ev.seq) FROM events ev WHERE ev.session_id = s.id AND ev.type = 'checkout.session.completed'), '{}')
+       COALESCE((SELECT array_agg(ev.id ORDER BY ev.seq) FROM events ev WHERE ev.session_id = s.id AND ev.type = 'checkout.session.completed'), '{}'),
+       (SELECT min(ev.created_at) FROM events ev WHERE ev.session_id = s.id AND ev.type = 'checkout.session.expired')
 FROM checkout_sessions s WHERE s.id = ANY($1)`, pq.Array(ids))
 	if err != nil {
 		return nil, err
@@ -163,7 +165,7 @@ FROM checkout_sessions s WHERE s.id = ANY($1)`, pq.Array(ids))
 	for rows.Next() {
 		var id, credited string
 		o := &observed{received: map[string]bool{}, onChain: new(big.Int)}
-		if err := rows.Scan(&id, &o.status, &o.paymentStatus, &o.expiresAt, &credited, &o.unconfirmed, &o.paymentRows, pq.Array(&o.completedEvents)); err != nil {
+		if err := rows.Scan(&id, &o.status, &o.paymentStatus, &o.due, &credited, &o.unconfirmed, &o.paymentRows, pq.Array(&o.completedEvents), &o.expiredAt); err != nil {
 			return nil, err
 		}
 		o.credited, _ = new(big.Int).SetString(credited, 10)
@@ -266,7 +268,18 @@ func expect(r *record, o *observed) (ps []problem, notes []string) {
 		return ps, notes
 	}
 	if len(o.completedEvents) > 0 || o.status == "complete" {
-		add("duplicated", "%s session expired on request became %s with %d completed events", r.Kind, o.status, len(o.completedEvents))
+		add("duplicated", "%s session meant to expire became %s with %d completed events", r.Kind, o.status, len(o.completedEvents))
+	}
+	if r.Kind == kindTimeout { // expired by the clock: not open (the drain waits), not late
+		switch {
+		case o.status == "open":
+			add("stuck", "still open, due %s", o.due.Format(time.TimeOnly))
+		case o.expiredAt == nil:
+			add("stuck", "%s without a checkout.session.expired event", o.status)
+		case o.expiredAt.Sub(o.due) > openBound:
+			add("stuck", "expired %s past its due time", o.expiredAt.Sub(o.due).Round(time.Second))
+		}
+		return ps, notes
 	}
 	if o.status == "open" && time.Since(r.ExpiredAt) > openBound {
 		add("stuck", "still open %s after its expire request", time.Since(r.ExpiredAt).Round(time.Second))
@@ -279,12 +292,12 @@ func expect(r *record, o *observed) (ps []problem, notes []string) {
 func globalChecks(ctx context.Context, db *sql.DB, tc client.Client, obs map[string]*observed, rep *report) ([]problem, error) {
 	var ps []problem
 	var overdue, failed int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 'open' AND expires_at < now() - $1::interval) FROM checkout_sessions`,
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 'open' AND COALESCE(deadline_extended_to, expires_at) < now() - $1::interval) FROM checkout_sessions`,
 		fmt.Sprintf("%d seconds", int(openBound.Seconds()))).Scan(&overdue); err != nil {
 		return nil, err
 	}
 	for i := range overdue {
-		ps = append(ps, problem{"stuck", fmt.Sprintf("overdue-%d", i), "open past expires_at"})
+		ps = append(ps, problem{"stuck", fmt.Sprintf("overdue-%d", i), "open past its due time"})
 	}
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed') FROM webhook_deliveries`).
 		Scan(&rep.pending, &failed); err != nil {

@@ -17,7 +17,10 @@ func TestExpect(t *testing.T) {
 			paymentRows: 1, transfers: 1, completedEvents: []string{"evt_1"}, received: map[string]bool{"evt_1": true}}
 	}
 	expiredOK := func() *observed {
-		return &observed{status: "expired", paymentStatus: "unpaid", credited: new(big.Int), onChain: new(big.Int), received: map[string]bool{}}
+		due := time.Now().Add(-10 * time.Minute)
+		at := due.Add(5 * time.Second)
+		return &observed{status: "expired", paymentStatus: "unpaid", credited: new(big.Int), onChain: new(big.Int), received: map[string]bool{},
+			due: due, expiredAt: &at}
 	}
 	// Nothing reached the address: the session is open and unpaid, as it should be.
 	neverLanded := func(o *observed) {
@@ -64,6 +67,23 @@ func TestExpect(t *testing.T) {
 			o.credited, o.onChain, o.paymentRows, o.transfers = new(big.Int), new(big.Int), 0, 0
 		}, []string{"duplicated"}, 1},
 		{"late payment never landed", kindLate, []string{"5"}, "", nil, nil, 1},
+		{"expired by the clock", kindTimeout, []string{}, "", nil, nil, 0},
+		{"underpaid, expired by the clock", kindTimeout, []string{"30"}, "", func(o *observed) {
+			o.credited, o.onChain, o.paymentRows, o.transfers = big.NewInt(30), big.NewInt(30), 1, 1
+		}, nil, 0},
+		{"due but still open: the drain waits", kindTimeout, []string{}, "", func(o *observed) { o.status, o.expiredAt = "open", nil }, []string{"stuck"}, 0},
+		{"expired minutes after its due time", kindTimeout, []string{}, "", func(o *observed) {
+			at := o.due.Add(openBound + time.Second)
+			o.expiredAt = &at
+		}, []string{"stuck"}, 0},
+		{"expired by an outage's extended due time", kindTimeout, []string{}, "", func(o *observed) {
+			o.due = o.due.Add(90 * time.Second) // the row's deadline_extended_to
+			at := o.due.Add(10 * time.Second)
+			o.expiredAt = &at
+		}, nil, 0},
+		{"meant to expire but completed", kindTimeout, []string{}, "", func(o *observed) {
+			o.status, o.expiredAt, o.completedEvents = "complete", nil, []string{"evt_1"}
+		}, []string{"duplicated", "stuck"}, 0},
 		{"more landed than sent", kindFull, nil, "", func(o *observed) {
 			o.credited, o.onChain, o.paymentRows, o.transfers = big.NewInt(200), big.NewInt(200), 2, 2
 		}, nil, 1},
@@ -71,7 +91,7 @@ func TestExpect(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			o := paidOK()
-			if tt.kind == kindLate || tt.kind == kindUnpaid {
+			if tt.kind == kindLate || tt.kind == kindUnpaid || tt.kind == kindTimeout {
 				o = expiredOK()
 			}
 			if tt.mutate != nil {

@@ -26,15 +26,22 @@ const (
 	kindOver    = "over"    // pays more than due: complete
 	kindLate    = "late"    // expired on request, then paid: expired, the payment recorded late
 	kindUnpaid  = "unpaid"  // expired on request, never paid: expired
+	kindTimeout = "timeout" // a short expires_at, paid in part or not at all: expired by the clock
 )
 
-var kinds = []string{kindFull, kindPartial, kindOver, kindLate, kindUnpaid}
+var kinds = []string{kindFull, kindPartial, kindOver, kindLate, kindUnpaid, kindTimeout}
+
+// timeoutLife is a timeout session's expires_at after its create: the cluster runs with
+// CHECKOUT_MIN_SESSION_LIFETIME=1m so its workflow's timer, not a request, expires it.
+const timeoutLife = 75 * time.Second
 
 // pick draws a kind: half full, the rest spread over the others.
 func pick(rng *rand.Rand) string {
 	switch n := rng.IntN(100); {
-	case n < 50:
+	case n < 45:
 		return kindFull
+	case n < 50:
+		return kindTimeout
 	case n < 65:
 		return kindPartial
 	case n < 75:
@@ -182,6 +189,9 @@ func paySession(ctx context.Context, e env, p *payer, rec *record) error {
 		"client_reference_id":                           {fmt.Sprintf("chaos-%d", rec.Index)},
 		"metadata[chaos_kind]":                          {rec.Kind},
 	}
+	if rec.Kind == kindTimeout {
+		form.Set("expires_at", fmt.Sprint(time.Now().Add(timeoutLife).Unix()))
+	}
 	idem := fmt.Sprintf("chaos-create-%d", rec.Index) // each run has a fresh database
 	if err := e.api.do(ctx, http.MethodPost, "/v1/checkout/sessions", form, idem, &s); err != nil {
 		return fmt.Errorf("create: %w", err)
@@ -217,6 +227,11 @@ func paySession(ctx context.Context, e env, p *payer, rec *record) error {
 		return send(due)
 	case kindUnpaid:
 		return expire(ctx, e, rec)
+	case kindTimeout:
+		if rec.Part >= 500 { // half of them pay a part: underpaid when the clock expires them
+			return nil
+		}
+		return send(new(big.Int).Div(new(big.Int).Mul(due, big.NewInt(rec.Part)), big.NewInt(1000)))
 	}
 	return fmt.Errorf("unknown kind %q", rec.Kind)
 }

@@ -128,6 +128,7 @@ func startCluster(ctx context.Context, c config) error {
 		fmt.Sprintf("ETH_RPC_PORT=%d", c.rpcPort),
 		fmt.Sprintf("CHAIN_DEV_RPC_URL=http://127.0.0.1:%d", c.proxyPort),
 		"CHECKOUT_WEBHOOK_ALLOW_PRIVATE=true",
+		"CHECKOUT_MIN_SESSION_LIFETIME=1m", // timeout sessions expire by the clock within the run
 	)
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
