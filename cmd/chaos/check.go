@@ -30,10 +30,10 @@ const openBound = 2 * time.Minute
 // observed is one session as the checks see it, from the three sources.
 type observed struct {
 	status, paymentStatus string
-	due                   time.Time // expires_at, or later when an outage gave time back
+	due                   time.Time  // expires_at, or later when an outage gave time back
 	expiredAt             *time.Time // its checkout.session.expired event, if any
-	credited              *big.Int // confirmed, non-dust payments in Postgres
-	unconfirmed           int      // payments still detected (not yet confirmed nor reverted)
+	credited              *big.Int   // confirmed, non-dust payments in Postgres
+	unconfirmed           int        // payments still detected (not yet confirmed nor reverted)
 	paymentRows           int
 	completedEvents       []string // checkout.session.completed event ids in Postgres
 	received              map[string]bool
