@@ -102,11 +102,17 @@ func (s *stack) pollAddresses(ctx context.Context, have *atomic.Int64) error {
 	}
 }
 
+// sessionLife is each session's expires_at ahead of its create: the longest a session may
+// live, so 100k sessions opened over hours are all still open when measured (the default
+// hour would expire the first ones on the way).
+const sessionLife = 24*time.Hour - time.Minute
+
 // create is one create-session request, as a merchant sends it, with the asset preselected.
 func (s *stack) create(ctx context.Context, api string) (string, error) {
 	form := url.Values{"mode": {"payment"}, "line_items[0][price_data][currency]": {"usd"},
 		"line_items[0][price_data][unit_amount]": {"1999"}, "line_items[0][price_data][product_data][name]": {"T-shirt"},
-		"line_items[0][quantity]": {"1"}, "crypto[asset]": {s.o.asset}, "metadata[order_id]": {"42"}}
+		"line_items[0][quantity]": {"1"}, "crypto[asset]": {s.o.asset}, "metadata[order_id]": {"42"},
+		"expires_at": {fmt.Sprint(time.Now().Add(sessionLife).Unix())}}
 	var out struct {
 		ID string `json:"id"`
 	}
