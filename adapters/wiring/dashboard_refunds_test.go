@@ -202,7 +202,7 @@ func TestDashboardRefundsClaimLinkAndCancel(t *testing.T) {
 		t.Fatalf("a paid session's page must offer a plain refund, not a resolution: %d\n%s", st, body)
 	}
 	st, _, body = owner.do(http.MethodPost, create, url.Values{"csrf": {owner.csrf}, "amount": {"100.00"}, "reason": {"requested_by_customer"}})
-	if st != http.StatusBadRequest || !strings.Contains(body, "greater than what is left to refund") || !strings.Contains(body, `value="100.00"`) {
+	if st != http.StatusBadRequest || !strings.Contains(body, "more than the 39.98 left to refund") || !strings.Contains(body, `value="100.00"`) {
 		t.Fatalf("too much: %d\n%s", st, body)
 	}
 	if st, _, _ := viewer.do(http.MethodPost, create, url.Values{"csrf": {viewer.csrf}, "amount": {"1.00"}}); st != http.StatusForbidden {
