@@ -228,7 +228,9 @@ func TestWorkerKilledWhileConfirmingCompletesOnce(t *testing.T) {
 	if err := it.app.RestartWorker(); err != nil {
 		t.Fatal(err)
 	}
-	r := waitFor(t, key, id, "complete after the restart", func(r response) bool { return r.str("status") == "complete" })
+	// An activity the stopped worker had in flight (a reconcile of the detected payment) is
+	// only tried again after its 30 s start-to-close timeout: the wait must outlast it.
+	r := waitForWithin(t, 75*time.Second, key, id, "complete after the restart", func(r response) bool { return r.str("status") == "complete" })
 	if cryptoState(r) != "paid" || len(paymentsOf(r)) != 1 || cryptoOf(r)["amount_received"] != "39980000" {
 		t.Fatalf("after the restart: %s", r.raw)
 	}

@@ -226,10 +226,16 @@ func (f *flakyClient) FilterLogs(ctx context.Context, q goeth.FilterQuery) ([]ty
 	return f.Client.FilterLogs(ctx, q)
 }
 
-// waitFor polls the API until the session satisfies cond.
+// waitFor polls the API until the session satisfies cond, for up to 30 s.
 func waitFor(t *testing.T, key, id, what string, cond func(response) bool) response {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	return waitForWithin(t, 30*time.Second, key, id, what, cond)
+}
+
+// waitForWithin polls the API until the session satisfies cond, for up to limit.
+func waitForWithin(t *testing.T, limit time.Duration, key, id, what string, cond func(response) bool) response {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
 		r := get(t, "/v1/checkout/sessions/"+id, key)
 		if cond(r) {
