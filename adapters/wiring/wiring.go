@@ -210,11 +210,14 @@ func FromEnv() Config {
 	}
 	if v := os.Getenv(EnvMinSessionLifetime); v != "" {
 		d, err := time.ParseDuration(v)
-		if err == nil {
-			err = checkout.Lifetimes{Min: d}.Validate()
+		if err == nil && d == 0 {
+			err = errors.New("0 is no lifetime; unset the variable for Stripe's 30 minutes")
 		}
-		if err != nil || d == 0 {
-			c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q: a duration from 1m to 30m, such as 5m", EnvMinSessionLifetime, v))
+		if err == nil {
+			err = checkout.Lifetimes{Min: d}.Validate() // the bounds live in core
+		}
+		if err != nil {
+			c.envErrs = append(c.envErrs, fmt.Errorf("%s=%q (a duration such as 5m): %w", EnvMinSessionLifetime, v, err))
 		}
 		c.MinSessionLifetime = d
 	}
