@@ -99,8 +99,18 @@ func (s *memScanStore) OpenOutage(context.Context, int64) (*chain.Outage, error)
 func (s *memScanStore) BeginOutage(context.Context, chain.Outage) error          { return nil }
 func (s *memScanStore) EndOutage(context.Context, int64, time.Time) error        { return nil }
 
-func (s *memScanStore) WatchedAddresses(context.Context, chain.WatchScope, time.Time) (map[string]string, error) {
-	return s.watched, nil
+func (s *memScanStore) Watching(context.Context, chain.WatchScope, time.Time) (bool, error) {
+	return len(s.watched) > 0, nil
+}
+
+func (s *memScanStore) WatchedAmong(_ context.Context, _ chain.WatchScope, _ time.Time, addresses []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, a := range addresses {
+		if session, ok := s.watched[a]; ok {
+			out[a] = session
+		}
+	}
+	return out, nil
 }
 
 func (s *memScanStore) CommitStep(_ context.Context, st chain.Step) ([]chain.Change, error) {

@@ -60,17 +60,31 @@ func (r *ChainState) BlockHashes(ctx context.Context, chainID int64, from, to ui
 	return out, nil
 }
 
-// WatchedAddresses maps the deposit addresses in their watch window whose sessions are in the
-// scope's mode and accept one of its assets to their sessions.
-func (r *ChainState) WatchedAddresses(ctx context.Context, scope chain.WatchScope, now time.Time) (map[string]string, error) {
+// watchedSQL picks the deposit addresses in their watch window whose sessions are in the
+// scope's mode and accept one of its assets.
+const watchedSQL = `FROM deposit_addresses d JOIN checkout_sessions s ON s.id = d.session_id
+	WHERE d.watch_until > $1 AND s.livemode = $2 AND s.accepted_assets && $3::text[]`
+
+// Watching tells whether the scope watches any deposit address at now.
+func (r *ChainState) Watching(ctx context.Context, scope chain.WatchScope, now time.Time) (bool, error) {
+	var any bool
+	if err := r.db.pool.GetContext(ctx, &any, `SELECT EXISTS (SELECT 1 `+watchedSQL+`)`,
+		now, scope.Livemode, pq.Array(scope.AssetIDs)); err != nil {
+		return false, unavailable(fmt.Sprintf("check watched addresses of chain %d", scope.ChainID), err)
+	}
+	return any, nil
+}
+
+// WatchedAmong maps those of addresses the scope watches at now to their sessions, by the
+// addresses' primary key: the cost follows the step's transfers, not the open sessions.
+func (r *ChainState) WatchedAmong(ctx context.Context, scope chain.WatchScope, now time.Time, addresses []string) (map[string]string, error) {
 	var rows []struct {
 		Address   string `db:"address"`
 		SessionID string `db:"session_id"`
 	}
-	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT d.address, d.session_id FROM deposit_addresses d
-		JOIN checkout_sessions s ON s.id = d.session_id
-		WHERE d.watch_until > $1 AND s.livemode = $2 AND s.accepted_assets && $3::text[]`,
-		now, scope.Livemode, pq.Array(scope.AssetIDs)); err != nil {
+	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT d.address, d.session_id `+watchedSQL+`
+		AND d.address = ANY($4::text[])`,
+		now, scope.Livemode, pq.Array(scope.AssetIDs), pq.Array(addresses)); err != nil {
 		return nil, unavailable(fmt.Sprintf("read watched addresses of chain %d", scope.ChainID), err)
 	}
 	out := make(map[string]string, len(rows))

@@ -185,7 +185,7 @@ func TestCommitStepConcurrentStepsOneWins(t *testing.T) {
 	}
 }
 
-func TestWatchedAddressesAreScopedToTheChain(t *testing.T) {
+func TestWatchedAddressesAreScopedToTheChainAndTheStep(t *testing.T) {
 	st := openScanStore(t)
 	later, earlier := stepTime.Add(time.Hour), stepTime.Add(-time.Hour)
 	addSession(t, st, "cs_test_dev", "0x01", false, []string{"eth@dev", "tusd@dev"}, later)
@@ -204,10 +204,20 @@ func TestWatchedAddressesAreScopedToTheChain(t *testing.T) {
 		{chain.WatchScope{ChainID: 84532, ChainKey: "base-sepolia", AssetIDs: []string{"eth@base-sepolia"}},
 			map[string]string{}},
 	}
+	among := []string{"0x01", "0x02", "0x03", "0x04", "0x05", "0x99"}
 	for _, c := range cases {
-		got, err := st.WatchedAddresses(context.Background(), c.scope, stepTime)
+		got, err := st.WatchedAmong(context.Background(), c.scope, stepTime, among)
 		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: watched %v (%v), want %v", c.scope.ChainKey, got, err, c.want)
 		}
+		watching, err := st.Watching(context.Background(), c.scope, stepTime)
+		if err != nil || watching != (len(c.want) > 0) {
+			t.Errorf("%s: watching %v (%v), want %v", c.scope.ChainKey, watching, err, len(c.want) > 0)
+		}
+	}
+	// Only the addresses asked about are answered, however many are watched.
+	got, err := st.WatchedAmong(context.Background(), cases[0].scope, stepTime, []string{"0x02", "0x99"})
+	if err != nil || len(got) != 0 {
+		t.Errorf("asked about unwatched addresses only: got %v (%v), want none", got, err)
 	}
 }

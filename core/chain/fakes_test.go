@@ -161,6 +161,7 @@ type memStore struct {
 	hashes   map[uint64]string
 	payments map[PaymentKey]Payment
 	watched  map[string]string
+	asked    []string // addresses WatchedAmong was asked about, in order
 	scopes   []WatchScope
 	commits  int
 	err      error // CommitStep fails
@@ -213,9 +214,21 @@ func (m *memStore) BlockHashes(_ context.Context, _ int64, from, to uint64) (map
 	return out, nil
 }
 
-func (m *memStore) WatchedAddresses(_ context.Context, scope WatchScope, _ time.Time) (map[string]string, error) {
+func (m *memStore) Watching(_ context.Context, scope WatchScope, _ time.Time) (bool, error) {
 	m.scopes = append(m.scopes, scope)
-	return m.watched, nil
+	return len(m.watched) > 0, nil
+}
+
+func (m *memStore) WatchedAmong(_ context.Context, scope WatchScope, _ time.Time, addresses []string) (map[string]string, error) {
+	m.scopes = append(m.scopes, scope)
+	m.asked = append(m.asked, addresses...)
+	out := map[string]string{}
+	for _, a := range addresses {
+		if session, ok := m.watched[a]; ok {
+			out[a] = session
+		}
+	}
+	return out, nil
 }
 
 func (m *memStore) CommitStep(_ context.Context, s Step) ([]Change, error) {

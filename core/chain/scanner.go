@@ -106,8 +106,12 @@ type ScanStore interface {
 	Cursor(ctx context.Context, chainID int64) (BlockRef, bool, error)
 	// BlockHashes returns stored canonical hashes of blocks from..to, by number.
 	BlockHashes(ctx context.Context, chainID int64, from, to uint64) (map[uint64]string, error)
-	// WatchedAddresses maps each deposit address the scope watches at now to its session.
-	WatchedAddresses(ctx context.Context, scope WatchScope, now time.Time) (map[string]string, error)
+	// Watching tells whether the scope watches any deposit address at now.
+	Watching(ctx context.Context, scope WatchScope, now time.Time) (bool, error)
+	// WatchedAmong maps those of addresses the scope watches at now to their sessions: a step
+	// asks only about the addresses its blocks paid, so its cost follows the chain's traffic,
+	// not the number of open sessions.
+	WatchedAmong(ctx context.Context, scope WatchScope, now time.Time, addresses []string) (map[string]string, error)
 	// CommitStep loads the payments the step touches (Step.Touches, or a key of s.Payments),
 	// applies Settle, saves them and moves the cursor, in one transaction; it returns the
 	// changes Settle reported. ErrCursorMoved if Prev is stale.
@@ -246,25 +250,33 @@ func (s *Scanner) forward(ctx context.Context, step Step, p Progress) (Progress,
 		p.Lagging = true
 		return p, nil
 	}
-	watched, err := s.store.WatchedAddresses(ctx, s.scope, step.Now)
+	watching, err := s.store.Watching(ctx, s.scope, step.Now)
 	if err != nil {
 		return p, err
 	}
-	candidates, last, err := s.tokenTransfers(ctx, blocks, watched)
+	candidates, last, err := s.tokenTransfers(ctx, blocks, watching)
 	if err != nil {
 		return p, err
 	}
+	var native []Transfer
 	for _, b := range blocks {
 		if b.Number > last {
 			break
 		}
 		step.Blocks = append(step.Blocks, b.BlockRef)
-		native, err := s.nativeTransfers(ctx, b, watched)
-		if err != nil {
-			return p, err
+		if watching {
+			native = append(native, b.Native...)
 		}
-		candidates = append(candidates, native...)
 	}
+	watched, err := s.watchedAmong(ctx, step.Now, candidates, native)
+	if err != nil {
+		return p, err
+	}
+	native, err = s.nativeTransfers(ctx, native, watched)
+	if err != nil {
+		return p, err
+	}
+	candidates = append(candidates, native...)
 	if len(step.Blocks) == 0 { // the first block's logs were already from another branch
 		return p, nil
 	}
@@ -307,9 +319,9 @@ func (s *Scanner) readBlocks(ctx context.Context, cur BlockRef, to uint64) ([]Bl
 // calls), or a block that may hold transfers the range query did not return and that the node
 // cannot show by hash (a lagging node answers unknown ranges with nothing), ends the step
 // before it.
-func (s *Scanner) tokenTransfers(ctx context.Context, blocks []Block, watched map[string]string) ([]Transfer, uint64, error) {
+func (s *Scanner) tokenTransfers(ctx context.Context, blocks []Block, watching bool) ([]Transfer, uint64, error) {
 	first, last := blocks[0].Number, blocks[len(blocks)-1].Number
-	if len(s.contracts) == 0 || len(watched) == 0 {
+	if len(s.contracts) == 0 || !watching {
 		return nil, last, nil
 	}
 	logs, err := s.logsInRange(ctx, first, last)
@@ -382,10 +394,29 @@ func (s *Scanner) logsInRange(ctx context.Context, from, to uint64) ([]Transfer,
 	return logs, nil
 }
 
-// nativeTransfers returns b's successful native-coin transfers into watched addresses.
-func (s *Scanner) nativeTransfers(ctx context.Context, b Block, watched map[string]string) ([]Transfer, error) {
+// watchedAmong maps the receiving addresses of transfers that the scope watches to their
+// sessions; a step whose blocks paid nobody asks nothing.
+func (s *Scanner) watchedAmong(ctx context.Context, now time.Time, lists ...[]Transfer) (map[string]string, error) {
+	seen := map[string]bool{}
+	var addresses []string
+	for _, list := range lists {
+		for _, t := range list {
+			if t.Amount != nil && t.Amount.Sign() > 0 && !seen[t.To] {
+				seen[t.To] = true
+				addresses = append(addresses, t.To)
+			}
+		}
+	}
+	if len(addresses) == 0 {
+		return map[string]string{}, nil
+	}
+	return s.store.WatchedAmong(ctx, s.scope, now, addresses)
+}
+
+// nativeTransfers keeps the successful native-coin transfers into watched addresses.
+func (s *Scanner) nativeTransfers(ctx context.Context, transfers []Transfer, watched map[string]string) ([]Transfer, error) {
 	var out []Transfer
-	for _, t := range b.Native {
+	for _, t := range transfers {
 		if _, ok := watched[t.To]; !ok || t.Amount == nil || t.Amount.Sign() <= 0 {
 			continue
 		}

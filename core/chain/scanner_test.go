@@ -326,3 +326,47 @@ func TestScanDustIsRecordedButSignalsNoOne(t *testing.T) {
 		t.Fatalf("changes %v", got)
 	}
 }
+
+// A step asks the store only about the addresses its blocks paid, so its cost follows the
+// chain's traffic rather than the open sessions; empty blocks ask nothing.
+func TestScanAsksOnlyAboutPaidAddresses(t *testing.T) {
+	cases := []struct {
+		name string
+		pay  func(n *fakeNode)
+		want []string
+	}{
+		{"empty blocks", func(*fakeNode) {}, nil},
+		{"a token and two native transfers", func(n *fakeNode) {
+			n.payToken(6, "0xt1", addrOne, 5_000_000)
+			n.payNative(6, "0xn1", addrTwo, 1e15)
+			n.payNative(6, "0xn2", addrTwo, 2e15)
+			n.payNative(6, "0xn3", "0x3333333333333333333333333333333333333333", 1e15)
+		}, []string{addrOne, addrTwo, "0x3333333333333333333333333333333333333333"}},
+		{"a zero-value transfer", func(n *fakeNode) { n.payNative(6, "0xn0", addrOne, 0) }, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := newScanFixture(t, 5)
+			f.node.extend("a", 1)
+			c.pay(f.node)
+			f.scanAll(t)
+			if !reflect.DeepEqual(f.store.asked, c.want) {
+				t.Fatalf("asked about %v, want %v", f.store.asked, c.want)
+			}
+		})
+	}
+}
+
+// With nothing watched, a step reads no token logs at all.
+func TestScanWithNothingWatchedReadsNoLogs(t *testing.T) {
+	f := newScanFixture(t, 5)
+	f.store.watched = map[string]string{}
+	f.node.extend("a", 3)
+	f.node.payToken(6, "0xt1", addrOne, 5_000_000)
+	if got := f.scanAll(t); len(got) != 0 {
+		t.Fatalf("changes %v with nothing watched", statuses(got))
+	}
+	if len(f.node.ranges) != 0 || len(f.store.asked) != 0 {
+		t.Fatalf("read log ranges %v and asked about %v with nothing watched", f.node.ranges, f.store.asked)
+	}
+}
