@@ -99,7 +99,7 @@ func (s *memScanStore) OpenOutage(context.Context, int64) (*chain.Outage, error)
 func (s *memScanStore) BeginOutage(context.Context, chain.Outage) error          { return nil }
 func (s *memScanStore) EndOutage(context.Context, int64, time.Time) error        { return nil }
 
-func (s *memScanStore) Watching(context.Context, chain.WatchScope, time.Time) (bool, error) {
+func (s *memScanStore) Watching(context.Context, time.Time) (bool, error) {
 	return len(s.watched) > 0, nil
 }
 

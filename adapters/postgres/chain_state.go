@@ -60,36 +60,42 @@ func (r *ChainState) BlockHashes(ctx context.Context, chainID int64, from, to ui
 	return out, nil
 }
 
-// watchedSQL picks the deposit addresses in their watch window whose sessions are in the
-// scope's mode and accept one of its assets.
-const watchedSQL = `FROM deposit_addresses d JOIN checkout_sessions s ON s.id = d.session_id
-	WHERE d.watch_until > $1 AND s.livemode = $2 AND s.accepted_assets && $3::text[]`
+// watchedAmongChunk bounds one query's address list: a step catching up a busy chain can
+// hold the recipients of tens of thousands of transfers.
+const watchedAmongChunk = 2000
 
-// Watching tells whether the scope watches any deposit address at now.
-func (r *ChainState) Watching(ctx context.Context, scope chain.WatchScope, now time.Time) (bool, error) {
-	var any bool
-	if err := r.db.pool.GetContext(ctx, &any, `SELECT EXISTS (SELECT 1 `+watchedSQL+`)`,
-		now, scope.Livemode, pq.Array(scope.AssetIDs)); err != nil {
-		return false, unavailable(fmt.Sprintf("check watched addresses of chain %d", scope.ChainID), err)
+// Watching tells whether any deposit address is watched at now, by the watch_until index:
+// it stops at the first row, so it costs the same with any number of open sessions.
+func (r *ChainState) Watching(ctx context.Context, now time.Time) (bool, error) {
+	var found bool
+	if err := r.db.pool.GetContext(ctx, &found,
+		`SELECT EXISTS (SELECT 1 FROM deposit_addresses WHERE watch_until > $1)`, now); err != nil {
+		return false, unavailable("check for watched addresses", err)
 	}
-	return any, nil
+	return found, nil
 }
 
-// WatchedAmong maps those of addresses the scope watches at now to their sessions, by the
-// addresses' primary key: the cost follows the step's transfers, not the open sessions.
+// WatchedAmong maps those of addresses the scope watches at now to their sessions, looked up
+// by the addresses' primary key: the cost follows the step's transfers, not the open sessions.
 func (r *ChainState) WatchedAmong(ctx context.Context, scope chain.WatchScope, now time.Time, addresses []string) (map[string]string, error) {
-	var rows []struct {
-		Address   string `db:"address"`
-		SessionID string `db:"session_id"`
-	}
-	if err := r.db.pool.SelectContext(ctx, &rows, `SELECT d.address, d.session_id `+watchedSQL+`
-		AND d.address = ANY($4::text[])`,
-		now, scope.Livemode, pq.Array(scope.AssetIDs), pq.Array(addresses)); err != nil {
-		return nil, unavailable(fmt.Sprintf("read watched addresses of chain %d", scope.ChainID), err)
-	}
-	out := make(map[string]string, len(rows))
-	for _, row := range rows {
-		out[row.Address] = row.SessionID
+	out := make(map[string]string)
+	for len(addresses) > 0 {
+		chunk := addresses[:min(len(addresses), watchedAmongChunk)]
+		addresses = addresses[len(chunk):]
+		var rows []struct {
+			Address   string `db:"address"`
+			SessionID string `db:"session_id"`
+		}
+		if err := r.db.pool.SelectContext(ctx, &rows, `SELECT d.address, d.session_id FROM deposit_addresses d
+			JOIN checkout_sessions s ON s.id = d.session_id
+			WHERE d.address = ANY($4::text[]) AND d.watch_until > $1 AND s.livemode = $2
+			AND s.accepted_assets && $3::text[]`,
+			now, scope.Livemode, pq.Array(scope.AssetIDs), pq.Array(chunk)); err != nil {
+			return nil, unavailable(fmt.Sprintf("read watched addresses of chain %d", scope.ChainID), err)
+		}
+		for _, row := range rows {
+			out[row.Address] = row.SessionID
+		}
 	}
 	return out, nil
 }

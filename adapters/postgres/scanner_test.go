@@ -210,13 +210,27 @@ func TestWatchedAddressesAreScopedToTheChainAndTheStep(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s: watched %v (%v), want %v", c.scope.ChainKey, got, err, c.want)
 		}
-		watching, err := st.Watching(context.Background(), c.scope, stepTime)
-		if err != nil || watching != (len(c.want) > 0) {
-			t.Errorf("%s: watching %v (%v), want %v", c.scope.ChainKey, watching, err, len(c.want) > 0)
+	}
+	// A list longer than one query's chunk is asked in parts.
+	many := make([]string, 0, 4501)
+	for i := range 4500 {
+		many = append(many, fmt.Sprintf("0x%040x", i+1000))
+	}
+	got, err := st.WatchedAmong(context.Background(), cases[0].scope, stepTime, append(many, "0x01"))
+	if err != nil || !reflect.DeepEqual(got, map[string]string{"0x01": "cs_test_dev"}) {
+		t.Errorf("among 4,501 addresses: got %v (%v), want 0x01 only", got, err)
+	}
+	// Watching looks at the watch windows alone: any scope's open address says yes.
+	for _, c := range []struct {
+		at   time.Time
+		want bool
+	}{{stepTime, true}, {later, false}} {
+		if got, err := st.Watching(context.Background(), c.at); err != nil || got != c.want {
+			t.Errorf("watching at %s: %v (%v), want %v", c.at, got, err, c.want)
 		}
 	}
 	// Only the addresses asked about are answered, however many are watched.
-	got, err := st.WatchedAmong(context.Background(), cases[0].scope, stepTime, []string{"0x02", "0x99"})
+	got, err = st.WatchedAmong(context.Background(), cases[0].scope, stepTime, []string{"0x02", "0x99"})
 	if err != nil || len(got) != 0 {
 		t.Errorf("asked about unwatched addresses only: got %v (%v), want none", got, err)
 	}

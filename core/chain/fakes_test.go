@@ -30,6 +30,7 @@ type fakeNode struct {
 	extraLogs []Transfer            // also returned by range queries (duplicates, other branches)
 	ranges    [][2]uint64           // range queries asked
 	byHash    []uint64              // by-hash queries asked
+	receipts  []string              // receipts asked
 }
 
 // fakeFilter is a perfect bloom filter: the contracts that logged in the block.
@@ -139,6 +140,7 @@ func (f *fakeNode) BlockTokenTransfers(_ context.Context, b BlockRef, contracts 
 }
 
 func (f *fakeNode) Succeeded(_ context.Context, tx string) (bool, error) {
+	f.receipts = append(f.receipts, tx)
 	if f.err != nil {
 		return false, f.err
 	}
@@ -214,8 +216,7 @@ func (m *memStore) BlockHashes(_ context.Context, _ int64, from, to uint64) (map
 	return out, nil
 }
 
-func (m *memStore) Watching(_ context.Context, scope WatchScope, _ time.Time) (bool, error) {
-	m.scopes = append(m.scopes, scope)
+func (m *memStore) Watching(context.Context, time.Time) (bool, error) {
 	return len(m.watched) > 0, nil
 }
 

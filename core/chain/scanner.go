@@ -106,11 +106,13 @@ type ScanStore interface {
 	Cursor(ctx context.Context, chainID int64) (BlockRef, bool, error)
 	// BlockHashes returns stored canonical hashes of blocks from..to, by number.
 	BlockHashes(ctx context.Context, chainID int64, from, to uint64) (map[uint64]string, error)
-	// Watching tells whether the scope watches any deposit address at now.
-	Watching(ctx context.Context, scope WatchScope, now time.Time) (bool, error)
+	// Watching tells whether any deposit address is watched at now, in any scope: a cheap
+	// test whose "yes" for another scope only costs a log read, since WatchedAmong decides.
+	Watching(ctx context.Context, now time.Time) (bool, error)
 	// WatchedAmong maps those of addresses the scope watches at now to their sessions: a step
 	// asks only about the addresses its blocks paid, so its cost follows the chain's traffic,
-	// not the number of open sessions.
+	// not the number of open sessions. Addresses are only ever added and watch windows only
+	// grow, so asking after Watching never misses what Watching saw.
 	WatchedAmong(ctx context.Context, scope WatchScope, now time.Time, addresses []string) (map[string]string, error)
 	// CommitStep loads the payments the step touches (Step.Touches, or a key of s.Payments),
 	// applies Settle, saves them and moves the cursor, in one transaction; it returns the
@@ -250,7 +252,7 @@ func (s *Scanner) forward(ctx context.Context, step Step, p Progress) (Progress,
 		p.Lagging = true
 		return p, nil
 	}
-	watching, err := s.store.Watching(ctx, s.scope, step.Now)
+	watching, err := s.store.Watching(ctx, step.Now)
 	if err != nil {
 		return p, err
 	}

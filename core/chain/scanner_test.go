@@ -363,10 +363,12 @@ func TestScanWithNothingWatchedReadsNoLogs(t *testing.T) {
 	f.store.watched = map[string]string{}
 	f.node.extend("a", 3)
 	f.node.payToken(6, "0xt1", addrOne, 5_000_000)
+	f.node.payNative(7, "0xn1", addrTwo, 1e15)
 	if got := f.scanAll(t); len(got) != 0 {
 		t.Fatalf("changes %v with nothing watched", statuses(got))
 	}
-	if len(f.node.ranges) != 0 || len(f.store.asked) != 0 {
-		t.Fatalf("read log ranges %v and asked about %v with nothing watched", f.node.ranges, f.store.asked)
+	if len(f.node.ranges)+len(f.node.byHash)+len(f.node.receipts)+len(f.store.asked) != 0 {
+		t.Fatalf("with nothing watched: read log ranges %v, blocks' logs %v, receipts %v, asked about %v",
+			f.node.ranges, f.node.byHash, f.node.receipts, f.store.asked)
 	}
 }
