@@ -25,6 +25,7 @@ import (
 type DB struct {
 	pool    *sqlx.DB
 	secrets webhook.SecretBox // seals endpoint secrets; see WithSecrets
+	stmts   *statements       // the hot path's prepared statements, shared by copies
 }
 
 // Open connects with a pool of at most maxConns connections and checks the connection.
@@ -42,7 +43,7 @@ func Open(ctx context.Context, url string, maxConns int) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{pool: pool}, nil
+	return &DB{pool: pool, stmts: &statements{pool: pool}}, nil
 }
 
 // WithSecrets returns a DB that seals endpoint secrets with box (sharing the pool).
@@ -53,8 +54,11 @@ func (d *DB) WithSecrets(box webhook.SecretBox) *DB {
 	return &c
 }
 
-// Close releases the pool.
-func (d *DB) Close() error { return d.pool.Close() }
+// Close releases the pool and its prepared statements.
+func (d *DB) Close() error {
+	d.stmts.close()
+	return d.pool.Close()
+}
 
 // Pool exposes the pool to benchmarks and tests that measure it bare or set up rows.
 func (d *DB) Pool() *sqlx.DB { return d.pool }

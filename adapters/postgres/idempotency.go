@@ -153,7 +153,11 @@ var errKeyTaken = errors.New("idempotency key taken meanwhile")
 func (r *Idempotency) claim(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key, fp string, now time.Time) (idempotency.Outcome, idempotency.Response, error) {
 	none := idempotency.Response{}
 	var claimed bool
-	err := tx.QueryRowxContext(ctx, claimSQL, sc.MerchantID, sc.Livemode, key, fp, now,
+	stmt, err := r.db.stmts.in(ctx, tx, claimSQL)
+	if err != nil {
+		return 0, none, err
+	}
+	err = stmt.QueryRowxContext(ctx, sc.MerchantID, sc.Livemode, key, fp, now,
 		now.Add(-idempotency.TTL), now.Add(-idempotency.Lease), fmt.Sprintf("%dms", r.wait.Milliseconds())).Scan(&claimed)
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "55P03" { // lock_not_available: the holder is slow

@@ -184,3 +184,49 @@ func TestClaimWaitsOnlyTheLockTimeout(t *testing.T) {
 		t.Fatalf("the waiting request got outcome %d (%v), want InProgress after the lock timeout", a.outcome, a.err)
 	}
 }
+
+// The claim runs as a prepared statement on each pooled connection: once Postgres has dropped
+// every connection (a restart, a failover), requests are claimed again on new connections,
+// where the statement is prepared anew.
+func TestPreparedClaimOutlivesItsConnections(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	scope := idempotency.Scope{MerchantID: newMerchant(t, st)}
+	claim := func() error {
+		_, res, err := st.idempotency.Run(ctx, scope, ident.New("key"), "fp", time.Now(), idempotency.InTransaction,
+			func(context.Context) idempotency.Response {
+				return idempotency.Response{StatusCode: 200, Body: []byte(`{}`)}
+			})
+		if err == nil && res.StatusCode != 200 {
+			err = fmt.Errorf("status %d", res.StatusCode)
+		}
+		return err
+	}
+	for range 8 { // prepare it on several connections
+		if err := claim(); err != nil {
+			t.Fatalf("claim before the drop: %v", err)
+		}
+	}
+	admin, err := Open(ctx, st.url, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.pool.ExecContext(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`); err != nil {
+		t.Fatal(err)
+	}
+	failed := 0
+	for range 20 { // a request on a connection Postgres dropped may fail once; none after
+		if err := claim(); err != nil {
+			failed++
+		}
+	}
+	t.Logf("%d of 20 claims failed right after the drop", failed)
+	if failed > 8 {
+		t.Fatalf("%d of 20 claims failed after the connections were dropped", failed)
+	}
+	if err := claim(); err != nil {
+		t.Fatalf("claim on fresh connections: %v", err)
+	}
+}

@@ -39,7 +39,11 @@ func (r *Sessions) CreateSession(ctx context.Context, sess *checkout.Session, co
 		if err := lockLibraryProducts(ctx, tx, sess.LineItems); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, insertSessionSQL, args...)
+		stmt, err := r.db.stmts.in(ctx, tx, insertSessionSQL)
+		if err != nil {
+			return err
+		}
+		_, err = stmt.ExecContext(ctx, args...)
 		return unavailableIf("insert session "+sess.ID, err)
 	})
 	if err != nil {
