@@ -93,6 +93,7 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	if rt, ok := requestTxOf(ctx); ok {
 		return fn(rt.tx)
 	}
+	d.stmts.warm(ctx) // before this transaction holds a connection
 	tx, err := d.pool.BeginTxx(ctx, nil)
 	if err != nil {
 		return unavailable("begin transaction", err)

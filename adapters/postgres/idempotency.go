@@ -70,6 +70,7 @@ func (r *Idempotency) Run(ctx context.Context, sc idempotency.Scope, key, fp str
 // with its writes; a second request with the key blocks on the claim's row lock.
 func (r *Idempotency) runInTransaction(ctx context.Context, sc idempotency.Scope, key, fp string, now time.Time,
 	fn func(context.Context) idempotency.Response) (idempotency.Outcome, idempotency.Response, error) {
+	r.db.stmts.warm(ctx) // before this request holds a connection
 	tx, err := r.db.pool.BeginTxx(ctx, nil)
 	if err != nil {
 		return 0, idempotency.Response{}, unavailable("begin transaction", err)
@@ -153,11 +154,7 @@ var errKeyTaken = errors.New("idempotency key taken meanwhile")
 func (r *Idempotency) claim(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key, fp string, now time.Time) (idempotency.Outcome, idempotency.Response, error) {
 	none := idempotency.Response{}
 	var claimed bool
-	stmt, err := r.db.stmts.in(ctx, tx, claimSQL)
-	if err != nil {
-		return 0, none, err
-	}
-	err = stmt.QueryRowxContext(ctx, sc.MerchantID, sc.Livemode, key, fp, now,
+	err := r.db.stmts.queryRow(ctx, tx, claimSQL, sc.MerchantID, sc.Livemode, key, fp, now,
 		now.Add(-idempotency.TTL), now.Add(-idempotency.Lease), fmt.Sprintf("%dms", r.wait.Milliseconds())).Scan(&claimed)
 	var pqErr *pq.Error
 	if errors.As(err, &pqErr) && pqErr.Code == "55P03" { // lock_not_available: the holder is slow

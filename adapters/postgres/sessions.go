@@ -39,12 +39,7 @@ func (r *Sessions) CreateSession(ctx context.Context, sess *checkout.Session, co
 		if err := lockLibraryProducts(ctx, tx, sess.LineItems); err != nil {
 			return err
 		}
-		stmt, err := r.db.stmts.in(ctx, tx, insertSessionSQL)
-		if err != nil {
-			return err
-		}
-		_, err = stmt.ExecContext(ctx, args...)
-		return unavailableIf("insert session "+sess.ID, err)
+		return unavailableIf("insert session "+sess.ID, r.db.stmts.exec(ctx, tx, insertSessionSQL, args...))
 	})
 	if err != nil {
 		return err

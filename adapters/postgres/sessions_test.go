@@ -21,19 +21,25 @@ import (
 
 const testAsset = "usdc@dev"
 
-// newOpenSession stores an open session of merchantID whose asset is chosen: due is owed in testAsset.
-func newOpenSession(t *testing.T, st *testRepos, merchantID string, due int64) string {
-	t.Helper()
-	ctx := context.Background()
+// newSessionRow is a new open session of merchantID selling one $10 item, asset not chosen.
+func newSessionRow(merchantID string) *checkout.Session {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	unit := int64(1000)
-	sess := &checkout.Session{ID: ident.New("cs_test"), MerchantID: merchantID, Mode: checkout.ModePayment,
+	return &checkout.Session{ID: ident.New("cs_test"), MerchantID: merchantID, Mode: checkout.ModePayment,
 		Status: checkout.StatusOpen, PaymentStatus: checkout.PaymentUnpaid, Currency: "usd", AmountSubtotal: unit,
 		AmountTotal: unit, Metadata: map[string]string{}, ExpiresAt: now.Add(time.Hour), CreatedAt: now,
 		LineItems: []checkout.LineItem{{ID: ident.New("li"), PriceID: "price_1", ProductID: "prod_1", Name: "Tea",
 			Currency: "usd", UnitAmount: &unit, UnitAmountDecimal: decimal.NewFromInt(unit), Quantity: 1,
 			AmountSubtotal: unit, AmountTotal: unit}},
 		Crypto: checkout.Crypto{AcceptedAssets: []string{testAsset}, State: chain.StateAwaitingAsset}}
+}
+
+// newOpenSession stores an open session of merchantID whose asset is chosen: due is owed in testAsset.
+func newOpenSession(t *testing.T, st *testRepos, merchantID string, due int64) string {
+	t.Helper()
+	ctx := context.Background()
+	sess := newSessionRow(merchantID)
+	now := sess.CreatedAt
 	if err := st.sessions.CreateSession(ctx, sess, func(context.Context) {}); err != nil {
 		t.Fatal(err)
 	}
@@ -301,5 +307,48 @@ func TestMarkWorkflowsStartedInABatch(t *testing.T) {
 	}
 	if err := st.sessions.MarkWorkflowStarted(ctx); err != nil {
 		t.Fatalf("an empty batch: %v", err)
+	}
+}
+
+// A pool of one connection: the statements are prepared before a transaction takes it, never
+// from inside one (which would wait forever for a second connection).
+func TestStatementsPreparedOnAPoolOfOne(t *testing.T) {
+	st := newStore(t)
+	ctx := context.Background()
+	one, err := Open(ctx, st.url, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer one.Close()
+	small := reposOf(one)
+	merchantID := newMerchant(t, small)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		newOpenSession(t, small, merchantID, 1_000_000)
+		_, res, err := small.idempotency.Run(ctx, idempotency.Scope{MerchantID: merchantID}, ident.New("key"), "fp", time.Now(),
+			idempotency.InTransaction, func(ctx context.Context) idempotency.Response {
+				sess := newSessionRow(merchantID) // stored in the request's transaction
+				if err := small.sessions.CreateSession(ctx, sess, func(context.Context) {}); err != nil {
+					return idempotency.Response{StatusCode: 500, Body: []byte(err.Error())}
+				}
+				return idempotency.Response{StatusCode: 200, Body: []byte(`{}`)}
+			})
+		if err != nil || res.StatusCode != 200 {
+			t.Errorf("create under an idempotency key: %d %s (%v)", res.StatusCode, res.Body, err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("creates on a pool of one connection did not finish in 20 s")
+	}
+	for _, q := range hotStatements {
+		if _, ok := one.stmts.get(q); !ok {
+			t.Errorf("not prepared: %.40s…", q)
+		}
+	}
+	if n := small.count(t, `SELECT count(*) FROM checkout_sessions WHERE merchant_id = $1`, merchantID); n != 2 {
+		t.Fatalf("%d sessions stored, want 2", n)
 	}
 }
