@@ -29,6 +29,9 @@ type Transfer struct {
 	Amount      *big.Int
 }
 
+// movesValue reports whether t carries a positive amount: a zero-value transfer pays nobody.
+func (t Transfer) movesValue() bool { return t.Amount != nil && t.Amount.Sign() > 0 }
+
 // Block is a block with its native-coin transfers (candidates: their success is checked apart).
 type Block struct {
 	BlockRef
@@ -403,7 +406,7 @@ func (s *Scanner) watchedAmong(ctx context.Context, now time.Time, lists ...[]Tr
 	var addresses []string
 	for _, list := range lists {
 		for _, t := range list {
-			if t.Amount != nil && t.Amount.Sign() > 0 && !seen[t.To] {
+			if t.movesValue() && !seen[t.To] {
 				seen[t.To] = true
 				addresses = append(addresses, t.To)
 			}
@@ -419,7 +422,7 @@ func (s *Scanner) watchedAmong(ctx context.Context, now time.Time, lists ...[]Tr
 func (s *Scanner) nativeTransfers(ctx context.Context, transfers []Transfer, watched map[string]string) ([]Transfer, error) {
 	var out []Transfer
 	for _, t := range transfers {
-		if _, ok := watched[t.To]; !ok || t.Amount == nil || t.Amount.Sign() <= 0 {
+		if _, ok := watched[t.To]; !ok || !t.movesValue() {
 			continue
 		}
 		ok, err := s.reader.Succeeded(ctx, t.TxHash)
@@ -443,7 +446,7 @@ func (s *Scanner) payments(candidates []Transfer, blocks []BlockRef, watched map
 	for _, t := range candidates {
 		session, ok := watched[t.To]
 		asset, known := s.assets[t.Contract]
-		if !ok || !known || t.Amount == nil || t.Amount.Sign() <= 0 {
+		if !ok || !known || !t.movesValue() {
 			continue // not ours, an unconfigured token, or a zero-value transfer
 		}
 		out = append(out, Payment{ID: s.newID(), SessionID: session, ChainID: s.chain.ID, AssetID: asset.ID,
