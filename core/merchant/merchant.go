@@ -12,6 +12,7 @@ import (
 	"github.com/chaincheckout/checkout/core/apperr"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/ident"
+	"github.com/chaincheckout/checkout/core/ttlcache"
 )
 
 // Merchant is an account that sells through the gateway.
@@ -139,14 +140,17 @@ type Store interface {
 	RevokeKey(ctx context.Context, merchantID string, livemode bool, revoke func(keys []APIKey) (APIKey, []event.Event, error)) error
 }
 
+// keyCacheLimit bounds the key cache's memory.
+const keyCacheLimit = 10_000
+
 // Service holds the merchant use cases.
 type Service struct {
 	store Store
 	xpubs XPubValidator
 	enc   Encoder
 	now   func() time.Time
-	keys  *keyCache
-	live  bool // live keys are issued: a live chain is configured
+	keys  *ttlcache.Cache[string, Credential] // resolved keys by hash; a revoked key works at most its ttl longer
+	live  bool                                // live keys are issued: a live chain is configured
 }
 
 // Option adjusts a Service.
@@ -155,7 +159,7 @@ type Option func(*Service)
 // CacheKeys lets Authenticate reuse a resolved key for ttl: a revoked or deleted key then
 // stops working within ttl. Without it (or with ttl <= 0) every request looks its key up.
 func CacheKeys(ttl time.Duration) Option {
-	return func(s *Service) { s.keys = newKeyCache(ttl) }
+	return func(s *Service) { s.keys = ttlcache.New[string, Credential](ttl, keyCacheLimit) }
 }
 
 // IssueLiveKeys makes Create issue a live key beside the test key and lets live keys be
@@ -171,7 +175,7 @@ func NewService(store Store, xpubs XPubValidator, enc Encoder, now func() time.T
 	if store == nil || xpubs == nil || enc == nil || now == nil {
 		return nil, fmt.Errorf("merchant.NewService: nil dependency")
 	}
-	s := &Service{store: store, xpubs: xpubs, enc: enc, now: now, keys: newKeyCache(0)}
+	s := &Service{store: store, xpubs: xpubs, enc: enc, now: now, keys: ttlcache.New[string, Credential](0, keyCacheLimit)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -243,7 +247,7 @@ func (s *Service) Roll(ctx context.Context, merchantID string, livemode bool, gr
 		return Secret{}, nil, fmt.Errorf("roll %s key of %s: %w", ModeName(livemode), merchantID, err)
 	}
 	for _, k := range retired { // this instance honours the new expiry at once, cached or not
-		s.keys.forget(k.Hash)
+		s.keys.Forget(k.Hash)
 	}
 	return Secret{Value: value, Key: fresh}, retired, nil
 }
@@ -295,7 +299,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, erro
 		return Caller{}, &apperr.Error{Kind: apperr.KindUnauthorized, Message: "Invalid API Key provided."}
 	}
 	hash, now := HashSecret(secret), s.now()
-	cred, ok := s.keys.get(hash, now)
+	cred, ok := s.keys.Get(hash, now)
 	if !ok {
 		var err error
 		cred, err = s.store.KeyByHash(ctx, hash)
@@ -305,7 +309,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, erro
 		if err != nil {
 			return Caller{}, err
 		}
-		s.keys.put(hash, cred, now)
+		s.keys.Put(hash, cred, now)
 	}
 	if cred.Key.Expired(now) {
 		return Caller{}, refused("Expired", secret)

@@ -88,7 +88,7 @@ func (s *Service) RevokeKey(ctx context.Context, merchantID string, livemode boo
 		}
 		return APIKey{}, fmt.Errorf("revoke key %s of %s: %w", keyID, merchantID, err)
 	}
-	s.keys.forget(revoked.Hash)
+	s.keys.Forget(revoked.Hash)
 	return revoked, nil
 }
 

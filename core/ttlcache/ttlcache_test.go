@@ -1,0 +1,59 @@
+package ttlcache
+
+import (
+	"testing"
+	"time"
+)
+
+// TestCache: a value is answered strictly within its ttl, a forgotten one never, and a full
+// cache makes room instead of growing.
+func TestCache(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	type op struct {
+		at     time.Duration // since start
+		do     string        // "put", "get", "forget"
+		key    string
+		value  int
+		wantOK bool // for get
+	}
+	tests := []struct {
+		name  string
+		ttl   time.Duration
+		limit int
+		ops   []op
+	}{
+		{"ttl 0 remembers nothing", 0, 10, []op{{0, "put", "a", 1, false}, {0, "get", "a", 0, false}}},
+		{"within the ttl, then not at its end", 5 * time.Second, 10, []op{
+			{0, "put", "a", 1, false}, {4999 * time.Millisecond, "get", "a", 1, true}, {5 * time.Second, "get", "a", 0, false}}},
+		{"a new put restarts the ttl and replaces the value", 5 * time.Second, 10, []op{
+			{0, "put", "a", 1, false}, {4 * time.Second, "put", "a", 2, false}, {8 * time.Second, "get", "a", 2, true}}},
+		{"forget drops at once", time.Minute, 10, []op{
+			{0, "put", "a", 1, false}, {0, "forget", "a", 0, false}, {time.Second, "get", "a", 0, false}}},
+		{"full of live entries: all go, the new one stays", time.Minute, 2, []op{
+			{0, "put", "a", 1, false}, {0, "put", "b", 2, false}, {time.Second, "put", "c", 3, false},
+			{time.Second, "get", "a", 0, false}, {time.Second, "get", "c", 3, true}}},
+		{"full with an expired entry: only it goes", 5 * time.Second, 2, []op{
+			{0, "put", "a", 1, false}, {3 * time.Second, "put", "b", 2, false}, {6 * time.Second, "put", "c", 3, false},
+			{6 * time.Second, "get", "b", 2, true}, {6 * time.Second, "get", "c", 3, true}}},
+		{"an unknown key", time.Minute, 10, []op{{0, "get", "x", 0, false}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New[string, int](tt.ttl, tt.limit)
+			for i, o := range tt.ops {
+				now := start.Add(o.at)
+				switch o.do {
+				case "put":
+					c.Put(o.key, o.value, now)
+				case "forget":
+					c.Forget(o.key)
+				case "get":
+					v, ok := c.Get(o.key, now)
+					if ok != o.wantOK || v != o.value {
+						t.Fatalf("op %d: Get(%q) at %v = %d, %v; want %d, %v", i, o.key, o.at, v, ok, o.value, o.wantOK)
+					}
+				}
+			}
+		})
+	}
+}
