@@ -663,12 +663,17 @@ func (a *App) billingServices(u *useCases) error {
 	return err
 }
 
+// policyCacheTTL bounds how long a change of a merchant's default tolerance takes to reach the
+// sessions other API processes create; it takes a read off every create.
+const policyCacheTTL = 5 * time.Second
+
 // useCases builds the session use cases on each pool and the merchant and webhook ones.
 func (a *App) useCases(rates chain.RateSource) (useCases, error) {
 	var u useCases
 	var err error
 	u.renderer = httpapi.NewRenderer(a.cfg.PublicURL, a.Chains.Config(), a.log)
-	if a.Settlement, err = settlement.NewService(a.API.Settlement, a.Chains.Config(), u.renderer, a.now); err != nil {
+	if a.Settlement, err = settlement.NewService(a.API.Settlement, a.Chains.Config(), u.renderer, a.now,
+		settlement.CachePolicies(policyCacheTTL)); err != nil {
 		return u, err
 	}
 	if u.workerSettlement, err = settlement.NewService(a.workerRepos.Settlement, a.Chains.Config(), u.renderer, a.now); err != nil {

@@ -87,9 +87,10 @@ type Binder interface {
 }
 
 // Policies gives the resolution policy of a merchant's sessions of a mode (settlement.Service
-// implements it): a new session takes its default tolerance from it.
+// implements it): a new session takes its default tolerance from it, so it may be a few
+// seconds old (settlement.CachePolicies).
 type Policies interface {
-	ResolutionPolicy(ctx context.Context, merchantID string, livemode bool) (settlement.ResolutionPolicy, error)
+	CreationPolicy(ctx context.Context, merchantID string, livemode bool) (settlement.ResolutionPolicy, error)
 }
 
 // MerchantNames gives the hosted page the merchant's display name.

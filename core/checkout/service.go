@@ -152,7 +152,7 @@ func (s *Service) defaultTolerance(ctx context.Context, sess *Session, p CreateP
 	if s.policies == nil || p.GivesTolerance() {
 		return nil
 	}
-	pol, err := s.policies.ResolutionPolicy(ctx, sess.MerchantID, sess.Livemode)
+	pol, err := s.policies.CreationPolicy(ctx, sess.MerchantID, sess.Livemode)
 	if err != nil {
 		return fmt.Errorf("default tolerance of %s: %w", sess.ID, err)
 	}

@@ -15,7 +15,7 @@ type policyOf struct {
 	err       error
 }
 
-func (p policyOf) ResolutionPolicy(context.Context, string, bool) (settlement.ResolutionPolicy, error) {
+func (p policyOf) CreationPolicy(context.Context, string, bool) (settlement.ResolutionPolicy, error) {
 	pol := settlement.DefaultResolutionPolicy()
 	pol.UnderpaymentTolerancePercent = decimal.RequireFromString(p.tolerance)
 	return pol, p.err

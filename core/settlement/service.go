@@ -8,23 +8,46 @@ import (
 	"github.com/chaincheckout/checkout/core/chain"
 	"github.com/chaincheckout/checkout/core/event"
 	"github.com/chaincheckout/checkout/core/merchant"
+	"github.com/chaincheckout/checkout/core/ttlcache"
 )
 
 // Service holds the settlement use cases.
 type Service struct {
-	store  Store
-	chains chain.Config
-	enc    SettingsEncoder
-	now    func() time.Time
+	store    Store
+	chains   chain.Config
+	enc      SettingsEncoder
+	now      func() time.Time
+	policies *ttlcache.Cache[policyScope, ResolutionPolicy] // CreationPolicy's answers
+}
+
+type policyScope struct {
+	merchantID string
+	livemode   bool
+}
+
+// policyCacheLimit bounds the policy cache's memory.
+const policyCacheLimit = 10_000
+
+// Option adjusts a Service.
+type Option func(*Service)
+
+// CachePolicies lets CreationPolicy reuse a merchant's policy for ttl: a change reaches new
+// sessions within ttl, and those this Service creates after its own Update at once.
+func CachePolicies(ttl time.Duration) Option {
+	return func(s *Service) { s.policies = ttlcache.New[policyScope, ResolutionPolicy](ttl, policyCacheLimit) }
 }
 
 // NewService wires the settlement use cases; enc renders the settings of the events a
 // merchant's changes record.
-func NewService(store Store, chains chain.Config, enc SettingsEncoder, now func() time.Time) (*Service, error) {
+func NewService(store Store, chains chain.Config, enc SettingsEncoder, now func() time.Time, opts ...Option) (*Service, error) {
 	if store == nil || enc == nil || now == nil {
 		return nil, fmt.Errorf("settlement.NewService: nil dependency")
 	}
-	return &Service{store: store, chains: chains, enc: enc, now: now}, nil
+	s := &Service{store: store, chains: chains, enc: enc, now: now, policies: ttlcache.New[policyScope, ResolutionPolicy](0, 1)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // Change is a settings update: each field set only when given.
@@ -77,6 +100,7 @@ func (s *Service) Update(ctx context.Context, caller merchant.Caller, c Change) 
 		}
 		chainIDs[key] = ch.ID
 	}
+	defer s.policies.Forget(policyScope{caller.MerchantID, caller.Livemode}) // this process's next session sees the change
 	return s.store.UpdateSettings(ctx, caller.MerchantID, caller.Livemode, func(set *Settings) ([]event.Event, error) {
 		before := set.snapshot()
 		if c.Mode != nil {
@@ -109,6 +133,22 @@ func (s *Service) ResolutionPolicy(ctx context.Context, merchantID string, livem
 	if err != nil {
 		return ResolutionPolicy{}, fmt.Errorf("resolution policy of %s: %w", merchantID, err)
 	}
+	return pol, nil
+}
+
+// CreationPolicy is ResolutionPolicy for a session being created, which takes its default
+// tolerance from it: with CachePolicies, answered from memory within the cache's bound, which
+// takes a read off every create.
+func (s *Service) CreationPolicy(ctx context.Context, merchantID string, livemode bool) (ResolutionPolicy, error) {
+	scope, now := policyScope{merchantID, livemode}, s.now()
+	if pol, ok := s.policies.Get(scope, now); ok {
+		return pol, nil
+	}
+	pol, err := s.ResolutionPolicy(ctx, merchantID, livemode)
+	if err != nil {
+		return ResolutionPolicy{}, err
+	}
+	s.policies.Put(scope, pol, now)
 	return pol, nil
 }
 
