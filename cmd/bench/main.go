@@ -143,6 +143,10 @@ func benchCreateSession(ctx context.Context, e *benchEnv, o options) error {
 		return err
 	}
 	create := timed(e.createSessionOp())
+	httpInsert, err := e.httpInsertOp()
+	if err != nil {
+		return err
+	}
 	both := timed(func(ctx context.Context) error { // the floor of a create that starts its workflow inline
 		if err := insert(ctx); err != nil {
 			return err
@@ -151,11 +155,14 @@ func benchCreateSession(ctx context.Context, e *benchEnv, o options) error {
 	})
 	rows := []row{
 		{"bare INSERT", 1, o.n1, timed(insert), ""},
+		{"BEGIN, INSERT, COMMIT", 1, o.n1, timed(e.txInsertOp()), "bare INSERT"},
+		{"bare INSERT behind HTTP", 1, o.n1, timed(httpInsert), "bare INSERT"},
 		{"bare StartWorkflow", 1, o.n1, timed(start), ""},
 		{"bare INSERT + StartWorkflow", 1, o.n1, both, ""},
 		{"create-session", 1, o.n1, create, "bare INSERT"},
 		{"bare StartWorkflow", 8, o.n16 / 4, timed(start), ""}, // as many at once as the session starters
 		{"bare INSERT", 16, o.n16, timed(insert), ""},
+		{"bare INSERT behind HTTP", 16, o.n16, timed(httpInsert), "bare INSERT"},
 		{"create-session", 16, o.n16, create, "bare INSERT"},
 		{"create -> workflow running", 1, o.nRun, e.untilRunningOp(), "bare StartWorkflow"},
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -142,7 +143,7 @@ func (e *benchEnv) floorOps(ctx context.Context) (insert, start func(context.Con
 		return nil, nil, err
 	}
 	insert = func(ctx context.Context) error {
-		_, err := db.ExecContext(ctx, `INSERT INTO bench_floor (id, payload, created_at) VALUES ($1, '{}', now())`, ident.New("floor"))
+		_, err := db.ExecContext(ctx, insertFloorSQL, ident.New("floor"))
 		return err
 	}
 	start = func(ctx context.Context) error {
@@ -154,6 +155,57 @@ func (e *benchEnv) floorOps(ctx context.Context) (insert, start func(context.Con
 		return err
 	}
 	return insert, start, nil
+}
+
+const insertFloorSQL = `INSERT INTO bench_floor (id, payload, created_at) VALUES ($1, '{}', now())`
+
+// txInsertOp is the bare INSERT in a transaction of its own: BEGIN, INSERT, COMMIT, as lib/pq
+// sends them (three round trips), the least any request that writes in a transaction pays.
+func (e *benchEnv) txInsertOp() func(context.Context) error {
+	db := e.app.DB()
+	return func(ctx context.Context) error {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = tx.Rollback() }()
+		if _, err := tx.ExecContext(ctx, insertFloorSQL, ident.New("floor")); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}
+}
+
+// httpInsertOp serves the bare INSERT behind a Gin route of its own, on its own listener, and
+// sends it the create request's form with the same client: the least a create over HTTP
+// costs (no auth, idempotency, validation or rendering).
+func (e *benchEnv) httpInsertOp() (func(context.Context) error, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	db := e.app.DB()
+	r := gin.New()
+	r.POST("/v1/checkout/sessions", func(c *gin.Context) {
+		if err := c.Request.ParseForm(); err != nil {
+			c.String(http.StatusBadRequest, err.Error())
+			return
+		}
+		id := ident.New("floor")
+		if _, err := db.ExecContext(c, insertFloorSQL, id); err != nil {
+			c.String(http.StatusInternalServerError, err.Error())
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"id": id})
+	})
+	srv := &http.Server{Handler: r, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	e.undo = append(e.undo, func() { _ = srv.Close() })
+	create := e.createSessionAt("http://" + ln.Addr().String())
+	return func(ctx context.Context) error {
+		_, _, err := create(ctx)
+		return err
+	}, nil
 }
 
 // createSessionOp is one create-session request through the HTTP API, as a merchant sends it.
@@ -168,6 +220,11 @@ func (e *benchEnv) createSessionOp() func(context.Context) error {
 // createSession returns a create-session request that reports the session's ID and when its
 // response arrived.
 func (e *benchEnv) createSession() func(context.Context) (string, time.Time, error) {
+	return e.createSessionAt(e.base)
+}
+
+// createSessionAt is createSession sent to the server at base.
+func (e *benchEnv) createSessionAt(base string) func(context.Context) (string, time.Time, error) {
 	httpc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	body := url.Values{
 		"mode": {"payment"}, "line_items[0][price_data][currency]": {"usd"},
@@ -175,7 +232,7 @@ func (e *benchEnv) createSession() func(context.Context) (string, time.Time, err
 		"line_items[0][quantity]": {"2"}, "metadata[order_id]": {"42"},
 	}.Encode()
 	return func(ctx context.Context) (string, time.Time, error) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, e.base+"/v1/checkout/sessions", strings.NewReader(body))
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/v1/checkout/sessions", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+e.key)
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Idempotency-Key", ident.Random(24)) // as the official clients send on every POST
