@@ -89,7 +89,7 @@ func (r *Idempotency) runInTransaction(ctx context.Context, sc idempotency.Scope
 		}
 		return idempotency.Executed, res, nil
 	}
-	if err := storeResponse(ctx, tx, sc, key, res); err != nil {
+	if err := r.storeResponse(ctx, tx, sc, key, res); err != nil {
 		return 0, idempotency.Response{}, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -119,7 +119,7 @@ func (r *Idempotency) runAroundCall(ctx context.Context, sc idempotency.Scope, k
 	done := context.WithoutCancel(ctx) // a client that hung up must not leave the key claimed
 	err = r.db.inTx(done, func(tx *sqlx.Tx) error {
 		if res.Kept() {
-			return storeResponse(done, tx, sc, key, res)
+			return r.storeResponse(done, tx, sc, key, res)
 		}
 		_, err := tx.ExecContext(done, `DELETE FROM idempotency_keys WHERE merchant_id = $1 AND livemode = $2 AND key = $3
 			AND status_code IS NULL`, sc.MerchantID, sc.Livemode, key)
@@ -143,7 +143,7 @@ func (r *Idempotency) keepFailure(ctx context.Context, sc idempotency.Scope, key
 		if err != nil || outcome != idempotency.Executed {
 			return errKeyTaken
 		}
-		return storeResponse(done, tx, sc, key, res)
+		return r.storeResponse(done, tx, sc, key, res)
 	})
 }
 
@@ -183,10 +183,11 @@ func (r *Idempotency) claim(ctx context.Context, tx *sqlx.Tx, sc idempotency.Sco
 	return idempotency.Replay, idempotency.Response{StatusCode: int(status.Int64), Body: body}, nil
 }
 
+const storeResponseSQL = `UPDATE idempotency_keys SET status_code = $4, response_body = $5
+	WHERE merchant_id = $1 AND livemode = $2 AND key = $3`
+
 // storeResponse keeps a response for replay, without the secrets it showed.
-func storeResponse(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key string, res idempotency.Response) error {
-	_, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET status_code = $4, response_body = $5
-		WHERE merchant_id = $1 AND livemode = $2 AND key = $3`, sc.MerchantID, sc.Livemode, key, res.StatusCode,
-		idempotency.Redact(res.Body))
+func (r *Idempotency) storeResponse(ctx context.Context, tx *sqlx.Tx, sc idempotency.Scope, key string, res idempotency.Response) error {
+	err := r.db.stmts.exec(ctx, tx, storeResponseSQL, sc.MerchantID, sc.Livemode, key, res.StatusCode, idempotency.Redact(res.Body))
 	return unavailableIf("store idempotent response", err)
 }

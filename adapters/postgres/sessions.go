@@ -101,13 +101,14 @@ func (r *Sessions) UpdateItems(ctx context.Context, id string, change func(*chec
 	return sess, err
 }
 
+const markStartedSQL = `UPDATE checkout_sessions SET workflow_started = true WHERE id = ANY($1) AND NOT workflow_started`
+
 // MarkWorkflowStarted notes that the sessions' workflows exist.
 func (r *Sessions) MarkWorkflowStarted(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := r.db.pool.ExecContext(ctx, `UPDATE checkout_sessions SET workflow_started = true
-		WHERE id = ANY($1) AND NOT workflow_started`, pq.Array(ids))
+	err := r.db.stmts.execOutside(ctx, markStartedSQL, pq.Array(ids))
 	return unavailableIf(fmt.Sprintf("mark the workflows of %d sessions (%s...) started", len(ids), ids[0]), err)
 }
 

@@ -9,9 +9,9 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// hotStatements are the statements every create runs, long enough that parsing them anew on
-// each request was a third of a create's time in the server.
-var hotStatements = [...]string{claimSQL, insertSessionSQL}
+// hotStatements are the statements every create runs (parsing the two long ones anew on each
+// request was a third of a create's time in the server), and the batched note of its start.
+var hotStatements = [...]string{claimSQL, insertSessionSQL, storeResponseSQL, markStartedSQL}
 
 // statements prepares hotStatements once per pooled connection (database/sql keeps one per
 // connection and reuses it inside transactions). They are prepared only by warm, which runs
@@ -63,6 +63,16 @@ func (s *statements) exec(ctx context.Context, tx *sqlx.Tx, query string, args .
 		return err
 	}
 	_, err := tx.ExecContext(ctx, query, args...)
+	return err
+}
+
+// execOutside runs query outside any transaction, prepared when warm has prepared it.
+func (s *statements) execOutside(ctx context.Context, query string, args ...any) error {
+	if st, ok := s.get(query); ok {
+		_, err := st.ExecContext(ctx, args...)
+		return err
+	}
+	_, err := s.pool.ExecContext(ctx, query, args...)
 	return err
 }
 
