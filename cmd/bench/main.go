@@ -57,7 +57,7 @@ func main() {
 	flag.IntVar(&o.payments, "payments", 5, "payments for the payment-to-complete latency")
 	flag.IntVar(&o.backlog, "backlog", 2000, "blocks of backlog for the scanner catch-up speed")
 	flag.IntVar(&o.events, "events", 20, "events for the event-to-first-attempt latency")
-	flag.IntVar(&o.burst, "burst", 200, "deliveries for the delivery throughput")
+	flag.IntVar(&o.burst, "burst", 2000, "deliveries for the delivery throughput")
 	flag.IntVar(&o.pages, "pages", 300, "hosted page requests (and as many static ones) for the page's server time")
 	flag.StringVar(&o.sections, "sections", "create,payment,scanner,webhooks,settlement,page", "which measurements to run")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the create-session table (client and service) here")
