@@ -1,9 +1,10 @@
 // Command bench measures create-session latency and throughput through the HTTP API and the
 // time until its workflow runs, and prints them beside floors measured in the same run on the
-// same servers: a bare Postgres INSERT and a bare Temporal StartWorkflow of an equivalent
-// workflow (one timer); then the payment, scanner and webhook figures.
+// same servers: a bare Postgres INSERT (alone, in a transaction, and behind a Gin route) and a
+// bare Temporal StartWorkflow of an equivalent workflow (one timer); then the payment,
+// scanner, webhook, page and settlement figures.
 //
-//	go run ./cmd/bench [-n1 200] [-n16 1600] [-nrun 100] [-sections create,payment,scanner,webhooks,settlement] [-cpuprofile f]
+//	go run ./cmd/bench [-n1 200] [-n16 1600] [-nrun 100] [-burst 2000] [-sections create,payment,scanner,webhooks,settlement,page] [-cpuprofile f]
 package main
 
 import (
