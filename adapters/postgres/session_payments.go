@@ -30,9 +30,9 @@ const allocateIndexSQL = `INSERT INTO hd_accounts AS a (xpub, branch, next_index
 	RETURNING a.xpub, a.next_index - 1`
 
 // EnsureDepositAddress allocates the session's address once: the next index of the merchant's
-// xpub on branch; indexes are never reused. Two requests racing for one session's first address
-// both take an index and the second leaves its index unused, as an unpaid session does (README:
-// wallet gap limit).
+// xpub on branch; indexes are never reused. An index taken and then not recorded stays unused,
+// as an unpaid session's address does (README: wallet gap limit): the second of two requests
+// racing for one session's first address, or a request whose transaction then failed.
 func (r *Sessions) EnsureDepositAddress(ctx context.Context, sessionID string, branch uint32, derive checkout.DeriveFunc, watchUntil time.Time) (string, error) {
 	var xpub string
 	var index int64

@@ -301,6 +301,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, erro
 	hash, now := HashSecret(secret), s.now()
 	cred, ok := s.keys.Get(hash, now)
 	if !ok {
+		epoch := s.keys.Epoch() // a key revoked while it is looked up is not remembered
 		var err error
 		cred, err = s.store.KeyByHash(ctx, hash)
 		if apperr.IsKind(err, apperr.KindNotFound) { // not remembered: a key added later works at once
@@ -309,7 +310,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, erro
 		if err != nil {
 			return Caller{}, err
 		}
-		s.keys.Put(hash, cred, now)
+		s.keys.Put(hash, cred, now, epoch)
 	}
 	if cred.Key.Expired(now) {
 		return Caller{}, refused("Expired", secret)

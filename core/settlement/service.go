@@ -144,11 +144,12 @@ func (s *Service) CreationPolicy(ctx context.Context, merchantID string, livemod
 	if pol, ok := s.policies.Get(scope, now); ok {
 		return pol, nil
 	}
+	epoch := s.policies.Epoch() // a policy read before this process's own change is not kept
 	pol, err := s.ResolutionPolicy(ctx, merchantID, livemode)
 	if err != nil {
 		return ResolutionPolicy{}, err
 	}
-	s.policies.Put(scope, pol, now)
+	s.policies.Put(scope, pol, now, epoch)
 	return pol, nil
 }
 

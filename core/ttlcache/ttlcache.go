@@ -14,6 +14,7 @@ type Cache[K comparable, V any] struct {
 	limit   int
 	mu      sync.Mutex
 	entries map[K]entry[V]
+	forgets uint64 // Forget calls so far: a value read before one is not put after it
 }
 
 type entry[V any] struct {
@@ -41,13 +42,24 @@ func (c *Cache[K, V]) Get(k K, now time.Time) (V, bool) {
 	return e.value, true
 }
 
-// Put remembers v for k until now+ttl.
-func (c *Cache[K, V]) Put(k K, v V, now time.Time) {
+// Epoch is taken before reading a value to Put: a Forget between the two voids the Put.
+func (c *Cache[K, V]) Epoch() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.forgets
+}
+
+// Put remembers v for k until now+ttl, unless something was forgotten since epoch (the value
+// may be older than the change that made the caller forget).
+func (c *Cache[K, V]) Put(k K, v V, now time.Time, epoch uint64) {
 	if c.ttl <= 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.forgets != epoch {
+		return
+	}
 	if len(c.entries) >= c.limit {
 		for key, e := range c.entries {
 			if !now.Before(e.until) {
@@ -66,4 +78,5 @@ func (c *Cache[K, V]) Forget(k K) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, k)
+	c.forgets++
 }

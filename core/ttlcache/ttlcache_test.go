@@ -11,7 +11,7 @@ func TestCache(t *testing.T) {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	type op struct {
 		at     time.Duration // since start
-		do     string        // "put", "get", "forget"
+		do     string        // "put", "get", "forget", "epoch" (noted for the next put), "stale-put" (with the noted epoch)
 		key    string
 		value  int
 		wantOK bool // for get
@@ -36,15 +36,26 @@ func TestCache(t *testing.T) {
 			{0, "put", "a", 1, false}, {3 * time.Second, "put", "b", 2, false}, {6 * time.Second, "put", "c", 3, false},
 			{6 * time.Second, "get", "b", 2, true}, {6 * time.Second, "get", "c", 3, true}}},
 		{"an unknown key", time.Minute, 10, []op{{0, "get", "x", 0, false}}},
+		{"a value read before a forget is not put after it", time.Minute, 10, []op{
+			{0, "epoch", "", 0, false}, {0, "forget", "a", 0, false}, {0, "stale-put", "a", 1, false},
+			{time.Second, "get", "a", 0, false}, {time.Second, "put", "a", 2, false}, {time.Second, "get", "a", 2, true}}},
+		{"a forget of another key voids it too", time.Minute, 10, []op{
+			{0, "epoch", "", 0, false}, {0, "forget", "b", 0, false}, {0, "stale-put", "a", 1, false},
+			{time.Second, "get", "a", 0, false}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := New[string, int](tt.ttl, tt.limit)
+			var noted uint64
 			for i, o := range tt.ops {
 				now := start.Add(o.at)
 				switch o.do {
+				case "epoch":
+					noted = c.Epoch()
+				case "stale-put":
+					c.Put(o.key, o.value, now, noted)
 				case "put":
-					c.Put(o.key, o.value, now)
+					c.Put(o.key, o.value, now, c.Epoch())
 				case "forget":
 					c.Forget(o.key)
 				case "get":
