@@ -218,7 +218,7 @@ func TestShopperInABrowserOnGeth(t *testing.T) {
 		chromedp.Navigate(sess.URL),
 		chromedp.WaitVisible(`button[value="tusd@dev"]`, chromedp.ByQuery),
 		chromedp.Text(`.items .name`, &status, chromedp.ByQuery),
-		chromedp.Click(`button[value="tusd@dev"]`, chromedp.ByQuery),
+		chromedp.DoubleClick(`button[value="tusd@dev"]`, chromedp.ByQuery), // an impatient shopper
 		chromedp.WaitVisible(`#address`, chromedp.ByQuery),
 		chromedp.Text(`#address`, &address, chromedp.ByQuery),
 		chromedp.AttributeValue(`img.qr`, "src", &qrSrc, nil, chromedp.ByQuery),
@@ -229,6 +229,14 @@ func TestShopperInABrowserOnGeth(t *testing.T) {
 		t.Fatal(err)
 	}
 	artifact(t, "page-375.png", shot)
+	var taken, recorded int
+	if err := env.app.DB().QueryRowxContext(ctx, `SELECT (SELECT COALESCE(sum(next_index), 0) FROM hd_accounts),
+		(SELECT count(*) FROM deposit_addresses WHERE xpub IS NOT NULL)`).Scan(&taken, &recorded); err != nil {
+		t.Fatal(err)
+	}
+	if taken != recorded || recorded != 1 {
+		t.Fatalf("a double click took %d address indexes for %d xpub addresses, want one for one", taken, recorded)
+	}
 	if !strings.Contains(status, "<script>alert(1)</script> T-shirt") || dialogs != 0 {
 		t.Fatalf("a product named <script> is not shown as text (%q, %d dialogs)", status, dialogs)
 	}
