@@ -299,18 +299,12 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Caller, erro
 		return Caller{}, &apperr.Error{Kind: apperr.KindUnauthorized, Message: "Invalid API Key provided."}
 	}
 	hash, now := HashSecret(secret), s.now()
-	cred, ok := s.keys.Get(hash, now)
-	if !ok {
-		epoch := s.keys.Epoch() // a key revoked while it is looked up is not remembered
-		var err error
-		cred, err = s.store.KeyByHash(ctx, hash)
-		if apperr.IsKind(err, apperr.KindNotFound) { // not remembered: a key added later works at once
-			return Caller{}, refused("Invalid", secret)
-		}
-		if err != nil {
-			return Caller{}, err
-		}
-		s.keys.Put(hash, cred, now, epoch)
+	cred, err := s.keys.Load(hash, now, func() (Credential, error) { return s.store.KeyByHash(ctx, hash) })
+	if apperr.IsKind(err, apperr.KindNotFound) { // not remembered: a key added later works at once
+		return Caller{}, refused("Invalid", secret)
+	}
+	if err != nil {
+		return Caller{}, err
 	}
 	if cred.Key.Expired(now) {
 		return Caller{}, refused("Expired", secret)

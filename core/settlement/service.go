@@ -140,17 +140,9 @@ func (s *Service) ResolutionPolicy(ctx context.Context, merchantID string, livem
 // tolerance from it: with CachePolicies, answered from memory within the cache's bound, which
 // takes a read off every create.
 func (s *Service) CreationPolicy(ctx context.Context, merchantID string, livemode bool) (ResolutionPolicy, error) {
-	scope, now := policyScope{merchantID, livemode}, s.now()
-	if pol, ok := s.policies.Get(scope, now); ok {
-		return pol, nil
-	}
-	epoch := s.policies.Epoch() // a policy read before this process's own change is not kept
-	pol, err := s.ResolutionPolicy(ctx, merchantID, livemode)
-	if err != nil {
-		return ResolutionPolicy{}, err
-	}
-	s.policies.Put(scope, pol, now, epoch)
-	return pol, nil
+	return s.policies.Load(policyScope{merchantID, livemode}, s.now(), func() (ResolutionPolicy, error) {
+		return s.ResolutionPolicy(ctx, merchantID, livemode)
+	})
 }
 
 // Bind decides the deposit address of a session of merchantID in mode livemode about to pay

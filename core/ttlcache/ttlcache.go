@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Cache maps K to V for ttl after each Put; the caller passes the time, so the bound is tested
+// Cache maps K to V for ttl after each load; the caller passes the time, so the bound is tested
 // without waiting. A ttl <= 0 remembers nothing. Past limit entries, expired ones go, then all.
 type Cache[K comparable, V any] struct {
 	ttl     time.Duration
@@ -27,8 +27,8 @@ func New[K comparable, V any](ttl time.Duration, limit int) *Cache[K, V] {
 	return &Cache[K, V]{ttl: ttl, limit: max(limit, 1), entries: map[K]entry[V]{}}
 }
 
-// Get returns the value put for k less than ttl before now.
-func (c *Cache[K, V]) Get(k K, now time.Time) (V, bool) {
+// get returns the value put for k less than ttl before now.
+func (c *Cache[K, V]) get(k K, now time.Time) (V, bool) {
 	var zero V
 	if c.ttl <= 0 {
 		return zero, false
@@ -42,16 +42,30 @@ func (c *Cache[K, V]) Get(k K, now time.Time) (V, bool) {
 	return e.value, true
 }
 
-// Epoch is taken before reading a value to Put: a Forget between the two voids the Put.
-func (c *Cache[K, V]) Epoch() uint64 {
+// Load returns k's value within its ttl, or else the one load reads, which it remembers unless
+// something was forgotten while load ran (the value may predate the change behind the Forget).
+// A failed load is not remembered.
+func (c *Cache[K, V]) Load(k K, now time.Time, load func() (V, error)) (V, error) {
+	if v, ok := c.get(k, now); ok {
+		return v, nil
+	}
+	epoch := c.epoch()
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	c.put(k, v, now, epoch)
+	return v, nil
+}
+
+func (c *Cache[K, V]) epoch() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.forgets
 }
 
-// Put remembers v for k until now+ttl, unless something was forgotten since epoch (the value
-// may be older than the change that made the caller forget).
-func (c *Cache[K, V]) Put(k K, v V, now time.Time, epoch uint64) {
+// put remembers v for k until now+ttl, unless something was forgotten since epoch.
+func (c *Cache[K, V]) put(k K, v V, now time.Time, epoch uint64) {
 	if c.ttl <= 0 {
 		return
 	}

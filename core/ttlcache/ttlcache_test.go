@@ -1,6 +1,7 @@
 package ttlcache
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -51,19 +52,50 @@ func TestCache(t *testing.T) {
 				now := start.Add(o.at)
 				switch o.do {
 				case "epoch":
-					noted = c.Epoch()
+					noted = c.epoch()
 				case "stale-put":
-					c.Put(o.key, o.value, now, noted)
+					c.put(o.key, o.value, now, noted)
 				case "put":
-					c.Put(o.key, o.value, now, c.Epoch())
+					c.put(o.key, o.value, now, c.epoch())
 				case "forget":
 					c.Forget(o.key)
 				case "get":
-					v, ok := c.Get(o.key, now)
+					v, ok := c.get(o.key, now)
 					if ok != o.wantOK || v != o.value {
 						t.Fatalf("op %d: Get(%q) at %v = %d, %v; want %d, %v", i, o.key, o.at, v, ok, o.value, o.wantOK)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestLoad: a remembered value skips the load; a failed load, or one a Forget overtook, is
+// not remembered.
+func TestLoad(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	failed := errors.New("database down")
+	tests := []struct {
+		name      string
+		load      func(c *Cache[string, int]) (int, error) // the first load
+		wantErr   error
+		wantLoads int // after a second Load of the same key, which loads 2
+		wantValue int // what the second Load answers
+	}{
+		{"a loaded value is remembered", func(*Cache[string, int]) (int, error) { return 1, nil }, nil, 1, 1},
+		{"a failed load is not", func(*Cache[string, int]) (int, error) { return 0, failed }, failed, 2, 2},
+		{"a load overtaken by a Forget is not", func(c *Cache[string, int]) (int, error) { c.Forget("other"); return 1, nil }, nil, 2, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New[string, int](time.Minute, 10)
+			loads := 0
+			if _, err := c.Load("a", now, func() (int, error) { loads++; return tt.load(c) }); !errors.Is(err, tt.wantErr) {
+				t.Fatalf("first load: %v, want %v", err, tt.wantErr)
+			}
+			v, err := c.Load("a", now.Add(time.Second), func() (int, error) { loads++; return 2, nil })
+			if err != nil || loads != tt.wantLoads || v != tt.wantValue {
+				t.Fatalf("second load: %d, %v after %d loads; want %d after %d", v, err, loads, tt.wantValue, tt.wantLoads)
 			}
 		})
 	}
