@@ -43,7 +43,7 @@ func (r *Sessions) EnsureDepositAddress(ctx context.Context, sessionID string, b
 	allocated := err == nil // else: no such session, or it has its address; the transaction tells which
 	var address string
 	err = r.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, existing, err := lockSessionAccount(ctx, tx, sessionID)
+		existing, err := lockSessionAddress(ctx, tx, sessionID)
 		if err != nil || existing != "" {
 			address = existing
 			return err
@@ -72,7 +72,7 @@ func (r *Sessions) EnsureDepositAddress(ctx context.Context, sessionID string, b
 func (r *Sessions) EnsureForwarderAddress(ctx context.Context, sessionID string, b settlement.Binding, watchUntil time.Time) (string, error) {
 	var address string
 	err := r.db.inTx(ctx, func(tx *sqlx.Tx) error {
-		_, existing, err := lockSessionAccount(ctx, tx, sessionID)
+		existing, err := lockSessionAddress(ctx, tx, sessionID)
 		if err != nil || existing != "" {
 			address = existing
 			return err
@@ -90,19 +90,17 @@ func (r *Sessions) EnsureForwarderAddress(ctx context.Context, sessionID string,
 	return address, err
 }
 
-// lockSessionAccount locks the session's row and returns its merchant's xpub and the address
-// it already has, if any.
-func lockSessionAccount(ctx context.Context, tx *sqlx.Tx, sessionID string) (xpub, address string, err error) {
+// lockSessionAddress locks the session's row and returns the deposit address it already has, if any.
+func lockSessionAddress(ctx context.Context, tx *sqlx.Tx, sessionID string) (string, error) {
 	var addr sql.NullString
-	err = tx.QueryRowxContext(ctx, `SELECT m.xpub, s.deposit_address FROM checkout_sessions s
-		JOIN merchants m ON m.id = s.merchant_id WHERE s.id = $1 FOR UPDATE OF s`, sessionID).Scan(&xpub, &addr)
+	err := tx.QueryRowxContext(ctx, `SELECT deposit_address FROM checkout_sessions WHERE id = $1 FOR UPDATE`, sessionID).Scan(&addr)
 	if isNoRows(err) {
-		return "", "", apperr.NotFound("checkout.session", sessionID)
+		return "", apperr.NotFound("checkout.session", sessionID)
 	}
 	if err != nil {
-		return "", "", unavailable("lock session "+sessionID, err)
+		return "", unavailable("lock session "+sessionID, err)
 	}
-	return xpub, addr.String, nil
+	return addr.String, nil
 }
 
 // ListPayments returns a session's payments in the order they were detected.
